@@ -1,0 +1,21 @@
+//! The Bunraku agent.
+//!
+//! * [`transaction`] applies a catalog: builds the resource graph (containment, relationship
+//!   metaparameters, autorequires), walks it in dependency order, propagates refresh events, skips the
+//!   dependents of failures, and produces the run's [`bunraku_model::Report`].
+//! * [`providers`] are the only code that touches the system (`file`, `package`, `service`, `exec`, `notify`).
+//! * [`run`] is one agent run against a master: SSL bootstrap, pluginsync, facts, catalog, apply, report.
+
+pub mod graph;
+pub mod providers;
+pub mod run;
+pub mod transaction;
+
+/// Where `puppet:///` file sources come from: the master over HTTPS for an agent run, the local
+/// modulepath for `bunraku apply`.
+pub trait FileSource: Send + Sync {
+    /// Metadata of the file behind a `puppet:///…` (or absolute path / `file://`) source.
+    fn metadata(&self, source: &str) -> Result<bunraku_model::FileMetadata, String>;
+    /// The bytes of that file.
+    fn content(&self, source: &str) -> Result<Vec<u8>, String>;
+}
