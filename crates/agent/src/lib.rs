@@ -4,11 +4,16 @@
 //!   metaparameters, autorequires), walks it in dependency order, propagates refresh events, skips the
 //!   dependents of failures, and produces the run's [`bunraku_model::Report`].
 //! * [`providers`] are the only code that touches the system (`file`, `package`, `service`, `exec`, `notify`).
-//! * [`run`] is one agent run against a master: SSL bootstrap, pluginsync, facts, catalog, apply, report.
+//! * [`run`] is one agent run against a master: SSL bootstrap, pluginsync, facts, catalog, apply, report;
+//!   [`client`] speaks Puppet's HTTP API over mutual TLS, [`sources`] resolves `puppet:///` URLs, and
+//!   [`state`] keeps what Puppet keeps between runs (cached catalog, last run summary and report).
 
+pub mod client;
 pub mod graph;
 pub mod providers;
 pub mod run;
+pub mod sources;
+pub mod state;
 pub mod transaction;
 
 /// Where `puppet:///` file sources come from: the master over HTTPS for an agent run, the local

@@ -1,1 +1,106 @@
-fn main() {}
+//! `bunraku`: the one binary. Each subcommand is a thin layer that reads `puppet.conf` and the command
+//! line into the typed configuration of the crate that does the work.
+
+mod commands;
+mod logging;
+mod settings;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Configuration management in Puppet's master/agent model, wire-compatible with Puppet 7.
+#[derive(Parser)]
+#[command(name = "bunraku", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command takes, named as Puppet names them, so that several nodes can share a machine.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Common {
+    /// Directory holding puppet.conf (and, by default, ssl/ and autosign.conf).
+    #[arg(long)]
+    confdir: Option<PathBuf>,
+    /// Directory for Puppet's cached and generated data.
+    #[arg(long)]
+    vardir: Option<PathBuf>,
+    /// Directory holding this node's keys and certificates.
+    #[arg(long)]
+    ssldir: Option<PathBuf>,
+    /// The master's port (Puppet's `masterport`; `--serverport` is an alias).
+    #[arg(long, alias = "serverport")]
+    masterport: Option<u16>,
+    /// This node's certificate name.
+    #[arg(long)]
+    certname: Option<String>,
+    /// Print Puppet's info-level messages.
+    #[arg(long, short = 'v')]
+    verbose: bool,
+    /// Print debug messages.
+    #[arg(long, short = 'd')]
+    debug: bool,
+}
+
+impl Common {
+    /// The command-line settings, as overrides of `puppet.conf`.
+    fn overrides(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(v) = &self.vardir {
+            out.push(("vardir", abs(v)));
+        }
+        if let Some(v) = &self.ssldir {
+            out.push(("ssldir", abs(v)));
+        }
+        if let Some(v) = self.masterport {
+            out.push(("masterport", v.to_string()));
+            out.push(("serverport", v.to_string()));
+        }
+        if let Some(v) = &self.certname {
+            out.push(("certname", v.to_lowercase()));
+        }
+        out
+    }
+}
+
+fn abs(p: &std::path::Path) -> String {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the master: CA, catalog compiler, file server and report processors on port 8140.
+    #[command(alias = "server")]
+    Master(commands::master::MasterArgs),
+    /// Run the agent: get a certificate, fetch and apply the catalog, send the report.
+    Agent(commands::agent::AgentArgs),
+    /// Manage certificates: list, sign, revoke, clean (also Puppet's --list/--sign/--all spellings).
+    Cert(commands::cert::CertArgs),
+    /// Compile and apply a manifest locally, without a master.
+    Apply(commands::apply::ApplyArgs),
+    /// Compile catalogs offline.
+    Catalog(commands::catalog::CatalogArgs),
+    /// Check manifests for syntax errors.
+    Parser(commands::parser::ParserArgs),
+    /// Print this machine's facts.
+    Facts(commands::facts::FactsArgs),
+    /// Run the seed scenario end to end on loopback: a master, two agents, certificates, catalogs, reports.
+    Demo(commands::demo::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Master(args) => commands::master::run(args),
+        Command::Agent(args) => commands::agent::run(args),
+        Command::Cert(args) => commands::cert::run(args),
+        Command::Apply(args) => commands::apply::run(args),
+        Command::Catalog(args) => commands::catalog::run(args),
+        Command::Parser(args) => commands::parser::run(args),
+        Command::Facts(args) => commands::facts::run(args),
+        Command::Demo(args) => commands::demo::run(args),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,135 @@
+//! The agent's side of Puppet's HTTP API: mutual TLS, Puppet's headers, Puppet's error bodies.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::blocking::{Client, RequestBuilder, Response};
+use reqwest::StatusCode;
+
+/// A request to the master that did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The master answered with an error status; `message` is its `message` (JSON) or body text.
+    #[error("Error {status} on SERVER: {message}")]
+    Status { status: u16, message: String },
+    #[error("{url}: {source}")]
+    Transport { url: String, source: reqwest::Error },
+    #[error("{0}")]
+    Tls(String),
+}
+
+impl ClientError {
+    /// The HTTP status, when the master answered at all.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// An HTTPS client for one master (`host:port`), presenting the node's certificate when it has one.
+pub struct MasterClient {
+    http: Client,
+    base: String,
+}
+
+/// Puppet sends these on every request; puppetserver uses `X-Puppet-Version` to pick behaviours.
+const USER_AGENT: &str = concat!("Bunraku/", env!("CARGO_PKG_VERSION"), " (Puppet/7.23.0 compatible)");
+
+impl MasterClient {
+    /// A client with the given rustls configuration (see `bunraku_pki::tls`).
+    pub fn new(host: &str, port: u16, tls: Arc<rustls::ClientConfig>) -> Result<MasterClient, ClientError> {
+        let http = Client::builder()
+            .use_preconfigured_tls((*tls).clone())
+            .user_agent(USER_AGENT)
+            .timeout(Duration::from_secs(120))
+            .pool_idle_timeout(Duration::from_secs(4))
+            .build()
+            .map_err(|e| ClientError::Tls(e.to_string()))?;
+        Ok(MasterClient { http, base: format!("https://{host}:{port}") })
+    }
+
+    /// The `https://host:port` this client talks to.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str, accept: &str) -> RequestBuilder {
+        self.http
+            .request(method, format!("{}{}", self.base, path))
+            .header("X-Puppet-Version", bunraku_model::PUPPET_VERSION)
+            .header("Accept", accept)
+    }
+
+    fn send(&self, req: RequestBuilder, path: &str) -> Result<Response, ClientError> {
+        let resp =
+            req.send().map_err(|source| ClientError::Transport { url: format!("{}{}", self.base, path), source })?;
+        if resp.status().is_success() || resp.status() == StatusCode::NOT_MODIFIED {
+            return Ok(resp);
+        }
+        let status = resp.status().as_u16();
+        let text = resp.text().unwrap_or_default();
+        // puppetserver's error bodies are `{"message": …, "issue_kind": …}`; the CA answers plain text.
+        let message = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
+            .unwrap_or(text);
+        Err(ClientError::Status { status, message })
+    }
+
+    /// `GET` returning text (PEM and the like).
+    pub fn get_text(&self, path: &str) -> Result<String, ClientError> {
+        let resp = self.send(self.request(reqwest::Method::GET, path, "text/plain"), path)?;
+        resp.text().map_err(|source| ClientError::Transport { url: path.into(), source })
+    }
+
+    /// `GET` returning JSON.
+    pub fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        let resp = self.send(self.request(reqwest::Method::GET, path, "application/json, text/pson"), path)?;
+        resp.json().map_err(|source| ClientError::Transport { url: path.into(), source })
+    }
+
+    /// `GET` returning raw bytes (`file_content`).
+    pub fn get_bytes(&self, path: &str) -> Result<Vec<u8>, ClientError> {
+        let resp = self.send(self.request(reqwest::Method::GET, path, "application/octet-stream"), path)?;
+        resp.bytes().map(|b| b.to_vec()).map_err(|source| ClientError::Transport { url: path.into(), source })
+    }
+
+    /// `PUT` of a text body (CSR submission).
+    pub fn put_text(&self, path: &str, body: String) -> Result<(), ClientError> {
+        let req = self.request(reqwest::Method::PUT, path, "text/plain").header("Content-Type", "text/plain").body(body);
+        self.send(req, path).map(|_| ())
+    }
+
+    /// `PUT` of a JSON body (reports).
+    pub fn put_json(&self, path: &str, body: String) -> Result<(), ClientError> {
+        let req = self
+            .request(reqwest::Method::PUT, path, "application/json, text/pson")
+            .header("Content-Type", "application/json")
+            .body(body);
+        self.send(req, path).map(|_| ())
+    }
+
+    /// `POST` of a form body, returning JSON (the catalog request).
+    pub fn post_form_json<T: serde::de::DeserializeOwned>(&self, path: &str, form: String) -> Result<T, ClientError> {
+        let req = self
+            .request(reqwest::Method::POST, path, "application/vnd.puppet.rich+json, application/json, text/pson")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(form);
+        let resp = self.send(req, path)?;
+        resp.json().map_err(|source| ClientError::Transport { url: path.into(), source })
+    }
+}
+
+/// Percent-encodes a query or path component the way Puppet's `uri_query_encode` does.
+pub fn encode(component: &str) -> String {
+    const SET: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    percent_encoding::utf8_percent_encode(component, SET).to_string()
+}
+
+/// Percent-encodes a path keeping its `/` separators.
+pub fn encode_path(path: &str) -> String {
+    path.split('/').map(encode).collect::<Vec<_>>().join("/")
+}

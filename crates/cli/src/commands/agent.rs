@@ -1,0 +1,164 @@
+//! `bunraku agent`: Puppet's `puppet agent`, with the same flags.
+
+use std::time::Duration;
+
+use bunraku_agent::run::{self, AgentConfig, RunError};
+use clap::Args;
+use tracing::info;
+
+use super::{fail, load_settings};
+use crate::logging::{self, Verbosity};
+use crate::settings::{RunMode, Settings, SettingsError};
+use crate::Common;
+
+#[derive(Args, Debug)]
+pub struct AgentArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The master to connect to.
+    #[arg(long)]
+    server: Option<String>,
+    /// Run once in the foreground with verbose output and detailed exit codes (Puppet's `-t`).
+    #[arg(long, short = 't')]
+    test: bool,
+    /// Run once and exit.
+    #[arg(long, short = 'o')]
+    onetime: bool,
+    /// Stay in the foreground.
+    #[arg(long)]
+    no_daemonize: bool,
+    /// Run in the background (accepted for compatibility; Bunraku stays in the foreground, as under systemd).
+    #[arg(long)]
+    daemonize: bool,
+    /// Seconds between certificate checks while waiting for signature; 0 exits at once.
+    #[arg(long, short = 'w')]
+    waitforcert: Option<u64>,
+    #[arg(long, short = 'E')]
+    environment: Option<String>,
+    /// Report what would change without changing anything.
+    #[arg(long)]
+    noop: bool,
+    /// Exit 2 for changes, 4 for failures, 6 for both.
+    #[arg(long)]
+    detailed_exitcodes: bool,
+    /// Apply the last cached catalog when the master cannot give one.
+    #[arg(long, overrides_with = "no_usecacheonfailure")]
+    usecacheonfailure: bool,
+    #[arg(long)]
+    no_usecacheonfailure: bool,
+    /// Only apply resources with these tags (comma-separated).
+    #[arg(long)]
+    tags: Option<String>,
+}
+
+fn config(s: &Settings, args: &AgentArgs) -> Result<AgentConfig, SettingsError> {
+    let port = |name: &str| -> Result<u16, SettingsError> {
+        s.get(name)
+            .parse()
+            .map_err(|_| SettingsError::Value { name: name.into(), message: "not a port".into() })
+    };
+    let maxwait = match s.get("maxwaitforcert") {
+        "unlimited" | "" => None,
+        _ => Some(s.duration("maxwaitforcert")?),
+    };
+    Ok(AgentConfig {
+        certname: s.get("certname").to_string(),
+        server: s.get("server").to_string(),
+        port: port("serverport")?,
+        ca_server: s.get("ca_server").to_string(),
+        ca_port: port("ca_port")?,
+        report_server: s.get("report_server").to_string(),
+        report_port: port("report_port")?,
+        environment: s.get("environment").to_string(),
+        ssldir: s.path("ssldir"),
+        client_datadir: s.path("client_datadir"),
+        lastrunfile: s.path("lastrunfile"),
+        lastrunreport: s.path("lastrunreport"),
+        libdir: s.path("libdir"),
+        pluginfactdest: s.path("pluginfactdest"),
+        waitforcert: s.duration("waitforcert")?,
+        maxwaitforcert: maxwait,
+        keylength: s.u32("keylength")?,
+        dns_alt_names: s.list("dns_alt_names"),
+        noop: s.bool("noop")?,
+        usecacheonfailure: s.bool("usecacheonfailure")?,
+        report: s.bool("report")?,
+        show_diff: s.bool("show_diff")?,
+        pluginsync: s.bool("pluginsync")?,
+        tags: s.list("tags"),
+    })
+}
+
+pub fn run(args: AgentArgs) -> u8 {
+    logging::init(Verbosity::from_flags(args.common.verbose || args.test, args.common.debug));
+    let mut extra: Vec<(&'static str, String)> = Vec::new();
+    if let Some(server) = &args.server {
+        extra.push(("server", server.clone()));
+        extra.push(("ca_server", server.clone()));
+        extra.push(("report_server", server.clone()));
+    }
+    if let Some(w) = args.waitforcert {
+        extra.push(("waitforcert", w.to_string()));
+    }
+    if let Some(e) = &args.environment {
+        extra.push(("environment", e.clone()));
+    }
+    if args.noop {
+        extra.push(("noop", "true".into()));
+    }
+    if let Some(t) = &args.tags {
+        extra.push(("tags", t.clone()));
+    }
+    // `-t` is `--onetime --verbose --no-daemonize --no-usecacheonfailure --detailed-exitcodes --show_diff`.
+    if args.test {
+        extra.push(("usecacheonfailure", "false".into()));
+        extra.push(("show_diff", "true".into()));
+    }
+    if args.no_usecacheonfailure {
+        extra.push(("usecacheonfailure", "false".into()));
+    } else if args.usecacheonfailure {
+        extra.push(("usecacheonfailure", "true".into()));
+    }
+    let settings = match load_settings(&args.common, RunMode::Agent, extra) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let cfg = match config(&settings, &args) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let detailed =
+        args.test || args.detailed_exitcodes || settings.bool("detailed_exitcodes").unwrap_or(false);
+    let once = args.test || args.onetime || settings.bool("onetime").unwrap_or(false);
+    let _ = args.daemonize || args.no_daemonize;
+    info!(
+        "Starting Puppet client version {} (Bunraku {})",
+        bunraku_model::PUPPET_VERSION,
+        env!("CARGO_PKG_VERSION")
+    );
+    if once {
+        return run_one(&cfg, detailed);
+    }
+    let interval = settings.duration("runinterval").unwrap_or(Duration::from_secs(1800));
+    loop {
+        run_one(&cfg, detailed);
+        std::thread::sleep(interval.max(Duration::from_secs(1)));
+    }
+}
+
+fn run_one(cfg: &AgentConfig, detailed: bool) -> u8 {
+    match run::run_once(cfg, bunraku_facts::resolve()) {
+        Ok(outcome) => {
+            if detailed {
+                outcome.detailed_exit_code as u8
+            } else {
+                0
+            }
+        }
+        Err(RunError::NotSigned(name)) => {
+            tracing::info!("{}", RunError::NotSigned(name));
+            1
+        }
+        Err(e) => fail(e),
+    }
+}

@@ -1,0 +1,96 @@
+//! `bunraku master`: Puppet's `puppet master` / puppetserver.
+
+use std::net::{IpAddr, SocketAddr};
+
+use bunraku_master::{Master, MasterConfig};
+use bunraku_pki::Autosign;
+use clap::Args;
+
+use super::{fail, load_settings};
+use crate::logging::{self, Verbosity};
+use crate::settings::{RunMode, Settings, SettingsError};
+use crate::Common;
+
+#[derive(Args, Debug)]
+pub struct MasterArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Stay in the foreground (Bunraku always does; accepted for compatibility).
+    #[arg(long)]
+    no_daemonize: bool,
+    /// Comma-separated names for the master's certificate (`DNS:`/`IP:` prefixes allowed).
+    #[arg(long)]
+    dns_alt_names: Option<String>,
+    /// `true`, `false`, or the path of an autosign.conf or policy executable.
+    #[arg(long)]
+    autosign: Option<String>,
+    /// Directory holding the environments.
+    #[arg(long)]
+    environmentpath: Option<std::path::PathBuf>,
+    /// Address to listen on.
+    #[arg(long, default_value = "0.0.0.0")]
+    bindaddress: IpAddr,
+}
+
+/// The master's configuration from its settings (the `[server]`/`[master]` section over `[main]`).
+pub fn config(s: &Settings, bind: IpAddr) -> Result<MasterConfig, SettingsError> {
+    let port: u16 = s
+        .get("masterport")
+        .parse()
+        .map_err(|_| SettingsError::Value { name: "masterport".into(), message: "not a port".into() })?;
+    Ok(MasterConfig {
+        certname: s.get("certname").to_string(),
+        dns_alt_names: s.list("dns_alt_names"),
+        bind: SocketAddr::new(bind, port),
+        cadir: s.path("cadir"),
+        ssldir: s.path("ssldir"),
+        environmentpath: s.path("environmentpath"),
+        basemodulepath: s.path_list("basemodulepath"),
+        autosign: Autosign::from_setting(s.get("autosign")),
+        reports: s.list("reports"),
+        reportdir: s.path("reportdir"),
+        keylength: s.u32("keylength")?,
+        ca_ttl: s.duration("ca_ttl")?,
+        ca: true,
+    })
+}
+
+pub fn run(args: MasterArgs) -> u8 {
+    logging::init(Verbosity::from_flags(args.common.verbose, args.common.debug));
+    let mut extra: Vec<(&'static str, String)> = Vec::new();
+    if let Some(v) = &args.dns_alt_names {
+        extra.push(("dns_alt_names", v.clone()));
+    }
+    if let Some(v) = &args.autosign {
+        extra.push(("autosign", v.clone()));
+    }
+    if let Some(v) = &args.environmentpath {
+        extra.push(("environmentpath", crate::abs(v)));
+    }
+    let settings = match load_settings(&args.common, RunMode::Server, extra) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let cfg = match config(&settings, args.bindaddress) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let _ = args.no_daemonize;
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => return fail(format!("could not start the async runtime: {e}")),
+    };
+    runtime.block_on(async move {
+        let master = match Master::start(cfg).await {
+            Ok(m) => m,
+            Err(e) => return fail(e),
+        };
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        match master.serve(shutdown).await {
+            Ok(()) => 0,
+            Err(e) => fail(e),
+        }
+    })
+}

@@ -1,0 +1,83 @@
+//! Log lines as Puppet prints them: `Notice: …`, `Info: …`, `Warning: …`, `Error: …`.
+//!
+//! Puppet has more levels than `tracing`; Bunraku maps them one to one across the workspace:
+//! ERROR = err, WARN = warning, INFO = notice, DEBUG = info, TRACE = debug. So `--verbose` (Puppet's
+//! info) enables DEBUG and `--debug` enables TRACE, for Bunraku's own crates only: the libraries
+//! underneath (hyper, rustls) stay at warnings, as Puppet's own output never shows its HTTP stack.
+
+use std::fmt;
+
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::fmt::format::{FormatEvent, FormatFields, Writer};
+use tracing_subscriber::fmt::FmtContext;
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::EnvFilter;
+
+/// How much to print, from the Puppet flags a command was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Notice,
+    Info,
+    Debug,
+}
+
+impl Verbosity {
+    pub fn from_flags(verbose: bool, debug: bool) -> Verbosity {
+        if debug {
+            Verbosity::Debug
+        } else if verbose {
+            Verbosity::Info
+        } else {
+            Verbosity::Notice
+        }
+    }
+}
+
+struct PuppetFormat;
+
+impl<S, N> FormatEvent<S, N> for PuppetFormat
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        let label = match *event.metadata().level() {
+            Level::ERROR => "Error",
+            Level::WARN => "Warning",
+            Level::INFO => "Notice",
+            Level::DEBUG => "Info",
+            Level::TRACE => "Debug",
+        };
+        write!(writer, "{label}: ")?;
+        ctx.field_format().format_fields(writer.by_ref(), event)?;
+        writeln!(writer)
+    }
+}
+
+/// Installs the Puppet-style log output on stdout, where Puppet prints its run log.
+pub fn init(verbosity: Verbosity) {
+    let ours = match verbosity {
+        Verbosity::Notice => "info",
+        Verbosity::Info => "debug",
+        Verbosity::Debug => "trace",
+    };
+    let directives =
+        ["bunraku", "bunraku_agent", "bunraku_master", "bunraku_pki", "bunraku_lang", "bunraku_facts"]
+            .iter()
+            .map(|c| format!("{c}={ours}"))
+            .collect::<Vec<_>>()
+            .join(",");
+    let filter = EnvFilter::try_from_env("BUNRAKU_LOG")
+        .unwrap_or_else(|_| EnvFilter::new(format!("warn,{directives}")));
+    let _ = tracing_subscriber::fmt()
+        .event_format(PuppetFormat)
+        .with_env_filter(filter)
+        .with_writer(std::io::stdout)
+        .with_ansi(false)
+        .try_init();
+}
