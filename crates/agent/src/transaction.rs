@@ -1,1 +1,632 @@
-//! TODO
+//! Applying a catalog: walk the resource graph in order, let providers sync each resource, propagate
+//! refresh events, skip the dependents of failures, and write it all down as Puppet's report.
+//!
+//! Logging follows the project's convention, every line going both into `report.logs` and to
+//! `tracing`: INFO is Puppet's "Notice:", DEBUG its "Info:", TRACE its "Debug:", WARN "Warning:" and
+//! ERROR "Error:". Report logs keep Puppet's info level and above, as `puppet agent -t` does.
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Instant;
+
+use bunraku_model::{Catalog, Event, LogEntry, Metric, Report, Resource, ResourceStatus, RunStatus, Value};
+use indexmap::IndexMap;
+
+use crate::graph::{self, GraphError, ResourceGraph};
+use crate::providers::{self, ChangeStatus, Context, Kind, Level, LogSource};
+
+/// How to apply a catalog.
+#[derive(Debug, Clone, Default)]
+pub struct ApplyOptions {
+    /// The certname, which becomes `report.host`.
+    pub host: String,
+    pub environment: String,
+    pub transaction_uuid: String,
+    /// Change nothing; report what would change.
+    pub noop: bool,
+    /// Log unified diffs of file content changes.
+    pub show_diff: bool,
+    /// Only apply resources carrying one of these tags; empty means all.
+    pub tags: Vec<String>,
+}
+
+/// Applies a catalog and returns the complete report. Never panics: failures are in the report.
+pub fn apply(catalog: &Catalog, opts: &ApplyOptions, sources: &dyn crate::FileSource) -> Report {
+    let started = Instant::now();
+    let mut tx = Transaction::new(catalog, opts);
+    match ResourceGraph::build(catalog) {
+        Ok(graph) => tx.run(&graph, sources),
+        Err(GraphError::Cycle { cycles, message }) => {
+            tx.log_puppet(Level::Err, &message);
+            for cycle in &cycles {
+                for &i in cycle {
+                    let mut status = tx.new_status(i);
+                    fail_with_event(&mut status, "resource is part of a dependency cycle");
+                    tx.statuses.insert(i, status);
+                }
+            }
+            tx.log_puppet(
+                Level::Err,
+                "Failed to apply catalog: One or more resource dependency cycles detected in graph",
+            );
+            tx.completed = false;
+        }
+        Err(e @ GraphError::MissingResource { resource, .. }) => {
+            let res = &catalog.resources[resource];
+            let mut text = e.to_string();
+            if let (Some(file), Some(line)) = (&res.file, res.line) {
+                text = format!("{text} (file: {file}, line: {line})");
+            }
+            tx.log_puppet(Level::Err, &format!("Failed to apply catalog: {text}"));
+            tx.completed = false;
+        }
+    }
+    tx.into_report(started)
+}
+
+/// What the walk remembers about one resource.
+#[derive(Debug, Clone, Copy, Default)]
+struct State {
+    failed: bool,
+    /// Skipped because something it depends on failed (or was itself skipped for that reason).
+    dependency_failed: bool,
+}
+
+/// Events waiting for a resource: how many, and whether all of them are noop events.
+#[derive(Debug, Clone, Copy, Default)]
+struct Queued {
+    count: usize,
+    real: bool,
+}
+
+struct Transaction<'c> {
+    catalog: &'c Catalog,
+    opts: &'c ApplyOptions,
+    parent: Vec<Option<usize>>,
+    logs: Vec<LogEntry>,
+    statuses: IndexMap<usize, ResourceStatus>,
+    state: Vec<State>,
+    queued: HashMap<usize, Queued>,
+    restarted: usize,
+    completed: bool,
+}
+
+impl<'c> Transaction<'c> {
+    fn new(catalog: &'c Catalog, opts: &'c ApplyOptions) -> Self {
+        Transaction {
+            catalog,
+            opts,
+            parent: graph::containment(catalog),
+            logs: Vec::new(),
+            statuses: IndexMap::new(),
+            state: vec![State::default(); catalog.resources.len()],
+            queued: HashMap::new(),
+            restarted: 0,
+            completed: true,
+        }
+    }
+
+    fn run(&mut self, graph: &ResourceGraph, sources: &dyn crate::FileSource) {
+        let mut containers = Containers::new(graph);
+        for &i in &graph.order {
+            let emitted = self.evaluate(graph, i, sources);
+            for (container, count) in containers.finished(i, emitted) {
+                let res = &self.catalog.resources[container];
+                let word = if count == 1 { "event" } else { "events" };
+                let source = graph::container_name(res);
+                self.log(
+                    Level::Notice,
+                    &source,
+                    &format!("Would have triggered 'refresh' from {count} {word}"),
+                    Some(res),
+                );
+            }
+        }
+    }
+
+    /// Evaluates one resource; returns the events it sends on (for container accounting).
+    fn evaluate(&mut self, graph: &ResourceGraph, i: usize, sources: &dyn crate::FileSource) -> Emitted {
+        let res = &self.catalog.resources[i];
+        let path = graph::resource_path(self.catalog, &self.parent, i);
+        let mut status = self.new_status(i);
+        let clock = Instant::now();
+
+        if !self.opts.tags.is_empty() && !tagged(res, &self.opts.tags) {
+            self.log(
+                Level::Debug,
+                &path,
+                &format!("Not tagged with {}", self.opts.tags.join(", ")),
+                Some(res),
+            );
+            status.skipped = true;
+            self.queued.remove(&i);
+            self.statuses.insert(i, status);
+            return Emitted::default();
+        }
+
+        let failed_deps: Vec<usize> = graph.dependencies[i]
+            .iter()
+            .map(|d| d.index)
+            .filter(|d| self.state[*d].failed || self.state[*d].dependency_failed)
+            .collect();
+        if !failed_deps.is_empty() {
+            for d in &failed_deps {
+                if self.state[*d].failed {
+                    let dep = self.catalog.resources[*d].reference();
+                    self.log(
+                        Level::Notice,
+                        &path,
+                        &format!("Dependency {dep} has failures: true"),
+                        Some(res),
+                    );
+                }
+            }
+            self.log(Level::Warning, &path, "Skipping because of failed dependencies", Some(res));
+            status.skipped = true;
+            self.state[i].dependency_failed = true;
+            self.queued.remove(&i);
+            self.statuses.insert(i, status);
+            return Emitted::default();
+        }
+
+        let noop = self.opts.noop || providers::param_bool(res, "noop") == Some(true);
+        let kind = match Kind::of(&res.type_name) {
+            Ok(kind) => kind,
+            Err(message) => {
+                self.log(Level::Err, &path, &format!("Could not evaluate: {message}"), Some(res));
+                fail_with_event(&mut status, &message);
+                self.state[i].failed = true;
+                status.evaluation_time = clock.elapsed().as_secs_f64();
+                self.statuses.insert(i, status);
+                return Emitted::default();
+            }
+        };
+
+        let mut ctx = Context::new(noop, self.opts.show_diff, sources);
+        let outcome = catch_unwind(AssertUnwindSafe(|| providers::apply(kind, res, &mut ctx)))
+            .unwrap_or_else(|_| Err(providers::ProviderError::new("internal error: the provider panicked")));
+        status.provider_used = ctx.provider_used.clone();
+        self.emit_provider_logs(&ctx, &path, res);
+        for change in &ctx.changes {
+            add_event(&mut status, change_event(change));
+        }
+        if let Err(e) = outcome {
+            self.log(Level::Err, &path, &format!("Could not evaluate: {e}"), Some(res));
+            fail_with_event(&mut status, &e.to_string());
+        }
+        let failed = status.failed;
+        self.state[i].failed = failed;
+
+        // Events go to subscribers only when the resource did not fail, as in Puppet.
+        let mut emitted = Emitted::default();
+        if !failed {
+            for e in &status.events {
+                emitted.add(e.status == "noop");
+            }
+        }
+
+        // Then the events this resource received from earlier resources.
+        if let Some(q) = self.queued.remove(&i) {
+            let word = if q.count == 1 { "event" } else { "events" };
+            if !q.real || noop {
+                if providers::refreshable(kind) {
+                    self.log(
+                        Level::Notice,
+                        &path,
+                        &format!("Would have triggered 'refresh' from {} {word}", q.count),
+                        Some(res),
+                    );
+                    emitted.add(true);
+                }
+            } else if providers::refreshable(kind) && !failed {
+                let mut rctx = Context::new(false, self.opts.show_diff, sources);
+                let result = catch_unwind(AssertUnwindSafe(|| providers::refresh(kind, res, &mut rctx)))
+                    .unwrap_or_else(|_| {
+                        Err(providers::ProviderError::new("internal error: the provider panicked"))
+                    });
+                self.emit_provider_logs(&rctx, &path, res);
+                for change in &rctx.changes {
+                    add_event(&mut status, change_event(change));
+                }
+                match result {
+                    Ok(()) => {
+                        let message = format!("Triggered 'refresh' from {} {word}", q.count);
+                        self.log(Level::Notice, &path, &message, Some(res));
+                        let mut event =
+                            new_event(None, Value::Null, Value::Null, &message, "refresh", "success");
+                        event.redacted = Some(false);
+                        add_event(&mut status, event);
+                        self.restarted += 1;
+                        emitted.add(false);
+                    }
+                    Err(e) => {
+                        let message = format!("Failed to call refresh: {e}");
+                        self.log(Level::Err, &path, &message, Some(res));
+                        status.failed_to_restart = true;
+                        fail_with_event(&mut status, &message);
+                        self.state[i].failed = true;
+                    }
+                }
+            }
+        }
+
+        if emitted.count > 0 && !self.state[i].failed {
+            for dep in &graph.dependents[i] {
+                if !dep.refresh {
+                    continue;
+                }
+                let target = self.catalog.resources[dep.index].reference();
+                self.log(Level::Info, &path, &format!("Scheduling refresh of {target}"), Some(res));
+                let q = self.queued.entry(dep.index).or_default();
+                q.count += emitted.count;
+                q.real |= emitted.real;
+            }
+        }
+        status.evaluation_time = clock.elapsed().as_secs_f64();
+        self.statuses.insert(i, status);
+        emitted
+    }
+
+    fn emit_provider_logs(&mut self, ctx: &Context, path: &str, res: &Resource) {
+        for log in &ctx.logs {
+            match &log.source {
+                LogSource::Puppet => self.log(log.level, "Puppet", &log.message, None),
+                LogSource::Resource => self.log(log.level, path, &log.message, Some(res)),
+                LogSource::Property(p) => {
+                    self.log(log.level, &format!("{path}/{p}"), &log.message, Some(res))
+                }
+            }
+        }
+    }
+
+    fn new_status(&self, i: usize) -> ResourceStatus {
+        let res = &self.catalog.resources[i];
+        ResourceStatus {
+            title: res.title.clone(),
+            file: res.file.clone(),
+            line: res.line,
+            resource: res.reference().to_string(),
+            resource_type: res.type_name.clone(),
+            provider_used: None,
+            containment_path: graph::containment_path(self.catalog, &self.parent, i),
+            evaluation_time: 0.0,
+            tags: res.tags.clone(),
+            time: bunraku_model::time::now(),
+            failed: false,
+            failed_to_restart: false,
+            changed: false,
+            out_of_sync: false,
+            skipped: false,
+            change_count: 0,
+            out_of_sync_count: 0,
+            events: Vec::new(),
+            corrective_change: false,
+        }
+    }
+
+    fn log_puppet(&mut self, level: Level, message: &str) {
+        self.log(level, "Puppet", message, None);
+    }
+
+    /// Logs a line to tracing and, at info level and above, into the report.
+    fn log(&mut self, level: Level, source: &str, message: &str, res: Option<&Resource>) {
+        let line = if source == "Puppet" { message.to_string() } else { format!("{source}: {message}") };
+        match level {
+            Level::Debug => tracing::trace!("{line}"),
+            Level::Info => tracing::debug!("{line}"),
+            Level::Notice => tracing::info!("{line}"),
+            Level::Warning => tracing::warn!("{line}"),
+            Level::Err => tracing::error!("{line}"),
+        }
+        if level == Level::Debug {
+            return;
+        }
+        let mut tags = vec![level.as_str().to_string()];
+        if let Some(res) = res {
+            tags.extend(res.tags.iter().cloned());
+        }
+        self.logs.push(LogEntry {
+            level: level.as_str().to_string(),
+            message: message.to_string(),
+            source: source.to_string(),
+            tags,
+            time: bunraku_model::time::now(),
+            file: res.and_then(|r| r.file.clone()),
+            line: res.and_then(|r| r.line),
+        });
+    }
+
+    fn into_report(self, started: Instant) -> Report {
+        let elapsed = started.elapsed().as_secs_f64();
+        let mut statuses: IndexMap<String, ResourceStatus> = IndexMap::new();
+        let mut type_times: IndexMap<String, f64> = IndexMap::new();
+        for (_, status) in self.statuses {
+            *type_times.entry(status.resource_type.to_lowercase()).or_default() += status.evaluation_time;
+            statuses.insert(status.resource.clone(), status);
+        }
+        if self.completed {
+            for status in agent_generated_statuses() {
+                *type_times.entry(status.resource_type.to_lowercase()).or_default() += status.evaluation_time;
+                statuses.insert(status.resource.clone(), status);
+            }
+        }
+
+        let count = |f: &dyn Fn(&ResourceStatus) -> bool| statuses.values().filter(|s| f(s)).count();
+        let failed = count(&|s| s.failed);
+        let failed_to_restart = count(&|s| s.failed_to_restart);
+        let changes: u32 = statuses.values().map(|s| s.change_count).sum();
+        let events: Vec<&Event> = statuses.values().flat_map(|s| s.events.iter()).collect();
+        let events_with = |st: &str| events.iter().filter(|e| e.status == st).count();
+        let noop_events = events_with("noop");
+
+        let mut metrics = IndexMap::new();
+        metrics.insert(
+            "resources".to_string(),
+            metric(
+                "resources",
+                "Resources",
+                vec![
+                    ("total", "Total", statuses.len().into()),
+                    ("skipped", "Skipped", count(&|s| s.skipped).into()),
+                    ("failed", "Failed", failed.into()),
+                    ("failed_to_restart", "Failed to restart", failed_to_restart.into()),
+                    ("restarted", "Restarted", self.restarted.into()),
+                    ("changed", "Changed", count(&|s| s.changed).into()),
+                    ("out_of_sync", "Out of sync", count(&|s| s.out_of_sync).into()),
+                    ("scheduled", "Scheduled", 0.into()),
+                    ("corrective_change", "Corrective change", 0.into()),
+                ],
+            ),
+        );
+        let mut time_values: Vec<(String, String, Value)> = type_times
+            .iter()
+            .map(|(t, secs)| (t.clone(), bunraku_model::reference::capitalize_type(t), (*secs).into()))
+            .collect();
+        for (name, label) in [
+            ("transaction_evaluation", "Transaction evaluation"),
+            ("catalog_application", "Catalog application"),
+            ("total", "Total"),
+        ] {
+            time_values.push((name.into(), label.into(), elapsed.into()));
+        }
+        metrics.insert(
+            "time".to_string(),
+            Metric { name: "time".into(), label: "Time".into(), values: time_values },
+        );
+        metrics.insert(
+            "changes".to_string(),
+            metric("changes", "Changes", vec![("total", "Total", changes.into())]),
+        );
+        let mut event_values = vec![
+            ("total", "Total", events.len().into()),
+            ("failure", "Failure", events_with("failure").into()),
+            ("success", "Success", events_with("success").into()),
+        ];
+        if noop_events > 0 {
+            event_values.push(("noop", "Noop", noop_events.into()));
+        }
+        metrics.insert("events".to_string(), metric("events", "Events", event_values));
+
+        let status = if failed > 0 || failed_to_restart > 0 || !self.completed {
+            RunStatus::Failed
+        } else if changes > 0 {
+            RunStatus::Changed
+        } else {
+            RunStatus::Unchanged
+        };
+        Report {
+            host: self.opts.host.clone(),
+            time: bunraku_model::time::now(),
+            configuration_version: self.catalog.version.clone(),
+            transaction_uuid: Some(self.opts.transaction_uuid.clone()),
+            report_format: 12,
+            puppet_version: bunraku_model::PUPPET_VERSION.to_string(),
+            status,
+            transaction_completed: self.completed,
+            noop: self.opts.noop,
+            noop_pending: noop_events > 0,
+            environment: self.opts.environment.clone(),
+            logs: self.logs,
+            metrics,
+            resource_statuses: statuses,
+            corrective_change: false,
+            catalog_uuid: Some(self.catalog.catalog_uuid.clone()),
+            cached_catalog_status: Some("not_used".to_string()),
+            code_id: self.catalog.code_id.clone(),
+            job_id: None,
+        }
+    }
+}
+
+/// Events a resource passes on to its subscribers and container.
+#[derive(Debug, Clone, Copy, Default)]
+struct Emitted {
+    count: usize,
+    real: bool,
+}
+
+impl Emitted {
+    fn add(&mut self, noop: bool) {
+        self.count += 1;
+        self.real |= !noop;
+    }
+}
+
+/// Tracks when each container (class, define, stage, node) has seen all its contents, to log Puppet's
+/// "Would have triggered 'refresh'" lines for containers whose contents only had noop events.
+struct Containers {
+    parent: Vec<Option<usize>>,
+    remaining: Vec<usize>,
+    events: Vec<Emitted>,
+}
+
+impl Containers {
+    fn new(graph: &ResourceGraph) -> Self {
+        let n = graph.parent.len();
+        let mut remaining = vec![0; n];
+        // A container counts its direct children that hold something applicable.
+        let mut live = vec![false; n];
+        for i in 0..n {
+            if graph.applicable[i] {
+                live[i] = true;
+                for a in graph.ancestors(i) {
+                    live[a] = true;
+                }
+            }
+        }
+        for i in 0..n {
+            if live[i] {
+                if let Some(p) = graph.parent[i] {
+                    remaining[p] += 1;
+                }
+            }
+        }
+        Containers { parent: graph.parent.clone(), remaining, events: vec![Emitted::default(); n] }
+    }
+
+    /// Notes that `i` is done; returns the containers that would have refreshed, with their event counts.
+    fn finished(&mut self, i: usize, emitted: Emitted) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut child = i;
+        let mut carried = emitted;
+        while let Some(p) = self.parent.get(child).copied().flatten() {
+            self.events[p].count += carried.count;
+            self.events[p].real |= carried.real;
+            self.remaining[p] = self.remaining[p].saturating_sub(1);
+            if self.remaining[p] > 0 {
+                break;
+            }
+            let ev = self.events[p];
+            carried = Emitted::default();
+            if ev.count > 0 {
+                if !ev.real {
+                    out.push((p, ev.count));
+                }
+                carried.add(!ev.real);
+            }
+            child = p;
+        }
+        out
+    }
+}
+
+fn tagged(res: &Resource, tags: &[String]) -> bool {
+    tags.iter().flat_map(|t| t.split(',')).any(|t| {
+        let t = t.trim().to_lowercase();
+        res.tags.iter().any(|rt| rt.to_lowercase() == t)
+            || res.type_name.to_lowercase() == t
+            || res.title.to_lowercase() == t
+    })
+}
+
+fn new_event(
+    property: Option<&str>,
+    previous: Value,
+    desired: Value,
+    message: &str,
+    name: &str,
+    status: &str,
+) -> Event {
+    Event {
+        audited: false,
+        property: property.map(String::from),
+        previous_value: previous,
+        desired_value: desired,
+        historical_value: Value::Null,
+        message: message.to_string(),
+        name: name.to_string(),
+        status: status.to_string(),
+        time: bunraku_model::time::now(),
+        redacted: None,
+        corrective_change: false,
+    }
+}
+
+fn change_event(change: &providers::Change) -> Event {
+    let mut e = new_event(
+        Some(&change.property),
+        change.previous.clone(),
+        change.desired.clone(),
+        &change.message,
+        &change.name,
+        change.status.as_str(),
+    );
+    e.redacted = change.redacted;
+    e
+}
+
+/// Adds an event to a status and updates its counters the way Puppet's `Resource::Status#add_event` does.
+fn add_event(status: &mut ResourceStatus, event: Event) {
+    match event.status.as_str() {
+        "failure" => status.failed = true,
+        "success" => {
+            status.change_count += 1;
+            status.changed = true;
+        }
+        _ => {}
+    }
+    if event.status != "audit" {
+        status.out_of_sync_count += 1;
+        status.out_of_sync = true;
+    }
+    status.events.push(event);
+}
+
+/// Fails a resource with a `resource_error` event, as Puppet's `fail_with_event`.
+fn fail_with_event(status: &mut ResourceStatus, message: &str) {
+    let event =
+        new_event(None, Value::Null, Value::Null, message, "resource_error", ChangeStatus::Failure.as_str());
+    add_event(status, event);
+}
+
+fn metric(name: &str, label: &str, values: Vec<(&str, &str, Value)>) -> Metric {
+    Metric {
+        name: name.to_string(),
+        label: label.to_string(),
+        values: values.into_iter().map(|(n, l, v)| (n.to_string(), l.to_string(), v)).collect(),
+    }
+}
+
+/// The schedules and filebucket every Puppet agent adds to its catalog; they appear in its reports.
+fn agent_generated_statuses() -> Vec<ResourceStatus> {
+    let names = [
+        ("Schedule", "puppet"),
+        ("Schedule", "hourly"),
+        ("Schedule", "daily"),
+        ("Schedule", "weekly"),
+        ("Schedule", "monthly"),
+        ("Schedule", "never"),
+        ("Filebucket", "puppet"),
+    ];
+    names
+        .iter()
+        .map(|(t, title)| {
+            let reference = format!("{t}[{title}]");
+            ResourceStatus {
+                title: title.to_string(),
+                file: None,
+                line: None,
+                resource: reference.clone(),
+                resource_type: t.to_string(),
+                provider_used: None,
+                containment_path: vec![reference],
+                evaluation_time: 0.0,
+                tags: vec![t.to_lowercase(), title.to_string()],
+                time: bunraku_model::time::now(),
+                failed: false,
+                failed_to_restart: false,
+                changed: false,
+                out_of_sync: false,
+                skipped: false,
+                change_count: 0,
+                out_of_sync_count: 0,
+                events: Vec::new(),
+                corrective_change: false,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "transaction_tests.rs"]
+mod tests;

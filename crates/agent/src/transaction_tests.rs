@@ -1,0 +1,329 @@
+//! Transaction rules on catalogs built in the test: ordering, refresh, failures, noop, cycles.
+
+use super::*;
+use bunraku_model::{Edge, ResourceKind};
+use serde_json::json;
+
+pub(crate) struct NoSources;
+
+impl crate::FileSource for NoSources {
+    fn metadata(&self, source: &str) -> Result<bunraku_model::FileMetadata, String> {
+        Err(format!("no source {source}"))
+    }
+    fn content(&self, source: &str) -> Result<Vec<u8>, String> {
+        Err(format!("no source {source}"))
+    }
+}
+
+/// A catalog from `(type, title, parameters)` triples; resources without a `Class`/`Stage` container
+/// are put in `Class[main]`, as the compiler does. `contain` lists extra (container, child) edges.
+pub(crate) fn catalog(resources: &[(&str, &str, Value)], contain: &[(&str, &str)]) -> Catalog {
+    let mut res = vec![
+        container("Stage", "main", ResourceKind::CompilableType),
+        container("Class", "Settings", ResourceKind::Unknown),
+        container("Class", "main", ResourceKind::Unknown),
+    ];
+    let mut edges = vec![
+        Edge { source: "Stage[main]".into(), target: "Class[Settings]".into() },
+        Edge { source: "Stage[main]".into(), target: "Class[main]".into() },
+    ];
+    for (t, title, params) in resources {
+        let kind = match *t {
+            "Class" => ResourceKind::Class,
+            t if t.contains("::") || t.starts_with("Mydef") => ResourceKind::DefinedType,
+            _ => ResourceKind::CompilableType,
+        };
+        let mut r = container(t, title, kind);
+        r.tags = vec![t.to_lowercase(), title.to_string(), "class".into()];
+        if let Value::Object(map) = params {
+            r.parameters = map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        }
+        res.push(r);
+        let reference = format!("{t}[{title}]");
+        let explicit = contain.iter().find(|(_, child)| *child == reference);
+        let source = match explicit {
+            Some((parent, _)) => parent.to_string(),
+            None if *t == "Class" => "Stage[main]".to_string(),
+            None => "Class[main]".to_string(),
+        };
+        edges.push(Edge { source, target: reference });
+    }
+    Catalog {
+        tags: vec![],
+        name: "test.example.com".into(),
+        version: json!(1700000000),
+        code_id: None,
+        catalog_uuid: "uuid-1".into(),
+        catalog_format: 2,
+        environment: "production".into(),
+        resources: res,
+        edges,
+        classes: vec![],
+    }
+}
+
+fn container(t: &str, title: &str, kind: ResourceKind) -> Resource {
+    Resource {
+        type_name: t.into(),
+        title: title.into(),
+        tags: vec![t.to_lowercase()],
+        file: Some("/site.pp".into()),
+        line: Some(1),
+        exported: false,
+        kind: Some(kind),
+        parameters: IndexMap::new(),
+        sensitive_parameters: vec![],
+    }
+}
+
+pub(crate) fn opts() -> ApplyOptions {
+    ApplyOptions {
+        host: "test.example.com".into(),
+        environment: "production".into(),
+        transaction_uuid: "tx".into(),
+        ..Default::default()
+    }
+}
+
+pub(crate) fn run(cat: &Catalog) -> Report {
+    apply(cat, &opts(), &NoSources)
+}
+
+/// The report's notice-and-above log lines as "source: message".
+pub(crate) fn lines(report: &Report) -> Vec<String> {
+    report.logs.iter().filter(|l| l.level != "info").map(|l| format!("{}: {}", l.source, l.message)).collect()
+}
+
+#[test]
+fn notify_logs_like_puppet_with_containment_paths() {
+    let cat = catalog(
+        &[
+            ("Notify", "hi", json!({})),
+            ("Class", "Nginx::Web", json!({})),
+            ("Notify", "inner", json!({"message": "from class"})),
+            ("Mydef", "d1", json!({})),
+            ("Notify", "in d1", json!({})),
+        ],
+        &[("Class[Nginx::Web]", "Notify[inner]"), ("Mydef[d1]", "Notify[in d1]")],
+    );
+    let report = run(&cat);
+    assert_eq!(
+        lines(&report),
+        [
+            "Puppet: hi",
+            "/Stage[main]/Main/Notify[hi]/message: defined 'message' as 'hi'",
+            "Puppet: from class",
+            "/Stage[main]/Nginx::Web/Notify[inner]/message: defined 'message' as 'from class'",
+            "Puppet: in d1",
+            "/Stage[main]/Main/Mydef[d1]/Notify[in d1]/message: defined 'message' as 'in d1'",
+        ]
+    );
+    let st = &report.resource_statuses["Notify[inner]"];
+    assert_eq!(st.containment_path, ["Stage[main]", "Nginx::Web", "Notify[inner]"]);
+    assert!(st.changed && st.change_count == 1);
+    assert_eq!(st.events[0].name, "message_changed");
+    assert_eq!(report.status, RunStatus::Changed);
+    assert_eq!(report.metric("changes", "total"), Some(&json!(3)));
+    assert_eq!(report.metric("resources", "total"), Some(&json!(3 + 7)));
+    assert_eq!(report.report_format, 12);
+    assert_eq!(report.configuration_version, json!(1700000000));
+    let log = report.logs.iter().find(|l| l.source.ends_with("Notify[hi]/message")).unwrap();
+    assert_eq!(log.tags, ["notice", "notify", "hi", "class"]);
+    assert_eq!(log.file.as_deref(), Some("/site.pp"));
+}
+
+#[test]
+fn order_follows_the_catalog_unless_relationships_say_otherwise() {
+    let cat = catalog(
+        &[
+            ("Notify", "a", json!({"require": "Notify[c]"})),
+            ("Notify", "b", json!({})),
+            ("Notify", "c", json!({})),
+            ("Notify", "d", json!({"before": ["Notify[b]"]})),
+        ],
+        &[],
+    );
+    let report = run(&cat);
+    let order: Vec<String> =
+        report.logs.iter().filter(|l| l.source == "Puppet").map(|l| l.message.clone()).collect();
+    assert_eq!(order, ["c", "a", "d", "b"]);
+}
+
+#[test]
+fn relationships_to_a_class_apply_to_its_contents() {
+    let cat = catalog(
+        &[
+            ("Class", "Web", json!({"require": "Notify[last]"})),
+            ("Notify", "w1", json!({})),
+            ("Notify", "w2", json!({})),
+            ("Notify", "first", json!({"require": "Class[web]"})),
+            ("Notify", "last", json!({})),
+        ],
+        &[("Class[Web]", "Notify[w1]"), ("Class[Web]", "Notify[w2]")],
+    );
+    let report = run(&cat);
+    let order: Vec<String> =
+        report.logs.iter().filter(|l| l.source == "Puppet").map(|l| l.message.clone()).collect();
+    assert_eq!(order, ["last", "w1", "w2", "first"]);
+}
+
+#[test]
+fn failures_skip_dependents_and_the_run_goes_on() {
+    let cat = catalog(
+        &[
+            ("Exec", "/bin/false", json!({"before": "Notify[b]"})),
+            ("Notify", "b", json!({})),
+            ("Notify", "c", json!({"require": "Notify[b]"})),
+            ("Notify", "indep", json!({})),
+            ("Frobnicate", "x", json!({})),
+        ],
+        &[],
+    );
+    let report = run(&cat);
+    assert_eq!(
+        lines(&report),
+        [
+            "Puppet: '/bin/false' returned 1 instead of one of [0]",
+            "/Stage[main]/Main/Exec[/bin/false]/returns: change from 'notrun' to ['0'] failed: '/bin/false' returned 1 instead of one of [0]",
+            "/Stage[main]/Main/Notify[b]: Dependency Exec[/bin/false] has failures: true",
+            "/Stage[main]/Main/Notify[b]: Skipping because of failed dependencies",
+            "/Stage[main]/Main/Notify[c]: Skipping because of failed dependencies",
+            "Puppet: indep",
+            "/Stage[main]/Main/Notify[indep]/message: defined 'message' as 'indep'",
+            "/Stage[main]/Main/Frobnicate[x]: Could not evaluate: Unknown resource type: 'Frobnicate'",
+        ]
+    );
+    assert_eq!(report.status, RunStatus::Failed);
+    assert!(report.transaction_completed);
+    assert!(report.resource_statuses["Notify[c]"].skipped);
+    assert!(report.resource_statuses["Exec[/bin/false]"].failed);
+    assert_eq!(report.metric("resources", "failed"), Some(&json!(2)));
+    assert_eq!(report.metric("resources", "skipped"), Some(&json!(2)));
+    assert_eq!(report.metric("events", "failure"), Some(&json!(2)));
+}
+
+#[test]
+fn cycles_fail_the_catalog() {
+    let cat = catalog(
+        &[
+            ("Notify", "a", json!({"require": "Notify[b]"})),
+            ("Notify", "b", json!({"require": "Notify[a]"})),
+            ("Notify", "other", json!({})),
+        ],
+        &[],
+    );
+    let report = run(&cat);
+    assert_eq!(
+        report.logs[0].message,
+        "Found 1 dependency cycle:\n(Notify[a] => Notify[b] => Notify[a])\\nTry the '--graph' option and opening the resulting '.dot' file in OmniGraffle or GraphViz"
+    );
+    assert_eq!(report.status, RunStatus::Failed);
+    assert!(!report.transaction_completed);
+    assert_eq!(report.resource_statuses.len(), 2);
+    assert_eq!(
+        report.resource_statuses["Notify[a]"].events[0].message,
+        "resource is part of a dependency cycle"
+    );
+}
+
+#[test]
+fn refresh_reaches_subscribers_and_only_refreshable_types_act() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("ran");
+    let cat = catalog(
+        &[
+            ("Notify", "change", json!({"notify": ["Exec[touch]", "Notify[listener]"]})),
+            (
+                "Exec",
+                "touch",
+                json!({"command": format!("/usr/bin/touch {}", marker.display()), "refreshonly": true}),
+            ),
+            ("Exec", "never", json!({"command": "/bin/false", "refreshonly": true})),
+            ("Notify", "listener", json!({})),
+        ],
+        &[],
+    );
+    let report = run(&cat);
+    assert!(marker.exists());
+    assert!(lines(&report)
+        .contains(&"/Stage[main]/Main/Exec[touch]: Triggered 'refresh' from 1 event".to_string()));
+    let st = &report.resource_statuses["Exec[touch]"];
+    assert!(st.changed);
+    assert_eq!(st.events[0].name, "refresh");
+    assert_eq!(st.events[0].redacted, Some(false));
+    assert!(!report.resource_statuses["Exec[never]"].changed);
+    assert_eq!(report.metric("resources", "restarted"), Some(&json!(1)));
+    assert!(report
+        .logs
+        .iter()
+        .any(|l| l.level == "info" && l.message == "Scheduling refresh of Exec[touch]"));
+}
+
+#[test]
+fn noop_reports_without_changing() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("ran");
+    let cat = catalog(
+        &[
+            ("Class", "Foo", json!({})),
+            ("Notify", "hi", json!({"notify": "Exec[touch]"})),
+            (
+                "Exec",
+                "touch",
+                json!({"command": format!("/usr/bin/touch {}", marker.display()), "refreshonly": true}),
+            ),
+        ],
+        &[("Class[Foo]", "Notify[hi]")],
+    );
+    let mut o = opts();
+    o.noop = true;
+    let report = apply(&cat, &o, &NoSources);
+    assert!(!marker.exists());
+    assert_eq!(
+        lines(&report),
+        [
+            "/Stage[main]/Foo/Notify[hi]/message: current_value 'absent', should be 'hi' (noop)",
+            "Class[Foo]: Would have triggered 'refresh' from 1 event",
+            "/Stage[main]/Main/Exec[touch]: Would have triggered 'refresh' from 1 event",
+            "Class[Main]: Would have triggered 'refresh' from 1 event",
+            "Stage[main]: Would have triggered 'refresh' from 2 events",
+        ]
+    );
+    assert_eq!(report.status, RunStatus::Unchanged);
+    assert!(report.noop && report.noop_pending);
+    assert_eq!(report.resource_statuses["Notify[hi]"].events[0].status, "noop");
+    assert_eq!(report.metric("events", "noop"), Some(&json!(1)));
+}
+
+#[test]
+fn per_resource_noop_and_tags() {
+    let cat = catalog(
+        &[
+            ("Notify", "quiet", json!({"noop": true})),
+            ("Notify", "loud", json!({})),
+            ("Notify", "other", json!({})),
+        ],
+        &[],
+    );
+    let report = run(&cat);
+    assert_eq!(report.resource_statuses["Notify[quiet]"].events[0].status, "noop");
+    assert_eq!(report.resource_statuses["Notify[loud]"].events[0].status, "success");
+    assert!(report.noop_pending && !report.noop);
+
+    let mut o = opts();
+    o.tags = vec!["loud".into()];
+    let report = apply(&cat, &o, &NoSources);
+    assert!(report.resource_statuses["Notify[other]"].skipped);
+    assert!(report.resource_statuses["Notify[loud]"].changed);
+    assert_eq!(report.metric("changes", "total"), Some(&json!(1)));
+}
+
+#[test]
+fn missing_relationship_target_fails_the_catalog() {
+    let cat = catalog(&[("Notify", "a", json!({"require": "Notify[nope]"}))], &[]);
+    let report = run(&cat);
+    assert_eq!(report.status, RunStatus::Failed);
+    assert!(report.logs[0].message.starts_with(
+        "Failed to apply catalog: Could not find resource 'Notify[nope]' in parameter 'require'"
+    ));
+}
