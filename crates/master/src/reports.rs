@@ -1,0 +1,252 @@
+//! Report processors, run on the master for every report an agent sends.
+//!
+//! `store` writes `<reportdir>/<host>/<YYYYMMDDHHMM>.yaml` as Puppet does. A report that cannot be
+//! stored is not lost: it is kept as JSON in `<reportdir>/.spool/` and stored again on the next
+//! report and periodically.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use bunraku_model::Report;
+use chrono::{DateTime, Utc};
+
+/// Why a report could not be processed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The report's `host` cannot name a directory (`/`, `.`, `..`, empty, NUL).
+    #[error("Invalid report host '{0}'")]
+    BadHost(String),
+    /// Writing failed; the report was spooled when `spooled` is true.
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// One report processor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Processor {
+    /// Writes the report as YAML under `reportdir`.
+    Store,
+}
+
+impl Processor {
+    /// The name agents get back in the report PUT's response.
+    pub fn name(self) -> &'static str {
+        match self {
+            Processor::Store => "store",
+        }
+    }
+}
+
+/// Whether `host` can safely name a directory under `reportdir`.
+pub fn valid_host(host: &str) -> bool {
+    !host.is_empty() && host != "." && host != ".." && !host.contains(['/', '\\', '\0'])
+}
+
+/// The configured processors and where they keep reports.
+pub struct ReportProcessors {
+    processors: Vec<Processor>,
+    reportdir: PathBuf,
+    /// Serialises spool flushing so two flushes never store one report twice.
+    spool_lock: Mutex<()>,
+}
+
+impl ReportProcessors {
+    /// Interprets the `reports` setting. Unknown names are returned as warnings (and skipped);
+    /// `none` disables processing.
+    pub fn from_settings(names: &[String], reportdir: PathBuf) -> (Self, Vec<String>) {
+        let mut processors = Vec::new();
+        let mut warnings = Vec::new();
+        for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+            match name {
+                "store" if !processors.contains(&Processor::Store) => processors.push(Processor::Store),
+                "store" | "none" => {}
+                other => warnings.push(format!("No report processor named '{other}'; it will be skipped")),
+            }
+        }
+        (ReportProcessors { processors, reportdir, spool_lock: Mutex::new(()) }, warnings)
+    }
+
+    /// The processors that run, in order.
+    pub fn processors(&self) -> &[Processor] {
+        &self.processors
+    }
+
+    /// The directory `store` writes to.
+    pub fn reportdir(&self) -> &Path {
+        &self.reportdir
+    }
+
+    fn spool_dir(&self) -> PathBuf {
+        self.reportdir.join(".spool")
+    }
+
+    /// Runs every processor on `report`. A store failure spools the report and returns the error.
+    /// Returns the names of the processors that ran.
+    pub fn process(&self, report: &Report) -> Result<Vec<String>, ReportError> {
+        if !valid_host(&report.host) {
+            return Err(ReportError::BadHost(report.host.clone()));
+        }
+        for processor in &self.processors {
+            match processor {
+                Processor::Store => {
+                    if let Err(err) = store(&self.reportdir, report, Utc::now()) {
+                        tracing::error!("Could not store report for {}: {err}", report.host);
+                        self.spool(report);
+                        return Err(err);
+                    }
+                    tracing::debug!("Stored report for {}", report.host);
+                }
+            }
+        }
+        self.flush_spool();
+        Ok(self.processors.iter().map(|p| p.name().to_string()).collect())
+    }
+
+    /// Keeps an unprocessed report as JSON in the spool directory.
+    fn spool(&self, report: &Report) {
+        let dir = self.spool_dir();
+        let result = create_dir(&dir, 0o750).and_then(|()| {
+            let path = dir.join(format!("{}.json", uuid::Uuid::new_v4()));
+            write_atomically(&path, report.to_json().as_bytes(), 0o640).map(|()| path)
+        });
+        match result {
+            Ok(path) => tracing::warn!("Spooled the report of {} to {}", report.host, path.display()),
+            Err(err) => {
+                tracing::error!("Could not spool the report of {} either, it is lost: {err}", report.host)
+            }
+        }
+    }
+
+    /// Stores every spooled report that can now be stored (named by the report's own time), and
+    /// deletes it from the spool. Returns how many were stored.
+    pub fn flush_spool(&self) -> usize {
+        if !self.processors.contains(&Processor::Store) {
+            return 0;
+        }
+        let _guard = self.spool_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let Ok(entries) = fs::read_dir(self.spool_dir()) else { return 0 };
+        let mut stored = 0;
+        for entry in entries.filter_map(|e| e.ok()) {
+            let path = entry.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("json") {
+                continue;
+            }
+            let report = match fs::read_to_string(&path).map(|t| Report::from_json(&t)) {
+                Ok(Ok(report)) => report,
+                Ok(Err(err)) => {
+                    tracing::error!("Spooled report {} is unreadable: {err}", path.display());
+                    continue;
+                }
+                Err(_) => continue,
+            };
+            let when = DateTime::parse_from_rfc3339(&report.time)
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_else(|_| Utc::now());
+            if !valid_host(&report.host) || store(&self.reportdir, &report, when).is_err() {
+                continue;
+            }
+            let _ = fs::remove_file(&path);
+            tracing::info!("Stored the spooled report of {}", report.host);
+            stored += 1;
+        }
+        stored
+    }
+}
+
+fn create_dir(dir: &Path, mode: u32) -> Result<(), ReportError> {
+    let io = |source| ReportError::Io { path: dir.to_path_buf(), source };
+    if !dir.is_dir() {
+        fs::DirBuilder::new().recursive(true).mode(mode).create(dir).map_err(io)?;
+        // The umask may have narrowed or the directory may predate us; Puppet sets it explicitly.
+        fs::set_permissions(dir, fs::Permissions::from_mode(mode)).map_err(io)?;
+    }
+    Ok(())
+}
+
+fn write_atomically(path: &Path, bytes: &[u8], mode: u32) -> Result<(), ReportError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let io = |source| ReportError::Io { path: path.to_path_buf(), source };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    fs::set_permissions(tmp.path(), fs::Permissions::from_mode(mode)).map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// The `store` processor: `<reportdir>/<host>/<YYYYMMDDHHMM>.yaml` (UTC minute of `when`), dir
+/// 0750, file 0640, written atomically so a reader never sees half a report.
+pub fn store(reportdir: &Path, report: &Report, when: DateTime<Utc>) -> Result<PathBuf, ReportError> {
+    if !valid_host(&report.host) {
+        return Err(ReportError::BadHost(report.host.clone()));
+    }
+    let dir = reportdir.join(&report.host);
+    create_dir(&dir, 0o750)?;
+    let path = dir.join(format!("{}.yaml", when.format("%Y%m%d%H%M")));
+    write_atomically(&path, report.to_yaml().as_bytes(), 0o640)?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(host: &str) -> Report {
+        Report::from_json(&format!(
+            r#"{{"host":"{host}","time":"2026-11-27T05:02:15.111416931+00:00","configuration_version":1,"report_format":12,"puppet_version":"7.23.0","status":"unchanged","transaction_completed":true,"noop":false,"noop_pending":false,"environment":"production"}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn stores_yaml_with_modes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (procs, warnings) =
+            ReportProcessors::from_settings(&["store".into(), "tagmail".into()], dir.path().to_path_buf());
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(procs.process(&report("a.example.com")).unwrap(), vec!["store"]);
+        let hostdir = dir.path().join("a.example.com");
+        assert_eq!(fs::metadata(&hostdir).unwrap().permissions().mode() & 0o777, 0o750);
+        let file = fs::read_dir(&hostdir).unwrap().next().unwrap().unwrap().path();
+        assert_eq!(fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o640);
+        let name = file.file_name().unwrap().to_str().unwrap().to_string();
+        assert!(name.len() == "202611270502.yaml".len() && name.ends_with(".yaml"), "{name}");
+        assert!(fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("--- !ruby/object:Puppet::Transaction::Report\n"));
+    }
+
+    #[test]
+    fn bad_hosts_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for host in ["..", ".", "a/b", ""] {
+            assert!(store(dir.path(), &report(host), Utc::now()).is_err(), "{host}");
+        }
+    }
+
+    #[test]
+    fn failed_store_is_spooled_then_flushed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (procs, _) = ReportProcessors::from_settings(&["store".into()], dir.path().to_path_buf());
+        // A file where the host's directory should be makes the store fail.
+        fs::write(dir.path().join("b.example.com"), "in the way").unwrap();
+        assert!(procs.process(&report("b.example.com")).is_err());
+        assert_eq!(fs::read_dir(dir.path().join(".spool")).unwrap().count(), 1);
+        assert_eq!(procs.flush_spool(), 0);
+        fs::remove_file(dir.path().join("b.example.com")).unwrap();
+        assert_eq!(procs.flush_spool(), 1);
+        assert!(dir.path().join("b.example.com/202611270502.yaml").is_file());
+        assert_eq!(fs::read_dir(dir.path().join(".spool")).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn none_disables() {
+        let dir = tempfile::tempdir().unwrap();
+        let (procs, warnings) = ReportProcessors::from_settings(&["none".into()], dir.path().to_path_buf());
+        assert!(warnings.is_empty());
+        assert!(procs.process(&report("a")).unwrap().is_empty());
+    }
+}

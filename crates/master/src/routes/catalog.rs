@@ -1,0 +1,250 @@
+//! `node`, `catalog` and `environments` under `/puppet/v3`: classification and compilation.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{Extension, State};
+use axum::http::Uri;
+use axum::response::Response;
+use bunraku_lang::{CompileError, CompileRequest};
+use bunraku_model::{Facts, Node, Value};
+use indexmap::IndexMap;
+
+use super::{blocking, json_response, path_tail, AppState, Authenticated, Params};
+use crate::error::ApiError;
+use crate::tls_listener::ConnectionInfo;
+
+/// `GET /puppet/v3/node/<name>?environment=…`: the node's environment (the one it asked for).
+pub(super) async fn node(State(state): State<Arc<AppState>>, uri: Uri) -> Result<Response, ApiError> {
+    let name = path_tail(&uri, "/puppet/v3/node/")?;
+    let params = Params::from_uri(&uri);
+    let (environment, _) = state.environment(&params)?;
+    let node = Node { name, environment, classes: Vec::new(), parameters: IndexMap::new() };
+    let body = serde_json::to_string(&node).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(json_response(body))
+}
+
+/// `POST /puppet/v3/catalog/<name>` with the form body of §1.3 (query parameters also count).
+pub(super) async fn catalog_post(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Authenticated>,
+    Extension(conn): Extension<ConnectionInfo>,
+    uri: Uri,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let mut params = Params::from_form(&body);
+    params.extend(Params::from_uri(&uri));
+    compile(state, auth, conn, uri, params).await
+}
+
+/// `GET /puppet/v3/catalog/<name>?facts=…&environment=…`: the same, all in the query string.
+pub(super) async fn catalog_get(
+    State(state): State<Arc<AppState>>,
+    Extension(auth): Extension<Authenticated>,
+    Extension(conn): Extension<ConnectionInfo>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let params = Params::from_uri(&uri);
+    compile(state, auth, conn, uri, params).await
+}
+
+/// Decodes the `facts` parameter: percent-decoded once more (the agent encodes it twice), then
+/// JSON. A value that is already JSON is taken as it is.
+pub(crate) fn decode_facts(name: &str, params: &Params) -> Result<Option<Facts>, ApiError> {
+    let Some(raw) = params.get("facts") else { return Ok(None) };
+    match params.get("facts_format") {
+        None | Some("application/json") | Some("json") | Some("pson") | Some("text/pson") => {}
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "Unsupported facts_format '{other}' in the catalog request for {name}"
+            )))
+        }
+    }
+    let text = if raw.trim_start().starts_with('{') {
+        raw.to_string()
+    } else {
+        percent_encoding::percent_decode_str(raw).decode_utf8().map(|s| s.into_owned()).map_err(|_| {
+            ApiError::bad_request(format!(
+                "Invalid percent-encoding in the facts of the catalog request for {name}"
+            ))
+        })?
+    };
+    let facts: Facts = serde_json::from_str(&text).map_err(|e| {
+        ApiError::bad_request(format!("Could not parse the facts of the catalog request for {name}: {e}"))
+    })?;
+    Ok(Some(facts))
+}
+
+/// `$trusted` for a verified remote certificate.
+pub(crate) fn trusted_facts(peer: &bunraku_pki::PeerIdentity) -> IndexMap<String, Value> {
+    let (hostname, domain) = match peer.certname.split_once('.') {
+        Some((host, domain)) => (host.to_string(), Value::from(domain)),
+        None => (peer.certname.clone(), Value::Null),
+    };
+    let extensions: serde_json::Map<String, Value> =
+        peer.extensions.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
+    let mut trusted = IndexMap::new();
+    trusted.insert("authenticated".into(), Value::from("remote"));
+    trusted.insert("certname".into(), Value::from(peer.certname.as_str()));
+    trusted.insert("domain".into(), domain);
+    trusted.insert("extensions".into(), Value::Object(extensions));
+    trusted.insert("external".into(), Value::Object(Default::default()));
+    trusted.insert("hostname".into(), Value::from(hostname));
+    trusted
+}
+
+/// puppetserver's text for a compile failure: `<message> (file: F, line: L, column: C) on node N`.
+pub(crate) fn compile_error_message(err: &CompileError, node: &str) -> String {
+    let mut location = Vec::new();
+    if let Some(file) = &err.file {
+        location.push(format!("file: {}", file.display()));
+    }
+    if let Some(line) = err.line {
+        location.push(format!("line: {line}"));
+    }
+    if let Some(column) = err.column {
+        location.push(format!("column: {column}"));
+    }
+    if location.is_empty() {
+        format!("{} on node {node}", err.message)
+    } else {
+        format!("{} ({}) on node {node}", err.message, location.join(", "))
+    }
+}
+
+async fn compile(
+    state: Arc<AppState>,
+    auth: Authenticated,
+    conn: ConnectionInfo,
+    uri: Uri,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let name = path_tail(&uri, "/puppet/v3/catalog/")?;
+    // The auth rule already matched the certname to the path; without a peer there is no catalog.
+    let Some(peer) = auth.0 else {
+        return Err(ApiError::text(
+            axum::http::StatusCode::FORBIDDEN,
+            crate::auth::forbidden_message(uri.path(), &axum::http::Method::POST),
+        ));
+    };
+    let (environment, env) = state.environment(&params)?;
+    let facts = match decode_facts(&name, &params)? {
+        Some(facts) => facts.values,
+        None => {
+            tracing::warn!("Catalog request for {name} carries no facts; compiling with none");
+            IndexMap::new()
+        }
+    };
+    let mut server_facts = IndexMap::new();
+    server_facts.insert("serverversion".into(), Value::from(bunraku_model::PUPPET_VERSION));
+    server_facts.insert("servername".into(), Value::from(state.config.certname.as_str()));
+    server_facts.insert("serverip".into(), Value::from(conn.local_addr.ip().to_string()));
+    server_facts.insert("environment".into(), Value::from(environment.as_str()));
+    let request =
+        CompileRequest { certname: name.clone(), facts, trusted: trusted_facts(&peer), server_facts };
+
+    let _slot = state.compile_slots.acquire().await.map_err(|_| ApiError::internal("shutting down"))?;
+    let started = Instant::now();
+    let node = name.clone();
+    let result = blocking(move || Ok(env.compile(&request))).await?;
+    let catalog = match result {
+        Ok(catalog) => catalog,
+        Err(err) => {
+            let message = compile_error_message(&err, &node);
+            tracing::error!("Server Error: {message}");
+            return Err(ApiError::internal(message));
+        }
+    };
+    tracing::info!(
+        "Compiled catalog for {node} in environment {environment} in {:.2} seconds",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(json_response(catalog.to_json()))
+}
+
+/// `GET /puppet/v3/environments`: every environment with its settings.
+pub(super) async fn environments(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let body = blocking(move || {
+        let mut envs = serde_json::Map::new();
+        for name in state.environments.names() {
+            let Ok(env) = state.environments.get(&name) else { continue };
+            let modulepath: Vec<Value> =
+                env.modulepath().iter().map(|p| Value::from(p.display().to_string())).collect();
+            envs.insert(
+                name,
+                serde_json::json!({"settings": {
+                    "modulepath": modulepath,
+                    "manifest": env.manifest().display().to_string(),
+                    "environment_timeout": 0,
+                    "config_version": "",
+                }}),
+            );
+        }
+        let search_path = format!("file://{}", state.environments.environmentpath().display());
+        Ok(serde_json::json!({"search_paths": [search_path], "environments": envs}).to_string())
+    })
+    .await?;
+    Ok(json_response(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_are_decoded_twice() {
+        // What the agent sends: uri_query_encode(json), then form-encoded again.
+        let json = r#"{"name":"a.example.com","values":{"os":{"family":"Debian"},"note":"50% + more"}}"#;
+        let once: String =
+            percent_encoding::utf8_percent_encode(json, percent_encoding::NON_ALPHANUMERIC).to_string();
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("facts_format", "application/json")
+            .append_pair("facts", &once)
+            .append_pair("environment", "production")
+            .finish();
+        let params = Params::from_form(body.as_bytes());
+        let facts = decode_facts("a.example.com", &params).unwrap().unwrap();
+        assert_eq!(facts.values["note"], Value::from("50% + more"));
+        assert_eq!(facts.values["os"]["family"], Value::from("Debian"));
+    }
+
+    #[test]
+    fn bad_facts_are_400() {
+        for facts in ["%7Bnot json", "%FF%FE", "{broken"] {
+            let params = Params(vec![("facts".into(), facts.into())]);
+            let err = decode_facts("n", &params).unwrap_err();
+            assert_eq!(err.status, axum::http::StatusCode::BAD_REQUEST, "{facts}");
+            assert!(err.message.contains("catalog request for n"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn compile_error_text() {
+        let err = CompileError {
+            message: "Evaluation Error: Unknown variable: '$x'".into(),
+            file: Some("/e/site.pp".into()),
+            line: Some(3),
+            column: Some(7),
+        };
+        assert_eq!(
+            compile_error_message(&err, "a"),
+            "Evaluation Error: Unknown variable: '$x' (file: /e/site.pp, line: 3, column: 7) on node a"
+        );
+    }
+
+    #[test]
+    fn trusted_from_peer() {
+        let peer = bunraku_pki::PeerIdentity {
+            certname: "web1.example.com".into(),
+            serial: 5,
+            extensions: vec![("pp_role".into(), "web".into())],
+            dns_alt_names: vec![],
+        };
+        let t = trusted_facts(&peer);
+        assert_eq!(t["authenticated"], "remote");
+        assert_eq!(t["hostname"], "web1");
+        assert_eq!(t["domain"], "example.com");
+        assert_eq!(t["extensions"]["pp_role"], "web");
+    }
+}

@@ -1,0 +1,144 @@
+//! The master's public face: its configuration, start-up (CA, server certificate, socket) and
+//! serving until shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bunraku_pki::{Autosign, CertificateAuthority, SslDir};
+use tokio::net::TcpListener;
+
+use crate::environments::Environments;
+use crate::reports::ReportProcessors;
+use crate::routes::{self, AppState};
+use crate::tls_listener::{self, TlsState};
+use crate::MasterError;
+
+/// How often spooled reports are retried when no new report arrives.
+const SPOOL_RETRY_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Everything the master needs from `puppet.conf` (`[server]`/`[master]` and `[main]`).
+#[derive(Debug, Clone)]
+pub struct MasterConfig {
+    /// The master's own certname (its certificate's CN; `servername` in `$server_facts`).
+    pub certname: String,
+    /// Extra names for the master's certificate (`DNS:puppet, DNS:<certname>` when empty).
+    pub dns_alt_names: Vec<String>,
+    /// Where to listen; port 0 picks a free port (see [`Master::local_addr`]).
+    pub bind: SocketAddr,
+    pub cadir: PathBuf,
+    pub ssldir: PathBuf,
+    pub environmentpath: PathBuf,
+    pub basemodulepath: Vec<PathBuf>,
+    pub autosign: Autosign,
+    /// Report processors by name (`store`; `none`); unknown ones are warned about and skipped.
+    pub reports: Vec<String>,
+    pub reportdir: PathBuf,
+    /// RSA key size for the CA and the master's key when they are created.
+    pub keylength: u32,
+    /// Validity of certificates the CA issues.
+    pub ca_ttl: Duration,
+    /// Whether this master is the CA (serves `/puppet-ca/v1` and issues its own certificate).
+    pub ca: bool,
+}
+
+/// A started master: CA and certificate in place, socket bound, not yet serving.
+pub struct Master {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    state: Arc<AppState>,
+}
+
+impl Master {
+    /// Creates the CA (if missing) and the server's certificate, logging each step; binds the socket.
+    pub async fn start(config: MasterConfig) -> Result<Master, MasterError> {
+        let ssldir = SslDir::new(&config.ssldir);
+        let ca = if config.ca {
+            let cfg = config.clone();
+            let ssl = ssldir.clone();
+            let ca = tokio::task::spawn_blocking(move || -> Result<CertificateAuthority, MasterError> {
+                let ca_name = format!("Puppet CA: {}", cfg.certname);
+                let ca =
+                    CertificateAuthority::open_or_create(&cfg.cadir, &ca_name, cfg.ca_ttl, cfg.keylength)?;
+                ca.ensure_server_certificate(&ssl, &cfg.certname, &cfg.dns_alt_names)?;
+                Ok(ca)
+            })
+            .await
+            .map_err(|e| MasterError::Task(e.to_string()))??;
+            tracing::debug!("CA ready in {}", config.cadir.display());
+            Some(Arc::new(ca))
+        } else {
+            for path in
+                [ssldir.cert_path(&config.certname), ssldir.key_path(&config.certname), ssldir.crl_path()]
+            {
+                if !path.is_file() {
+                    return Err(MasterError::Config(format!(
+                        "this master is not the CA and {} is missing; get a certificate from the CA first",
+                        path.display()
+                    )));
+                }
+            }
+            None
+        };
+        let tls = {
+            let (ssl, name, ca) = (ssldir.clone(), config.certname.clone(), ca.clone());
+            tokio::task::spawn_blocking(move || TlsState::new(ssl, name, ca))
+                .await
+                .map_err(|e| MasterError::Task(e.to_string()))??
+        };
+        let (reports, warnings) = ReportProcessors::from_settings(&config.reports, config.reportdir.clone());
+        for warning in warnings {
+            tracing::warn!("{warning}");
+        }
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .map_err(|source| MasterError::Bind { addr: config.bind, source })?;
+        let local_addr = listener
+            .local_addr()
+            .map_err(|source| MasterError::Io { context: "reading the bound address".into(), source })?;
+        let environments = Environments::new(config.environmentpath.clone(), config.basemodulepath.clone());
+        let state = Arc::new(AppState::new(config, ca, environments, reports, Arc::new(tls)));
+        Ok(Master { listener, local_addr, state })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish (briefly).
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), MasterError> {
+        let Master { listener, local_addr, state } = self;
+        tracing::info!(
+            "Bunraku master (Puppet {} compatible) listening on https://{local_addr}",
+            bunraku_model::PUPPET_VERSION
+        );
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let spool = {
+            let state = state.clone();
+            let mut stop = stop_rx.clone();
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(SPOOL_RETRY_INTERVAL);
+                loop {
+                    tokio::select! {
+                        _ = tick.tick() => {}
+                        _ = stop.changed() => break,
+                    }
+                    let state = state.clone();
+                    let _ = tokio::task::spawn_blocking(move || state.reports.flush_spool()).await;
+                }
+            })
+        };
+        let router = routes::router(state.clone());
+        let tls = state.tls.clone();
+        let accept = tokio::spawn(tls_listener::accept_loop(listener, tls, router, stop_rx));
+        shutdown.await;
+        tracing::info!("Shutting down the master");
+        let _ = stop_tx.send(true);
+        let _ = accept.await;
+        let _ = spool.await;
+        Ok(())
+    }
+}
