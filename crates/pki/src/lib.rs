@@ -15,6 +15,9 @@ pub mod error;
 pub mod ssldir;
 pub mod tls;
 
+mod files;
+mod issue;
+
 pub use autosign::Autosign;
 pub use ca::{CertState, CertStatus, CertificateAuthority, SubmitOutcome};
 pub use error::PkiError;
