@@ -629,4 +629,4 @@ fn agent_generated_statuses() -> Vec<ResourceStatus> {
 
 #[cfg(test)]
 #[path = "transaction_tests.rs"]
-mod tests;
+pub(crate) mod tests;

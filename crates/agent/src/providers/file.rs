@@ -1,10 +1,924 @@
-//! `file`: TODO.
+//! `file` (the `posix` provider): files, directories and symlinks, their content, mode, owner and group.
+//!
+//! Content is written atomically: a temporary file in the same directory gets the bytes, the mode and
+//! the ownership, is fsynced and then renamed over the target, so a reader never sees half a file and a
+//! crash never leaves one. Checksums are sha256 in Puppet's `{sha256}hex` form.
 
-use bunraku_model::Resource;
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
 
-use super::{Context, ProviderError};
+use bunraku_model::{FileType, Resource, Value};
+use sha2::{Digest, Sha256};
 
-/// Applies a file resource.
-pub fn apply(_res: &Resource, _ctx: &mut Context) -> Result<(), ProviderError> {
-    Err(ProviderError::new("not implemented yet"))
+use super::{param_bool, Context, Level, LogSource, ProviderError};
+
+/// Brings a file resource in line with the catalog.
+pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
+    ctx.provider_used = Some("posix".into());
+    let path = PathBuf::from(res.param_str("path").unwrap_or_else(|| res.title.clone()));
+    if !path.is_absolute() {
+        return Err(ProviderError(format!("File paths must be fully qualified, not '{}'", path.display())));
+    }
+    let spec = Spec::from_resource(res)?;
+    let current = Current::read(&path);
+
+    let mut desired_content: Option<Vec<u8>> = None;
+    let mut source_is_dir = false;
+    if let Some(content) = &spec.content {
+        desired_content = Some(content.clone());
+    } else if !spec.sources.is_empty() {
+        let on_disk = if current.kind == Kind::File { current.sha256.as_deref() } else { None };
+        let (bytes, is_dir) = fetch_source(&spec.sources, ctx, on_disk)?;
+        desired_content = bytes;
+        source_is_dir = is_dir;
+    }
+
+    let ensure = match spec.ensure.as_deref() {
+        Some("present") => match current.kind {
+            Kind::Absent => Some(if source_is_dir { "directory" } else { "file" }),
+            _ => None,
+        },
+        Some("file") => Some(if source_is_dir { "directory" } else { "file" }),
+        Some(e) => Some(e),
+        None if spec.target.is_some() => Some("link"),
+        None if source_is_dir => Some("directory"),
+        None if desired_content.is_some() || !spec.sources.is_empty() => Some("file"),
+        None => None,
+    };
+
+    match ensure {
+        Some("absent") => return ensure_absent(&path, &current, &spec, ctx),
+        Some("file") => {
+            if current.kind != Kind::File {
+                return create(&path, &current, Kind::File, &spec, desired_content.as_deref(), ctx);
+            }
+        }
+        Some("directory") => {
+            if current.kind != Kind::Directory {
+                return create(&path, &current, Kind::Directory, &spec, None, ctx);
+            }
+        }
+        Some("link") => {
+            let Some(target) = &spec.target else {
+                return Err(ProviderError::new("Cannot create a link without a target"));
+            };
+            if current.kind != Kind::Link {
+                return create(&path, &current, Kind::Link, &spec, None, ctx);
+            }
+            if current.link_target.as_deref() != Some(target.as_str()) {
+                let prev = Value::String(current.link_target.clone().unwrap_or_default());
+                let want = Value::String(target.clone());
+                if ctx.should_sync("target", &prev, &want, "target_changed") {
+                    let msg = format!("target changed '{}' to '{}'", prev.as_str().unwrap_or(""), target);
+                    match replace_link(&path, target) {
+                        Ok(()) => ctx.changed("target", prev, want, "target_changed", msg),
+                        Err(e) => ctx.failed("target", prev, want, "target_changed", &e.to_string()),
+                    }
+                }
+            }
+            return sync_ownership(&path, &current, &spec, ctx);
+        }
+        Some(other) => return Err(ProviderError(format!("Invalid value \"{other}\" for ensure"))),
+        None => {
+            if current.kind == Kind::Absent {
+                ctx.debug("Nothing to manage: no ensure and the resource doesn't exist");
+                return Ok(());
+            }
+        }
+    }
+
+    // The resource exists with the right type: sync content, then mode, owner, group.
+    if current.kind == Kind::File && spec.replace {
+        if let Some(want) = &desired_content {
+            let want_sum = sha256_label(want);
+            let have_sum = current.sha256.clone().unwrap_or_default();
+            if want_sum != have_sum {
+                sync_content(&path, &current, &spec, want, &have_sum, &want_sum, ctx);
+            }
+        }
+    }
+    sync_mode(&path, &current, &spec, ctx);
+    sync_ownership(&path, &current, &spec, ctx)
+}
+
+/// The desired state, parsed from the resource's parameters.
+struct Spec {
+    ensure: Option<String>,
+    content: Option<Vec<u8>>,
+    sources: Vec<String>,
+    mode: Option<u32>,
+    owner: Option<(u32, String)>,
+    group: Option<(u32, String)>,
+    target: Option<String>,
+    force: bool,
+    replace: bool,
+    sensitive: bool,
+}
+
+impl Spec {
+    fn from_resource(res: &Resource) -> Result<Spec, ProviderError> {
+        let mut ensure = res.param_str("ensure");
+        let mut target = res.param_str("target");
+        // `ensure => '/some/path'` means a link to that path.
+        if let Some(e) = &ensure {
+            if e.starts_with('/') {
+                target = Some(e.clone());
+                ensure = Some("link".into());
+            }
+        }
+        let content = match res.param("content") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.as_bytes().to_vec()),
+            Some(Value::Object(o)) if o.get("__ptype").and_then(|t| t.as_str()) == Some("Binary") => {
+                let b64 = o.get("__pvalue").and_then(|v| v.as_str()).unwrap_or("");
+                Some(decode_base64(b64).ok_or_else(|| ProviderError::new("invalid Binary content"))?)
+            }
+            Some(other) => Some(other.to_string().into_bytes()),
+        };
+        let sources = super::param_list(res, "source");
+        if content.is_some() && !sources.is_empty() {
+            return Err(ProviderError::new("You cannot specify more than one of content, source, target"));
+        }
+        let mode =
+            match res.param_str("mode") {
+                Some(m) => Some(parse_mode(&m).ok_or_else(|| {
+                    ProviderError(format!("The file mode specification is invalid: \"{m}\""))
+                })?),
+                None => None,
+            };
+        let owner = match res.param_str("owner") {
+            Some(o) => {
+                Some(resolve_user(&o).ok_or_else(|| ProviderError(format!("Could not find user {o}")))?)
+            }
+            None => None,
+        };
+        let group = match res.param_str("group") {
+            Some(g) => {
+                Some(resolve_group(&g).ok_or_else(|| ProviderError(format!("Could not find group {g}")))?)
+            }
+            None => None,
+        };
+        Ok(Spec {
+            ensure,
+            content,
+            sources,
+            mode,
+            owner,
+            group,
+            target,
+            force: param_bool(res, "force") == Some(true),
+            replace: param_bool(res, "replace") != Some(false),
+            sensitive: res.sensitive_parameters.iter().any(|p| p == "content"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Absent,
+    File,
+    Directory,
+    Link,
+    Other,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Absent => "absent",
+            Kind::File => "file",
+            Kind::Directory => "directory",
+            Kind::Link => "link",
+            Kind::Other => "file",
+        }
+    }
+}
+
+/// What is on disk now.
+struct Current {
+    kind: Kind,
+    mode: u32,
+    uid: u32,
+    gid: u32,
+    sha256: Option<String>,
+    link_target: Option<String>,
+}
+
+impl Current {
+    fn read(path: &Path) -> Current {
+        let Ok(meta) = fs::symlink_metadata(path) else {
+            return Current { kind: Kind::Absent, mode: 0, uid: 0, gid: 0, sha256: None, link_target: None };
+        };
+        let ft = meta.file_type();
+        let kind = if ft.is_symlink() {
+            Kind::Link
+        } else if ft.is_dir() {
+            Kind::Directory
+        } else if ft.is_file() {
+            Kind::File
+        } else {
+            Kind::Other
+        };
+        let sha256 = if kind == Kind::File { fs::read(path).ok().map(|b| sha256_label(&b)) } else { None };
+        let link_target = if kind == Kind::Link {
+            fs::read_link(path).ok().map(|t| t.to_string_lossy().into_owned())
+        } else {
+            None
+        };
+        Current { kind, mode: meta.mode() & 0o7777, uid: meta.uid(), gid: meta.gid(), sha256, link_target }
+    }
+}
+
+/// `{sha256}hex` of some bytes.
+pub fn sha256_label(bytes: &[u8]) -> String {
+    format!("{{sha256}}{}", hex::encode(Sha256::digest(bytes)))
+}
+
+fn ensure_absent(
+    path: &Path,
+    current: &Current,
+    spec: &Spec,
+    ctx: &mut Context,
+) -> Result<(), ProviderError> {
+    if current.kind == Kind::Absent {
+        return Ok(());
+    }
+    let prev = Value::String(current.kind.name().into());
+    let want = Value::String("absent".into());
+    if !ctx.should_sync("ensure", &prev, &want, "file_removed") {
+        return Ok(());
+    }
+    let result = if current.kind == Kind::Directory {
+        if spec.force {
+            fs::remove_dir_all(path)
+        } else {
+            ctx.log(
+                Level::Notice,
+                LogSource::Resource,
+                "Not removing directory; use 'force' to override".to_string(),
+            );
+            return Ok(());
+        }
+    } else {
+        fs::remove_file(path)
+    };
+    match result {
+        Ok(()) => ctx.changed("ensure", prev, want, "file_removed", "removed".into()),
+        Err(e) => ctx.failed("ensure", prev, want, "file_removed", &e.to_string()),
+    }
+    Ok(())
+}
+
+/// Creates the file, directory or link (replacing whatever other kind of object is there).
+fn create(
+    path: &Path,
+    current: &Current,
+    kind: Kind,
+    spec: &Spec,
+    content: Option<&[u8]>,
+    ctx: &mut Context,
+) -> Result<(), ProviderError> {
+    let prev = Value::String(current.kind.name().into());
+    let want = Value::String(kind.name().into());
+    let name = match (current.kind, kind) {
+        (Kind::Absent, Kind::File) => "file_created",
+        (Kind::Absent, Kind::Directory) => "directory_created",
+        (Kind::Absent, Kind::Link) => "link_created",
+        _ => "file_changed",
+    };
+    if current.kind == Kind::Directory && !spec.force {
+        let err = format!("Could not set '{}' on ensure: Is a directory", kind.name());
+        ctx.failed("ensure", prev, want, name, &err);
+        return Ok(());
+    }
+    if !ctx.should_sync("ensure", &prev, &want, name) {
+        return Ok(());
+    }
+    let message = if current.kind != Kind::Absent {
+        format!("ensure changed '{}' to '{}'", current.kind.name(), kind.name())
+    } else if kind == Kind::File && content.is_some() && !spec.sensitive {
+        format!("defined content as '{}'", sha256_label(content.unwrap_or_default()))
+    } else if kind == Kind::File && content.is_some() {
+        "changed [redacted] to [redacted]".to_string()
+    } else {
+        "created".to_string()
+    };
+    let result = (|| -> std::io::Result<()> {
+        match current.kind {
+            Kind::Directory => fs::remove_dir_all(path)?,
+            Kind::Absent => {}
+            _ if kind != Kind::File => fs::remove_file(path)?,
+            _ => {}
+        }
+        match kind {
+            Kind::File => {
+                let uid = spec.owner.as_ref().map(|o| o.0);
+                let gid = spec.group.as_ref().map(|g| g.0);
+                write_atomically(path, content.unwrap_or_default(), spec.mode.unwrap_or(0o644), uid, gid)
+            }
+            Kind::Directory => {
+                fs::create_dir(path)?;
+                let mode = spec.mode.map(dir_mode).unwrap_or(0o755);
+                fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
+                chown(path, spec)
+            }
+            _ => {
+                std::os::unix::fs::symlink(spec.target.as_deref().unwrap_or_default(), path)?;
+                chown(path, spec)?;
+                Ok(())
+            }
+        }
+    })();
+    match result {
+        Ok(()) => ctx.changed("ensure", prev, want, name, message),
+        Err(e) => ctx.failed("ensure", prev, want, name, &e.to_string()),
+    }
+    Ok(())
+}
+
+fn sync_content(
+    path: &Path,
+    current: &Current,
+    spec: &Spec,
+    want: &[u8],
+    have_sum: &str,
+    want_sum: &str,
+    ctx: &mut Context,
+) {
+    let (prev, desired) = (Value::String(have_sum.into()), Value::String(want_sum.into()));
+    if spec.sensitive {
+        if ctx.noop {
+            ctx.push_redacted(
+                "content",
+                prev,
+                desired,
+                "current_value [redacted], should be [redacted] (noop)",
+                super::ChangeStatus::Noop,
+            );
+            return;
+        }
+    } else if ctx.show_diff {
+        if let Ok(old) = fs::read(path) {
+            if let Some(diff) = unified_diff(&old, want, &path.display().to_string()) {
+                ctx.log(Level::Notice, LogSource::Property("content".into()), format!("\n{diff}"));
+            }
+        }
+    }
+    if !spec.sensitive && !ctx.should_sync("content", &prev, &desired, "content_changed") {
+        return;
+    }
+    // Keep the file's mode (a managed mode is synced after this, with its own event).
+    let mode = current.mode;
+    let uid = Some(spec.owner.as_ref().map(|o| o.0).unwrap_or(current.uid));
+    let gid = Some(spec.group.as_ref().map(|g| g.0).unwrap_or(current.gid));
+    let result = write_atomically(path, want, mode, uid, gid);
+    match (result, spec.sensitive) {
+        (Ok(()), false) => ctx.changed(
+            "content",
+            prev,
+            desired,
+            "content_changed",
+            format!("content changed '{have_sum}' to '{want_sum}'"),
+        ),
+        (Ok(()), true) => ctx.push_redacted(
+            "content",
+            prev,
+            desired,
+            "changed [redacted] to [redacted]",
+            super::ChangeStatus::Success,
+        ),
+        (Err(e), _) => ctx.failed("content", prev, desired, "content_changed", &e.to_string()),
+    }
+}
+
+fn sync_mode(path: &Path, current: &Current, spec: &Spec, ctx: &mut Context) {
+    let Some(mode) = spec.mode else { return };
+    if current.kind == Kind::Link {
+        return;
+    }
+    let mode = if current.kind == Kind::Directory { dir_mode(mode) } else { mode };
+    if current.mode == mode {
+        return;
+    }
+    let prev = Value::String(format!("{:04o}", current.mode));
+    let want = Value::String(format!("{mode:04o}"));
+    if !ctx.should_sync("mode", &prev, &want, "mode_changed") {
+        return;
+    }
+    let msg = format!("mode changed '{:04o}' to '{mode:04o}'", current.mode);
+    match fs::set_permissions(path, fs::Permissions::from_mode(mode)) {
+        Ok(()) => ctx.changed("mode", prev, want, "mode_changed", msg),
+        Err(e) => ctx.failed("mode", prev, want, "mode_changed", &e.to_string()),
+    }
+}
+
+fn sync_ownership(
+    path: &Path,
+    current: &Current,
+    spec: &Spec,
+    ctx: &mut Context,
+) -> Result<(), ProviderError> {
+    if current.kind == Kind::Absent {
+        return Ok(());
+    }
+    if let Some((uid, name)) = &spec.owner {
+        if *uid != current.uid {
+            let prev = Value::String(user_name(current.uid));
+            let want = Value::String(name.clone());
+            if ctx.should_sync("owner", &prev, &want, "owner_changed") {
+                let msg = format!("owner changed '{}' to '{}'", user_name(current.uid), name);
+                match lchown(path, Some(*uid), None) {
+                    Ok(()) => ctx.changed("owner", prev, want, "owner_changed", msg),
+                    Err(e) => ctx.failed("owner", prev, want, "owner_changed", &e.to_string()),
+                }
+            }
+        }
+    }
+    if let Some((gid, name)) = &spec.group {
+        if *gid != current.gid {
+            let prev = Value::String(group_name(current.gid));
+            let want = Value::String(name.clone());
+            if ctx.should_sync("group", &prev, &want, "group_changed") {
+                let msg = format!("group changed '{}' to '{}'", group_name(current.gid), name);
+                match lchown(path, None, Some(*gid)) {
+                    Ok(()) => ctx.changed("group", prev, want, "group_changed", msg),
+                    Err(e) => ctx.failed("group", prev, want, "group_changed", &e.to_string()),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes a file atomically: temporary file in the same directory, mode and owner set, fsync, rename.
+fn write_atomically(
+    path: &Path,
+    content: &[u8],
+    mode: u32,
+    uid: Option<u32>,
+    gid: Option<u32>,
+) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.puppettmp_")).tempfile_in(dir)?;
+    tmp.write_all(content)?;
+    let file = tmp.as_file();
+    if uid.is_some() || gid.is_some() {
+        nix::unistd::fchown(
+            std::os::fd::AsRawFd::as_raw_fd(file),
+            uid.map(nix::unistd::Uid::from_raw),
+            gid.map(nix::unistd::Gid::from_raw),
+        )
+        .map_err(std::io::Error::from)?;
+    }
+    // After chown, which may clear setuid bits.
+    file.set_permissions(fs::Permissions::from_mode(mode))?;
+    file.sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn replace_link(path: &Path, target: &str) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    let tmp = dir.join(format!(
+        ".{}.puppettmp_{}",
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        std::process::id()
+    ));
+    let _ = fs::remove_file(&tmp);
+    std::os::unix::fs::symlink(target, &tmp)?;
+    fs::rename(&tmp, path)
+}
+
+fn chown(path: &Path, spec: &Spec) -> std::io::Result<()> {
+    lchown(path, spec.owner.as_ref().map(|o| o.0), spec.group.as_ref().map(|g| g.0))
+}
+
+fn lchown(path: &Path, uid: Option<u32>, gid: Option<u32>) -> std::io::Result<()> {
+    if uid.is_none() && gid.is_none() {
+        return Ok(());
+    }
+    nix::unistd::fchownat(
+        None,
+        path,
+        uid.map(nix::unistd::Uid::from_raw),
+        gid.map(nix::unistd::Gid::from_raw),
+        nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW,
+    )
+    .map_err(std::io::Error::from)
+}
+
+/// The bytes of the first source that exists; `(None, true)` when it is a directory, `(None, false)`
+/// when the metadata's checksum already matches the file on disk (no need to download).
+fn fetch_source(
+    sources: &[String],
+    ctx: &mut Context,
+    current_sum: Option<&str>,
+) -> Result<(Option<Vec<u8>>, bool), ProviderError> {
+    let mut errors = Vec::new();
+    for source in sources {
+        if let Some(local) = local_path(source) {
+            match fs::metadata(&local) {
+                Ok(m) if m.is_dir() => return Ok((None, true)),
+                Ok(_) => return Ok((Some(fs::read(&local)?), false)),
+                Err(e) => {
+                    errors.push(format!("{source}: {e}"));
+                    continue;
+                }
+            }
+        }
+        match ctx.sources.metadata(source) {
+            Ok(meta) => {
+                if meta.file_type == FileType::Directory {
+                    return Ok((None, true));
+                }
+                if meta.checksum.value.starts_with("{sha256}")
+                    && Some(meta.checksum.value.as_str()) == current_sum
+                {
+                    // Same bytes as on disk: no need to download them.
+                    return Ok((None, false));
+                }
+                match ctx.sources.content(source) {
+                    Ok(bytes) => return Ok((Some(bytes), false)),
+                    Err(e) => errors.push(e),
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    Err(ProviderError(format!(
+        "Could not retrieve information from environment sources: {}",
+        errors.join("; ")
+    )))
+}
+
+/// A source that names a local file: an absolute path or a `file://` URL.
+fn local_path(source: &str) -> Option<PathBuf> {
+    if source.starts_with('/') {
+        return Some(PathBuf::from(source));
+    }
+    let rest = source.strip_prefix("file://")?;
+    // `file:///x` and `file://localhost/x`.
+    let path = rest.strip_prefix("localhost").unwrap_or(rest);
+    Some(PathBuf::from(percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned()))
+}
+
+/// Parses an octal mode (`'0644'`, `'644'`, `'2755'`) or a symbolic one (`'u=rw,go=r'`).
+pub fn parse_mode(mode: &str) -> Option<u32> {
+    if !mode.is_empty() && mode.len() <= 4 && mode.chars().all(|c| ('0'..='7').contains(&c)) {
+        return u32::from_str_radix(mode, 8).ok();
+    }
+    // Symbolic modes, applied to 0: `who(=|+|-)perms`, comma-separated.
+    let mut result = 0u32;
+    for clause in mode.split(',') {
+        let op_at = clause.find(['=', '+', '-'])?;
+        let (who, rest) = clause.split_at(op_at);
+        let op = rest.chars().next()?;
+        let perms = &rest[1..];
+        let mut bits = 0;
+        for p in perms.chars() {
+            bits |= match p {
+                'r' => 0o4,
+                'w' => 0o2,
+                'x' | 'X' => 0o1,
+                's' | 't' => 0,
+                _ => return None,
+            };
+        }
+        let who = if who.is_empty() || who == "a" { "ugo" } else { who };
+        for w in who.chars() {
+            let shift = match w {
+                'u' => 6,
+                'g' => 3,
+                'o' => 0,
+                'a' => continue,
+                _ => return None,
+            };
+            match op {
+                '=' => result = (result & !(0o7 << shift)) | (bits << shift),
+                '+' => result |= bits << shift,
+                _ => result &= !(bits << shift),
+            }
+        }
+    }
+    Some(result)
+}
+
+/// Directories get the search bit wherever the read bit is set, as Puppet does for numeric modes.
+fn dir_mode(mode: u32) -> u32 {
+    let mut m = mode;
+    for shift in [6, 3, 0] {
+        if m & (0o4 << shift) != 0 {
+            m |= 0o1 << shift;
+        }
+    }
+    m
+}
+
+fn resolve_user(user: &str) -> Option<(u32, String)> {
+    if let Ok(uid) = user.parse::<u32>() {
+        return Some((uid, user.to_string()));
+    }
+    nix::unistd::User::from_name(user).ok().flatten().map(|u| (u.uid.as_raw(), user.to_string()))
+}
+
+fn resolve_group(group: &str) -> Option<(u32, String)> {
+    if let Ok(gid) = group.parse::<u32>() {
+        return Some((gid, group.to_string()));
+    }
+    nix::unistd::Group::from_name(group).ok().flatten().map(|g| (g.gid.as_raw(), group.to_string()))
+}
+
+fn user_name(uid: u32) -> String {
+    nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
+        .ok()
+        .flatten()
+        .map(|u| u.name)
+        .unwrap_or_else(|| uid.to_string())
+}
+
+fn group_name(gid: u32) -> String {
+    nix::unistd::Group::from_gid(nix::unistd::Gid::from_raw(gid))
+        .ok()
+        .flatten()
+        .map(|g| g.name)
+        .unwrap_or_else(|| gid.to_string())
+}
+
+fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut buf = 0u32;
+    let mut bits = 0;
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' | b'\n' | b'\r' => continue,
+            _ => return None,
+        };
+        buf = (buf << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buf >> bits) as u8);
+            buf &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// A unified diff of two texts with three lines of context, or None when they are binary or huge.
+pub fn unified_diff(old: &[u8], new: &[u8], path: &str) -> Option<String> {
+    let old = std::str::from_utf8(old).ok()?;
+    let new = std::str::from_utf8(new).ok()?;
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    if a.len().saturating_mul(b.len()) > 4_000_000 {
+        return None;
+    }
+    // Longest common subsequence table, from the end.
+    let (n, m) = (a.len(), b.len());
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
+        }
+    }
+    // The edit script: (' ' | '-' | '+', old index, new index).
+    let mut ops = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            ops.push((' ', i, j));
+            i += 1;
+            j += 1;
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            ops.push(('-', i, j));
+            i += 1;
+        } else {
+            ops.push(('+', i, j));
+            j += 1;
+        }
+    }
+    let mut out = format!("--- {path}\n+++ {path}\n");
+    let changes: Vec<usize> = ops.iter().enumerate().filter(|(_, o)| o.0 != ' ').map(|(k, _)| k).collect();
+    if changes.is_empty() {
+        return None;
+    }
+    let mut k = 0;
+    while k < changes.len() {
+        let start = changes[k].saturating_sub(3);
+        let mut end = (changes[k] + 3).min(ops.len() - 1);
+        while k + 1 < changes.len() && changes[k + 1] <= end + 3 {
+            k += 1;
+            end = (changes[k] + 3).min(ops.len() - 1);
+        }
+        let hunk = &ops[start..=end];
+        let old_count = hunk.iter().filter(|o| o.0 != '+').count();
+        let new_count = hunk.iter().filter(|o| o.0 != '-').count();
+        let old_start = hunk[0].1 + usize::from(old_count > 0);
+        let new_start = hunk[0].2 + usize::from(new_count > 0);
+        out.push_str(&format!("@@ -{old_start},{old_count} +{new_start},{new_count} @@\n"));
+        for (op, oi, nj) in hunk {
+            let line = if *op == '+' { b[*nj] } else { a[*oi] };
+            out.push_str(&format!("{op}{line}\n"));
+        }
+        k += 1;
+    }
+    Some(out.trim_end_matches('\n').to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transaction::tests::{catalog, lines, opts, run};
+    use crate::transaction::{apply, ApplyOptions};
+    use bunraku_model::RunStatus;
+    use serde_json::json;
+
+    fn mode_of(p: &Path) -> u32 {
+        fs::metadata(p).unwrap().mode() & 0o7777
+    }
+
+    #[test]
+    fn creates_updates_and_leaves_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("conf");
+        let fs_ = f.display().to_string();
+        let cat =
+            catalog(&[("File", &fs_, json!({"ensure": "file", "content": "hi\n", "mode": "0640"}))], &[]);
+        let report = run(&cat);
+        let sum = "{sha256}98ea6e4f216f2fb4b69fff9b3a44842c38686ca685f3f55dc48c5d3fb1107be4";
+        assert_eq!(
+            lines(&report),
+            [format!("/Stage[main]/Main/File[{fs_}]/ensure: defined content as '{sum}'")]
+        );
+        assert_eq!(fs::read_to_string(&f).unwrap(), "hi\n");
+        assert_eq!(mode_of(&f), 0o640);
+        let ev = &report.resource_statuses[&format!("File[{fs_}]")].events[0];
+        assert_eq!(
+            (ev.name.as_str(), ev.previous_value.as_str(), ev.desired_value.as_str()),
+            ("file_created", Some("absent"), Some("file"))
+        );
+
+        // Second run: nothing to do.
+        let report = run(&cat);
+        assert_eq!(report.status, RunStatus::Unchanged);
+        assert!(lines(&report).is_empty());
+
+        // Content and mode drift.
+        fs::write(&f, "old\nline\n").unwrap();
+        fs::set_permissions(&f, fs::Permissions::from_mode(0o600)).unwrap();
+        let mut o = opts();
+        o.show_diff = true;
+        let report = apply(&cat, &o, &crate::transaction::tests::NoSources);
+        let l = lines(&report);
+        assert_eq!(l.len(), 3, "{l:?}");
+        assert!(l[0].starts_with(&format!("/Stage[main]/Main/File[{fs_}]/content: \n--- {fs_}\n+++ {fs_}\n@@ -1,2 +1,1 @@\n-old\n-line\n+hi")), "{}", l[0]);
+        assert!(
+            l[1].starts_with(&format!("/Stage[main]/Main/File[{fs_}]/content: content changed '{{sha256}}"))
+        );
+        assert!(l[1].ends_with(&format!("to '{sum}'")));
+        assert_eq!(l[2], format!("/Stage[main]/Main/File[{fs_}]/mode: mode changed '0600' to '0640'"));
+        assert_eq!(mode_of(&f), 0o640);
+        assert_eq!(fs::read_to_string(&f).unwrap(), "hi\n");
+        // No temporary files left behind.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn noop_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("x").display().to_string();
+        let cat = catalog(&[("File", &f, json!({"ensure": "file", "content": "x"}))], &[]);
+        let o = ApplyOptions { noop: true, ..opts() };
+        let report = apply(&cat, &o, &crate::transaction::tests::NoSources);
+        assert!(!Path::new(&f).exists());
+        assert_eq!(
+            lines(&report)[0],
+            format!("/Stage[main]/Main/File[{f}]/ensure: current_value 'absent', should be 'file' (noop)")
+        );
+    }
+
+    #[test]
+    fn directories_links_and_removal_in_autorequire_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("d").display().to_string();
+        let inner = format!("{d}/inner");
+        let link = dir.path().join("l").display().to_string();
+        let gone = dir.path().join("gone");
+        fs::write(&gone, "bye").unwrap();
+        let gone_s = gone.display().to_string();
+        // The inner file comes first in the catalog; its autorequire on the directory reorders them.
+        let cat = catalog(
+            &[
+                ("File", &inner, json!({"content": "in", "owner": "root", "group": "nogroup"})),
+                ("File", &d, json!({"ensure": "directory", "mode": "0750"})),
+                ("File", &link, json!({"ensure": "link", "target": &inner})),
+                ("File", &gone_s, json!({"ensure": "absent"})),
+            ],
+            &[],
+        );
+        let report = run(&cat);
+        let l = lines(&report);
+        assert_eq!(l[0], format!("/Stage[main]/Main/File[{d}]/ensure: created"));
+        assert!(l[1].starts_with(&format!("/Stage[main]/Main/File[{inner}]/ensure: defined content as")));
+        assert_eq!(l[2], format!("/Stage[main]/Main/File[{link}]/ensure: created"));
+        assert_eq!(l[3], format!("/Stage[main]/Main/File[{gone_s}]/ensure: removed"));
+        assert_eq!(mode_of(Path::new(&d)), 0o750);
+        assert_eq!(fs::read_link(&link).unwrap().display().to_string(), inner);
+        assert!(!gone.exists());
+        let nogroup = nix::unistd::Group::from_name("nogroup").unwrap().unwrap().gid.as_raw();
+        assert_eq!(fs::metadata(&inner).unwrap().gid(), nogroup);
+
+        // Group drift is reported by name.
+        nix::unistd::chown(Path::new(&inner), None, Some(nix::unistd::Gid::from_raw(0))).unwrap();
+        let report = run(&cat);
+        assert_eq!(
+            lines(&report),
+            [format!("/Stage[main]/Main/File[{inner}]/group: group changed 'root' to 'nogroup'")]
+        );
+    }
+
+    struct OneSource(Vec<u8>);
+
+    impl crate::FileSource for OneSource {
+        fn metadata(&self, source: &str) -> Result<bunraku_model::FileMetadata, String> {
+            if source != "puppet:///modules/m/f" {
+                return Err(format!("Could not find {source}"));
+            }
+            Ok(bunraku_model::FileMetadata {
+                path: "/x".into(),
+                relative_path: None,
+                links: "manage".into(),
+                owner: 0,
+                group: 0,
+                mode: 0o644,
+                checksum: bunraku_model::Checksum { kind: "sha256".into(), value: sha256_label(&self.0) },
+                file_type: FileType::File,
+                destination: None,
+            })
+        }
+        fn content(&self, source: &str) -> Result<Vec<u8>, String> {
+            self.metadata(source).map(|_| self.0.clone())
+        }
+    }
+
+    #[test]
+    fn sources_from_the_master_and_local_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a").display().to_string();
+        let b = dir.path().join("b").display().to_string();
+        let local = dir.path().join("local");
+        fs::write(&local, "local bytes").unwrap();
+        let cat = catalog(
+            &[
+                ("File", &a, json!({"source": ["puppet:///modules/m/missing", "puppet:///modules/m/f"]})),
+                ("File", &b, json!({"source": format!("file://{}", local.display())})),
+            ],
+            &[],
+        );
+        let report = apply(&cat, &opts(), &OneSource(b"from master".to_vec()));
+        assert_eq!(report.status, RunStatus::Changed, "{:?}", lines(&report));
+        assert_eq!(fs::read_to_string(&a).unwrap(), "from master");
+        assert_eq!(fs::read_to_string(&b).unwrap(), "local bytes");
+        let report = apply(&cat, &opts(), &OneSource(b"from master".to_vec()));
+        assert_eq!(report.status, RunStatus::Unchanged);
+    }
+
+    #[test]
+    fn replacing_a_directory_needs_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("d");
+        fs::create_dir(&d).unwrap();
+        let ds = d.display().to_string();
+        let cat = catalog(&[("File", &ds, json!({"ensure": "file", "content": "x"}))], &[]);
+        let report = run(&cat);
+        assert_eq!(report.status, RunStatus::Failed);
+        assert_eq!(
+            lines(&report),
+            [format!("/Stage[main]/Main/File[{ds}]/ensure: change from 'directory' to 'file' failed: Could not set 'file' on ensure: Is a directory")]
+        );
+        let cat = catalog(&[("File", &ds, json!({"ensure": "file", "content": "x", "force": true}))], &[]);
+        let report = run(&cat);
+        assert_eq!(
+            lines(&report),
+            [format!("/Stage[main]/Main/File[{ds}]/ensure: ensure changed 'directory' to 'file'")]
+        );
+        assert!(d.is_file());
+    }
+
+    #[test]
+    fn modes() {
+        assert_eq!(parse_mode("0644"), Some(0o644));
+        assert_eq!(parse_mode("2755"), Some(0o2755));
+        assert_eq!(parse_mode("u=rw,go=r"), Some(0o644));
+        assert_eq!(parse_mode("nope"), None);
+        assert_eq!(dir_mode(0o640), 0o750);
+    }
 }
