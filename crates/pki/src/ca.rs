@@ -839,7 +839,7 @@ fn check_certname(name: &str) -> Result<(), PkiError> {
 fn hostname_format_ok(name: &str) -> bool {
     let bytes = name.as_bytes();
     let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-    if bytes.len() < 2 || !alnum(bytes[0]) || !alnum(bytes[bytes.len() - 1]) {
+    if bytes.is_empty() || !alnum(bytes[0]) || !alnum(bytes[bytes.len() - 1]) {
         return false;
     }
     for (i, &b) in bytes.iter().enumerate() {
@@ -868,10 +868,10 @@ mod tests {
 
     #[test]
     fn certname_rules() {
-        for ok in ["vm", "agent1.example.com", "a-b.c_d", "node01"] {
+        for ok in ["vm", "a", "agent1.example.com", "a-b.c_d", "node01"] {
             assert!(check_certname(ok).is_ok(), "{ok}");
         }
-        for bad in ["Agent", "*.x", "a", "-a", "a-.b", "a.-b", "a..b", "a.", "a b", "a/b", "é1"] {
+        for bad in ["Agent", "*.x", "", "-a", "a_", "a-.b", "a.-b", "a..b", "a.", "a b", "a/b", "é1"] {
             assert!(check_certname(bad).is_err(), "{bad}");
         }
     }

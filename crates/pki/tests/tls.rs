@@ -48,11 +48,15 @@ struct Outcome {
     client: Result<PeerIdentity, String>,
 }
 
-/// One connection: the client sends `ping`, the server answers `pong`.
-fn handshake(server: Arc<rustls::ServerConfig>, client: Arc<rustls::ClientConfig>, host: &str) -> Outcome {
+type ServerResult = Result<Option<PeerIdentity>, String>;
+
+/// Accepts one connection: reads `ping`, answers `pong`, reports the client's identity.
+fn serve_once(
+    server: Arc<rustls::ServerConfig>,
+) -> (std::net::SocketAddr, std::thread::JoinHandle<ServerResult>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    let server_thread = std::thread::spawn(move || -> Result<Option<PeerIdentity>, String> {
+    let thread = std::thread::spawn(move || -> ServerResult {
         let (sock, _) = listener.accept().map_err(|e| e.to_string())?;
         sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         let conn = rustls::ServerConnection::new(server).map_err(|e| e.to_string())?;
@@ -69,6 +73,12 @@ fn handshake(server: Arc<rustls::ServerConfig>, client: Arc<rustls::ClientConfig
         let _ = tls.flush();
         Ok(peer)
     });
+    (addr, thread)
+}
+
+/// One connection: the client sends `ping`, the server answers `pong`.
+fn handshake(server: Arc<rustls::ServerConfig>, client: Arc<rustls::ClientConfig>, host: &str) -> Outcome {
+    let (addr, server_thread) = serve_once(server);
     let client_result = (|| -> Result<PeerIdentity, String> {
         let sock = TcpStream::connect(addr).map_err(|e| e.to_string())?;
         sock.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
@@ -83,6 +93,39 @@ fn handshake(server: Arc<rustls::ServerConfig>, client: Arc<rustls::ClientConfig
         PeerIdentity::from_certificate(&chain[0]).map_err(|e| e.to_string())
     })();
     Outcome { server: server_thread.join().unwrap(), client: client_result }
+}
+
+/// OpenSSL (what Puppet's Ruby agent uses) as the client, with TLS 1.2 and 1.3, verifying the
+/// server against the CA and the CRL as the agent does.
+#[test]
+fn openssl_client_both_versions() {
+    let p = pki();
+    let agent = enrol(&p.ca, &p.root, "agent1.example.com");
+    for version in ["-tls1_2", "-tls1_3"] {
+        let (addr, server_thread) = serve_once(server_config(&p.master, MASTER).unwrap());
+        let mut child = std::process::Command::new("openssl")
+            .args(["s_client", "-quiet", "-verify_return_error", "-crl_check", version])
+            .args(["-connect", &addr.to_string(), "-servername", "puppet", "-verify_hostname", "puppet"])
+            .args(["-CAfile", agent.ca_cert_path().to_str().unwrap()])
+            .args(["-CRL", agent.crl_path().to_str().unwrap()])
+            .args(["-cert", agent.cert_path("agent1.example.com").to_str().unwrap()])
+            .args(["-key", agent.key_path("agent1.example.com").to_str().unwrap()])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(b"ping").unwrap();
+        let out = child.wait_with_output().unwrap();
+        let seen = server_thread.join().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "pong",
+            "{version}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(seen.unwrap().unwrap().certname, "agent1.example.com", "{version}");
+    }
 }
 
 #[test]
