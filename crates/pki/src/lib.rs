@@ -5,6 +5,8 @@
 //! * [`autosign`]: the `autosign` setting (`true`/`false`, a whitelist file of globs, an executable).
 //! * [`ssldir`]: a node's own ssldir (`certs/ca.pem`, `certs/<name>.pem`, `private_keys/`, `crl.pem`,
 //!   `certificate_requests/`): key generation, CSR creation, checks that the files belong together.
+//! * [`cert`]: reading certificates, CSRs and CRLs (fingerprints, names, serials, validity, Puppet
+//!   extensions), shared by the CA, the ssldir and the `bunraku cert` CLI.
 //! * [`tls`]: rustls configurations for the master (client certificates optional, CRL-checked) and the
 //!   agent (server verified against the pinned CA and CRL), and the identity of a verified peer.
 
@@ -15,7 +17,9 @@ pub mod error;
 pub mod ssldir;
 pub mod tls;
 
+/// Atomic writes with Puppet's modes and the cadir lock.
 mod files;
+/// Building keys, CSRs, certificates and CRLs in Puppet's profile (rcgen).
 mod issue;
 
 pub use autosign::Autosign;

@@ -533,3 +533,23 @@ fn concurrent_signing_uses_distinct_serials() {
     assert_eq!(std::fs::read_to_string(cadir.join("serial")).unwrap(), "0008");
     assert_eq!(std::fs::read_to_string(cadir.join("inventory.txt")).unwrap().lines().count(), 7);
 }
+
+/// Older Puppet ssldirs hold PKCS#1 (`RSA PRIVATE KEY`) keys: they are reused, not replaced.
+#[test]
+fn pkcs1_key_is_reused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ca = new_ca(tmp.path());
+    let ssldir = SslDir::new(tmp.path().join("old-ssl"));
+    std::fs::create_dir_all(ssldir.root().join("private_keys")).unwrap();
+    let key_path = ssldir.key_path("old.example.com");
+    openssl(&["genrsa", "-traditional", "-out", key_path.to_str().unwrap(), "2048"]);
+    let before = std::fs::read_to_string(&key_path).unwrap();
+    assert!(before.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+    assert_eq!(ssldir.ensure_key("old.example.com", KEYLENGTH).unwrap(), before);
+    let csr = ssldir.ensure_csr("old.example.com", &[]).unwrap();
+    assert_eq!(ca.submit_csr("old.example.com", &csr, &Autosign::All).unwrap(), SubmitOutcome::Signed);
+    ssldir.save_ca_cert(&ca.ca_cert_pem().unwrap()).unwrap();
+    ssldir.save_certificate("old.example.com", &ca.certificate_pem("old.example.com").unwrap()).unwrap();
+    ssldir.check_consistency("old.example.com").unwrap();
+    bunraku_pki::tls::client_config(&ssldir, Some("old.example.com")).unwrap();
+}
