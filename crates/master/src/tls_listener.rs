@@ -75,14 +75,22 @@ impl TlsState {
         })
     }
 
-    /// Whether a certificate serial is on the current CRL.
+    /// Whether a certificate serial is on the current CRL (re-read first if the file changed, so a
+    /// revocation also reaches keep-alive connections opened before it).
     pub(crate) fn is_revoked(&self, serial: u64) -> bool {
+        self.refresh();
         self.revoked.read().map(|r| r.contains(&serial)).unwrap_or(false)
     }
 
-    /// The acceptor for the next connection, rebuilt first when the CRL file changed. A rebuild
-    /// failure keeps the previous configuration (and says so) rather than refusing everyone.
+    /// The acceptor for the next connection, rebuilt first when the CRL file changed.
     pub(crate) fn acceptor(&self) -> TlsAcceptor {
+        self.refresh()
+    }
+
+    /// Rebuilds the configuration when the CRL file changed (a `stat` otherwise) and returns the
+    /// current acceptor. A rebuild failure keeps the previous configuration (and says so) rather
+    /// than refusing everyone.
+    fn refresh(&self) -> TlsAcceptor {
         let watched = watched_crl(&self.ssldir, self.ca.as_deref());
         let now = stamp(&watched);
         let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
@@ -144,14 +152,10 @@ fn read_crl(ssldir: &SslDir, ca: Option<&CertificateAuthority>) -> Result<String
     }
 }
 
-/// The server config for `crl_pem`: the master's ssldir copy of the CRL is brought up to date first,
-/// because `bunraku_pki::tls::server_config` verifies clients against it.
+/// The server config verifying clients against `crl_pem`: the CA's current CRL when this master
+/// is the CA, else ssldir's `crl.pem` (which is what `crl_pem` was read from).
 fn build_acceptor(ssldir: &SslDir, certname: &str, crl_pem: &str) -> Result<TlsAcceptor, MasterError> {
-    let on_disk = std::fs::read_to_string(ssldir.crl_path()).unwrap_or_default();
-    if on_disk != crl_pem {
-        ssldir.save_crl(crl_pem)?;
-    }
-    let config = bunraku_pki::tls::server_config(ssldir, certname)?;
+    let config = bunraku_pki::tls::server_config_with_crl(ssldir, certname, crl_pem)?;
     Ok(TlsAcceptor::from(config))
 }
 

@@ -183,12 +183,16 @@ pub(super) async fn status_put(
         return Err(bad("Missing required parameter \"desired_state\"".into()));
     };
     let desired = desired.as_str().unwrap_or("").to_string();
-    if request.get("cert_ttl").is_some() {
-        tracing::warn!("cert_ttl in the signing request for {name} is not supported; using ca_ttl");
-    }
+    let ttl = match request.get("cert_ttl") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())) {
+            Some(secs) => Some(std::time::Duration::from_secs(secs)),
+            None => return Err(bad(format!("Invalid cert_ttl {v} for host {name}"))),
+        },
+    };
     with_ca(&state, move |ca| match desired.as_str() {
         "signed" => {
-            ca.sign(&name).map_err(ApiError::from_pki)?;
+            ca.sign_with_ttl(&name, ttl).map_err(ApiError::from_pki)?;
             tracing::info!("Signed certificate request for {name}");
             Ok(())
         }
@@ -205,19 +209,20 @@ pub(super) async fn status_put(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// `DELETE certificate_status/<name>`: forgets the name (204), 404 when unknown. The PKI offers no
-/// delete-without-revoke, so a signed certificate is also revoked, as `cert clean` would do.
+/// `DELETE certificate_status/<name>`: deletes the certificate and CSR without revoking (204),
+/// as puppetserver does; 404 when neither exists.
 pub(super) async fn status_delete(
     State(state): State<Arc<AppState>>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let name = path_tail(&uri, "/puppet-ca/v1/certificate_status/")?;
     with_ca(&state, move |ca| {
-        ca.status(&name).map_err(|err| match err {
+        ca.delete(&name).map_err(|err| match err {
             PkiError::NotFound(_) => ApiError::text(StatusCode::NOT_FOUND, "Resource not found."),
             other => ApiError::from_pki(other),
         })?;
-        ca.clean(&name).map_err(ApiError::from_pki)
+        tracing::info!("Deleted the certificate and request of {name}");
+        Ok(())
     })
     .await?;
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -96,20 +96,30 @@ pub(crate) fn trusted_facts(peer: &bunraku_pki::PeerIdentity) -> IndexMap<String
 
 /// puppetserver's text for a compile failure: `<message> (file: F, line: L, column: C) on node N`.
 pub(crate) fn compile_error_message(err: &CompileError, node: &str) -> String {
+    located_message(&err.message, err.file.as_deref(), err.line, err.column, node)
+}
+
+fn located_message(
+    message: &str,
+    file: Option<&std::path::Path>,
+    line: Option<u32>,
+    column: Option<u32>,
+    node: &str,
+) -> String {
     let mut location = Vec::new();
-    if let Some(file) = &err.file {
+    if let Some(file) = file {
         location.push(format!("file: {}", file.display()));
     }
-    if let Some(line) = err.line {
+    if let Some(line) = line {
         location.push(format!("line: {line}"));
     }
-    if let Some(column) = err.column {
+    if let Some(column) = column {
         location.push(format!("column: {column}"));
     }
     if location.is_empty() {
-        format!("{} on node {node}", err.message)
+        format!("{message} on node {node}")
     } else {
-        format!("{} ({}) on node {node}", err.message, location.join(", "))
+        format!("{message} ({}) on node {node}", location.join(", "))
     }
 }
 
@@ -221,16 +231,18 @@ mod tests {
 
     #[test]
     fn compile_error_text() {
-        let err = CompileError {
-            message: "Evaluation Error: Unknown variable: '$x'".into(),
-            file: Some("/e/site.pp".into()),
-            line: Some(3),
-            column: Some(7),
-        };
+        let text = located_message(
+            "Evaluation Error: Unknown variable: '$x'",
+            Some(std::path::Path::new("/e/site.pp")),
+            Some(3),
+            Some(7),
+            "a",
+        );
         assert_eq!(
-            compile_error_message(&err, "a"),
+            text,
             "Evaluation Error: Unknown variable: '$x' (file: /e/site.pp, line: 3, column: 7) on node a"
         );
+        assert_eq!(located_message("Boom", None, None, None, "b"), "Boom on node b");
     }
 
     #[test]
