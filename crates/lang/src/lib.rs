@@ -5,12 +5,23 @@
 //! [`Environment::compile`] turns a [`CompileRequest`] into a [`bunraku_model::Catalog`] exactly as
 //! Puppet 7 would, or into a [`CompileError`] naming file, line and column.
 
-// Implementation modules are added by the language work (lexer, parser, ast, eval, …).
+pub mod ast;
+mod error;
+mod eval;
+pub mod lexer;
+pub mod parser;
+pub mod source;
+pub mod span;
+pub mod value;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use bunraku_model::{Catalog, Value};
 use indexmap::IndexMap;
+
+pub use error::CompileError;
+use source::{ParseCache, SourceFile};
 
 /// What the compiler needs to know about the node it compiles for.
 #[derive(Debug, Clone, Default)]
@@ -25,21 +36,12 @@ pub struct CompileRequest {
     pub server_facts: IndexMap<String, Value>,
 }
 
-/// A compile or parse failure, located in the source.
-#[derive(Debug, Clone, thiserror::Error, miette::Diagnostic)]
-#[error("{message}")]
-pub struct CompileError {
-    pub message: String,
-    pub file: Option<PathBuf>,
-    pub line: Option<u32>,
-    pub column: Option<u32>,
-}
-
 /// One environment: its main manifest(s) and modulepath, with parsed code cached across compiles.
 pub struct Environment {
     name: String,
     manifest: PathBuf,
     modulepath: Vec<PathBuf>,
+    cache: ParseCache,
 }
 
 impl Environment {
@@ -51,35 +53,101 @@ impl Environment {
         basemodulepath: &[PathBuf],
     ) -> Result<Environment, CompileError> {
         let root = environmentpath.join(name);
+        if !root.is_dir() {
+            return Err(CompileError::new(format!("Could not find environment '{name}'")));
+        }
         let mut modulepath = vec![root.join("modules")];
         modulepath.extend(basemodulepath.iter().cloned());
-        Ok(Environment { name: name.to_string(), manifest: root.join("manifests"), modulepath })
+        let mut manifest = root.join("manifests");
+        // environment.conf: `modulepath` and `manifest`, relative to the environment directory.
+        if let Ok(conf) = std::fs::read_to_string(root.join("environment.conf")) {
+            for line in conf.lines() {
+                let line = line.split('#').next().unwrap_or("").trim();
+                let Some((key, value)) = line.split_once('=') else { continue };
+                let value = value.trim().trim_matches('"');
+                match key.trim() {
+                    "modulepath" => {
+                        modulepath = Vec::new();
+                        for entry in value.split(':') {
+                            if entry == "$basemodulepath" {
+                                modulepath.extend(basemodulepath.iter().cloned());
+                            } else if !entry.is_empty() {
+                                modulepath.push(root.join(entry));
+                            }
+                        }
+                    }
+                    "manifest" => manifest = root.join(value),
+                    _ => {}
+                }
+            }
+        }
+        Ok(Environment { name: name.to_string(), manifest, modulepath, cache: ParseCache::default() })
     }
 
     /// An environment made of one manifest file and a modulepath, for `bunraku apply FILE.pp`.
     pub fn from_manifest(name: &str, manifest: &Path, modulepath: Vec<PathBuf>) -> Environment {
-        Environment { name: name.to_string(), manifest: manifest.to_path_buf(), modulepath }
+        Environment {
+            name: name.to_string(),
+            manifest: manifest.to_path_buf(),
+            modulepath,
+            cache: ParseCache::default(),
+        }
     }
 
+    /// The environment's name (`production`).
     pub fn name(&self) -> &str {
         &self.name
     }
 
+    /// Directories searched for modules, in order.
     pub fn modulepath(&self) -> &[PathBuf] {
         &self.modulepath
     }
 
+    /// The main manifest: a file, or a directory whose `*.pp` files are read in sorted order.
     pub fn manifest(&self) -> &Path {
         &self.manifest
     }
 
     /// Compiles the catalog for one node.
     pub fn compile(&self, request: &CompileRequest) -> Result<Catalog, CompileError> {
-        todo!("{request:?}")
+        let _span =
+            tracing::info_span!("compile", node = %request.certname, environment = %self.name).entered();
+        let files = self.main_manifest_files()?;
+        eval::Compiler::new(self, request, files).compile()
+    }
+
+    /// The parsed main manifest files, in the order Puppet reads them.
+    fn main_manifest_files(&self) -> Result<Vec<Arc<SourceFile>>, CompileError> {
+        let mut paths = Vec::new();
+        if self.manifest.is_dir() {
+            collect_pp(&self.manifest, &mut paths);
+            paths.sort();
+        } else if self.manifest.is_file() {
+            paths.push(self.manifest.clone());
+        }
+        paths.iter().map(|p| self.cache.get(p)).collect()
+    }
+}
+
+fn collect_pp(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_pp(&p, out);
+        } else if p.extension().is_some_and(|x| x == "pp") {
+            out.push(p);
+        }
     }
 }
 
 /// Parses one manifest file without evaluating it (`bunraku parser validate`).
 pub fn validate_file(path: &Path) -> Result<(), CompileError> {
-    todo!("{path:?}")
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let mut err = CompileError::new(format!("Could not read file {}: {e}", path.display()));
+        err.file = Some(path.to_path_buf());
+        err
+    })?;
+    SourceFile::parse(path, text).map(|_| ())
 }

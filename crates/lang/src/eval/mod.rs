@@ -1,0 +1,840 @@
+//! The evaluator: runs the AST against scopes and builds the catalog the way Puppet's compiler
+//! does (main → node → lazily evaluated defines → relationships → finish).
+
+mod functions;
+mod ops;
+mod resources;
+pub mod scope;
+mod types;
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use crate::ast::*;
+use crate::error::CompileError;
+use crate::source::SourceFile;
+use crate::span::Span;
+use crate::value::{puppet_eq, RegexValue, TypeValue, Value};
+use crate::{CompileRequest, Environment};
+use resources::Res;
+use scope::{lookup, Scope, ScopeId, ScopeKind};
+
+pub(crate) type R<T> = Result<T, CompileError>;
+
+/// A definition together with the file it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct Def<T> {
+    pub def: Arc<T>,
+    pub file: Arc<SourceFile>,
+}
+
+/// A relationship from an arrow, resolved after evaluation.
+struct PendingRelationship {
+    arrow: Arrow,
+    left: Value,
+    right: Value,
+    file: Arc<SourceFile>,
+    span: Span,
+}
+
+/// The state of one compilation.
+pub(crate) struct Compiler<'e> {
+    env: &'e Environment,
+    request: &'e CompileRequest,
+    classes: HashMap<String, Def<ClassDef>>,
+    defines: HashMap<String, Def<DefineDef>>,
+    nodes: Vec<Def<NodeDef>>,
+    loaded: HashSet<PathBuf>,
+    scopes: Vec<Scope>,
+    resources: Vec<Res>,
+    index: HashMap<(String, String), usize>,
+    class_scopes: HashMap<String, ScopeId>,
+    /// The catalog's `classes`, in order of evaluation.
+    class_list: Vec<String>,
+    /// Class and Node resources in instantiation order (for the catalog's tags).
+    instantiated: Vec<usize>,
+    edges: Vec<(usize, usize)>,
+    relationships: Vec<PendingRelationship>,
+    file: Arc<SourceFile>,
+    main_files: Vec<Arc<SourceFile>>,
+}
+
+const TOP: ScopeId = 0;
+
+impl<'e> Compiler<'e> {
+    pub fn new(env: &'e Environment, request: &'e CompileRequest, main_files: Vec<Arc<SourceFile>>) -> Self {
+        let placeholder = main_files.first().cloned().unwrap_or_else(|| {
+            Arc::new(SourceFile::parse(&env.manifest, String::new()).expect("empty source parses"))
+        });
+        Compiler {
+            env,
+            request,
+            classes: HashMap::new(),
+            defines: HashMap::new(),
+            nodes: Vec::new(),
+            loaded: HashSet::new(),
+            scopes: vec![Scope::new(ScopeKind::Top, None, None)],
+            resources: Vec::new(),
+            index: HashMap::new(),
+            class_scopes: HashMap::new(),
+            class_list: Vec::new(),
+            instantiated: Vec::new(),
+            edges: Vec::new(),
+            relationships: Vec::new(),
+            file: placeholder,
+            main_files,
+        }
+    }
+
+    /// Runs the whole compilation.
+    pub fn compile(mut self) -> R<bunraku_model::Catalog> {
+        for f in self.main_files.clone() {
+            self.loaded.insert(f.path.clone());
+            self.register_definitions(&f, &f.statements, "");
+        }
+        self.set_top_variables();
+
+        let stage =
+            self.add_plain_resource("Stage", "main", bunraku_model::ResourceKind::CompilableType, None);
+        self.resources[stage].params.insert("name".into(), Value::Str("main".into()));
+        self.resources[stage].tags = vec!["stage".into()];
+        let settings =
+            self.add_plain_resource("Class", "Settings", bunraku_model::ResourceKind::Unknown, None);
+        self.resources[settings].tags = vec!["class".into(), "settings".into()];
+        self.edges.push((stage, settings));
+        self.class_list.push("settings".into());
+        let main = self.add_plain_resource("Class", "main", bunraku_model::ResourceKind::Unknown, None);
+        self.resources[main].params.insert("name".into(), Value::Str("main".into()));
+        self.resources[main].tags = vec!["class".into()];
+        self.edges.push((stage, main));
+        self.scopes[TOP].resource = Some(main);
+        self.class_scopes.insert(String::new(), TOP);
+
+        for f in self.main_files.clone() {
+            self.file = f.clone();
+            self.eval_statements(&f.statements, TOP)?;
+        }
+
+        self.evaluate_node()?;
+        self.evaluate_definitions()?;
+        self.evaluate_relationships()?;
+        self.finish()
+    }
+
+    fn set_top_variables(&mut self) {
+        let top = &mut self.scopes[TOP];
+        for (k, v) in &self.request.facts {
+            top.vars.insert(k.clone(), from_json(v));
+        }
+        let facts = Value::Hash(
+            self.request.facts.iter().map(|(k, v)| (Value::Str(k.clone()), from_json(v))).collect(),
+        );
+        top.vars.insert("facts".into(), facts);
+        let trusted = if self.request.trusted.is_empty() {
+            let certname = &self.request.certname;
+            let (host, domain) = certname.split_once('.').unwrap_or((certname, ""));
+            let mut t = IndexMap::new();
+            t.insert(Value::Str("authenticated".into()), Value::Str("local".into()));
+            t.insert(Value::Str("certname".into()), Value::Str(certname.clone()));
+            t.insert(Value::Str("extensions".into()), Value::Hash(IndexMap::new()));
+            t.insert(Value::Str("hostname".into()), Value::Str(host.into()));
+            t.insert(Value::Str("domain".into()), Value::Str(domain.into()));
+            t.insert(Value::Str("external".into()), Value::Hash(IndexMap::new()));
+            Value::Hash(t)
+        } else {
+            Value::Hash(
+                self.request.trusted.iter().map(|(k, v)| (Value::Str(k.clone()), from_json(v))).collect(),
+            )
+        };
+        top.vars.insert("trusted".into(), trusted);
+        let mut server_facts: IndexMap<Value, Value> =
+            self.request.server_facts.iter().map(|(k, v)| (Value::Str(k.clone()), from_json(v))).collect();
+        server_facts
+            .entry(Value::Str("environment".into()))
+            .or_insert_with(|| Value::Str(self.env.name.clone()));
+        top.vars.insert("server_facts".into(), Value::Hash(server_facts));
+        top.vars.insert("environment".into(), Value::Str(self.env.name.clone()));
+        top.vars.entry("clientcert".into()).or_insert_with(|| Value::Str(self.request.certname.clone()));
+    }
+
+    /// Records class, define and node definitions found in `stmts` (nested classes get their
+    /// enclosing class's name as prefix).
+    fn register_definitions(&mut self, file: &Arc<SourceFile>, stmts: &[Expr], prefix: &str) {
+        for s in stmts {
+            match &s.kind {
+                ExprKind::ClassDef(c) => {
+                    let name = qualify(prefix, &c.name);
+                    self.classes.entry(name.clone()).or_insert(Def { def: c.clone(), file: file.clone() });
+                    self.register_definitions(file, &c.body, &name);
+                }
+                ExprKind::DefineDef(d) => {
+                    let name = qualify(prefix, &d.name);
+                    self.defines.entry(name).or_insert(Def { def: d.clone(), file: file.clone() });
+                }
+                ExprKind::NodeDef(n) if prefix.is_empty() => {
+                    self.nodes.push(Def { def: n.clone(), file: file.clone() });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Loads `<module>/manifests/<path>.pp` for a class or define name, once.
+    fn autoload(&mut self, name: &str) -> R<()> {
+        let name = name.trim_start_matches("::").to_lowercase();
+        let mut segs = name.split("::");
+        let Some(module) = segs.next() else { return Ok(()) };
+        let rest: Vec<&str> = segs.collect();
+        let rel = if rest.is_empty() {
+            PathBuf::from("init.pp")
+        } else {
+            PathBuf::from(format!("{}.pp", rest.join("/")))
+        };
+        for dir in self.env.modulepath.clone() {
+            let path = dir.join(module).join("manifests").join(&rel);
+            if self.loaded.contains(&path) {
+                continue;
+            }
+            if path.is_file() {
+                self.loaded.insert(path.clone());
+                let file = self.env.cache.get(&path)?;
+                let stmts = file.statements.clone();
+                self.register_definitions(&file, &stmts, "");
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    fn find_class(&mut self, name: &str) -> R<Option<Def<ClassDef>>> {
+        let key = name.trim_start_matches("::").to_lowercase();
+        if !self.classes.contains_key(&key) {
+            self.autoload(&key)?;
+        }
+        Ok(self.classes.get(&key).cloned())
+    }
+
+    fn find_define(&mut self, name: &str) -> R<Option<Def<DefineDef>>> {
+        let key = name.trim_start_matches("::").to_lowercase();
+        if !self.defines.contains_key(&key) && key.contains("::")
+            || !self.defines.contains_key(&key) && !resources::is_builtin_type(&key)
+        {
+            self.autoload(&key)?;
+        }
+        Ok(self.defines.get(&key).cloned())
+    }
+
+    // ----- errors -----
+
+    fn err(&self, span: Span, message: impl Into<String>) -> CompileError {
+        self.file.error(format!("Evaluation Error: {}", message.into()), span)
+    }
+
+    // ----- statements and expressions -----
+
+    pub(crate) fn eval_statements(&mut self, stmts: &[Expr], scope: ScopeId) -> R<Value> {
+        let mut last = Value::Undef;
+        for s in stmts {
+            last = self.eval(s, scope)?;
+        }
+        Ok(last)
+    }
+
+    pub(crate) fn eval(&mut self, e: &Expr, scope: ScopeId) -> R<Value> {
+        Ok(match &e.kind {
+            ExprKind::Undef => Value::Undef,
+            ExprKind::Default => Value::Default,
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Int(i) => Value::Int(*i),
+            ExprKind::Float(f) => Value::Float(*f),
+            ExprKind::Str(s) => Value::Str(s.clone()),
+            ExprKind::BareWord(w) => Value::Str(w.clone()),
+            ExprKind::Interpolated(parts) => {
+                let mut out = String::new();
+                for p in parts {
+                    match p {
+                        StrPart::Text(t) => out.push_str(t),
+                        StrPart::Expr(x) => {
+                            let v = self.eval(x, scope)?;
+                            out.push_str(&v.to_display_string());
+                        }
+                    }
+                }
+                Value::Str(out)
+            }
+            ExprKind::TypeRef(name) => {
+                Value::Type(TypeValue { name: canonical_type_name(name), params: vec![] })
+            }
+            ExprKind::Regex(r) => Value::Regex(Arc::new(
+                RegexValue::new(r).map_err(|err| self.err(e.span, format!("Invalid regex /{r}/: {err}")))?,
+            )),
+            ExprKind::Var(name) => self.lookup_var(name, scope, e.span)?,
+            ExprKind::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for it in items {
+                    if let ExprKind::Splat(inner) = &it.kind {
+                        match self.eval(inner, scope)? {
+                            Value::Array(a) => out.extend(a),
+                            other => out.push(other),
+                        }
+                    } else {
+                        out.push(self.eval(it, scope)?);
+                    }
+                }
+                Value::Array(out)
+            }
+            ExprKind::Hash(entries) => {
+                let mut out = IndexMap::new();
+                for (k, v) in entries {
+                    let k = self.eval(k, scope)?;
+                    let v = self.eval(v, scope)?;
+                    out.insert(k, v);
+                }
+                Value::Hash(out)
+            }
+            ExprKind::Paren(inner) => self.eval(inner, scope)?,
+            ExprKind::Block(stmts) => self.eval_statements(stmts, scope)?,
+            ExprKind::Access(target, keys) => {
+                let t = self.eval(target, scope)?;
+                let mut ks = Vec::with_capacity(keys.len());
+                for k in keys {
+                    ks.push(self.eval(k, scope)?);
+                }
+                self.access(t, ks, e.span)?
+            }
+            ExprKind::Not(inner) => Value::Bool(!self.eval(inner, scope)?.truthy()),
+            ExprKind::Neg(inner) => match self.eval(inner, scope)? {
+                Value::Int(i) => Value::Int(-i),
+                Value::Float(f) => Value::Float(-f),
+                other => ops::arithmetic(BinOp::Sub, &Value::Int(0), &other).map_err(|_| {
+                    self.err(inner.span, format!("The value '{other}' cannot be converted to Numeric."))
+                })?,
+            },
+            ExprKind::Splat(inner) => self.eval(inner, scope)?,
+            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, scope, e.span)?,
+            ExprKind::Assign(target, value) => {
+                let v = self.eval(value, scope)?;
+                self.assign(target, v.clone(), scope)?;
+                v
+            }
+            ExprKind::Relationship(arrow, l, r) => {
+                let left = self.eval(l, scope)?;
+                let right = self.eval(r, scope)?;
+                self.relationships.push(PendingRelationship {
+                    arrow: *arrow,
+                    left,
+                    right: right.clone(),
+                    file: self.file.clone(),
+                    span: e.span,
+                });
+                right
+            }
+            ExprKind::Call { name, args, lambda } => {
+                self.call(name, args, lambda.as_deref(), scope, e.span)?
+            }
+            ExprKind::MethodCall { receiver, name, args, lambda } => {
+                let mut all = vec![(**receiver).clone()];
+                all.extend(args.iter().cloned());
+                self.call(name, &all, lambda.as_deref(), scope, e.span)?
+            }
+            ExprKind::If { cond, then, otherwise } => {
+                if self.eval(cond, scope)?.truthy() {
+                    self.eval_statements(then, scope)?
+                } else if let Some(o) = otherwise {
+                    self.eval_statements(o, scope)?
+                } else {
+                    Value::Undef
+                }
+            }
+            ExprKind::Unless { cond, then, otherwise } => {
+                if !self.eval(cond, scope)?.truthy() {
+                    self.eval_statements(then, scope)?
+                } else if let Some(o) = otherwise {
+                    self.eval_statements(o, scope)?
+                } else {
+                    Value::Undef
+                }
+            }
+            ExprKind::Case { subject, options } => {
+                let v = self.eval(subject, scope)?;
+                let mut default = None;
+                for opt in options {
+                    for val in &opt.values {
+                        if matches!(val.kind, ExprKind::Default) {
+                            default = Some(&opt.body);
+                            continue;
+                        }
+                        let o = self.eval(val, scope)?;
+                        if self.case_match(&v, &o, scope) {
+                            return self.eval_statements(&opt.body, scope);
+                        }
+                    }
+                }
+                match default {
+                    Some(body) => self.eval_statements(body, scope)?,
+                    None => Value::Undef,
+                }
+            }
+            ExprKind::Selector { subject, options } => {
+                let v = self.eval(subject, scope)?;
+                let mut default = None;
+                for (k, val) in options {
+                    if matches!(k.kind, ExprKind::Default) {
+                        default = Some(val);
+                        continue;
+                    }
+                    let o = self.eval(k, scope)?;
+                    if self.case_match(&v, &o, scope) {
+                        return self.eval(val, scope);
+                    }
+                }
+                match default {
+                    Some(val) => self.eval(val, scope)?,
+                    None => {
+                        return Err(self.err(
+                            e.span,
+                            format!(
+                                "No matching entry for selector parameter with value '{}'",
+                                v.to_display_string()
+                            ),
+                        ))
+                    }
+                }
+            }
+            ExprKind::Resource { form, type_name, bodies } => {
+                self.eval_resource(*form, type_name, bodies, scope, e.span)?
+            }
+            ExprKind::ResourceDefaults { type_name, attrs } => {
+                let mut list = Vec::new();
+                for a in attrs {
+                    let v = self.eval(&a.value, scope)?;
+                    list.push((a.clone(), v));
+                }
+                let key = type_name.to_lowercase();
+                self.scopes[scope].defaults.entry(key).or_default().extend(list);
+                Value::Undef
+            }
+            ExprKind::ResourceOverride { target, attrs } => {
+                let t = self.eval(target, scope)?;
+                self.resource_override(t, attrs, scope, e.span)?;
+                Value::Undef
+            }
+            ExprKind::Collector { .. } => {
+                tracing::warn!("collectors are not supported yet; ignored");
+                Value::Undef
+            }
+            ExprKind::ClassDef(_)
+            | ExprKind::DefineDef(_)
+            | ExprKind::NodeDef(_)
+            | ExprKind::FunctionDef(_) => Value::Undef,
+            ExprKind::TypeAlias { .. } => Value::Undef,
+        })
+    }
+
+    fn lookup_var(&mut self, name: &str, scope: ScopeId, span: Span) -> R<Value> {
+        if let Some(rest) = name.strip_prefix("::") {
+            if !rest.contains("::") {
+                return Ok(self.scopes[TOP].vars.get(rest).cloned().unwrap_or(Value::Undef));
+            }
+        }
+        let name = name.trim_start_matches("::");
+        if let Some((class, var)) = name.rsplit_once("::") {
+            let class = class.to_lowercase();
+            return match self.class_scopes.get(&class) {
+                Some(&s) => Ok(lookup(&self.scopes, s, var).cloned().unwrap_or(Value::Undef)),
+                None => {
+                    tracing::warn!("Could not look up qualified variable '${name}'; class {class} has not been evaluated");
+                    let _ = span;
+                    Ok(Value::Undef)
+                }
+            };
+        }
+        match lookup(&self.scopes, scope, name) {
+            Some(v) => Ok(v.clone()),
+            None => {
+                tracing::debug!("Unknown variable: '{name}'");
+                Ok(Value::Undef)
+            }
+        }
+    }
+
+    fn assign(&mut self, target: &Expr, value: Value, scope: ScopeId) -> R<()> {
+        match &target.kind {
+            ExprKind::Var(name) => {
+                if name.contains("::") {
+                    return Err(self
+                        .err(target.span, format!("Cannot assign to a fully qualified variable '${name}'")));
+                }
+                if name.parse::<usize>().is_ok() {
+                    return Err(self.err(
+                        target.span,
+                        format!("Illegal attempt to assign to the numeric match result variable '${name}'"),
+                    ));
+                }
+                if self.scopes[scope].vars.contains_key(name) {
+                    return Err(self.err(target.span, format!("Cannot reassign variable '${name}'")));
+                }
+                self.scopes[scope].vars.insert(name.clone(), value);
+                Ok(())
+            }
+            ExprKind::Array(targets) => match value {
+                Value::Array(vals) => {
+                    if vals.len() != targets.len() {
+                        return Err(self.err(
+                            target.span,
+                            format!(
+                                "Mismatched number of assignable values, expected {}, got {}",
+                                targets.len(),
+                                vals.len()
+                            ),
+                        ));
+                    }
+                    for (t, v) in targets.iter().zip(vals) {
+                        self.assign(t, v, scope)?;
+                    }
+                    Ok(())
+                }
+                Value::Hash(h) => {
+                    for t in targets {
+                        let ExprKind::Var(n) = &t.kind else {
+                            return Err(self.err(t.span, "Illegal assignment target"));
+                        };
+                        let v = h.get(&Value::Str(n.clone())).cloned();
+                        let Some(v) = v else {
+                            return Err(
+                                self.err(t.span, format!("No value for required variable '${n}' in hash"))
+                            );
+                        };
+                        self.assign(t, v, scope)?;
+                    }
+                    Ok(())
+                }
+                _ => Err(self.err(
+                    target.span,
+                    "Illegal assignment: an array of variables needs an array or hash value",
+                )),
+            },
+            _ => Err(self.err(target.span, "Illegal attempt to assign to a value that is not a variable")),
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr, scope: ScopeId, span: Span) -> R<Value> {
+        match op {
+            BinOp::And => {
+                let a = self.eval(l, scope)?;
+                return Ok(Value::Bool(a.truthy() && self.eval(r, scope)?.truthy()));
+            }
+            BinOp::Or => {
+                let a = self.eval(l, scope)?;
+                return Ok(Value::Bool(a.truthy() || self.eval(r, scope)?.truthy()));
+            }
+            _ => {}
+        }
+        let a = self.eval(l, scope)?;
+        let b = self.eval(r, scope)?;
+        Ok(match op {
+            BinOp::Eq => Value::Bool(puppet_eq(&a, &b)),
+            BinOp::Ne => Value::Bool(!puppet_eq(&a, &b)),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let ord = ops::compare(&a, &b).map_err(|m| self.err(span, m))?;
+                use std::cmp::Ordering::*;
+                Value::Bool(match op {
+                    BinOp::Lt => ord == Less,
+                    BinOp::Le => ord != Greater,
+                    BinOp::Gt => ord == Greater,
+                    _ => ord != Less,
+                })
+            }
+            BinOp::Match | BinOp::NoMatch => {
+                let m = self.match_value(&a, &b, scope, r.span)?;
+                Value::Bool(if op == BinOp::Match { m } else { !m })
+            }
+            BinOp::In => Value::Bool(ops::in_op(&a, &b)),
+            _ => ops::arithmetic(op, &a, &b).map_err(|e| match e {
+                ops::ArithError::Left(m) => self.err(l.span, m),
+                ops::ArithError::Right(m) => self.err(r.span, m),
+                ops::ArithError::Other(m) => self.err(span, m),
+            })?,
+        })
+    }
+
+    /// `=~`: a regex (sets `$0…$n`), a regex in a string, or a type.
+    fn match_value(&mut self, a: &Value, b: &Value, scope: ScopeId, span: Span) -> R<bool> {
+        match b {
+            Value::Regex(re) => {
+                let Value::Str(s) = a else { return Ok(false) };
+                Ok(self.regex_match(&re.regex, s, scope))
+            }
+            Value::Str(pat) => {
+                let re = RegexValue::new(pat).map_err(|e| self.err(span, format!("Invalid regex: {e}")))?;
+                let Value::Str(s) = a else { return Ok(false) };
+                Ok(self.regex_match(&re.regex, s, scope))
+            }
+            Value::Type(t) => Ok(types::is_instance(a, t)),
+            other => Err(self.err(
+                span,
+                format!(
+                    "Left operand of =~ must be matched against a Regexp, String or Type, got {}",
+                    other.type_name()
+                ),
+            )),
+        }
+    }
+
+    fn regex_match(&mut self, re: &regex::Regex, s: &str, scope: ScopeId) -> bool {
+        match re.captures(s) {
+            Some(caps) => {
+                let vals = caps
+                    .iter()
+                    .map(|m| m.map(|m| Value::Str(m.as_str().to_string())).unwrap_or(Value::Undef))
+                    .collect();
+                self.scopes[scope].matches = Some(vals);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether a case/selector option matches the subject.
+    fn case_match(&mut self, v: &Value, option: &Value, scope: ScopeId) -> bool {
+        match option {
+            Value::Regex(re) => match v {
+                Value::Str(s) => self.regex_match(&re.regex, s, scope),
+                _ => false,
+            },
+            Value::Type(t) if !matches!(v, Value::Type(_)) => types::is_instance(v, t),
+            Value::Array(opts) if !matches!(v, Value::Array(_)) => opts.iter().any(|o| puppet_eq(v, o)),
+            other => puppet_eq(v, other),
+        }
+    }
+
+    fn access(&mut self, target: Value, keys: Vec<Value>, span: Span) -> R<Value> {
+        match target {
+            Value::Array(a) => {
+                let len = a.len() as i64;
+                match keys.as_slice() {
+                    [Value::Int(i)] => {
+                        let idx = if *i < 0 { len + i } else { *i };
+                        Ok(if idx >= 0 && idx < len { a[idx as usize].clone() } else { Value::Undef })
+                    }
+                    [Value::Int(start), Value::Int(count)] => {
+                        let s = if *start < 0 { (len + start).max(0) } else { (*start).min(len) };
+                        let c = if *count < 0 { (len + count + 1 - s).max(0) } else { *count };
+                        let e = (s + c).min(len);
+                        Ok(Value::Array(a[s as usize..e.max(s) as usize].to_vec()))
+                    }
+                    _ => Err(self.err(span, "Array access requires an Integer index")),
+                }
+            }
+            Value::Hash(h) => {
+                if keys.len() == 1 {
+                    Ok(h.get(&keys[0]).cloned().unwrap_or(Value::Undef))
+                } else {
+                    Ok(Value::Array(keys.iter().filter_map(|k| h.get(k).cloned()).collect()))
+                }
+            }
+            Value::Str(s) => {
+                let chars: Vec<char> = s.chars().collect();
+                let len = chars.len() as i64;
+                let (start, count) = match keys.as_slice() {
+                    [Value::Int(i)] => (*i, 1),
+                    [Value::Int(i), Value::Int(c)] => (*i, *c),
+                    _ => return Err(self.err(span, "String access requires an Integer index")),
+                };
+                let st = if start < 0 { len + start } else { start };
+                if st < 0 || st > len {
+                    return Ok(Value::Undef);
+                }
+                let c = if count < 0 { (len + count + 1 - st).max(0) } else { count };
+                let e = (st + c).min(len);
+                Ok(Value::Str(chars[st as usize..e as usize].iter().collect()))
+            }
+            Value::Undef => Err(self.err(span, "Operator '[]' is not applicable to an Undef Value.")),
+            Value::Type(t) => self.type_access(t, keys, span),
+            other => {
+                Err(self.err(span, format!("Operator '[]' is not applicable to {} value", other.type_name())))
+            }
+        }
+    }
+
+    fn type_access(&mut self, t: TypeValue, keys: Vec<Value>, span: Span) -> R<Value> {
+        if types::is_data_type(&t.name) {
+            return Ok(Value::Type(TypeValue { name: t.name, params: keys }));
+        }
+        let type_name = if t.name == "Resource" {
+            match keys.first() {
+                Some(Value::Str(s)) => bunraku_model::reference::capitalize_type(s),
+                Some(Value::Type(tt)) => tt.name.clone(),
+                _ => return Err(self.err(span, "Resource[] requires a type name")),
+            }
+        } else {
+            t.name.clone()
+        };
+        let titles: Vec<Value> = if t.name == "Resource" { keys.into_iter().skip(1).collect() } else { keys };
+        let mut refs = Vec::new();
+        for k in titles {
+            let items = match k {
+                Value::Array(a) => a,
+                other => vec![other],
+            };
+            for k in items {
+                let title = match k {
+                    Value::Str(s) => s,
+                    Value::Resource { title, .. } => title,
+                    Value::Undef => {
+                        return Err(
+                            self.err(span, format!("Missing title. The title expression resulted in undef"))
+                        )
+                    }
+                    other => other.to_display_string(),
+                };
+                let title = if type_name == "Class" {
+                    bunraku_model::reference::capitalize_type(&title)
+                } else {
+                    title
+                };
+                refs.push(Value::Resource { type_name: type_name.clone(), title });
+            }
+        }
+        Ok(if refs.len() == 1 { refs.pop().unwrap_or(Value::Undef) } else { Value::Array(refs) })
+    }
+
+    // ----- nodes -----
+
+    fn evaluate_node(&mut self) -> R<()> {
+        if self.nodes.is_empty() {
+            return Ok(());
+        }
+        let certname = self.request.certname.to_lowercase();
+        let mut found: Option<(Def<NodeDef>, String, Option<Vec<Value>>)> = None;
+        'exact: for n in &self.nodes {
+            for m in &n.def.matchers {
+                if let NodeMatcher::Name(s) = m {
+                    if s.to_lowercase() == certname {
+                        found = Some((n.clone(), s.to_lowercase(), None));
+                        break 'exact;
+                    }
+                }
+            }
+        }
+        if found.is_none() {
+            'regex: for n in &self.nodes {
+                for m in &n.def.matchers {
+                    if let NodeMatcher::Regex(r) = m {
+                        let re = RegexValue::new(r)
+                            .map_err(|e| n.file.error(format!("Invalid regex /{r}/: {e}"), n.def.span))?;
+                        if let Some(caps) = re.regex.captures(&self.request.certname) {
+                            let vals = caps
+                                .iter()
+                                .map(|m| m.map(|m| Value::Str(m.as_str().into())).unwrap_or(Value::Undef))
+                                .collect();
+                            found = Some((n.clone(), node_regex_name(r), Some(vals)));
+                            break 'regex;
+                        }
+                    }
+                }
+            }
+        }
+        if found.is_none() {
+            for n in &self.nodes {
+                if n.def.matchers.iter().any(|m| matches!(m, NodeMatcher::Default)) {
+                    found = Some((n.clone(), "default".into(), None));
+                    break;
+                }
+            }
+        }
+        let Some((node, name, matches)) = found else {
+            return Err(CompileError::new(format!(
+                "Could not find node statement with name 'default' or '{}'",
+                self.request.certname.to_lowercase()
+            )));
+        };
+        let main = self.scopes[TOP].resource;
+        let res = self.add_plain_resource("Node", &name, bunraku_model::ResourceKind::Unknown, main);
+        let mut tags = Vec::new();
+        add_tag(&mut tags, "node");
+        add_tag(&mut tags, &name);
+        self.resources[res].tags = tags;
+        self.instantiated.push(res);
+        self.class_list.push(name.clone());
+        let scope = self.new_scope(ScopeKind::Node, Some(TOP), Some(res));
+        self.scopes[scope].matches = matches;
+        let saved = std::mem::replace(&mut self.file, node.file.clone());
+        let r = self.eval_statements(&node.def.body, scope);
+        self.file = saved;
+        r.map(|_| ())
+    }
+
+    pub(crate) fn new_scope(
+        &mut self,
+        kind: ScopeKind,
+        parent: Option<ScopeId>,
+        resource: Option<usize>,
+    ) -> ScopeId {
+        self.scopes.push(Scope::new(kind, parent, resource));
+        self.scopes.len() - 1
+    }
+}
+
+/// `a::b` inside class `x` is `x::a::b`.
+fn qualify(prefix: &str, name: &str) -> String {
+    let name = name.trim_start_matches("::").to_lowercase();
+    if prefix.is_empty() {
+        name
+    } else {
+        format!("{prefix}::{name}")
+    }
+}
+
+/// Puppet's name for a regex node: `__node_regexp__` + the source without non-word characters.
+fn node_regex_name(source: &str) -> String {
+    let cleaned: String = source
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ':' | '.'))
+        .collect();
+    format!("__node_regexp__{}", cleaned.trim_start_matches('.'))
+}
+
+/// Adds a tag (lower-cased, with its `::` segments) if not present.
+pub(crate) fn add_tag(tags: &mut Vec<String>, tag: &str) {
+    let t = tag.to_lowercase();
+    if !tags.contains(&t) {
+        tags.push(t.clone());
+    }
+    if t.contains("::") {
+        for seg in t.split("::") {
+            if !seg.is_empty() && !tags.iter().any(|x| x == seg) {
+                tags.push(seg.to_string());
+            }
+        }
+    }
+}
+
+/// Type names as Puppet canonicalises them (`file` → `File`, `nginx::web` → `Nginx::Web`).
+fn canonical_type_name(name: &str) -> String {
+    if types::is_data_type(name) {
+        return name.to_string();
+    }
+    bunraku_model::reference::capitalize_type(name)
+}
+
+/// A fact or JSON value as a Puppet value.
+pub(crate) fn from_json(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Undef,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or(0.0)),
+        },
+        serde_json::Value::String(s) => Value::Str(s.clone()),
+        serde_json::Value::Array(a) => Value::Array(a.iter().map(from_json).collect()),
+        serde_json::Value::Object(o) => {
+            Value::Hash(o.iter().map(|(k, v)| (Value::Str(k.clone()), from_json(v))).collect())
+        }
+    }
+}

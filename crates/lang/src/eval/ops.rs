@@ -1,0 +1,199 @@
+//! Operators with Puppet's semantics: Ruby integer arithmetic (floored `%` and `/`), string
+//! coercion of numeric strings, case-insensitive string comparison, `in` and collection `+`/`-`/`<<`.
+
+use std::cmp::Ordering;
+
+use crate::ast::BinOp;
+use crate::value::{puppet_eq, Value};
+
+/// Converts an operand to a number as Puppet's arithmetic does (numeric strings are coerced).
+fn numeric(v: &Value) -> Result<Value, String> {
+    match v {
+        Value::Int(_) | Value::Float(_) => Ok(v.clone()),
+        Value::Str(s) => {
+            let t = s.trim();
+            if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+                if let Ok(i) = i64::from_str_radix(hex, 16) {
+                    return Ok(Value::Int(i));
+                }
+            }
+            if let Ok(i) = t.parse::<i64>() {
+                return Ok(Value::Int(i));
+            }
+            t.parse::<f64>()
+                .map(Value::Float)
+                .map_err(|_| format!("The value '{s}' cannot be converted to Numeric."))
+        }
+        other => Err(format!("The value '{other}' cannot be converted to Numeric.")),
+    }
+}
+
+/// Evaluates an arithmetic or collection operator (`+ - * / % << >>`).
+pub fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Result<Value, ArithError> {
+    match (op, l, r) {
+        (BinOp::Add, Value::Array(a), Value::Array(b)) => {
+            return Ok(Value::Array(a.iter().chain(b).cloned().collect()));
+        }
+        (BinOp::Add, Value::Array(a), Value::Hash(h)) => {
+            let mut out = a.clone();
+            out.extend(h.iter().map(|(k, v)| Value::Array(vec![k.clone(), v.clone()])));
+            return Ok(Value::Array(out));
+        }
+        (BinOp::Add, Value::Array(a), other) => {
+            let mut out = a.clone();
+            out.push(other.clone());
+            return Ok(Value::Array(out));
+        }
+        (BinOp::Add, Value::Hash(a), Value::Hash(b)) => {
+            let mut out = a.clone();
+            for (k, v) in b {
+                out.insert(k.clone(), v.clone());
+            }
+            return Ok(Value::Hash(out));
+        }
+        (BinOp::Sub, Value::Array(a), Value::Array(b)) => {
+            return Ok(Value::Array(
+                a.iter().filter(|x| !b.iter().any(|y| puppet_eq(x, y))).cloned().collect(),
+            ));
+        }
+        (BinOp::Sub, Value::Array(a), other) => {
+            return Ok(Value::Array(a.iter().filter(|x| !puppet_eq(x, other)).cloned().collect()));
+        }
+        (BinOp::Sub, Value::Hash(a), Value::Hash(b)) => {
+            let mut out = a.clone();
+            for k in b.keys() {
+                out.shift_remove(k);
+            }
+            return Ok(Value::Hash(out));
+        }
+        (BinOp::Sub, Value::Hash(a), Value::Array(b)) => {
+            let mut out = a.clone();
+            for k in b {
+                out.shift_remove(k);
+            }
+            return Ok(Value::Hash(out));
+        }
+        (BinOp::Shl, Value::Array(a), other) => {
+            let mut out = a.clone();
+            out.push(other.clone());
+            return Ok(Value::Array(out));
+        }
+        _ => {}
+    }
+    let a = numeric(l).map_err(ArithError::Left)?;
+    let b = numeric(r).map_err(ArithError::Right)?;
+    let overflow = || ArithError::Other("integer overflow".into());
+    Ok(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Value::Int(match op {
+            BinOp::Add => x.checked_add(y).ok_or_else(overflow)?,
+            BinOp::Sub => x.checked_sub(y).ok_or_else(overflow)?,
+            BinOp::Mul => x.checked_mul(y).ok_or_else(overflow)?,
+            BinOp::Div => {
+                if y == 0 {
+                    return Err(ArithError::Other("Division by 0".into()));
+                }
+                x.div_euclid(y) - if (x.rem_euclid(y) != 0) && y < 0 { 1 } else { 0 }
+            }
+            BinOp::Mod => {
+                if y == 0 {
+                    return Err(ArithError::Other("Division by 0".into()));
+                }
+                let m = x % y;
+                if m != 0 && (m < 0) != (y < 0) {
+                    m + y
+                } else {
+                    m
+                }
+            }
+            BinOp::Shl => {
+                if y >= 0 {
+                    x.checked_shl(y as u32).unwrap_or(0)
+                } else {
+                    x >> (-y).min(63)
+                }
+            }
+            BinOp::Shr => {
+                if y >= 0 {
+                    x >> y.min(63)
+                } else {
+                    x.checked_shl((-y) as u32).unwrap_or(0)
+                }
+            }
+            _ => return Err(ArithError::Other("unsupported operator".into())),
+        }),
+        (x, y) => {
+            let fx = as_f64(&x);
+            let fy = as_f64(&y);
+            Value::Float(match op {
+                BinOp::Add => fx + fy,
+                BinOp::Sub => fx - fy,
+                BinOp::Mul => fx * fy,
+                BinOp::Div => {
+                    if fy == 0.0 {
+                        return Err(ArithError::Other("Division by 0".into()));
+                    }
+                    fx / fy
+                }
+                BinOp::Mod => {
+                    return Err(ArithError::Other("Operator '%' is not applicable to a Float".into()));
+                }
+                _ => return Err(ArithError::Other("Operator is not applicable to a Float".into())),
+            })
+        }
+    })
+}
+
+/// Which operand an arithmetic error is about (Puppet points at it).
+#[derive(Debug)]
+pub enum ArithError {
+    Left(String),
+    Right(String),
+    Other(String),
+}
+
+fn as_f64(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => 0.0,
+    }
+}
+
+/// `<`, `<=`, `>`, `>=`: numbers by value, strings case-insensitively.
+pub fn compare(l: &Value, r: &Value) -> Result<Ordering, String> {
+    match (l, r) {
+        (Value::Str(a), Value::Str(b)) => Ok(a.to_lowercase().cmp(&b.to_lowercase())),
+        (Value::Int(a), Value::Int(b)) => Ok(a.cmp(b)),
+        (a @ (Value::Int(_) | Value::Float(_)), b @ (Value::Int(_) | Value::Float(_))) => {
+            as_f64(a).partial_cmp(&as_f64(b)).ok_or_else(|| "NaN comparison".to_string())
+        }
+        _ => Err(format!("Comparison of: {} < {}, is not possible", l.type_name(), r.type_name())),
+    }
+}
+
+/// The `in` operator.
+pub fn in_op(needle: &Value, haystack: &Value) -> bool {
+    match (needle, haystack) {
+        (Value::Str(n), Value::Str(h)) => h.to_lowercase().contains(&n.to_lowercase()),
+        (Value::Regex(re), Value::Str(h)) => re.regex.is_match(h),
+        (Value::Regex(re), Value::Array(a)) => {
+            a.iter().any(|v| matches!(v, Value::Str(s) if re.regex.is_match(s)))
+        }
+        (n, Value::Array(a)) => a.iter().any(|v| puppet_eq(n, v)),
+        (n, Value::Hash(h)) => h.keys().any(|k| puppet_eq(n, k)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ruby_modulo_and_division() {
+        assert_eq!(arithmetic(BinOp::Mod, &Value::Int(-7), &Value::Int(3)).unwrap(), Value::Int(2));
+        assert_eq!(arithmetic(BinOp::Div, &Value::Int(7), &Value::Int(2)).unwrap(), Value::Int(3));
+        assert_eq!(arithmetic(BinOp::Div, &Value::Int(-7), &Value::Int(2)).unwrap(), Value::Int(-4));
+        assert_eq!(arithmetic(BinOp::Add, &Value::Str("1".into()), &Value::Int(1)).unwrap(), Value::Int(2));
+    }
+}

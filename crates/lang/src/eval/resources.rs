@@ -1,0 +1,883 @@
+//! Resources, classes and defined types: declaration, defaults, class inclusion and evaluation,
+//! lazy evaluation of defines, relationships, and the final catalog.
+
+use std::sync::Arc;
+
+use bunraku_model::reference::capitalize_type;
+use bunraku_model::{Catalog, Edge, Resource, ResourceKind};
+use indexmap::IndexMap;
+
+use super::scope::{defaults_for, resource_of, ScopeId, ScopeKind};
+use super::{add_tag, Compiler, Def, R, TOP};
+use crate::ast::*;
+use crate::source::SourceFile;
+use crate::span::Span;
+use crate::value::{valid_tag, Value};
+
+/// A resource being built.
+#[derive(Debug, Clone)]
+pub(crate) struct Res {
+    pub type_name: String,
+    pub title: String,
+    pub params: IndexMap<String, Value>,
+    /// Where each parameter was set (file, line), for relationship errors.
+    pub param_lines: IndexMap<String, (Arc<SourceFile>, u32)>,
+    pub tags: Vec<String>,
+    pub file: Option<Arc<SourceFile>>,
+    pub line: Option<u32>,
+    pub exported: bool,
+    pub virtual_: bool,
+    pub kind: ResourceKind,
+    /// The scope the resource was declared in (its tags and defaults come from there).
+    pub scope: Option<ScopeId>,
+    /// A defined type's definition, until evaluated.
+    pub define: Option<Def<DefineDef>>,
+    pub evaluated: bool,
+}
+
+/// Resource types built into Puppet 7 (and the `*_core` modules Debian ships).
+const BUILTIN_TYPES: &[&str] = &[
+    "augeas",
+    "computer",
+    "cron",
+    "exec",
+    "file",
+    "filebucket",
+    "group",
+    "host",
+    "interface",
+    "k5login",
+    "macauthorization",
+    "mailalias",
+    "maillist",
+    "mcx",
+    "mount",
+    "nagios_command",
+    "notify",
+    "package",
+    "resources",
+    "router",
+    "schedule",
+    "scheduled_task",
+    "selboolean",
+    "selmodule",
+    "service",
+    "ssh_authorized_key",
+    "sshkey",
+    "stage",
+    "tidy",
+    "user",
+    "vlan",
+    "whit",
+    "yumrepo",
+    "zfs",
+    "zone",
+    "zpool",
+];
+
+/// Whether `name` (lower case) is a built-in resource type.
+pub(crate) fn is_builtin_type(name: &str) -> bool {
+    BUILTIN_TYPES.contains(&name)
+}
+
+/// The namevar of built-in types whose namevar is not `name`.
+fn namevar(type_name: &str) -> &'static str {
+    match type_name {
+        "File" => "path",
+        "Exec" => "command",
+        "Augeas" | "Notify" | "Stage" => "name",
+        _ => "name",
+    }
+}
+
+const RELATIONSHIP_PARAMS: &[&str] = &["before", "require", "notify", "subscribe"];
+
+impl<'e> Compiler<'e> {
+    /// Adds a resource to the catalog with no evaluation (Stage, Class[main], Node).
+    pub(crate) fn add_plain_resource(
+        &mut self,
+        type_name: &str,
+        title: &str,
+        kind: ResourceKind,
+        container: Option<usize>,
+    ) -> usize {
+        let idx = self.resources.len();
+        self.resources.push(Res {
+            type_name: type_name.to_string(),
+            title: title.to_string(),
+            params: IndexMap::new(),
+            param_lines: IndexMap::new(),
+            tags: Vec::new(),
+            file: None,
+            line: None,
+            exported: false,
+            virtual_: false,
+            kind,
+            scope: None,
+            define: None,
+            evaluated: true,
+        });
+        self.index.insert((type_name.to_string(), title.to_string()), idx);
+        if let Some(c) = container {
+            self.edges.push((c, idx));
+        }
+        idx
+    }
+
+    pub(crate) fn eval_resource(
+        &mut self,
+        form: ResourceForm,
+        type_expr: &Expr,
+        bodies: &[ResourceBody],
+        scope: ScopeId,
+        span: Span,
+    ) -> R<Value> {
+        let type_name = match &type_expr.kind {
+            ExprKind::BareWord(n) => n.trim_start_matches("::").to_lowercase(),
+            _ => match self.eval(type_expr, scope)? {
+                Value::Str(s) => s.to_lowercase(),
+                Value::Type(t) => t.name.to_lowercase(),
+                other => {
+                    return Err(
+                        self.err(type_expr.span, format!("Illegal resource type {}", other.type_name()))
+                    )
+                }
+            },
+        };
+        // Per-expression defaults: a body titled `default`.
+        let mut expr_defaults: Vec<(AttributeOp, Value)> = Vec::new();
+        for b in bodies {
+            if matches!(b.title.kind, ExprKind::Default) {
+                for a in &b.attrs {
+                    let v = self.eval(&a.value, scope)?;
+                    expr_defaults.push((a.clone(), v));
+                }
+            }
+        }
+        let mut refs = Vec::new();
+        for body in bodies {
+            if matches!(body.title.kind, ExprKind::Default) {
+                continue;
+            }
+            let title_v = self.eval(&body.title, scope)?;
+            let titles = match title_v {
+                Value::Array(a) => a,
+                other => vec![other],
+            };
+            let mut attrs: Vec<(AttributeOp, Value)> = expr_defaults.clone();
+            for a in &body.attrs {
+                let v = self.eval(&a.value, scope)?;
+                if a.name == "*" {
+                    match v {
+                        Value::Hash(h) => {
+                            for (k, v) in h {
+                                let mut op = a.clone();
+                                op.name = k.to_display_string();
+                                attrs.push((op, v));
+                            }
+                        }
+                        Value::Undef => {}
+                        other => {
+                            return Err(self.err(
+                                a.value.span,
+                                format!("Splat of attributes requires a Hash, got {}", other.type_name()),
+                            ))
+                        }
+                    }
+                } else {
+                    attrs.retain(|(o, _)| o.name != a.name);
+                    attrs.push((a.clone(), v));
+                }
+            }
+            for t in titles {
+                let title = match t {
+                    Value::Str(s) => s,
+                    Value::Undef => {
+                        return Err(self
+                            .err(body.title.span, "Missing title. The title expression resulted in undef"))
+                    }
+                    other => other.to_display_string(),
+                };
+                if type_name == "class" {
+                    let r = self.declare_class_resource_like(&title, &attrs, scope, body.span)?;
+                    refs.push(r);
+                } else {
+                    let r =
+                        self.declare_resource(&type_name, &title, &attrs, form, scope, body.span, span)?;
+                    refs.push(r);
+                }
+            }
+        }
+        Ok(if refs.len() == 1 { refs.pop().unwrap_or(Value::Undef) } else { Value::Array(refs) })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn declare_resource(
+        &mut self,
+        type_name: &str,
+        title: &str,
+        attrs: &[(AttributeOp, Value)],
+        form: ResourceForm,
+        scope: ScopeId,
+        body_span: Span,
+        stmt_span: Span,
+    ) -> R<Value> {
+        let define = if is_builtin_type(type_name) { None } else { self.find_define(type_name)? };
+        if define.is_none() && !is_builtin_type(type_name) {
+            return Err(
+                self.err(stmt_span, format!("Resource type not found: {}", capitalize_type(type_name)))
+            );
+        }
+        let cap = capitalize_type(type_name);
+        let key = (cap.clone(), title.to_string());
+        if let Some(&existing) = self.index.get(&key) {
+            let prev = &self.resources[existing];
+            let prev_loc = match (&prev.file, prev.line) {
+                (Some(f), Some(l)) => format!("(file: {}, line: {l})", f.path.display()),
+                _ => String::new(),
+            };
+            let here = format!("(file: {}, line: {})", self.file.path.display(), self.file.line(stmt_span));
+            return Err(self.err(
+                stmt_span,
+                format!("Error while evaluating a Resource Statement, Duplicate declaration: {cap}[{title}] is already declared at {prev_loc}; cannot redeclare {here}"),
+            ));
+        }
+        let line = self.file.line(body_span);
+        let mut params = IndexMap::new();
+        let mut param_lines = IndexMap::new();
+        let mut tags = Vec::new();
+        for (op, v) in attrs {
+            self.set_param(&mut params, &mut param_lines, op, v.clone());
+        }
+        // Defaults apply to attributes the resource does not set.
+        for (name, (op, v)) in defaults_for(&self.scopes, scope, type_name) {
+            if !params.contains_key(&name) {
+                self.set_param(&mut params, &mut param_lines, &op, v);
+            }
+        }
+        if let Some(t) = params.get("tag") {
+            for tag in flatten_strings(t) {
+                add_tag(&mut tags, &tag);
+            }
+        }
+        add_tag(&mut tags, type_name);
+        if valid_tag(title) {
+            add_tag(&mut tags, title);
+        }
+        let kind = if define.is_some() { ResourceKind::DefinedType } else { ResourceKind::CompilableType };
+        let idx = self.resources.len();
+        self.resources.push(Res {
+            type_name: cap.clone(),
+            title: title.to_string(),
+            params,
+            param_lines,
+            tags,
+            file: Some(self.file.clone()),
+            line: Some(line),
+            exported: form == ResourceForm::Exported,
+            virtual_: form != ResourceForm::Regular,
+            kind,
+            scope: Some(scope),
+            evaluated: define.is_none(),
+            define,
+        });
+        self.index.insert(key, idx);
+        if form == ResourceForm::Regular {
+            if let Some(container) = resource_of(&self.scopes, scope) {
+                self.edges.push((container, idx));
+            }
+        }
+        Ok(Value::Resource { type_name: cap, title: title.to_string() })
+    }
+
+    fn set_param(
+        &self,
+        params: &mut IndexMap<String, Value>,
+        lines: &mut IndexMap<String, (Arc<SourceFile>, u32)>,
+        op: &AttributeOp,
+        v: Value,
+    ) {
+        let line = self.file.line(op.span);
+        lines.insert(op.name.clone(), (self.file.clone(), line));
+        if op.append {
+            if let Some(old) = params.get(&op.name) {
+                let mut a = match old {
+                    Value::Array(a) => a.clone(),
+                    o => vec![o.clone()],
+                };
+                match v {
+                    Value::Array(b) => a.extend(b),
+                    o => a.push(o),
+                }
+                params.insert(op.name.clone(), Value::Array(a));
+                return;
+            }
+        }
+        params.insert(op.name.clone(), v);
+    }
+
+    pub(crate) fn resource_override(
+        &mut self,
+        target: Value,
+        attrs: &[AttributeOp],
+        scope: ScopeId,
+        span: Span,
+    ) -> R<()> {
+        let refs = match target {
+            Value::Array(a) => a,
+            o => vec![o],
+        };
+        for r in refs {
+            let Value::Resource { type_name, title } = r else { continue };
+            let Some(&idx) = self.index.get(&(type_name.clone(), title.clone())) else {
+                return Err(self.err(
+                    span,
+                    format!("Resource Override can only operate on resources, got: {type_name}[{title}]"),
+                ));
+            };
+            for a in attrs {
+                let v = self.eval(&a.value, scope)?;
+                let mut params = std::mem::take(&mut self.resources[idx].params);
+                let mut lines = std::mem::take(&mut self.resources[idx].param_lines);
+                if matches!(v, Value::Undef) && !a.append {
+                    params.shift_remove(&a.name);
+                } else {
+                    self.set_param(&mut params, &mut lines, a, v);
+                }
+                self.resources[idx].params = params;
+                self.resources[idx].param_lines = lines;
+            }
+        }
+        Ok(())
+    }
+
+    // ----- classes -----
+
+    /// `include`/`require`/`contain`: declares classes (idempotently) and evaluates the new ones.
+    pub(crate) fn include_classes(&mut self, names: &[String], scope: ScopeId, span: Span) -> R<Vec<usize>> {
+        let mut all = Vec::new();
+        let mut fresh = Vec::new();
+        for name in names {
+            let name = name.trim_start_matches("::").to_lowercase();
+            let title = capitalize_type(&name);
+            if let Some(&idx) = self.index.get(&("Class".to_string(), title.clone())) {
+                all.push(idx);
+                continue;
+            }
+            let Some(def) = self.find_class(&name)? else {
+                return Err(self.err(
+                    span,
+                    format!(
+                        "Error while evaluating a Function Call, Could not find class ::{name} for {}",
+                        self.request.certname
+                    ),
+                ));
+            };
+            let idx = self.instantiate_class(&def, &name, scope, None, span)?;
+            all.push(idx);
+            fresh.push((idx, def));
+        }
+        for (idx, def) in fresh {
+            self.evaluate_class(idx, &def, &IndexMap::new())?;
+        }
+        Ok(all)
+    }
+
+    /// Creates the Class resource (parents first), without evaluating it.
+    fn instantiate_class(
+        &mut self,
+        def: &Def<ClassDef>,
+        name: &str,
+        scope: ScopeId,
+        decl: Option<(Span, Arc<SourceFile>)>,
+        span: Span,
+    ) -> R<usize> {
+        if let Some(parent) = &def.def.parent {
+            let ptitle = capitalize_type(parent);
+            if !self.index.contains_key(&("Class".to_string(), ptitle)) {
+                let Some(pdef) = self.find_class(parent)? else {
+                    return Err(def.file.error(
+                        format!(
+                            "Could not find parent resource type '{parent}' of type hostclass in {}",
+                            self.env.name
+                        ),
+                        def.def.span,
+                    ));
+                };
+                let pname = parent.trim_start_matches("::").to_lowercase();
+                self.instantiate_class(&pdef, &pname, scope, None, span)?;
+            }
+        }
+        let title = capitalize_type(name);
+        let idx = self.add_plain_resource("Class", &title, ResourceKind::Unknown, None);
+        let mut tags = Vec::new();
+        add_tag(&mut tags, "class");
+        add_tag(&mut tags, name);
+        let res = &mut self.resources[idx];
+        res.tags = tags;
+        res.scope = Some(scope);
+        res.evaluated = false;
+        if let Some((sp, file)) = decl {
+            res.kind = ResourceKind::Class;
+            res.line = Some(file.line(sp));
+            res.file = Some(file);
+        }
+        self.instantiated.push(idx);
+        Ok(idx)
+    }
+
+    /// `class { 'x': p => v }`
+    fn declare_class_resource_like(
+        &mut self,
+        title: &str,
+        attrs: &[(AttributeOp, Value)],
+        scope: ScopeId,
+        span: Span,
+    ) -> R<Value> {
+        let name = title.trim_start_matches("::").to_lowercase();
+        let cap = capitalize_type(&name);
+        if self.index.contains_key(&("Class".to_string(), cap.clone())) {
+            let here = format!("(file: {}, line: {})", self.file.path.display(), self.file.line(span));
+            return Err(self.err(span, format!("Error while evaluating a Resource Statement, Duplicate declaration: Class[{cap}] is already declared; cannot redeclare {here}")));
+        }
+        let Some(def) = self.find_class(&name)? else {
+            return Err(self.err(
+                span,
+                format!("Error while evaluating a Resource Statement, Could not find declared class {name}"),
+            ));
+        };
+        let idx = self.instantiate_class(&def, &name, scope, Some((span, self.file.clone())), span)?;
+        let mut given = IndexMap::new();
+        for (op, v) in attrs {
+            given.insert(op.name.clone(), (v.clone(), op.span));
+        }
+        self.evaluate_class(idx, &def, &given)?;
+        Ok(Value::Resource { type_name: "Class".into(), title: cap })
+    }
+
+    /// Evaluates a class body in a new scope (after its parent class).
+    fn evaluate_class(
+        &mut self,
+        idx: usize,
+        def: &Def<ClassDef>,
+        given: &IndexMap<String, (Value, Span)>,
+    ) -> R<()> {
+        if self.resources[idx].evaluated {
+            return Ok(());
+        }
+        self.resources[idx].evaluated = true;
+        let declaring = self.resources[idx].scope.unwrap_or(TOP);
+        let mut parent_scope = None;
+        if let Some(parent) = &def.def.parent {
+            let ptitle = capitalize_type(parent);
+            if let Some(&pidx) = self.index.get(&("Class".to_string(), ptitle)) {
+                if let Some(pdef) = self.find_class(parent)? {
+                    self.evaluate_class(pidx, &pdef, &IndexMap::new())?;
+                }
+                parent_scope =
+                    self.class_scopes.get(&parent.trim_start_matches("::").to_lowercase()).copied();
+            }
+        }
+        let name = def.def.name.trim_start_matches("::").to_lowercase();
+        let (kind, parent) = match parent_scope {
+            Some(p) => (ScopeKind::Class { inherited: true }, p),
+            None => (ScopeKind::Class { inherited: false }, declaring),
+        };
+        let scope = self.new_scope(kind, Some(parent), Some(idx));
+        self.class_scopes.insert(name.clone(), scope);
+        self.class_list.push(name.clone());
+        // Stage edge (classes are contained by their stage, not their declarer).
+        if let Some(&stage) = self.index.get(&("Stage".to_string(), "main".to_string())) {
+            self.edges.push((stage, idx));
+        }
+        let saved = std::mem::replace(&mut self.file, def.file.clone());
+        let result = (|| {
+            self.scopes[scope].vars.insert("title".into(), Value::Str(name.clone()));
+            self.scopes[scope].vars.insert("name".into(), Value::Str(name.clone()));
+            let module = name.split("::").next().unwrap_or("").to_string();
+            self.scopes[scope].vars.insert("module_name".into(), Value::Str(module));
+            self.bind_params(
+                idx,
+                &def.def.params,
+                given,
+                scope,
+                &format!("Class[{}]", capitalize_type(&name)),
+            )?;
+            self.eval_statements(&def.def.body, scope)
+        })();
+        self.file = saved;
+        result.map(|_| ())
+    }
+
+    /// Binds declared parameters from given values or defaults, recording them on the resource.
+    fn bind_params(
+        &mut self,
+        idx: usize,
+        params: &[Param],
+        given: &IndexMap<String, (Value, Span)>,
+        scope: ScopeId,
+        what: &str,
+    ) -> R<()> {
+        for (k, (_, sp)) in given {
+            if !params.iter().any(|p| &p.name == k) && !is_metaparam(k) {
+                return Err(self.err(*sp, format!("{what}: has no parameter named '{k}'")));
+            }
+        }
+        for (k, (v, _)) in given {
+            if is_metaparam(k) && !matches!(v, Value::Undef) {
+                self.resources[idx].params.insert(k.clone(), v.clone());
+            }
+        }
+        for p in params {
+            let value = match given.get(&p.name) {
+                Some((v, _)) if !matches!(v, Value::Undef) => v.clone(),
+                _ => match &p.default {
+                    Some(d) => self.eval(d, scope)?,
+                    None => {
+                        let optional = p.type_expr.as_ref().is_some_and(|t| {
+                            matches!(&t.kind, ExprKind::TypeRef(n) if n == "Optional" || n == "Any" || n == "Undef")
+                                || matches!(&t.kind, ExprKind::Access(b, _) if matches!(&b.kind, ExprKind::TypeRef(n) if n == "Optional"))
+                        });
+                        if !optional {
+                            return Err(self
+                                .err(p.span, format!("{what}: expects a value for parameter '{}'", p.name)));
+                        }
+                        Value::Undef
+                    }
+                },
+            };
+            if let Some(t) = &p.type_expr {
+                if let Value::Type(tv) = self.eval(t, scope)? {
+                    if !super::types::is_instance(&value, &tv) {
+                        return Err(self.err(
+                            p.span,
+                            format!(
+                                "{what}: parameter '{}' expects {}, got {}",
+                                p.name,
+                                super::types::describe(&tv),
+                                super::types::describe_value(&value)
+                            ),
+                        ));
+                    }
+                }
+            }
+            if !matches!(value, Value::Undef) {
+                self.resources[idx].params.insert(p.name.clone(), value.clone());
+            }
+            self.scopes[scope].vars.insert(p.name.clone(), value);
+        }
+        Ok(())
+    }
+
+    // ----- defines -----
+
+    /// Evaluates pending defined-type instances, pass after pass, as Puppet's generators loop does.
+    pub(crate) fn evaluate_definitions(&mut self) -> R<()> {
+        loop {
+            let pending: Vec<usize> = (0..self.resources.len())
+                .filter(|&i| {
+                    !self.resources[i].evaluated
+                        && !self.resources[i].virtual_
+                        && self.resources[i].define.is_some()
+                })
+                .collect();
+            if pending.is_empty() {
+                return Ok(());
+            }
+            for idx in pending {
+                self.evaluate_define(idx)?;
+            }
+        }
+    }
+
+    fn evaluate_define(&mut self, idx: usize) -> R<()> {
+        self.resources[idx].evaluated = true;
+        let Some(def) = self.resources[idx].define.clone() else { return Ok(()) };
+        let declaring = self.resources[idx].scope.unwrap_or(TOP);
+        let scope = self.new_scope(ScopeKind::Define, Some(declaring), Some(idx));
+        let title = self.resources[idx].title.clone();
+        let name = match self.resources[idx].params.get("name") {
+            Some(Value::Str(n)) => n.clone(),
+            _ => title.clone(),
+        };
+        let what = format!("{}[{}]", self.resources[idx].type_name, title);
+        let decl_file = self.resources[idx].file.clone();
+        let mut given = IndexMap::new();
+        let lines = self.resources[idx].param_lines.clone();
+        for (k, v) in std::mem::take(&mut self.resources[idx].params) {
+            let span = Span::default();
+            let _ = lines.get(&k);
+            given.insert(k, (v, span));
+        }
+        self.scopes[scope].vars.insert("title".into(), Value::Str(title));
+        self.scopes[scope].vars.insert("name".into(), Value::Str(name));
+        let module = def.def.name.split("::").next().unwrap_or("").to_lowercase();
+        self.scopes[scope].vars.insert("module_name".into(), Value::Str(module));
+        // Parameter errors are reported at the declaration.
+        let saved = std::mem::replace(&mut self.file, decl_file.unwrap_or_else(|| def.file.clone()));
+        for (k, (v, _)) in &given {
+            if k != "name" && !def.def.params.iter().any(|p| &p.name == k) && !is_metaparam(k) {
+                let line_span = Span::default();
+                let _ = line_span;
+                let e = self.err(Span::default(), format!("{what}: has no parameter named '{k}'"));
+                self.file = saved;
+                return Err(e);
+            }
+            if is_metaparam(k) || k == "name" {
+                self.resources[idx].params.insert(k.clone(), v.clone());
+            }
+        }
+        self.file = def.file.clone();
+        let result = (|| {
+            self.bind_params(idx, &def.def.params, &given, scope, &what)?;
+            self.eval_statements(&def.def.body, scope)
+        })();
+        self.file = saved;
+        result.map(|_| ())
+    }
+
+    // ----- relationships -----
+
+    pub(crate) fn evaluate_relationships(&mut self) -> R<()> {
+        let rels = std::mem::take(&mut self.relationships);
+        for rel in rels {
+            let (source, target, param) = match rel.arrow {
+                Arrow::Before => (&rel.left, &rel.right, "before"),
+                Arrow::Notify => (&rel.left, &rel.right, "notify"),
+                Arrow::Require => (&rel.right, &rel.left, "before"),
+                Arrow::Subscribe => (&rel.right, &rel.left, "notify"),
+            };
+            for s in flatten_refs(source) {
+                for t in flatten_refs(target) {
+                    let Some(&sidx) = self.index.get(&s) else {
+                        return Err(rel.file.error(
+                            format!(
+                                "Could not find resource '{}[{}]' for relationship on '{}[{}]'",
+                                s.0, s.1, t.0, t.1
+                            ),
+                            rel.span,
+                        ));
+                    };
+                    if !self.index.contains_key(&t) {
+                        return Err(rel.file.error(
+                            format!(
+                                "Could not find resource '{}[{}]' for relationship from '{}[{}]'",
+                                t.0, t.1, s.0, s.1
+                            ),
+                            rel.span,
+                        ));
+                    }
+                    let entry = Value::Str(format!("{}[{}]", t.0, t.1));
+                    let params = &mut self.resources[sidx].params;
+                    let mut list = match params.shift_remove(param) {
+                        Some(Value::Array(a)) => a,
+                        Some(Value::Undef) | None => vec![],
+                        Some(o) => vec![o],
+                    };
+                    list.push(entry);
+                    params.insert(param.to_string(), Value::Array(list));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    // ----- the catalog -----
+
+    pub(crate) fn finish(mut self) -> R<Catalog> {
+        // Relationship metaparameters must name resources in the catalog.
+        for r in &self.resources {
+            if r.virtual_ {
+                continue;
+            }
+            for p in RELATIONSHIP_PARAMS {
+                let Some(v) = r.params.get(*p) else { continue };
+                for target in flatten_ref_values(v) {
+                    let found = match &target {
+                        Value::Resource { type_name, title } => {
+                            self.index.contains_key(&(type_name.clone(), title.clone()))
+                        }
+                        Value::Str(s) => match s.parse::<bunraku_model::ResourceRef>() {
+                            Ok(rr) => self.index.contains_key(&(rr.type_name, rr.title)),
+                            Err(_) => false,
+                        },
+                        _ => true,
+                    };
+                    if !found {
+                        let text = match &target {
+                            Value::Str(s) => s.clone(),
+                            other => other.to_display_string(),
+                        };
+                        let mut err = crate::error::CompileError::new(format!(
+                            "Could not find resource '{text}' in parameter '{p}'"
+                        ));
+                        if let Some((f, line)) = r.param_lines.get(*p) {
+                            err.file = Some(f.path.clone());
+                            err.line = Some(*line);
+                        }
+                        return Err(err);
+                    }
+                }
+            }
+        }
+        // Scope tags: each resource gets the tags of the resource its scope belongs to.
+        for i in 0..self.resources.len() {
+            let Some(scope) = self.resources[i].scope else { continue };
+            let Some(owner) = resource_of(&self.scopes, scope) else { continue };
+            if owner == i {
+                continue;
+            }
+            let owner_tags = self.resources[owner].tags.clone();
+            let tags = &mut self.resources[i].tags;
+            for t in owner_tags {
+                if !tags.contains(&t) {
+                    tags.push(t);
+                }
+            }
+        }
+        // Then tags flow down containment from Class[main] (Puppet's add_resource_metaparams).
+        if let Some(&main) = self.index.get(&("Class".to_string(), "main".to_string())) {
+            let mut children: IndexMap<usize, Vec<usize>> = IndexMap::new();
+            for &(s, t) in &self.edges {
+                children.entry(s).or_default().push(t);
+            }
+            let mut stack = vec![main];
+            let mut seen = std::collections::HashSet::new();
+            while let Some(src) = stack.pop() {
+                if !seen.insert(src) {
+                    continue;
+                }
+                for &t in children.get(&src).cloned().unwrap_or_default().iter() {
+                    let src_tags = self.resources[src].tags.clone();
+                    for tag in src_tags {
+                        if !self.resources[t].tags.contains(&tag) {
+                            self.resources[t].tags.push(tag);
+                        }
+                    }
+                    stack.push(t);
+                }
+            }
+        }
+        // The catalog's tags: class names first, then the tags of instantiated classes and nodes.
+        let mut catalog_tags = Vec::new();
+        for c in &self.class_list {
+            add_tag(&mut catalog_tags, c);
+        }
+        for &i in &self.instantiated {
+            let own: Vec<String> = {
+                let r = &self.resources[i];
+                let mut t = Vec::new();
+                add_tag(&mut t, &r.type_name);
+                add_tag(&mut t, &r.title);
+                t
+            };
+            for t in own {
+                if !catalog_tags.contains(&t) {
+                    catalog_tags.push(t);
+                }
+            }
+        }
+        let mut resources = Vec::new();
+        for r in &self.resources {
+            if r.virtual_ {
+                continue;
+            }
+            resources.push(to_model(r));
+        }
+        let idx_ref = |i: usize| format!("{}[{}]", self.resources[i].type_name, self.resources[i].title);
+        let edges = self
+            .edges
+            .iter()
+            .filter(|(s, t)| !self.resources[*s].virtual_ && !self.resources[*t].virtual_)
+            .map(|&(s, t)| Edge { source: idx_ref(s), target: idx_ref(t) })
+            .collect();
+        let version = chrono::Utc::now().timestamp();
+        Ok(Catalog {
+            tags: catalog_tags,
+            name: self.request.certname.clone(),
+            version: serde_json::Value::from(version),
+            code_id: None,
+            catalog_uuid: uuid::Uuid::new_v4().to_string(),
+            catalog_format: 2,
+            environment: self.env.name.clone(),
+            resources,
+            edges,
+            classes: std::mem::take(&mut self.class_list),
+        })
+    }
+}
+
+fn to_model(r: &Res) -> Resource {
+    let mut parameters = IndexMap::new();
+    let nv = namevar(&r.type_name);
+    if r.kind == ResourceKind::CompilableType {
+        if let Some(v) = r.params.get(nv) {
+            if !matches!(v, Value::Str(s) if s == &r.title) && !matches!(v, Value::Undef) {
+                parameters.insert(nv.to_string(), v.to_json());
+            }
+        }
+    }
+    for (k, v) in &r.params {
+        if matches!(v, Value::Undef)
+            || r.kind == ResourceKind::CompilableType && k == nv && r.type_name != "Stage"
+        {
+            continue;
+        }
+        parameters.insert(k.clone(), v.to_json());
+    }
+    Resource {
+        type_name: r.type_name.clone(),
+        title: r.title.clone(),
+        tags: r.tags.clone(),
+        file: r.file.as_ref().map(|f| f.path.display().to_string()),
+        line: r.line,
+        exported: r.exported,
+        kind: Some(r.kind),
+        parameters,
+        sensitive_parameters: vec![],
+    }
+}
+
+fn is_metaparam(name: &str) -> bool {
+    matches!(
+        name,
+        "noop"
+            | "schedule"
+            | "audit"
+            | "loglevel"
+            | "alias"
+            | "tag"
+            | "require"
+            | "subscribe"
+            | "before"
+            | "notify"
+            | "stage"
+    )
+}
+
+fn flatten_strings(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(a) => a.iter().flat_map(flatten_strings).collect(),
+        Value::Undef => vec![],
+        other => vec![other.to_display_string()],
+    }
+}
+
+fn flatten_ref_values(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Array(a) => a.iter().flat_map(flatten_ref_values).collect(),
+        Value::Undef => vec![],
+        other => vec![other.clone()],
+    }
+}
+
+fn flatten_refs(v: &Value) -> Vec<(String, String)> {
+    flatten_ref_values(v)
+        .into_iter()
+        .filter_map(|x| match x {
+            Value::Resource { type_name, title } => Some((type_name, title)),
+            Value::Str(s) => s.parse::<bunraku_model::ResourceRef>().ok().map(|r| (r.type_name, r.title)),
+            _ => None,
+        })
+        .collect()
+}

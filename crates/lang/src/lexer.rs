@@ -1,0 +1,721 @@
+//! The hand-written lexer. Puppet's lexer is stateful (see the language reference §4): whether `/`
+//! starts a regex depends on the previous token, whether `[` is an access or an array literal and
+//! whether `(` opens a call depend on the whitespace before them, and double-quoted strings switch
+//! into expression mode inside `${…}`. Those decisions are made here, once, so the parser sees plain
+//! tokens: [`Token::ws_before`] records the whitespace, interpolations arrive pre-lexed.
+
+use crate::span::Span;
+
+/// One piece of a double-quoted string.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DqPart {
+    /// Literal text, escapes already processed.
+    Text(String),
+    /// `$name` or `${name}`.
+    Var(String, Span),
+    /// `${ expression }`: its tokens, ending with [`Tok::Eof`].
+    Expr(Vec<Token>, Span),
+}
+
+/// What kind of token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tok {
+    /// A lower-case name, possibly qualified (`nginx::web`), or a bare word.
+    Name(String),
+    /// A capitalised reference (`File`, `Nginx::Web`).
+    Ref(String),
+    /// `$x`, `$a::b`, `$::x` (without the `$`).
+    Var(String),
+    /// A single-quoted string, escapes processed.
+    Str(String),
+    /// A double-quoted string.
+    Dq(Vec<DqPart>),
+    Int(i64),
+    Float(f64),
+    /// `/…/` where a regex may appear; the pattern text.
+    Regex(String),
+    Kw(Kw),
+    LBrace,
+    RBrace,
+    /// `[` directly after a value: an access.
+    LBrack,
+    /// `[` after whitespace or an operator: an array literal.
+    ListStart,
+    RBrack,
+    LParen,
+    RParen,
+    Comma,
+    Semi,
+    Colon,
+    Dot,
+    Question,
+    Pipe,
+    At,
+    AtAt,
+    Assign,
+    PlusAssign,
+    MinusAssign,
+    EqEq,
+    NotEq,
+    Match,
+    NoMatch,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    Plus,
+    Minus,
+    Star,
+    Div,
+    Mod,
+    Shl,
+    Shr,
+    Not,
+    /// `=>`
+    FArrow,
+    /// `+>`
+    PArrow,
+    /// `->`
+    InEdge,
+    /// `~>`
+    InEdgeSub,
+    /// `<-`
+    OutEdge,
+    /// `<~`
+    OutEdgeSub,
+    /// `<|`
+    LCollect,
+    /// `|>`
+    RCollect,
+    /// `<<|`
+    LLCollect,
+    /// `|>>`
+    RRCollect,
+    Eof,
+}
+
+/// Reserved words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kw {
+    Case,
+    Class,
+    Default,
+    Define,
+    If,
+    Elsif,
+    Else,
+    Inherits,
+    Node,
+    And,
+    Or,
+    Undef,
+    True,
+    False,
+    In,
+    Unless,
+    Function,
+    Type,
+    Attr,
+    Private,
+}
+
+impl Kw {
+    fn from_word(w: &str) -> Option<Kw> {
+        Some(match w {
+            "case" => Kw::Case,
+            "class" => Kw::Class,
+            "default" => Kw::Default,
+            "define" => Kw::Define,
+            "if" => Kw::If,
+            "elsif" => Kw::Elsif,
+            "else" => Kw::Else,
+            "inherits" => Kw::Inherits,
+            "node" => Kw::Node,
+            "and" => Kw::And,
+            "or" => Kw::Or,
+            "undef" => Kw::Undef,
+            "true" => Kw::True,
+            "false" => Kw::False,
+            "in" => Kw::In,
+            "unless" => Kw::Unless,
+            "function" => Kw::Function,
+            "type" => Kw::Type,
+            "attr" => Kw::Attr,
+            "private" => Kw::Private,
+            _ => return None,
+        })
+    }
+}
+
+/// A token with its source span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub tok: Tok,
+    pub span: Span,
+    /// Whether whitespace (or a comment, or the start of input) precedes it.
+    pub ws_before: bool,
+}
+
+/// A lexical error at a byte offset (`None`: at end of input).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LexError {
+    pub message: String,
+    pub offset: Option<usize>,
+}
+
+/// Splits `src` into tokens, ending with [`Tok::Eof`].
+pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
+    let mut lx = Lexer { src, bytes: src.as_bytes(), pos: 0, last: None };
+    lx.run(false)
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    /// The previous significant token, for the regex-vs-division decision.
+    last: Option<Tok>,
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+impl<'a> Lexer<'a> {
+    fn peek(&self, n: usize) -> u8 {
+        *self.bytes.get(self.pos + n).unwrap_or(&0)
+    }
+
+    fn err(&self, message: impl Into<String>, offset: usize) -> LexError {
+        LexError { message: message.into(), offset: Some(offset) }
+    }
+
+    /// Lexes until end of input, or (inside `${…}`) until the matching `}`, which is consumed.
+    fn run(&mut self, interpolation: bool) -> Result<Vec<Token>, LexError> {
+        let mut out: Vec<Token> = Vec::new();
+        let mut depth = 0usize;
+        loop {
+            let ws = self.skip_ws()?;
+            let ws_before = ws || out.is_empty() && !interpolation;
+            if self.pos >= self.bytes.len() {
+                if interpolation {
+                    return Err(LexError { message: "Unclosed interpolation".into(), offset: None });
+                }
+                out.push(Token { tok: Tok::Eof, span: Span::new(self.pos, self.pos), ws_before });
+                return Ok(out);
+            }
+            let start = self.pos;
+            let tok = self.token()?;
+            if interpolation {
+                match tok {
+                    Tok::LBrace => depth += 1,
+                    Tok::RBrace if depth == 0 => {
+                        out.push(Token { tok: Tok::Eof, span: Span::new(start, start), ws_before });
+                        return Ok(out);
+                    }
+                    Tok::RBrace => depth -= 1,
+                    _ => {}
+                }
+            }
+            self.last = Some(tok.clone());
+            out.push(Token { tok, span: Span::new(start, self.pos), ws_before });
+        }
+    }
+
+    /// Skips whitespace and comments; tells whether anything was skipped.
+    fn skip_ws(&mut self) -> Result<bool, LexError> {
+        let start = self.pos;
+        loop {
+            match self.peek(0) {
+                b' ' | b'\t' | b'\r' | b'\n' => self.pos += 1,
+                b'#' => {
+                    while self.pos < self.bytes.len() && self.bytes[self.pos] != b'\n' {
+                        self.pos += 1;
+                    }
+                }
+                b'/' if self.peek(1) == b'*' => {
+                    let open = self.pos;
+                    match self.src[self.pos + 2..].find("*/") {
+                        Some(i) => self.pos += 2 + i + 2,
+                        None => return Err(self.err("Unclosed multiline comment", open)),
+                    }
+                }
+                _ => return Ok(self.pos > start),
+            }
+        }
+    }
+
+    fn regex_acceptable(&self) -> bool {
+        !matches!(
+            self.last,
+            Some(
+                Tok::RParen
+                    | Tok::RBrack
+                    | Tok::RCollect
+                    | Tok::RRCollect
+                    | Tok::Name(_)
+                    | Tok::Ref(_)
+                    | Tok::Int(_)
+                    | Tok::Float(_)
+                    | Tok::Str(_)
+                    | Tok::Dq(_)
+                    | Tok::Regex(_)
+                    | Tok::Var(_)
+                    | Tok::Kw(Kw::True | Kw::False)
+            )
+        )
+    }
+
+    fn token(&mut self) -> Result<Tok, LexError> {
+        let c = self.peek(0);
+        let start = self.pos;
+        let two = |t: Tok, me: &mut Self| {
+            me.pos += 2;
+            Ok(t)
+        };
+        let one = |t: Tok, me: &mut Self| {
+            me.pos += 1;
+            Ok(t)
+        };
+        match c {
+            b'{' => one(Tok::LBrace, self),
+            b'}' => one(Tok::RBrace, self),
+            b'[' => {
+                let spaced = start == 0
+                    || matches!(self.bytes[start - 1], b' ' | b'\t' | b'\r' | b'\n')
+                    || self.last.is_none();
+                one(if spaced { Tok::ListStart } else { Tok::LBrack }, self)
+            }
+            b']' => one(Tok::RBrack, self),
+            b'(' => one(Tok::LParen, self),
+            b')' => one(Tok::RParen, self),
+            b',' => one(Tok::Comma, self),
+            b';' => one(Tok::Semi, self),
+            b'.' => one(Tok::Dot, self),
+            b'?' => one(Tok::Question, self),
+            b'*' => one(Tok::Star, self),
+            b'%' => one(Tok::Mod, self),
+            b':' if self.peek(1) == b':' && self.peek(2).is_ascii_uppercase() => Ok(self.reference()),
+            b':' if self.peek(1) == b':' && (self.peek(2).is_ascii_lowercase() || self.peek(2) == b'_') => {
+                self.pos += 2;
+                let w = self.word();
+                Ok(Tok::Name(format!("::{w}")))
+            }
+            b':' => one(Tok::Colon, self),
+            b'@' if self.peek(1) == b'@' => two(Tok::AtAt, self),
+            b'@' => one(Tok::At, self),
+            b'|' if self.peek(1) == b'>' && self.peek(2) == b'>' => {
+                self.pos += 3;
+                Ok(Tok::RRCollect)
+            }
+            b'|' if self.peek(1) == b'>' => two(Tok::RCollect, self),
+            b'|' => one(Tok::Pipe, self),
+            b'=' => match self.peek(1) {
+                b'=' => two(Tok::EqEq, self),
+                b'~' => two(Tok::Match, self),
+                b'>' => two(Tok::FArrow, self),
+                _ => one(Tok::Assign, self),
+            },
+            b'!' => match self.peek(1) {
+                b'=' => two(Tok::NotEq, self),
+                b'~' => two(Tok::NoMatch, self),
+                _ => one(Tok::Not, self),
+            },
+            b'+' => match self.peek(1) {
+                b'=' => two(Tok::PlusAssign, self),
+                b'>' => two(Tok::PArrow, self),
+                _ => one(Tok::Plus, self),
+            },
+            b'-' => match self.peek(1) {
+                b'=' => two(Tok::MinusAssign, self),
+                b'>' => two(Tok::InEdge, self),
+                _ => one(Tok::Minus, self),
+            },
+            b'~' if self.peek(1) == b'>' => two(Tok::InEdgeSub, self),
+            b'<' => match self.peek(1) {
+                b'=' => two(Tok::Le, self),
+                b'|' => two(Tok::LCollect, self),
+                b'-' => two(Tok::OutEdge, self),
+                b'~' => two(Tok::OutEdgeSub, self),
+                b'<' if self.peek(2) == b'|' => {
+                    self.pos += 3;
+                    Ok(Tok::LLCollect)
+                }
+                b'<' => two(Tok::Shl, self),
+                _ => one(Tok::Lt, self),
+            },
+            b'>' => match self.peek(1) {
+                b'=' => two(Tok::Ge, self),
+                b'>' => two(Tok::Shr, self),
+                _ => one(Tok::Gt, self),
+            },
+            b'/' => {
+                if self.regex_acceptable() {
+                    if let Some(re) = self.regex() {
+                        return Ok(Tok::Regex(re));
+                    }
+                }
+                one(Tok::Div, self)
+            }
+            b'\'' => self.single_quoted(),
+            b'"' => {
+                self.pos += 1;
+                Ok(Tok::Dq(self.double_quoted(start)?))
+            }
+            b'$' => {
+                self.pos += 1;
+                match self.variable_name() {
+                    Some(name) => Ok(Tok::Var(name)),
+                    None => Err(self.err("Illegal variable name, The given name '' does not conform to the naming rule /^((::)?[a-z]\\w*)*((::)?[a-z_]\\w*)$/", start)),
+                }
+            }
+            b'0'..=b'9' => self.number(),
+            b'A'..=b'Z' => Ok(self.reference()),
+            b'a'..=b'z' | b'_' => {
+                let w = self.word();
+                Ok(match Kw::from_word(&w) {
+                    Some(k) => Tok::Kw(k),
+                    None => Tok::Name(w),
+                })
+            }
+            _ => {
+                let ch = self.src[start..].chars().next().unwrap_or('?');
+                Err(self.err(format!("Illegal character '{ch}'"), start))
+            }
+        }
+    }
+
+    /// A name or bare word: segments of `[a-z_][\w-]*` joined by `::`.
+    fn word(&mut self) -> String {
+        let start = self.pos;
+        loop {
+            while is_word(self.peek(0)) || self.peek(0) == b'-' && is_word(self.peek(1)) {
+                self.pos += 1;
+            }
+            if self.peek(0) == b':' && self.peek(1) == b':' && (is_word(self.peek(2))) {
+                self.pos += 2;
+                continue;
+            }
+            break;
+        }
+        self.src[start..self.pos].to_string()
+    }
+
+    fn reference(&mut self) -> Tok {
+        let start = self.pos;
+        if self.peek(0) == b':' {
+            self.pos += 2;
+        }
+        loop {
+            while is_word(self.peek(0)) {
+                self.pos += 1;
+            }
+            if self.peek(0) == b':' && self.peek(1) == b':' && self.peek(2).is_ascii_uppercase() {
+                self.pos += 2;
+                continue;
+            }
+            break;
+        }
+        Tok::Ref(self.src[start..self.pos].to_string())
+    }
+
+    /// After `$`: `::`? (`\w+::`)* `\w+`.
+    fn variable_name(&mut self) -> Option<String> {
+        let start = self.pos;
+        if self.peek(0) == b':' && self.peek(1) == b':' && is_word(self.peek(2)) {
+            self.pos += 2;
+        }
+        loop {
+            let seg = self.pos;
+            while is_word(self.peek(0)) {
+                self.pos += 1;
+            }
+            if self.pos == seg {
+                self.pos = start;
+                return None;
+            }
+            if self.peek(0) == b':' && self.peek(1) == b':' && is_word(self.peek(2)) {
+                self.pos += 2;
+                continue;
+            }
+            break;
+        }
+        Some(self.src[start..self.pos].to_string())
+    }
+
+    fn regex(&mut self) -> Option<String> {
+        // Puppet: `/[^/]*/`, extended while the closing slash is escaped.
+        let start = self.pos;
+        let mut i = self.pos + 1;
+        loop {
+            let rel = self.src[i..].find('/')?;
+            let end = i + rel;
+            let backslashes = self.src[..end].bytes().rev().take_while(|b| *b == b'\\').count();
+            if backslashes % 2 == 1 {
+                i = end + 1;
+                continue;
+            }
+            let body = self.src[start + 1..end].replace("\\/", "/");
+            self.pos = end + 1;
+            return Some(body);
+        }
+    }
+
+    fn number(&mut self) -> Result<Tok, LexError> {
+        let start = self.pos;
+        let b = self.bytes;
+        let illegal = |me: &mut Self, from: usize| {
+            let mut end = me.pos;
+            while end < b.len() && !b[end].is_ascii_whitespace() {
+                end += 1;
+            }
+            let text = &me.src[from..end];
+            Err(me.err(format!("Illegal number '{text}'"), from))
+        };
+        if self.peek(0) == b'0' && (self.peek(1) == b'x' || self.peek(1) == b'X') {
+            self.pos += 2;
+            let digits = self.pos;
+            while self.peek(0).is_ascii_hexdigit() {
+                self.pos += 1;
+            }
+            if self.pos == digits || is_word(self.peek(0)) {
+                return illegal(self, start);
+            }
+            return match i64::from_str_radix(&self.src[digits..self.pos], 16) {
+                Ok(v) => Ok(Tok::Int(v)),
+                Err(_) => Err(self.err("Number value outside of Puppet Integer max range", start)),
+            };
+        }
+        while self.peek(0).is_ascii_digit() {
+            self.pos += 1;
+        }
+        let mut float = false;
+        if self.peek(0) == b'.' && self.peek(1).is_ascii_digit() {
+            float = true;
+            self.pos += 1;
+            while self.peek(0).is_ascii_digit() {
+                self.pos += 1;
+            }
+        }
+        if matches!(self.peek(0), b'e' | b'E')
+            && (self.peek(1).is_ascii_digit() || self.peek(1) == b'-' && self.peek(2).is_ascii_digit())
+        {
+            float = true;
+            self.pos += 2;
+            while self.peek(0).is_ascii_digit() {
+                self.pos += 1;
+            }
+        }
+        if is_word(self.peek(0)) {
+            return illegal(self, start);
+        }
+        let text = &self.src[start..self.pos];
+        if float {
+            return text.parse().map(Tok::Float).or_else(|_| illegal(self, start));
+        }
+        if text.len() > 1 && text.starts_with('0') {
+            if text.bytes().any(|d| d > b'7') {
+                return Err(self.err(format!("Not a valid octal number '{text}'"), start));
+            }
+            return i64::from_str_radix(&text[1..], 8)
+                .map(Tok::Int)
+                .map_err(|_| self.err("Number value outside of Puppet Integer max range", start));
+        }
+        text.parse()
+            .map(Tok::Int)
+            .map_err(|_| self.err("Number value outside of Puppet Integer max range", start))
+    }
+
+    fn followed_by(&self, at: usize) -> String {
+        if at >= self.src.len() {
+            return "<eof>".into();
+        }
+        let rest: String = self.src[at..].chars().take(5).collect();
+        format!("{rest}...").replace('\t', "\\t").replace('\n', "\\n").replace('\r', "\\r")
+    }
+
+    fn single_quoted(&mut self) -> Result<Tok, LexError> {
+        self.pos += 1;
+        let body_start = self.pos;
+        let mut out = String::new();
+        let rest = &self.src[self.pos..];
+        let mut chars = rest.char_indices();
+        while let Some((i, ch)) = chars.next() {
+            match ch {
+                '\'' => {
+                    self.pos = body_start + i + 1;
+                    return Ok(Tok::Str(out));
+                }
+                '\\' => match chars.clone().next() {
+                    Some((_, c @ ('\\' | '\''))) => {
+                        chars.next();
+                        out.push(c);
+                    }
+                    _ => out.push('\\'),
+                },
+                c => out.push(c),
+            }
+        }
+        Err(self.err(
+            format!("Unclosed quote after \"'\" followed by '{}'", self.followed_by(body_start)),
+            body_start,
+        ))
+    }
+
+    /// The body of a double-quoted string after its opening quote.
+    fn double_quoted(&mut self, open: usize) -> Result<Vec<DqPart>, LexError> {
+        let _ = open;
+        let mut parts = Vec::new();
+        let mut text = String::new();
+        // What Puppet names in an unclosed-quote message: the last thing matched before the segment.
+        let mut after = "'\"'".to_string();
+        let mut seg_start = self.pos;
+        loop {
+            let Some(ch) = self.src[self.pos..].chars().next() else {
+                return Err(self.err(
+                    format!("Unclosed quote after {after} followed by '{}'", self.followed_by(seg_start)),
+                    seg_start,
+                ));
+            };
+            match ch {
+                '"' => {
+                    self.pos += 1;
+                    if !text.is_empty() || parts.is_empty() {
+                        parts.push(DqPart::Text(text));
+                    }
+                    return Ok(parts);
+                }
+                '\\' => {
+                    self.pos += 1;
+                    let Some(e) = self.src[self.pos..].chars().next() else { continue };
+                    self.pos += e.len_utf8();
+                    match e {
+                        'n' => text.push('\n'),
+                        't' => text.push('\t'),
+                        'r' => text.push('\r'),
+                        's' => text.push(' '),
+                        '$' => text.push('$'),
+                        '"' => text.push('"'),
+                        '\'' => text.push('\''),
+                        '\\' => text.push('\\'),
+                        '\n' => {}
+                        'u' => text.push_str(&self.unicode_escape()),
+                        other => {
+                            // Unknown escapes are kept as written (with a warning in Puppet).
+                            text.push('\\');
+                            text.push(other);
+                        }
+                    }
+                }
+                '$' if self.peek(1) == b'{' => {
+                    if !text.is_empty() {
+                        parts.push(DqPart::Text(std::mem::take(&mut text)));
+                    }
+                    let expr_start = self.pos;
+                    self.pos += 2;
+                    let saved = self.last.take();
+                    let toks = self.run(true)?;
+                    self.last = saved;
+                    let span = Span::new(expr_start, self.pos);
+                    // `${name}` and `${name[...]}`/`${name.f}` mean the variable `$name`.
+                    parts.push(DqPart::Expr(toks, span));
+                    after = "'}'".into();
+                    seg_start = self.pos;
+                }
+                '$' if is_word(self.peek(1)) || self.peek(1) == b':' && self.peek(2) == b':' => {
+                    if !text.is_empty() {
+                        parts.push(DqPart::Text(std::mem::take(&mut text)));
+                    }
+                    let vstart = self.pos;
+                    self.pos += 1;
+                    match self.variable_name() {
+                        Some(name) => {
+                            after = format!("'{}'", name.rsplit("::").next().unwrap_or(&name));
+                            parts.push(DqPart::Var(name, Span::new(vstart, self.pos)));
+                        }
+                        None => text.push('$'),
+                    }
+                    seg_start = self.pos;
+                }
+                c => {
+                    self.pos += c.len_utf8();
+                    text.push(c);
+                }
+            }
+        }
+    }
+
+    fn unicode_escape(&mut self) -> String {
+        if self.peek(0) == b'{' {
+            if let Some(end) = self.src[self.pos..].find('}') {
+                let hex = &self.src[self.pos + 1..self.pos + end];
+                if let Some(c) = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+                    self.pos += end + 1;
+                    return c.to_string();
+                }
+            }
+            return "\\u".into();
+        }
+        let hex = self.src.get(self.pos..self.pos + 4).unwrap_or("");
+        match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+            Some(c) if hex.len() == 4 => {
+                self.pos += 4;
+                c.to_string()
+            }
+            _ => "\\u".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<Tok> {
+        lex(src).unwrap().into_iter().map(|t| t.tok).collect()
+    }
+
+    #[test]
+    fn numbers_follow_puppet() {
+        assert_eq!(
+            kinds("010 0x1F 3.5 12"),
+            vec![Tok::Int(8), Tok::Int(31), Tok::Float(3.5), Tok::Int(12), Tok::Eof]
+        );
+    }
+
+    #[test]
+    fn slash_is_regex_only_where_a_value_may_start() {
+        assert_eq!(
+            kinds("$x =~ /a\\/b/"),
+            vec![Tok::Var("x".into()), Tok::Match, Tok::Regex("a/b".into()), Tok::Eof]
+        );
+        assert_eq!(
+            kinds("$x / 2 / 1"),
+            vec![Tok::Var("x".into()), Tok::Div, Tok::Int(2), Tok::Div, Tok::Int(1), Tok::Eof]
+        );
+    }
+
+    #[test]
+    fn brackets_depend_on_whitespace() {
+        assert_eq!(kinds("$x[1]")[1], Tok::LBrack);
+        assert_eq!(kinds("$x [1]")[1], Tok::ListStart);
+    }
+
+    #[test]
+    fn interpolation_is_prelexed() {
+        let toks = kinds(r#""a $b ${c['d']} \n""#);
+        let Tok::Dq(parts) = &toks[0] else { panic!() };
+        assert_eq!(parts.len(), 5);
+        assert_eq!(parts[0], DqPart::Text("a ".into()));
+        assert!(matches!(&parts[1], DqPart::Var(n, _) if n == "b"));
+        assert!(matches!(&parts[3], DqPart::Expr(t, _) if t.len() == 5));
+        assert_eq!(parts[4], DqPart::Text(" \n".into()));
+    }
+
+    #[test]
+    fn unclosed_quotes_report_like_puppet() {
+        let e = lex("$x = 'abc\n").unwrap_err();
+        assert_eq!(e.message, "Unclosed quote after \"'\" followed by 'abc\\n...'");
+        assert_eq!(e.offset, Some(6));
+    }
+}

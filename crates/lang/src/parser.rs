@@ -1,0 +1,818 @@
+//! The hand-written recursive-descent parser with Pratt-style operator precedence
+//! (`expression_precedence.md`, `egrammar.ra`'s precedence table). Statements and expressions are
+//! the same thing in Puppet; the few statement-only forms (resource expressions, statement calls
+//! without parentheses, definitions) are recognised where a statement may start.
+
+use std::sync::Arc;
+
+use crate::ast::*;
+use crate::lexer::{lex, DqPart, Kw, LexError, Tok, Token};
+use crate::span::Span;
+
+/// A syntax error at a byte offset (`None`: at end of input).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    pub offset: Option<usize>,
+}
+
+impl From<LexError> for ParseError {
+    fn from(e: LexError) -> Self {
+        ParseError { message: e.message, offset: e.offset }
+    }
+}
+
+/// Functions that may be called as statements without parentheses (`include a, b`).
+const STATEMENT_CALLS: &[&str] = &[
+    "require", "realize", "include", "contain", "tag", "debug", "info", "notice", "warning", "err", "alert",
+    "crit", "emerg", "fail", "import", "break", "next", "return",
+];
+
+/// Parses a whole manifest into its top-level statements.
+pub fn parse(src: &str) -> Result<Vec<Expr>, ParseError> {
+    let tokens = lex(src)?;
+    let mut p = Parser { src, toks: tokens, pos: 0, no_brace: false };
+    let stmts = p.statements()?;
+    if !matches!(p.peek().tok, Tok::Eof) {
+        return Err(p.unexpected());
+    }
+    Ok(stmts)
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    toks: Vec<Token>,
+    pos: usize,
+    /// Set while parsing a condition (`if x {`): a `{` ends the expression instead of opening a
+    /// resource body or hash.
+    no_brace: bool,
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+impl<'a> Parser<'a> {
+    fn peek(&self) -> &Token {
+        &self.toks[self.pos.min(self.toks.len() - 1)]
+    }
+
+    fn peek_at(&self, n: usize) -> &Token {
+        &self.toks[(self.pos + n).min(self.toks.len() - 1)]
+    }
+
+    fn bump(&mut self) -> Token {
+        let t = self.peek().clone();
+        if self.pos < self.toks.len() - 1 {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn at(&self, t: &Tok) -> bool {
+        &self.peek().tok == t
+    }
+
+    fn eat(&mut self, t: &Tok) -> bool {
+        if self.at(t) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn unexpected(&self) -> ParseError {
+        let t = self.peek();
+        if matches!(t.tok, Tok::Eof) {
+            return ParseError { message: "Syntax error at end of input".into(), offset: None };
+        }
+        let text = self.src.get(t.span.start as usize..t.span.end as usize).unwrap_or("?");
+        let text = match &t.tok {
+            Tok::Str(s) => s.clone(),
+            _ => text.to_string(),
+        };
+        ParseError { message: format!("Syntax error at '{text}'"), offset: Some(t.span.start as usize) }
+    }
+
+    fn expect(&mut self, t: &Tok) -> PResult<Token> {
+        if self.at(t) {
+            Ok(self.bump())
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
+    fn prev_end(&self) -> u32 {
+        self.toks[self.pos.saturating_sub(1)].span.end
+    }
+
+    /// Statements up to a `}` or the end of input (not consumed).
+    fn statements(&mut self) -> PResult<Vec<Expr>> {
+        let mut out = Vec::new();
+        loop {
+            while self.eat(&Tok::Semi) {}
+            if matches!(self.peek().tok, Tok::RBrace | Tok::Eof) {
+                return Ok(out);
+            }
+            out.push(self.statement()?);
+        }
+    }
+
+    fn block(&mut self) -> PResult<Vec<Expr>> {
+        self.expect(&Tok::LBrace)?;
+        let saved = std::mem::replace(&mut self.no_brace, false);
+        let body = self.statements()?;
+        self.no_brace = saved;
+        self.expect(&Tok::RBrace)?;
+        Ok(body)
+    }
+
+    fn statement(&mut self) -> PResult<Expr> {
+        let t = self.peek().clone();
+        match &t.tok {
+            Tok::Kw(Kw::Class) if matches!(self.peek_at(1).tok, Tok::Name(_)) => return self.class_def(),
+            Tok::Kw(Kw::Define) => return self.define_def(),
+            Tok::Kw(Kw::Node) => return self.node_def(),
+            Tok::Kw(Kw::Function) => return self.function_def(),
+            Tok::Kw(Kw::Type) if matches!(self.peek_at(1).tok, Tok::Ref(_)) => return self.type_alias(),
+            Tok::Name(name) if STATEMENT_CALLS.contains(&name.as_str()) => {
+                let next = self.peek_at(1);
+                let is_call_paren = matches!(next.tok, Tok::LParen) && !next.ws_before;
+                if !is_call_paren && starts_expression(&next.tok) && !matches!(next.tok, Tok::LBrace) {
+                    self.bump();
+                    let mut args = vec![self.expr(3)?];
+                    while self.eat(&Tok::Comma) {
+                        args.push(self.expr(3)?);
+                    }
+                    let span = Span { start: t.span.start, end: self.prev_end() };
+                    let call = Expr::new(ExprKind::Call { name: name.clone(), args, lambda: None }, span);
+                    return self.continue_infix(call, 0);
+                }
+            }
+            _ => {}
+        }
+        self.expr(0)
+    }
+
+    fn continue_infix(&mut self, lhs: Expr, min_bp: u8) -> PResult<Expr> {
+        self.infix_loop(lhs, min_bp)
+    }
+
+    /// An expression whose operators bind at least as tightly as `min_bp`.
+    fn expr(&mut self, min_bp: u8) -> PResult<Expr> {
+        let lhs = self.prefix()?;
+        self.infix_loop(lhs, min_bp)
+    }
+
+    fn infix_loop(&mut self, mut lhs: Expr, min_bp: u8) -> PResult<Expr> {
+        loop {
+            let t = self.peek().clone();
+            // Postfix forms.
+            match &t.tok {
+                Tok::LBrack if 27 >= min_bp => {
+                    self.bump();
+                    let args = self.list_until(&Tok::RBrack)?;
+                    let span = lhs.span.to(Span { start: t.span.start, end: self.prev_end() });
+                    lhs = Expr::new(ExprKind::Access(Box::new(lhs), args), span);
+                    // `Type['x'] { attrs }` is a resource override.
+                    if self.at(&Tok::LBrace) && !self.no_brace && is_type_access(&lhs) {
+                        let attrs = self.attribute_block()?;
+                        let span = lhs.span.to(Span { start: lhs.span.start, end: self.prev_end() });
+                        lhs = Expr::new(ExprKind::ResourceOverride { target: Box::new(lhs), attrs }, span);
+                    }
+                    continue;
+                }
+                Tok::Dot if 27 >= min_bp => {
+                    self.bump();
+                    let nt = self.bump();
+                    let name = match &nt.tok {
+                        Tok::Name(n) => n.clone(),
+                        Tok::Ref(n) => n.clone(),
+                        Tok::Kw(_) => self.src[nt.span.start as usize..nt.span.end as usize].to_string(),
+                        _ => {
+                            self.pos -= 1;
+                            return Err(self.unexpected());
+                        }
+                    };
+                    let mut args = Vec::new();
+                    if self.at(&Tok::LParen) && !self.peek().ws_before {
+                        self.bump();
+                        args = self.list_until(&Tok::RParen)?;
+                    }
+                    let lambda = self.opt_lambda()?;
+                    let span = lhs.span.to(Span { start: nt.span.start, end: self.prev_end() });
+                    lhs =
+                        Expr::new(ExprKind::MethodCall { receiver: Box::new(lhs), name, args, lambda }, span);
+                    continue;
+                }
+                Tok::Question if 25 >= min_bp => {
+                    self.bump();
+                    self.expect(&Tok::LBrace)?;
+                    let mut options = Vec::new();
+                    while !self.at(&Tok::RBrace) {
+                        let k = self.expr(3)?;
+                        self.expect(&Tok::FArrow)?;
+                        let v = self.expr(3)?;
+                        options.push((k, v));
+                        if !self.eat(&Tok::Comma) {
+                            break;
+                        }
+                    }
+                    self.expect(&Tok::RBrace)?;
+                    let span = lhs.span.to(Span { start: t.span.start, end: self.prev_end() });
+                    lhs = Expr::new(ExprKind::Selector { subject: Box::new(lhs), options }, span);
+                    continue;
+                }
+                _ => {}
+            }
+            let Some((l, r, kind)) = infix_op(&t.tok) else { break };
+            if l < min_bp {
+                break;
+            }
+            self.bump();
+            let rhs = self.expr(r)?;
+            let span = lhs.span.to(rhs.span);
+            lhs = match kind {
+                Infix::Bin(op) => Expr::new(ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span),
+                Infix::Arrow(a) => Expr::new(ExprKind::Relationship(a, Box::new(lhs), Box::new(rhs)), span),
+                Infix::Assign(None) => Expr::new(ExprKind::Assign(Box::new(lhs), Box::new(rhs)), span),
+                Infix::Assign(Some(op)) => {
+                    let value = Expr::new(ExprKind::Binary(op, Box::new(lhs.clone()), Box::new(rhs)), span);
+                    Expr::new(ExprKind::Assign(Box::new(lhs), Box::new(value)), span)
+                }
+            };
+        }
+        Ok(lhs)
+    }
+
+    /// Comma-separated expressions up to `close` (consumed); a trailing comma is allowed.
+    fn list_until(&mut self, close: &Tok) -> PResult<Vec<Expr>> {
+        let saved = std::mem::replace(&mut self.no_brace, false);
+        let mut items = Vec::new();
+        while !self.at(close) {
+            items.push(self.expr(3)?);
+            if !self.eat(&Tok::Comma) {
+                break;
+            }
+        }
+        self.no_brace = saved;
+        self.expect(close)?;
+        Ok(items)
+    }
+
+    fn opt_lambda(&mut self) -> PResult<Option<Box<Lambda>>> {
+        if !self.at(&Tok::Pipe) {
+            return Ok(None);
+        }
+        let start = self.bump().span;
+        let mut params = Vec::new();
+        while !self.at(&Tok::Pipe) {
+            params.push(self.param()?);
+            if !self.eat(&Tok::Comma) {
+                break;
+            }
+        }
+        self.expect(&Tok::Pipe)?;
+        let body = self.block()?;
+        Ok(Some(Box::new(Lambda { params, body, span: Span { start: start.start, end: self.prev_end() } })))
+    }
+
+    fn prefix(&mut self) -> PResult<Expr> {
+        let t = self.bump();
+        let sp = t.span;
+        let kind = match t.tok {
+            Tok::Int(i) => ExprKind::Int(i),
+            Tok::Float(f) => ExprKind::Float(f),
+            Tok::Str(s) => ExprKind::Str(s),
+            Tok::Dq(parts) => self.interpolated(parts)?,
+            Tok::Regex(r) => ExprKind::Regex(r),
+            Tok::Var(v) => ExprKind::Var(v),
+            Tok::Kw(Kw::True) => ExprKind::Bool(true),
+            Tok::Kw(Kw::False) => ExprKind::Bool(false),
+            Tok::Kw(Kw::Undef) => ExprKind::Undef,
+            Tok::Kw(Kw::Default) => ExprKind::Default,
+            Tok::Not => {
+                let e = self.expr(23)?;
+                let span = sp.to(e.span);
+                return Ok(Expr::new(ExprKind::Not(Box::new(e)), span));
+            }
+            Tok::Minus => {
+                let e = self.expr(23)?;
+                let span = sp.to(e.span);
+                return Ok(Expr::new(ExprKind::Neg(Box::new(e)), span));
+            }
+            Tok::Star => {
+                let e = self.expr(23)?;
+                let span = sp.to(e.span);
+                return Ok(Expr::new(ExprKind::Splat(Box::new(e)), span));
+            }
+            Tok::LParen => {
+                let saved = std::mem::replace(&mut self.no_brace, false);
+                let e = self.expr(0)?;
+                self.no_brace = saved;
+                self.expect(&Tok::RParen)?;
+                ExprKind::Paren(Box::new(e))
+            }
+            Tok::ListStart | Tok::LBrack => ExprKind::Array(self.list_until(&Tok::RBrack)?),
+            Tok::LBrace => {
+                self.pos -= 1;
+                return self.hash();
+            }
+            Tok::At | Tok::AtAt => {
+                let form = if t.tok == Tok::At { ResourceForm::Virtual } else { ResourceForm::Exported };
+                let nt = self.bump();
+                let name = match nt.tok {
+                    Tok::Name(n) => n,
+                    Tok::Kw(Kw::Class) => "class".into(),
+                    Tok::Ref(n) => n,
+                    _ => {
+                        self.pos -= 1;
+                        return Err(self.unexpected());
+                    }
+                };
+                let type_name = Box::new(Expr::new(ExprKind::BareWord(name), nt.span));
+                let bodies = self.resource_bodies()?;
+                ExprKind::Resource { form, type_name, bodies }
+            }
+            Tok::Kw(Kw::If) => self.if_expr(false)?,
+            Tok::Kw(Kw::Unless) => self.if_expr(true)?,
+            Tok::Kw(Kw::Case) => self.case_expr()?,
+            Tok::Kw(Kw::Class) if self.at(&Tok::LBrace) && !self.no_brace => {
+                let type_name = Box::new(Expr::new(ExprKind::BareWord("class".into()), sp));
+                let bodies = self.resource_bodies()?;
+                ExprKind::Resource { form: ResourceForm::Regular, type_name, bodies }
+            }
+            Tok::Name(n) => {
+                if self.at(&Tok::LParen) && !self.peek().ws_before {
+                    self.bump();
+                    let args = self.list_until(&Tok::RParen)?;
+                    let lambda = self.opt_lambda()?;
+                    ExprKind::Call { name: n, args, lambda }
+                } else if self.at(&Tok::LBrace) && !self.no_brace {
+                    let type_name = Box::new(Expr::new(ExprKind::BareWord(n), sp));
+                    let bodies = self.resource_bodies()?;
+                    ExprKind::Resource { form: ResourceForm::Regular, type_name, bodies }
+                } else if self.at(&Tok::Pipe) {
+                    let lambda = self.opt_lambda()?;
+                    ExprKind::Call { name: n, args: vec![], lambda }
+                } else {
+                    ExprKind::BareWord(n)
+                }
+            }
+            Tok::Ref(n) => {
+                if self.at(&Tok::LParen) && !self.peek().ws_before {
+                    self.bump();
+                    let args = self.list_until(&Tok::RParen)?;
+                    let mut all = vec![Expr::new(ExprKind::TypeRef(n), sp)];
+                    all.extend(args);
+                    ExprKind::Call { name: "new".into(), args: all, lambda: None }
+                } else if self.at(&Tok::LBrace) && !self.no_brace {
+                    let attrs = self.attribute_block()?;
+                    ExprKind::ResourceDefaults { type_name: n, attrs }
+                } else if self.at(&Tok::LCollect) || self.at(&Tok::LLCollect) {
+                    let exported = self.bump().tok == Tok::LLCollect;
+                    let close = if exported { Tok::RRCollect } else { Tok::RCollect };
+                    let query = if self.at(&close) { None } else { Some(Box::new(self.expr(3)?)) };
+                    self.expect(&close)?;
+                    let attrs = if self.at(&Tok::LBrace) && !self.no_brace {
+                        self.attribute_block()?
+                    } else {
+                        vec![]
+                    };
+                    ExprKind::Collector { type_name: n, query, exported, attrs }
+                } else {
+                    ExprKind::TypeRef(n)
+                }
+            }
+            _ => {
+                self.pos -= 1;
+                return Err(self.unexpected());
+            }
+        };
+        Ok(Expr::new(kind, Span { start: sp.start, end: self.prev_end() }))
+    }
+
+    fn interpolated(&mut self, parts: Vec<DqPart>) -> PResult<ExprKind> {
+        if let [DqPart::Text(s)] = parts.as_slice() {
+            return Ok(ExprKind::Str(s.clone()));
+        }
+        let mut out = Vec::new();
+        for part in parts {
+            match part {
+                DqPart::Text(s) => out.push(StrPart::Text(s)),
+                DqPart::Var(v, span) => out.push(StrPart::Expr(Expr::new(ExprKind::Var(v), span))),
+                DqPart::Expr(toks, span) => {
+                    let mut sub = Parser { src: self.src, toks, pos: 0, no_brace: false };
+                    if matches!(sub.peek().tok, Tok::Eof) {
+                        out.push(StrPart::Text(String::new()));
+                        continue;
+                    }
+                    // Inside `${}` a leading bare name means a variable: `${x}`, `${x['k']}`.
+                    if let Tok::Name(n) = &sub.peek().tok {
+                        let n = n.clone();
+                        let t0 = sub.peek().span;
+                        if !matches!(sub.peek_at(1).tok, Tok::LParen) {
+                            sub.bump();
+                            let var = Expr::new(ExprKind::Var(n), t0);
+                            let e = sub.infix_loop(var, 0)?;
+                            if !matches!(sub.peek().tok, Tok::Eof) {
+                                return Err(sub.unexpected());
+                            }
+                            out.push(StrPart::Expr(e));
+                            continue;
+                        }
+                    }
+                    let body = sub.statements()?;
+                    if !matches!(sub.peek().tok, Tok::Eof) {
+                        return Err(sub.unexpected());
+                    }
+                    out.push(StrPart::Expr(Expr::new(ExprKind::Block(body), span)));
+                }
+            }
+        }
+        Ok(ExprKind::Interpolated(out))
+    }
+
+    fn hash(&mut self) -> PResult<Expr> {
+        let start = self.expect(&Tok::LBrace)?.span;
+        let saved = std::mem::replace(&mut self.no_brace, false);
+        let mut entries = Vec::new();
+        while !self.at(&Tok::RBrace) {
+            let k = self.expr(3)?;
+            self.expect(&Tok::FArrow)?;
+            let v = self.expr(3)?;
+            entries.push((k, v));
+            if !self.eat(&Tok::Comma) {
+                break;
+            }
+        }
+        self.no_brace = saved;
+        self.expect(&Tok::RBrace)?;
+        Ok(Expr::new(ExprKind::Hash(entries), Span { start: start.start, end: self.prev_end() }))
+    }
+
+    fn if_expr(&mut self, unless: bool) -> PResult<ExprKind> {
+        let cond = self.condition()?;
+        let then = self.block()?;
+        let otherwise = if !unless && self.at(&Tok::Kw(Kw::Elsif)) {
+            let t = self.bump();
+            let kind = self.if_expr(false)?;
+            Some(vec![Expr::new(kind, Span { start: t.span.start, end: self.prev_end() })])
+        } else if self.eat(&Tok::Kw(Kw::Else)) {
+            Some(self.block()?)
+        } else {
+            None
+        };
+        let cond = Box::new(cond);
+        Ok(if unless {
+            ExprKind::Unless { cond, then, otherwise }
+        } else {
+            ExprKind::If { cond, then, otherwise }
+        })
+    }
+
+    fn condition(&mut self) -> PResult<Expr> {
+        let saved = std::mem::replace(&mut self.no_brace, true);
+        let e = self.expr(0);
+        self.no_brace = saved;
+        e
+    }
+
+    fn case_expr(&mut self) -> PResult<ExprKind> {
+        let subject = Box::new(self.condition()?);
+        self.expect(&Tok::LBrace)?;
+        let mut options = Vec::new();
+        while !self.at(&Tok::RBrace) {
+            let start = self.peek().span.start;
+            let mut values = vec![self.condition()?];
+            while self.eat(&Tok::Comma) {
+                if self.at(&Tok::Colon) {
+                    break;
+                }
+                values.push(self.condition()?);
+            }
+            self.expect(&Tok::Colon)?;
+            let body = self.block()?;
+            options.push(CaseOption { values, body, span: Span { start, end: self.prev_end() } });
+        }
+        self.expect(&Tok::RBrace)?;
+        Ok(ExprKind::Case { subject, options })
+    }
+
+    fn resource_bodies(&mut self) -> PResult<Vec<ResourceBody>> {
+        self.expect(&Tok::LBrace)?;
+        let saved = std::mem::replace(&mut self.no_brace, false);
+        let mut bodies = Vec::new();
+        while !self.at(&Tok::RBrace) {
+            let start = self.peek().span.start;
+            let title = self.expr(3)?;
+            self.expect(&Tok::Colon)?;
+            let attrs = self.attributes(&[Tok::RBrace, Tok::Semi])?;
+            bodies.push(ResourceBody { title, attrs, span: Span { start, end: self.prev_end() } });
+            if !self.eat(&Tok::Semi) {
+                break;
+            }
+        }
+        self.no_brace = saved;
+        self.expect(&Tok::RBrace)?;
+        Ok(bodies)
+    }
+
+    fn attribute_block(&mut self) -> PResult<Vec<AttributeOp>> {
+        self.expect(&Tok::LBrace)?;
+        let saved = std::mem::replace(&mut self.no_brace, false);
+        let attrs = self.attributes(&[Tok::RBrace])?;
+        self.no_brace = saved;
+        self.expect(&Tok::RBrace)?;
+        Ok(attrs)
+    }
+
+    fn attributes(&mut self, ends: &[Tok]) -> PResult<Vec<AttributeOp>> {
+        let mut attrs = Vec::new();
+        while !ends.iter().any(|e| self.at(e)) {
+            let t = self.bump();
+            let name = match &t.tok {
+                Tok::Name(n) => n.clone(),
+                Tok::Star => "*".to_string(),
+                Tok::Kw(_) => self.src[t.span.start as usize..t.span.end as usize].to_string(),
+                _ => {
+                    self.pos -= 1;
+                    return Err(self.unexpected());
+                }
+            };
+            let append = match self.bump().tok {
+                Tok::FArrow => false,
+                Tok::PArrow => true,
+                _ => {
+                    self.pos -= 1;
+                    return Err(self.unexpected());
+                }
+            };
+            let value = self.expr(3)?;
+            let span = t.span.to(value.span);
+            attrs.push(AttributeOp { name, append, value, span });
+            if !self.eat(&Tok::Comma) {
+                break;
+            }
+        }
+        Ok(attrs)
+    }
+
+    fn param(&mut self) -> PResult<Param> {
+        let start = self.peek().span.start;
+        let mut type_expr = None;
+        if matches!(self.peek().tok, Tok::Ref(_)) {
+            type_expr = Some(self.expr(26)?);
+        }
+        let captures_rest = self.eat(&Tok::Star);
+        let t = self.bump();
+        let Tok::Var(name) = t.tok else {
+            self.pos -= 1;
+            return Err(self.unexpected());
+        };
+        let default = if self.eat(&Tok::Assign) { Some(self.expr(3)?) } else { None };
+        Ok(Param { name, type_expr, default, captures_rest, span: Span { start, end: self.prev_end() } })
+    }
+
+    fn params(&mut self) -> PResult<Vec<Param>> {
+        let mut params = Vec::new();
+        if self.eat(&Tok::LParen) {
+            while !self.at(&Tok::RParen) {
+                params.push(self.param()?);
+                if !self.eat(&Tok::Comma) {
+                    break;
+                }
+            }
+            self.expect(&Tok::RParen)?;
+        }
+        Ok(params)
+    }
+
+    fn def_name(&mut self) -> PResult<String> {
+        match self.bump().tok {
+            Tok::Name(n) => Ok(n.trim_start_matches("::").to_string()),
+            _ => {
+                self.pos -= 1;
+                Err(self.unexpected())
+            }
+        }
+    }
+
+    fn class_def(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        let name = self.def_name()?;
+        let params = self.params()?;
+        let parent = if self.eat(&Tok::Kw(Kw::Inherits)) {
+            match self.bump().tok {
+                Tok::Name(n) => Some(n.trim_start_matches("::").to_string()),
+                Tok::Kw(Kw::Default) => Some("default".into()),
+                _ => {
+                    self.pos -= 1;
+                    return Err(self.unexpected());
+                }
+            }
+        } else {
+            None
+        };
+        let body = Arc::new(self.block()?);
+        let span = Span { start, end: self.prev_end() };
+        Ok(Expr::new(ExprKind::ClassDef(Arc::new(ClassDef { name, params, parent, body, span })), span))
+    }
+
+    fn define_def(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        let name = self.def_name()?;
+        let params = self.params()?;
+        let body = Arc::new(self.block()?);
+        let span = Span { start, end: self.prev_end() };
+        Ok(Expr::new(ExprKind::DefineDef(Arc::new(DefineDef { name, params, body, span })), span))
+    }
+
+    fn function_def(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        let name = self.def_name()?;
+        let params = self.params()?;
+        let return_type = if self.eat(&Tok::Shr) { Some(self.expr(26)?) } else { None };
+        let body = Arc::new(self.block()?);
+        let span = Span { start, end: self.prev_end() };
+        let def = FunctionDef { name, params, return_type, body, span };
+        Ok(Expr::new(ExprKind::FunctionDef(Arc::new(def)), span))
+    }
+
+    fn type_alias(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        let Tok::Ref(name) = self.bump().tok else { unreachable_ref() };
+        self.expect(&Tok::Assign)?;
+        let value = Box::new(self.expr(3)?);
+        Ok(Expr::new(ExprKind::TypeAlias { name, value }, Span { start, end: self.prev_end() }))
+    }
+
+    fn node_def(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        let mut matchers = Vec::new();
+        loop {
+            let t = self.bump();
+            let m = match t.tok {
+                Tok::Str(s) => NodeMatcher::Name(s),
+                Tok::Dq(parts) => match parts.as_slice() {
+                    [DqPart::Text(s)] => NodeMatcher::Name(s.clone()),
+                    _ => {
+                        self.pos -= 1;
+                        return Err(self.unexpected());
+                    }
+                },
+                Tok::Regex(r) => NodeMatcher::Regex(r),
+                Tok::Kw(Kw::Default) => NodeMatcher::Default,
+                Tok::Name(_) | Tok::Int(_) => {
+                    // A bare host name, possibly dotted: `node web01.example.com {`.
+                    let mut end = t.span.end;
+                    while self.at(&Tok::Dot)
+                        || !self.peek().ws_before && matches!(self.peek().tok, Tok::Name(_) | Tok::Int(_))
+                    {
+                        end = self.bump().span.end;
+                    }
+                    NodeMatcher::Name(self.src[t.span.start as usize..end as usize].to_string())
+                }
+                _ => {
+                    self.pos -= 1;
+                    return Err(self.unexpected());
+                }
+            };
+            matchers.push(m);
+            if !self.eat(&Tok::Comma) {
+                break;
+            }
+            if self.at(&Tok::LBrace) {
+                break;
+            }
+        }
+        let body = Arc::new(self.block()?);
+        let span = Span { start, end: self.prev_end() };
+        Ok(Expr::new(ExprKind::NodeDef(Arc::new(NodeDef { matchers, body, span })), span))
+    }
+}
+
+fn unreachable_ref() -> ! {
+    // `type_alias` is entered only when the token after `type` is a reference.
+    unreachable!("type alias without a reference name")
+}
+
+fn is_type_access(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Access(target, _) if matches!(target.kind, ExprKind::TypeRef(_)))
+}
+
+enum Infix {
+    Bin(BinOp),
+    Arrow(Arrow),
+    Assign(Option<BinOp>),
+}
+
+/// (left binding power, right binding power, operator); higher binds tighter.
+fn infix_op(t: &Tok) -> Option<(u8, u8, Infix)> {
+    use BinOp::*;
+    Some(match t {
+        Tok::Assign => (2, 1, Infix::Assign(None)),
+        Tok::PlusAssign => (2, 1, Infix::Assign(Some(Add))),
+        Tok::MinusAssign => (2, 1, Infix::Assign(Some(Sub))),
+        Tok::InEdge => (3, 4, Infix::Arrow(Arrow::Before)),
+        Tok::InEdgeSub => (3, 4, Infix::Arrow(Arrow::Notify)),
+        Tok::OutEdge => (3, 4, Infix::Arrow(Arrow::Require)),
+        Tok::OutEdgeSub => (3, 4, Infix::Arrow(Arrow::Subscribe)),
+        Tok::Kw(Kw::Or) => (5, 6, Infix::Bin(Or)),
+        Tok::Kw(Kw::And) => (7, 8, Infix::Bin(And)),
+        Tok::Lt => (9, 10, Infix::Bin(Lt)),
+        Tok::Le => (9, 10, Infix::Bin(Le)),
+        Tok::Gt => (9, 10, Infix::Bin(Gt)),
+        Tok::Ge => (9, 10, Infix::Bin(Ge)),
+        Tok::EqEq => (11, 12, Infix::Bin(Eq)),
+        Tok::NotEq => (11, 12, Infix::Bin(Ne)),
+        Tok::Shl => (13, 14, Infix::Bin(Shl)),
+        Tok::Shr => (13, 14, Infix::Bin(Shr)),
+        Tok::Plus => (15, 16, Infix::Bin(Add)),
+        Tok::Minus => (15, 16, Infix::Bin(Sub)),
+        Tok::Star => (17, 18, Infix::Bin(Mul)),
+        Tok::Div => (17, 18, Infix::Bin(Div)),
+        Tok::Mod => (17, 18, Infix::Bin(Mod)),
+        Tok::Match => (19, 20, Infix::Bin(Match)),
+        Tok::NoMatch => (19, 20, Infix::Bin(NoMatch)),
+        Tok::Kw(Kw::In) => (21, 22, Infix::Bin(In)),
+        _ => return None,
+    })
+}
+
+fn starts_expression(t: &Tok) -> bool {
+    matches!(
+        t,
+        Tok::Name(_)
+            | Tok::Ref(_)
+            | Tok::Var(_)
+            | Tok::Str(_)
+            | Tok::Dq(_)
+            | Tok::Int(_)
+            | Tok::Float(_)
+            | Tok::Regex(_)
+            | Tok::ListStart
+            | Tok::LParen
+            | Tok::Minus
+            | Tok::Not
+            | Tok::Star
+            | Tok::Kw(Kw::True | Kw::False | Kw::Undef | Kw::Default | Kw::Class)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(src: &str) -> Vec<Expr> {
+        parse(src).unwrap_or_else(|e| panic!("{src}: {e:?}"))
+    }
+
+    #[test]
+    fn parses_the_seed_manifest() {
+        let stmts = ok("node 'a', 'b' { include nginx::nginx_web }\nnode /^web\\d+/ {}\nnode default {}");
+        assert_eq!(stmts.len(), 3);
+        let ExprKind::NodeDef(n) = &stmts[1].kind else { panic!() };
+        assert_eq!(n.matchers, vec![NodeMatcher::Regex("^web\\d+".into())]);
+    }
+
+    #[test]
+    fn precedence_follows_puppet() {
+        let stmts = ok("$x = 1 + 2 * 3 == 7 and !$y");
+        let ExprKind::Assign(_, rhs) = &stmts[0].kind else { panic!() };
+        let ExprKind::Binary(BinOp::And, l, _) = &rhs.kind else { panic!("{rhs:?}") };
+        assert!(matches!(l.kind, ExprKind::Binary(BinOp::Eq, _, _)));
+    }
+
+    #[test]
+    fn statement_calls_take_several_arguments() {
+        let stmts = ok("include a, b::c\nnotice('x')");
+        let ExprKind::Call { name, args, .. } = &stmts[0].kind else { panic!() };
+        assert_eq!((name.as_str(), args.len()), ("include", 2));
+        assert_eq!(stmts.len(), 2);
+    }
+
+    #[test]
+    fn resources_defaults_overrides_and_chains() {
+        let stmts = ok("File { mode => '0644' }\nfile { ['/a','/b']: ensure => file; '/c': }\nPackage['a'] -> Service['b']\nFile['/a'] { owner => root }");
+        assert!(matches!(stmts[0].kind, ExprKind::ResourceDefaults { .. }));
+        let ExprKind::Resource { bodies, .. } = &stmts[1].kind else { panic!() };
+        assert_eq!(bodies.len(), 2);
+        assert!(matches!(stmts[2].kind, ExprKind::Relationship(Arrow::Before, _, _)));
+        assert!(matches!(stmts[3].kind, ExprKind::ResourceOverride { .. }));
+    }
+
+    #[test]
+    fn conditions_do_not_swallow_blocks() {
+        let stmts = ok("if $x == foo { notice(1) } elsif $y { } else { }\ncase $z { 'a', /b/: {} default: {} }\n$v = $z ? { 'a' => 1, default => 2 }");
+        assert_eq!(stmts.len(), 3);
+    }
+
+    #[test]
+    fn syntax_errors_name_the_token() {
+        let e = parse("file { '/a':\n  mode => '0644'\n  owner => 'root',\n}\n").unwrap_err();
+        assert_eq!(e.message, "Syntax error at 'owner'");
+        assert_eq!(e.offset, Some(32));
+        let e = parse("class a {\n  notice('x')\n").unwrap_err();
+        assert_eq!((e.message.as_str(), e.offset), ("Syntax error at end of input", None));
+    }
+}

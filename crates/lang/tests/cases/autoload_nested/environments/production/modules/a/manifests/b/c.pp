@@ -1,0 +1,4 @@
+class a::b::c {
+  notify { 'a::b::c': }
+  a::thing { 'one': }
+}

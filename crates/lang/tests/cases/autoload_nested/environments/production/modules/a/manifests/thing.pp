@@ -1,0 +1,3 @@
+define a::thing {
+  notify { "thing ${title}": }
+}

@@ -1,0 +1,4 @@
+notice('before')
+if $facts['os']['family'] == 'Debian' {
+  fail("unsupported ${facts['os']['name']}")
+}

@@ -1,0 +1,2 @@
+notify { 'from 00': }
+$shared = 'x'

@@ -1,0 +1,1 @@
+notify { "from zz ${shared}": }

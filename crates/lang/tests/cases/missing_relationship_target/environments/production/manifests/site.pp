@@ -1,0 +1,4 @@
+file { '/a':
+  ensure  => file,
+  require => Package['missing'],
+}

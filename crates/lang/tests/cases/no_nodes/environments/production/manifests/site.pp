@@ -1,0 +1,1 @@
+notify { 'no nodes at all': }

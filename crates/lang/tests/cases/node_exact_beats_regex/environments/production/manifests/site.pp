@@ -1,0 +1,3 @@
+node /^node\d+/ { notify { 'regex': } }
+node 'node01.example.com' { notify { 'exact': } }
+node default { notify { 'default': } }

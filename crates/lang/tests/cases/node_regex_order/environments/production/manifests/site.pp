@@ -1,0 +1,2 @@
+node /example\.com$/ { notify { "first ${0}": } }
+node /^web(\d+)/ { notify { "second ${1}": } }

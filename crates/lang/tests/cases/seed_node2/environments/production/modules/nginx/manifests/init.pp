@@ -1,0 +1,5 @@
+class nginx {
+  package { 'nginx':
+    ensure => installed,
+  }
+}

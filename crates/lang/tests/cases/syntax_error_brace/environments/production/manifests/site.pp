@@ -1,0 +1,5 @@
+class a {
+  notice("x")
+
+node default {
+}
