@@ -63,8 +63,10 @@ impl MasterClient {
     }
 
     fn send(&self, req: RequestBuilder, path: &str) -> Result<Response, ClientError> {
-        let resp =
-            req.send().map_err(|source| ClientError::Transport { url: format!("{}{}", self.base, path), source })?;
+        let resp = req.send().map_err(|source| match tls_failure(&source) {
+            Some(message) => ClientError::Tls(format!("{}{}: {message}", self.base, path)),
+            None => ClientError::Transport { url: format!("{}{}", self.base, path), source },
+        })?;
         if resp.status().is_success() || resp.status() == StatusCode::NOT_MODIFIED {
             return Ok(resp);
         }
@@ -86,7 +88,8 @@ impl MasterClient {
 
     /// `GET` returning JSON.
     pub fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
-        let resp = self.send(self.request(reqwest::Method::GET, path, "application/json, text/pson"), path)?;
+        let resp =
+            self.send(self.request(reqwest::Method::GET, path, "application/json, text/pson"), path)?;
         resp.json().map_err(|source| ClientError::Transport { url: path.into(), source })
     }
 
@@ -98,7 +101,10 @@ impl MasterClient {
 
     /// `PUT` of a text body (CSR submission).
     pub fn put_text(&self, path: &str, body: String) -> Result<(), ClientError> {
-        let req = self.request(reqwest::Method::PUT, path, "text/plain").header("Content-Type", "text/plain").body(body);
+        let req = self
+            .request(reqwest::Method::PUT, path, "text/plain")
+            .header("Content-Type", "text/plain")
+            .body(body);
         self.send(req, path).map(|_| ())
     }
 
@@ -112,14 +118,58 @@ impl MasterClient {
     }
 
     /// `POST` of a form body, returning JSON (the catalog request).
-    pub fn post_form_json<T: serde::de::DeserializeOwned>(&self, path: &str, form: String) -> Result<T, ClientError> {
+    pub fn post_form_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        form: String,
+    ) -> Result<T, ClientError> {
         let req = self
-            .request(reqwest::Method::POST, path, "application/vnd.puppet.rich+json, application/json, text/pson")
+            .request(
+                reqwest::Method::POST,
+                path,
+                "application/vnd.puppet.rich+json, application/json, text/pson",
+            )
             .header("Content-Type", "application/x-www-form-urlencoded")
             .body(form);
         let resp = self.send(req, path)?;
         resp.json().map_err(|source| ClientError::Transport { url: path.into(), source })
     }
+}
+
+/// Explains a TLS failure in terms of the files a user can act on, where Puppet only says
+/// "certificate verify failed": the usual cause is an ssldir left over from another CA or certname.
+fn tls_failure(err: &reqwest::Error) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cause {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(match tls {
+                rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)
+                | rustls::Error::InvalidCertificate(rustls::CertificateError::BadSignature) => format!(
+                    "the server's certificate was not issued by the CA this node trusts ({tls}); \
+                     if the master's CA was recreated, this node's ssldir is stale: remove its certs/ca.pem, \
+                     crl.pem, certs/<certname>.pem and private_keys/<certname>.pem (or the whole ssldir) and run again"
+                ),
+                rustls::Error::InvalidCertificate(rustls::CertificateError::Revoked) => {
+                    format!("the server's certificate is revoked ({tls})")
+                }
+                rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForName)
+                | rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForNameContext { .. }) => {
+                    format!(
+                        "the server's certificate does not carry the name this node connects to ({tls}); \
+                         use a `server` name listed in the master's dns_alt_names"
+                    )
+                }
+                rustls::Error::AlertReceived(alert) => format!(
+                    "the master refused this node's certificate (TLS alert: {alert:?}); if it was revoked, \
+                     or issued by another CA, clean it on the CA (`bunraku cert clean <certname>`), remove this \
+                     node's certs/<certname>.pem and private_keys/<certname>.pem, and run again"
+                ),
+                other => format!("TLS: {other}"),
+            });
+        }
+        cause = e.source();
+    }
+    None
 }
 
 /// Percent-encodes a query or path component the way Puppet's `uri_query_encode` does.

@@ -98,7 +98,9 @@ pub fn ensure_certificate(cfg: &AgentConfig) -> Result<(), RunError> {
     let started = Instant::now();
     loop {
         // A 400 means "already submitted": the CA keeps the first CSR, and we wait for it.
-        match client.put_text(&format!("/puppet-ca/v1/certificate_request/{}", encode(&cfg.certname)), csr.clone()) {
+        match client
+            .put_text(&format!("/puppet-ca/v1/certificate_request/{}", encode(&cfg.certname)), csr.clone())
+        {
             Ok(()) => {}
             Err(ClientError::Status { status: 400, message }) => debug!("{message}"),
             Err(e) => return Err(e.into()),
@@ -130,8 +132,12 @@ pub fn ensure_certificate(cfg: &AgentConfig) -> Result<(), RunError> {
 }
 
 /// One complete run: certificate, pluginsync, facts, catalog (or the cached one on failure), apply,
-/// report. `facts` are the node's facts; the agent adds `clientcert`, `clientversion`, `clientnoop`.
-pub fn run_once(cfg: &AgentConfig, mut facts: IndexMap<String, Value>) -> Result<RunOutcome, RunError> {
+/// report. `resolve_facts` gathers the node's facts once the certificate is in place, as Puppet
+/// does; the agent adds `clientcert`, `clientversion`, `clientnoop`.
+pub fn run_once(
+    cfg: &AgentConfig,
+    resolve_facts: &dyn Fn() -> IndexMap<String, Value>,
+) -> Result<RunOutcome, RunError> {
     let total = Instant::now();
     ensure_certificate(cfg)?;
     let ssl = SslDir::new(&cfg.ssldir);
@@ -149,13 +155,15 @@ pub fn run_once(cfg: &AgentConfig, mut facts: IndexMap<String, Value>) -> Result
     let plugin_sync_time = sync_started.elapsed().as_secs_f64();
 
     let facts_started = Instant::now();
+    let mut facts = resolve_facts();
     facts.insert("clientcert".into(), Value::from(cfg.certname.clone()));
     facts.insert("clientversion".into(), Value::from(bunraku_model::PUPPET_VERSION));
     facts.insert("clientnoop".into(), Value::from(cfg.noop));
     let fact_generation = facts_started.elapsed().as_secs_f64();
 
     let retrieval_started = Instant::now();
-    let (catalog, cached_status) = match request_catalog(cfg, &client, &environment, &transaction_uuid, facts) {
+    let (catalog, cached_status) = match request_catalog(cfg, &client, &environment, &transaction_uuid, facts)
+    {
         Ok(catalog) => {
             debug!("Caching catalog for {}", cfg.certname);
             if let Err(e) = state::save_catalog(&cfg.client_datadir, &catalog) {
@@ -356,14 +364,21 @@ fn sync_mount(client: &MasterClient, mount: &str, dest: &std::path::Path, enviro
                 if current.as_deref() == Some(entry.checksum.value.as_str()) {
                     continue;
                 }
-                let content_url =
-                    format!("/puppet/v3/file_content/{mount}/{}?environment={}", crate::client::encode_path(rel), encode(environment));
+                let content_url = format!(
+                    "/puppet/v3/file_content/{mount}/{}?environment={}",
+                    crate::client::encode_path(rel),
+                    encode(environment)
+                );
                 match client.get_bytes(&content_url) {
                     Ok(bytes) => {
                         if let Err(e) = state::write_atomic(&target, &bytes, 0o644) {
                             warn!("Could not write {}: {e}", target.display());
                         } else {
-                            info!("/File[{}]/ensure: defined content as '{}'", target.display(), entry.checksum.value);
+                            info!(
+                                "/File[{}]/ensure: defined content as '{}'",
+                                target.display(),
+                                entry.checksum.value
+                            );
                         }
                     }
                     Err(e) => warn!("Could not retrieve {mount}/{rel}: {e}"),
@@ -395,7 +410,9 @@ pub fn submit_report(cfg: &AgentConfig, report: &Report) {
     let ssl = SslDir::new(&cfg.ssldir);
     let result = tls::client_config(&ssl, Some(&cfg.certname))
         .map_err(|e| e.to_string())
-        .and_then(|tls| MasterClient::new(&cfg.report_server, cfg.report_port, tls).map_err(|e| e.to_string()))
+        .and_then(|tls| {
+            MasterClient::new(&cfg.report_server, cfg.report_port, tls).map_err(|e| e.to_string())
+        })
         .and_then(|client| {
             let path = format!(
                 "/puppet/v3/report/{}?environment={}",

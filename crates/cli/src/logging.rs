@@ -35,6 +35,31 @@ impl Verbosity {
 
 struct PuppetFormat;
 
+/// The message and other fields of an event, as plain text: Puppet's lines carry no markup.
+#[derive(Default)]
+struct Fields {
+    message: String,
+    rest: Vec<(&'static str, String)>,
+}
+
+impl tracing::field::Visit for Fields {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "message" {
+            self.message = value.to_string();
+        } else {
+            self.rest.push((field.name(), value.to_string()));
+        }
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+        if field.name() == "message" {
+            self.message = format!("{value:?}");
+        } else {
+            self.rest.push((field.name(), format!("{value:?}")));
+        }
+    }
+}
+
 impl<S, N> FormatEvent<S, N> for PuppetFormat
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
@@ -53,8 +78,13 @@ where
             Level::DEBUG => "Info",
             Level::TRACE => "Debug",
         };
-        write!(writer, "{label}: ")?;
-        ctx.field_format().format_fields(writer.by_ref(), event)?;
+        let _ = ctx;
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        write!(writer, "{label}: {}", fields.message)?;
+        for (name, value) in &fields.rest {
+            write!(writer, " ({name}: {value})")?;
+        }
         writeln!(writer)
     }
 }
@@ -78,6 +108,5 @@ pub fn init(verbosity: Verbosity) {
         .event_format(PuppetFormat)
         .with_env_filter(filter)
         .with_writer(std::io::stdout)
-        .with_ansi(false)
         .try_init();
 }

@@ -51,7 +51,7 @@ pub struct AgentArgs {
     tags: Option<String>,
 }
 
-fn config(s: &Settings, args: &AgentArgs) -> Result<AgentConfig, SettingsError> {
+fn config(s: &Settings) -> Result<AgentConfig, SettingsError> {
     let port = |name: &str| -> Result<u16, SettingsError> {
         s.get(name)
             .parse()
@@ -123,7 +123,7 @@ pub fn run(args: AgentArgs) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let cfg = match config(&settings, &args) {
+    let cfg = match config(&settings) {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
@@ -147,7 +147,7 @@ pub fn run(args: AgentArgs) -> u8 {
 }
 
 fn run_one(cfg: &AgentConfig, detailed: bool) -> u8 {
-    match run::run_once(cfg, bunraku_facts::resolve()) {
+    match run::run_once(cfg, &bunraku_facts::resolve) {
         Ok(outcome) => {
             if detailed {
                 outcome.detailed_exit_code as u8

@@ -51,8 +51,12 @@ pub fn run(mut args: CertArgs) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
+    let ttl = match settings.duration("ca_ttl") {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
     let ca = match CertificateAuthority::open(&settings.path("cadir")) {
-        Ok(ca) => ca,
+        Ok(ca) => ca.with_ttl(ttl),
         Err(e) => {
             return fail(format!("{e} (is this the CA host? start `bunraku master` once to create the CA)"))
         }
