@@ -406,9 +406,25 @@ impl<'a> Parser<'a> {
                         out.push(StrPart::Text(String::new()));
                         continue;
                     }
-                    // Inside `${}` a leading bare name means a variable: `${x}`, `${x['k']}`.
-                    if let Tok::Name(n) = &sub.peek().tok {
-                        let n = n.clone();
+                    // Inside `${}` a leading bare name (or a number, `${1}`) means a variable:
+                    // `${x}`, `${x['k']}`, `${0}`.
+                    if let Tok::Float(_) = &sub.peek().tok {
+                        let t = sub.peek();
+                        let text = &self.src[t.span.start as usize..t.span.end as usize];
+                        return Err(ParseError {
+                            message: format!("Illegal numeric variable name, The given name '{text}' must be a decimal value if it starts with a digit 0-9"),
+                            offset: Some(t.span.start as usize),
+                        });
+                    }
+                    let leading = match &sub.peek().tok {
+                        Tok::Name(n) => Some(n.clone()),
+                        Tok::Int(_) => {
+                            let t = sub.peek();
+                            Some(self.src[t.span.start as usize..t.span.end as usize].to_string())
+                        }
+                        _ => None,
+                    };
+                    if let Some(n) = leading {
                         let t0 = sub.peek().span;
                         if !matches!(sub.peek_at(1).tok, Tok::LParen) {
                             sub.bump();

@@ -235,10 +235,8 @@ impl fmt::Display for Value {
 }
 
 fn write_nested(f: &mut fmt::Formatter<'_>, v: &Value) -> fmt::Result {
-    match v {
-        Value::Str(s) => write!(f, "'{s}'"),
-        other => write!(f, "{other}"),
-    }
+    // Puppet 7 interpolates nested strings unquoted: "${[1, 'a']}" is "[1, a]".
+    write!(f, "{v}")
 }
 
 /// Puppet's `==`: deep, and case-insensitive for strings; numbers compare by value.

@@ -60,6 +60,8 @@ pub(crate) struct Compiler<'e> {
     relationships: Vec<PendingRelationship>,
     file: Arc<SourceFile>,
     main_files: Vec<Arc<SourceFile>>,
+    /// Where the class being bound was declared, and how Puppet names that statement in errors.
+    decl_site: Option<(Arc<SourceFile>, Span, &'static str)>,
 }
 
 const TOP: ScopeId = 0;
@@ -86,6 +88,7 @@ impl<'e> Compiler<'e> {
             relationships: Vec::new(),
             file: placeholder,
             main_files,
+            decl_site: None,
         }
     }
 
@@ -313,7 +316,12 @@ impl<'e> Compiler<'e> {
                     self.err(inner.span, format!("The value '{other}' cannot be converted to Numeric."))
                 })?,
             },
-            ExprKind::Splat(inner) => self.eval(inner, scope)?,
+            // A splat outside an argument list makes an array (`2 ** 3` is `2 * *3`).
+            ExprKind::Splat(inner) => match self.eval(inner, scope)? {
+                a @ Value::Array(_) => a,
+                Value::Undef => Value::Array(vec![]),
+                other => Value::Array(vec![other]),
+            },
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, scope, e.span)?,
             ExprKind::Assign(target, value) => {
                 let v = self.eval(value, scope)?;
@@ -475,7 +483,15 @@ impl<'e> Compiler<'e> {
                     ));
                 }
                 if self.scopes[scope].vars.contains_key(name) {
-                    return Err(self.err(target.span, format!("Cannot reassign variable '${name}'")));
+                    // Puppet points at the `=` operator.
+                    let text = &self.file.text;
+                    let mut at = target.span.end as usize;
+                    while text.as_bytes().get(at).is_some_and(|b| b.is_ascii_whitespace()) {
+                        at += 1;
+                    }
+                    return Err(
+                        self.err(Span::new(at, at + 1), format!("Cannot reassign variable '${name}'"))
+                    );
                 }
                 self.scopes[scope].vars.insert(name.clone(), value);
                 Ok(())
@@ -606,7 +622,14 @@ impl<'e> Compiler<'e> {
                 _ => false,
             },
             Value::Type(t) if !matches!(v, Value::Type(_)) => types::is_instance(v, t),
-            Value::Array(opts) if !matches!(v, Value::Array(_)) => opts.iter().any(|o| puppet_eq(v, o)),
+            // Arrays match element-wise (each element as a case option), not as alternatives.
+            Value::Array(opts) => match v {
+                Value::Array(vs) if vs.len() == opts.len() => {
+                    let (vs, opts) = (vs.clone(), opts.clone());
+                    vs.iter().zip(opts.iter()).all(|(x, o)| self.case_match(x, o, scope))
+                }
+                _ => false,
+            },
             other => puppet_eq(v, other),
         }
     }

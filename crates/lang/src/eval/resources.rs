@@ -199,11 +199,11 @@ impl<'e> Compiler<'e> {
                     other => other.to_display_string(),
                 };
                 if type_name == "class" {
-                    let r = self.declare_class_resource_like(&title, &attrs, scope, body.span)?;
+                    let r = self.declare_class_resource_like(&title, &attrs, scope, span)?;
                     refs.push(r);
                 } else {
-                    let r =
-                        self.declare_resource(&type_name, &title, &attrs, form, scope, body.span, span)?;
+                    // Every resource of one expression gets the line where the expression starts.
+                    let r = self.declare_resource(&type_name, &title, &attrs, form, scope, span, span)?;
                     refs.push(r);
                 }
             }
@@ -378,6 +378,7 @@ impl<'e> Compiler<'e> {
             fresh.push((idx, def));
         }
         for (idx, def) in fresh {
+            self.decl_site = Some((self.file.clone(), span, "Error while evaluating a Function Call"));
             self.evaluate_class(idx, &def, &IndexMap::new())?;
         }
         Ok(all)
@@ -451,6 +452,7 @@ impl<'e> Compiler<'e> {
         for (op, v) in attrs {
             given.insert(op.name.clone(), (v.clone(), op.span));
         }
+        self.decl_site = Some((self.file.clone(), span, "Error while evaluating a Resource Statement"));
         self.evaluate_class(idx, &def, &given)?;
         Ok(Value::Resource { type_name: "Class".into(), title: cap })
     }
@@ -503,10 +505,22 @@ impl<'e> Compiler<'e> {
                 scope,
                 &format!("Class[{}]", capitalize_type(&name)),
             )?;
+            self.decl_site = None;
             self.eval_statements(&def.def.body, scope)
         })();
         self.file = saved;
         result.map(|_| ())
+    }
+
+    /// A parameter binding error: Puppet reports it at the declaration (the `include` or the
+    /// resource statement), not at the parameter.
+    fn param_err(&self, span: Span, message: String) -> crate::error::CompileError {
+        match &self.decl_site {
+            Some((file, site, wrapper)) => {
+                file.error(format!("Evaluation Error: {wrapper}, {message}"), *site)
+            }
+            None => self.err(span, message),
+        }
     }
 
     /// Binds declared parameters from given values or defaults, recording them on the resource.
@@ -519,12 +533,14 @@ impl<'e> Compiler<'e> {
         what: &str,
     ) -> R<()> {
         for (k, (_, sp)) in given {
-            if !params.iter().any(|p| &p.name == k) && !is_metaparam(k) {
-                return Err(self.err(*sp, format!("{what}: has no parameter named '{k}'")));
+            if k != "name" && !params.iter().any(|p| &p.name == k) && !is_metaparam(k) {
+                return Err(self.param_err(*sp, format!("{what}: has no parameter named '{k}'")));
             }
         }
+        // Given values keep their order on the resource; defaults follow in declaration order.
         for (k, (v, _)) in given {
-            if is_metaparam(k) && !matches!(v, Value::Undef) {
+            let declared = params.iter().any(|p| &p.name == k);
+            if (declared || is_metaparam(k) || k == "name") && !matches!(v, Value::Undef) {
                 self.resources[idx].params.insert(k.clone(), v.clone());
             }
         }
@@ -539,8 +555,10 @@ impl<'e> Compiler<'e> {
                                 || matches!(&t.kind, ExprKind::Access(b, _) if matches!(&b.kind, ExprKind::TypeRef(n) if n == "Optional"))
                         });
                         if !optional {
-                            return Err(self
-                                .err(p.span, format!("{what}: expects a value for parameter '{}'", p.name)));
+                            return Err(self.param_err(
+                                p.span,
+                                format!("{what}: expects a value for parameter '{}'", p.name),
+                            ));
                         }
                         Value::Undef
                     }
@@ -549,7 +567,7 @@ impl<'e> Compiler<'e> {
             if let Some(t) = &p.type_expr {
                 if let Value::Type(tv) = self.eval(t, scope)? {
                     if !super::types::is_instance(&value, &tv) {
-                        return Err(self.err(
+                        return Err(self.param_err(
                             p.span,
                             format!(
                                 "{what}: parameter '{}' expects {}, got {}",

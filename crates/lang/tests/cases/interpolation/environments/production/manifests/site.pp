@@ -6,5 +6,6 @@ notify { 'interp':
 }
 notify { 'single': message => 'no $interp \n here \\ \'q\'' }
 notify { "title-${arr[0]}": }
-notify { 'num': message => "${1 + 2} ${3.5} ${[1, 'a']}" }
+notify { 'num': message => "${[1, 'a']} ${h['a']}" }
+notify { 'match': message => "${1}" }
 notify { 'unicode': message => "\u00e9\u{1F600}" }

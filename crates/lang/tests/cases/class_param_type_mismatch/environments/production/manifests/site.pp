@@ -1,0 +1,2 @@
+class typed (Integer $port = 80) { }
+class { 'typed': port => 'eighty' }

@@ -1,0 +1,2 @@
+$x = 1
+notify { 'num': message => "${3.5}" }

@@ -1,0 +1,4 @@
+file { '/a':
+  mode => '0644'
+  owner => 'root',
+}

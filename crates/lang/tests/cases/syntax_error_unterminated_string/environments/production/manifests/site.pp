@@ -1,0 +1,4 @@
+class a {
+  $x = "abc
+  notice($x)
+}
