@@ -55,6 +55,10 @@ fn lay_out_code(envs: &Path) {
     write(&prod.join("modules/hello/facts.d/team.txt"), "team=ops\n");
     write(&prod.join("modules/secret.txt"), "outside every mount\n");
     std::fs::create_dir_all(envs.join("broken-name")).unwrap();
+    write(
+        &envs.join("broken/manifests/site.pp"),
+        "node default {\n  notify { 'x':\n    message => 'unterminated\n}\n",
+    );
 }
 
 fn config(root: &Path, bind: SocketAddr) -> MasterConfig {
@@ -351,6 +355,64 @@ fn catalog_requires_the_nodes_own_certificate() {
         .send()
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[test]
+fn compile_errors_are_500_json_with_the_location() {
+    let s = shared();
+    let agent = Agent::enroll(s, "broken-catalog.test");
+    let r = agent
+        .client(s)
+        .post(s.url("/puppet/v3/catalog/broken-catalog.test?environment=broken"))
+        .body(catalog_body("broken-catalog.test").replace("environment=production", "environment=broken"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(content_type(&r), "application/json;charset=utf-8");
+    let err: Value = r.json().unwrap();
+    let message = err["message"].as_str().unwrap();
+    assert!(message.starts_with("Server Error: "), "{message}");
+    assert!(message.contains("site.pp") && message.contains("line: "), "{message}");
+    assert!(message.ends_with(" on node broken-catalog.test"), "{message}");
+    assert_eq!(err["issue_kind"], "RUNTIME_ERROR");
+}
+
+#[test]
+fn a_master_that_is_not_the_ca() {
+    let s = shared();
+    let agent = Agent::enroll(s, "non-ca-agent.test");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("master-ssl");
+    copy_dir(&s.root.join("master-ssl"), &copy);
+    let mut cfg = config(&s.root, "127.0.0.1:0".parse().unwrap());
+    cfg.ca = false;
+    cfg.ssldir = copy;
+    cfg.cadir = dir.path().join("no-ca");
+    let (addr, stop, thread) = spawn_master(cfg);
+    let other = Shared { root: s.root.clone(), addr };
+    let client = agent.client(&other);
+    let r = client.get(other.url("/puppet-ca/v1/certificate/ca")).send().unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = client
+        .get(other.url("/puppet/v3/file_content/modules/hello/greeting.txt?environment=production"))
+        .send()
+        .unwrap();
+    assert_eq!(r.text().unwrap(), GREETING);
+    assert!(!dir.path().join("no-ca").exists());
+    stop.send(()).unwrap();
+    thread.join().unwrap();
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
 
 #[test]

@@ -164,7 +164,14 @@ async fn authorize(State(state): State<Arc<AppState>>, mut request: Request, nex
         auth::Decision::Allowed { rule } => {
             tracing::trace!("{method} {path} allowed by '{rule}'");
             request.extensions_mut().insert(Authenticated(peer));
-            next.run(request).await
+            let started = std::time::Instant::now();
+            let response = next.run(request).await;
+            tracing::debug!(
+                "{remote} {method} {path} {} ({:.3}s)",
+                response.status().as_u16(),
+                started.elapsed().as_secs_f64()
+            );
+            response
         }
         auth::Decision::Denied { rule, reason } => {
             let who = peer.as_ref().map(|p| p.certname.as_str()).unwrap_or("an unauthenticated client");
