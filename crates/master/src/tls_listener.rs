@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use axum::Router;
 use bunraku_pki::{CertificateAuthority, PeerIdentity, SslDir};
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -20,6 +20,8 @@ use crate::MasterError;
 
 /// How long a client may take to complete its TLS handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a connection may wait for a request head (idle keep-alive included).
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long in-flight connections get to finish when the master shuts down.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -228,7 +230,10 @@ async fn serve_connection(
         request.extensions_mut().insert(info.clone());
         tower::ServiceExt::oneshot(router.clone(), request)
     });
-    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    // Closes connections that send no request head for this long, idle keep-alive ones included
+    // (agents drop theirs after 4 s; this only reaps abandoned or slow-loris connections).
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(IDLE_TIMEOUT).keep_alive(true);
     let conn = builder.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(conn);
     tokio::select! {

@@ -731,6 +731,16 @@ fn ca_admin_endpoints_need_pp_cli_auth() {
 #[test]
 fn status_and_unknown_paths() {
     let s = shared();
+    // A failed handshake (plain HTTP on the TLS port) costs that connection only.
+    {
+        use std::io::{Read, Write};
+        let mut tcp = std::net::TcpStream::connect(s.addr).unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        tcp.write_all(b"GET /status/v1/simple HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut buf = Vec::new();
+        let _ = tcp.read_to_end(&mut buf);
+        assert!(!String::from_utf8_lossy(&buf).contains("running"));
+    }
     let boot = bootstrap_client(s);
     let r = boot.get(s.url("/status/v1/simple")).send().unwrap();
     assert_eq!(r.status(), StatusCode::OK);
