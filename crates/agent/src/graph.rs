@@ -413,8 +413,8 @@ fn tarjan(nodes: &[usize], dependents: &[Vec<Dep>]) -> Vec<Vec<usize>> {
             if *next < succ.len() {
                 let w = succ[*next];
                 *next += 1;
-                if !index_of.contains_key(&w) {
-                    index_of.insert(w, counter);
+                if let std::collections::hash_map::Entry::Vacant(e) = index_of.entry(w) {
+                    e.insert(counter);
                     low.insert(w, counter);
                     counter += 1;
                     stack.push(w);

@@ -474,8 +474,8 @@ impl Containers {
                 }
             }
         }
-        for i in 0..n {
-            if live[i] {
+        for (i, is_live) in live.iter().enumerate() {
+            if *is_live {
                 if let Some(p) = graph.parent[i] {
                     remaining[p] += 1;
                 }

@@ -280,3 +280,63 @@ fn resolve_gid(group: &str) -> Result<u32, String> {
         .map(|g| g.gid.as_raw())
         .ok_or_else(|| format!("Could not find group {group}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::transaction::tests::{catalog, lines, run};
+    use bunraku_model::RunStatus;
+    use serde_json::json;
+
+    #[test]
+    fn checks_cwd_environment_and_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display().to_string();
+        let cat = catalog(
+            &[
+                (
+                    "Exec",
+                    "write",
+                    json!({"command": "echo $GREETING > out", "cwd": d, "environment": ["GREETING=hello"], "path": "/bin:/usr/bin", "creates": format!("{d}/out")}),
+                ),
+                ("Exec", "skipped-unless", json!({"command": "/bin/false", "unless": "/bin/true"})),
+                ("Exec", "skipped-onlyif", json!({"command": "/bin/false", "onlyif": "/bin/false"})),
+                ("Exec", "/bin/echo loud", json!({"logoutput": true})),
+            ],
+            &[],
+        );
+        let report = run(&cat);
+        assert_eq!(
+            lines(&report),
+            [
+                "/Stage[main]/Main/Exec[write]/returns: executed successfully",
+                "/Stage[main]/Main/Exec[/bin/echo loud]/returns: loud",
+                "/Stage[main]/Main/Exec[/bin/echo loud]/returns: executed successfully",
+            ]
+        );
+        assert_eq!(std::fs::read_to_string(dir.path().join("out")).unwrap(), "hello\n");
+        let ev = &report.resource_statuses["Exec[write]"].events[0];
+        assert_eq!((ev.name.as_str(), ev.previous_value.as_str()), ("executed_command", Some("notrun")));
+        assert_eq!(ev.desired_value, json!(["0"]));
+        // `creates` now holds.
+        let report = run(&cat);
+        assert!(!report.resource_statuses["Exec[write]"].changed);
+    }
+
+    #[test]
+    fn unqualified_commands_timeouts_and_returns() {
+        let cat = catalog(
+            &[
+                ("Exec", "true", json!({})),
+                ("Exec", "slow", json!({"command": "/bin/sleep 5", "timeout": 0.2})),
+                ("Exec", "three", json!({"command": "/bin/sh -c 'exit 3'", "returns": [0, 3]})),
+            ],
+            &[],
+        );
+        let report = run(&cat);
+        let l = lines(&report);
+        assert_eq!(l[0], "/Stage[main]/Main/Exec[true]: Could not evaluate: Validation of Exec[true] failed: 'true' is not qualified and no path was specified. Please qualify the command or specify a path.");
+        assert!(l[1].starts_with("/Stage[main]/Main/Exec[slow]/returns: change from 'notrun' to ['0'] failed: Command exceeded timeout"), "{l:?}");
+        assert_eq!(l[2], "/Stage[main]/Main/Exec[three]/returns: executed successfully");
+        assert_eq!(report.status, RunStatus::Failed);
+    }
+}

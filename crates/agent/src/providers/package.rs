@@ -222,7 +222,7 @@ mod tests {
             return;
         }
         let dir = tempfile::tempdir().unwrap();
-        let name = format!("bunraku-test-{}", uuid::Uuid::new_v4().simple().to_string()[..8].to_string());
+        let name = format!("bunraku-test-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
         let deb1 = build_deb(dir.path(), &name, "1.0");
         let deb2 = build_deb(dir.path(), &name, "2.0");
         let pkg = |ensure: &str, source: &str| {
