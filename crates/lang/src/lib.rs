@@ -5,6 +5,10 @@
 //! [`Environment::compile`] turns a [`CompileRequest`] into a [`bunraku_model::Catalog`] exactly as
 //! Puppet 7 would, or into a [`CompileError`] naming file, line and column.
 
+// `CompileError` carries its source snippet for miette; the public signatures return it unboxed
+// (an agreed API), and errors are the cold path.
+#![allow(clippy::result_large_err)]
+
 pub mod ast;
 mod error;
 mod eval;
@@ -114,7 +118,7 @@ impl Environment {
         let _span =
             tracing::info_span!("compile", node = %request.certname, environment = %self.name).entered();
         let files = self.main_manifest_files()?;
-        eval::Compiler::new(self, request, files).compile()
+        eval::Compiler::new(self, request, files).compile().map_err(|e| *e)
     }
 
     /// The parsed main manifest files, in the order Puppet reads them.

@@ -46,8 +46,11 @@ impl SourceFile {
 /// Parsed files by path, re-parsed when their modification time changes.
 #[derive(Debug, Default)]
 pub struct ParseCache {
-    files: Mutex<HashMap<PathBuf, (Option<SystemTime>, Arc<SourceFile>)>>,
+    files: Mutex<HashMap<PathBuf, CachedFile>>,
 }
+
+/// A parsed file and the modification time it was parsed at.
+type CachedFile = (Option<SystemTime>, Arc<SourceFile>);
 
 impl ParseCache {
     /// The parsed file at `path`, from the cache when unchanged on disk.

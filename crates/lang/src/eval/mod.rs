@@ -22,7 +22,8 @@ use crate::{CompileRequest, Environment};
 use resources::Res;
 use scope::{lookup, Scope, ScopeId, ScopeKind};
 
-pub(crate) type R<T> = Result<T, CompileError>;
+/// Errors are boxed: a located error is large and the happy path should stay small.
+pub(crate) type R<T> = Result<T, Box<CompileError>>;
 
 /// A definition together with the file it came from.
 #[derive(Debug, Clone)]
@@ -232,8 +233,8 @@ impl<'e> Compiler<'e> {
 
     // ----- errors -----
 
-    fn err(&self, span: Span, message: impl Into<String>) -> CompileError {
-        self.file.error(format!("Evaluation Error: {}", message.into()), span)
+    fn err(&self, span: Span, message: impl Into<String>) -> Box<CompileError> {
+        Box::new(self.file.error(format!("Evaluation Error: {}", message.into()), span))
     }
 
     // ----- statements and expressions -----
@@ -708,9 +709,8 @@ impl<'e> Compiler<'e> {
                     Value::Str(s) => s,
                     Value::Resource { title, .. } => title,
                     Value::Undef => {
-                        return Err(
-                            self.err(span, format!("Missing title. The title expression resulted in undef"))
-                        )
+                        return Err(self
+                            .err(span, "Missing title. The title expression resulted in undef".to_string()))
                     }
                     other => other.to_display_string(),
                 };
@@ -770,10 +770,10 @@ impl<'e> Compiler<'e> {
             }
         }
         let Some((node, name, matches)) = found else {
-            return Err(CompileError::new(format!(
+            return Err(Box::new(CompileError::new(format!(
                 "Could not find node statement with name 'default' or '{}'",
                 self.request.certname.to_lowercase()
-            )));
+            ))));
         };
         let main = self.scopes[TOP].resource;
         let res = self.add_plain_resource("Node", &name, bunraku_model::ResourceKind::Unknown, main);

@@ -373,7 +373,7 @@ impl<'e> Compiler<'e> {
                     ),
                 ));
             };
-            let idx = self.instantiate_class(&def, &name, scope, None, span)?;
+            let idx = self.instantiate_class(&def, &name, scope, None)?;
             all.push(idx);
             fresh.push((idx, def));
         }
@@ -391,22 +391,21 @@ impl<'e> Compiler<'e> {
         name: &str,
         scope: ScopeId,
         decl: Option<(Span, Arc<SourceFile>)>,
-        span: Span,
     ) -> R<usize> {
         if let Some(parent) = &def.def.parent {
             let ptitle = capitalize_type(parent);
             if !self.index.contains_key(&("Class".to_string(), ptitle)) {
                 let Some(pdef) = self.find_class(parent)? else {
-                    return Err(def.file.error(
+                    return Err(Box::new(def.file.error(
                         format!(
                             "Could not find parent resource type '{parent}' of type hostclass in {}",
                             self.env.name
                         ),
                         def.def.span,
-                    ));
+                    )));
                 };
                 let pname = parent.trim_start_matches("::").to_lowercase();
-                self.instantiate_class(&pdef, &pname, scope, None, span)?;
+                self.instantiate_class(&pdef, &pname, scope, None)?;
             }
         }
         let title = capitalize_type(name);
@@ -447,7 +446,7 @@ impl<'e> Compiler<'e> {
                 format!("Error while evaluating a Resource Statement, Could not find declared class {name}"),
             ));
         };
-        let idx = self.instantiate_class(&def, &name, scope, Some((span, self.file.clone())), span)?;
+        let idx = self.instantiate_class(&def, &name, scope, Some((span, self.file.clone())))?;
         let mut given = IndexMap::new();
         for (op, v) in attrs {
             given.insert(op.name.clone(), (v.clone(), op.span));
@@ -514,10 +513,10 @@ impl<'e> Compiler<'e> {
 
     /// A parameter binding error: Puppet reports it at the declaration (the `include` or the
     /// resource statement), not at the parameter.
-    fn param_err(&self, span: Span, message: String) -> crate::error::CompileError {
+    fn param_err(&self, span: Span, message: String) -> Box<crate::error::CompileError> {
         match &self.decl_site {
             Some((file, site, wrapper)) => {
-                file.error(format!("Evaluation Error: {wrapper}, {message}"), *site)
+                Box::new(file.error(format!("Evaluation Error: {wrapper}, {message}"), *site))
             }
             None => self.err(span, message),
         }
@@ -668,22 +667,22 @@ impl<'e> Compiler<'e> {
             for s in flatten_refs(source) {
                 for t in flatten_refs(target) {
                     let Some(&sidx) = self.index.get(&s) else {
-                        return Err(rel.file.error(
+                        return Err(Box::new(rel.file.error(
                             format!(
                                 "Could not find resource '{}[{}]' for relationship on '{}[{}]'",
                                 s.0, s.1, t.0, t.1
                             ),
                             rel.span,
-                        ));
+                        )));
                     };
                     if !self.index.contains_key(&t) {
-                        return Err(rel.file.error(
+                        return Err(Box::new(rel.file.error(
                             format!(
                                 "Could not find resource '{}[{}]' for relationship from '{}[{}]'",
                                 t.0, t.1, s.0, s.1
                             ),
                             rel.span,
-                        ));
+                        )));
                     }
                     let entry = Value::Str(format!("{}[{}]", t.0, t.1));
                     let params = &mut self.resources[sidx].params;
@@ -733,7 +732,7 @@ impl<'e> Compiler<'e> {
                             err.file = Some(f.path.clone());
                             err.line = Some(*line);
                         }
-                        return Err(err);
+                        return Err(Box::new(err));
                     }
                 }
             }
