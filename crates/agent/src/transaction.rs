@@ -183,6 +183,7 @@ impl<'c> Transaction<'c> {
         };
 
         let mut ctx = Context::new(noop, self.opts.show_diff, sources);
+        ctx.environment = self.opts.environment.clone();
         let outcome = catch_unwind(AssertUnwindSafe(|| providers::apply(kind, res, &mut ctx)))
             .unwrap_or_else(|_| Err(providers::ProviderError::new("internal error: the provider panicked")));
         status.provider_used = ctx.provider_used.clone();

@@ -101,6 +101,8 @@ pub struct Context<'a> {
     pub show_diff: bool,
     /// Where `puppet:///` sources come from.
     pub sources: &'a dyn FileSource,
+    /// The run's environment, for messages that name it.
+    pub environment: String,
     /// The provider that handled the resource (`posix`, `apt`, `systemd`, …).
     pub provider_used: Option<String>,
     /// The property changes, in the order they were made.
@@ -112,7 +114,15 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// A fresh context for one resource.
     pub fn new(noop: bool, show_diff: bool, sources: &'a dyn FileSource) -> Self {
-        Context { noop, show_diff, sources, provider_used: None, changes: Vec::new(), logs: Vec::new() }
+        Context {
+            noop,
+            show_diff,
+            sources,
+            environment: String::new(),
+            provider_used: None,
+            changes: Vec::new(),
+            logs: Vec::new(),
+        }
     }
 
     /// Records a change that was made.
