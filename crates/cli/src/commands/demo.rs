@@ -94,6 +94,7 @@ pub fn write_seed_environment(root: &Path) -> std::io::Result<PathBuf> {
     }
     std::fs::create_dir_all(env.join("manifests"))?;
     std::fs::create_dir_all(root.join("bin"))?;
+    std::fs::create_dir_all(root.join("nodes"))?;
     let r = root.display().to_string();
     std::fs::write(module.join("manifests/init.pp"), INIT_PP.replace("@ROOT@", &r))?;
     std::fs::write(module.join("manifests/nginx_web.pp"), NGINX_WEB_PP.replace("@ROOT@", &r))?;

@@ -23,7 +23,11 @@ pub fn run(args: ParserArgs) -> u8 {
     let ParserAction::Validate { files } = args.action;
     let mut code = 0;
     for file in &files {
-        if let Err(e) = bunraku_lang::validate_file(file) {
+        if let Err(mut e) = bunraku_lang::validate_file(file) {
+            // Puppet's wording, which scripts around `puppet parser validate` match on.
+            if !e.message.starts_with("Could not parse") {
+                e.message = format!("Could not parse for environment production: {}", e.message);
+            }
             super::catalog::print_diagnostic(&e);
             code = 1;
         }

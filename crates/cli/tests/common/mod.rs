@@ -110,6 +110,7 @@ impl Site {
         std::fs::create_dir_all(env.join("modules/nginx/files")).unwrap();
         std::fs::create_dir_all(root.join("bin")).unwrap();
         std::fs::create_dir_all(root.join("debs")).unwrap();
+        std::fs::create_dir_all(root.join("nodes")).unwrap();
         std::fs::create_dir_all(root.join("master")).unwrap();
         let fill = |t: &str| t.replace("@ROOT@", &root.display().to_string()).replace("@PKG@", &pkg_prefix);
         std::fs::write(env.join("modules/nginx/manifests/init.pp"), fill(INIT_PP)).unwrap();
