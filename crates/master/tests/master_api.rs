@@ -456,6 +456,20 @@ fn environment_parameter_is_checked() {
     assert_eq!(node["name"], "env-agent.test");
     assert_eq!(node["environment"], "production");
 
+    let facts = r#"{"name":"env-agent.test","values":{"kernel":"Linux"}}"#;
+    let r = client
+        .put(s.url("/puppet/v3/facts/env-agent.test?environment=production"))
+        .body(facts)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r =
+        client.put(s.url("/puppet/v3/facts/env-agent.test?environment=production")).body("{").send().unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r =
+        client.put(s.url("/puppet/v3/facts/other.test?environment=production")).body(facts).send().unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
     let r = client.get(s.url("/puppet/v3/environments")).send().unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let envs: Value = r.json().unwrap();

@@ -25,6 +25,27 @@ pub(super) async fn node(State(state): State<Arc<AppState>>, uri: Uri) -> Result
     Ok(json_response(body))
 }
 
+/// `PUT /puppet/v3/facts/<name>?environment=…` (agents with `resubmit_facts`): checked and
+/// acknowledged. There is no facts store yet; catalogs are compiled from the facts they carry.
+pub(super) async fn facts_put(
+    State(state): State<Arc<AppState>>,
+    uri: Uri,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let name = path_tail(&uri, "/puppet/v3/facts/")?;
+    state.environment(&Params::from_uri(&uri))?;
+    let facts: Facts = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("Could not parse the facts of {name}: {e}")))?;
+    if facts.name != name {
+        return Err(ApiError::bad_request(format!(
+            "The facts' name '{}' does not match the request's node '{name}'",
+            facts.name
+        )));
+    }
+    tracing::debug!("Received {} facts from {name}", facts.values.len());
+    Ok(json_response("null".into()))
+}
+
 /// `POST /puppet/v3/catalog/<name>` with the form body of §1.3 (query parameters also count).
 pub(super) async fn catalog_post(
     State(state): State<Arc<AppState>>,

@@ -209,6 +209,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/puppet/v3/file_metadatas/{*path}", get(files::metadatas))
         .route("/puppet/v3/file_content/{*path}", get(files::content))
         .route("/puppet/v3/report/{*name}", put(report::report))
+        .route("/puppet/v3/facts/{*name}", put(catalog::facts_put))
         .route("/puppet/v3/environments", get(catalog::environments))
         // Status
         .route("/status/v1/simple", get(status::simple))
