@@ -165,9 +165,12 @@ pub struct LexError {
 
 /// Splits `src` into tokens, ending with [`Tok::Eof`].
 pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
-    let mut lx = Lexer { src, bytes: src.as_bytes(), pos: 0, last: None };
+    let mut lx = Lexer::new(src);
     lx.run(false)
 }
+
+/// The escapes a double-quoted string processes (`\\` included); heredocs choose theirs by flags.
+const DQ_ESCAPES: &str = "ntrs$\"'\\\nu";
 
 struct Lexer<'a> {
     src: &'a str,
@@ -175,6 +178,9 @@ struct Lexer<'a> {
     pos: usize,
     /// The previous significant token, for the regex-vs-division decision.
     last: Option<Tok>,
+    /// Where lexing resumes at the next newline: after the body of the last heredoc opened on the
+    /// current line (several heredocs on one line have consecutive bodies).
+    heredoc_resume: Option<usize>,
 }
 
 fn is_word(b: u8) -> bool {
@@ -182,6 +188,10 @@ fn is_word(b: u8) -> bool {
 }
 
 impl<'a> Lexer<'a> {
+    fn new(src: &'a str) -> Lexer<'a> {
+        Lexer { src, bytes: src.as_bytes(), pos: 0, last: None, heredoc_resume: None }
+    }
+
     fn peek(&self, n: usize) -> u8 {
         *self.bytes.get(self.pos + n).unwrap_or(&0)
     }
@@ -227,7 +237,11 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         loop {
             match self.peek(0) {
-                b' ' | b'\t' | b'\r' | b'\n' => self.pos += 1,
+                b' ' | b'\t' | b'\r' => self.pos += 1,
+                b'\n' => match self.heredoc_resume.take() {
+                    Some(resume) => self.pos = resume.max(self.pos + 1),
+                    None => self.pos += 1,
+                },
                 b'#' => {
                     while self.pos < self.bytes.len() && self.bytes[self.pos] != b'\n' {
                         self.pos += 1;
@@ -302,6 +316,7 @@ impl<'a> Lexer<'a> {
                 Ok(Tok::Name(format!("::{w}")))
             }
             b':' => one(Tok::Colon, self),
+            b'@' if self.peek(1) == b'(' => self.heredoc(start),
             b'@' if self.peek(1) == b'@' => two(Tok::AtAt, self),
             b'@' => one(Tok::At, self),
             b'|' if self.peek(1) == b'>' && self.peek(2) == b'>' => {
@@ -360,7 +375,7 @@ impl<'a> Lexer<'a> {
             b'\'' => self.single_quoted(),
             b'"' => {
                 self.pos += 1;
-                Ok(Tok::Dq(self.double_quoted(start)?))
+                Ok(Tok::Dq(self.double_quoted(Some('"'), DQ_ESCAPES)?))
             }
             b'$' => {
                 self.pos += 1;
@@ -562,9 +577,9 @@ impl<'a> Lexer<'a> {
         ))
     }
 
-    /// The body of a double-quoted string after its opening quote.
-    fn double_quoted(&mut self, open: usize) -> Result<Vec<DqPart>, LexError> {
-        let _ = open;
+    /// The body of a double-quoted string after its opening quote (up to `terminator`, or to the
+    /// end of the text for an interpolated heredoc), processing only the escapes in `escapes`.
+    fn double_quoted(&mut self, terminator: Option<char>, escapes: &str) -> Result<Vec<DqPart>, LexError> {
         let mut parts = Vec::new();
         let mut text = String::new();
         // What Puppet names in an unclosed-quote message: the last thing matched before the segment.
@@ -572,23 +587,38 @@ impl<'a> Lexer<'a> {
         let mut seg_start = self.pos;
         loop {
             let Some(ch) = self.src[self.pos..].chars().next() else {
+                if terminator.is_none() {
+                    if !text.is_empty() || parts.is_empty() {
+                        parts.push(DqPart::Text(text));
+                    }
+                    return Ok(parts);
+                }
                 return Err(self.err(
                     format!("Unclosed quote after {after} followed by '{}'", self.followed_by(seg_start)),
                     seg_start,
                 ));
             };
             match ch {
-                '"' => {
+                c if Some(c) == terminator => {
                     self.pos += 1;
                     if !text.is_empty() || parts.is_empty() {
                         parts.push(DqPart::Text(text));
                     }
                     return Ok(parts);
                 }
-                '\\' => {
+                '\\' if !escapes.is_empty() => {
                     self.pos += 1;
-                    let Some(e) = self.src[self.pos..].chars().next() else { continue };
+                    let Some(e) = self.src[self.pos..].chars().next() else {
+                        text.push('\\');
+                        continue;
+                    };
                     self.pos += e.len_utf8();
+                    let enabled = escapes.contains(e) || e == '\\';
+                    if !enabled {
+                        text.push('\\');
+                        text.push(e);
+                        continue;
+                    }
                     match e {
                         'n' => text.push('\n'),
                         't' => text.push('\t'),
@@ -645,6 +675,132 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// `@(tag[:syntax][/escapes])` (`heredoc.md`): the text is the following lines up to the end
+    /// marker `[|][-]tag`; `|` strips the marker's indentation from every line, `-` drops the last
+    /// newline; a quoted tag interpolates; escapes are off unless listed after `/` (all when empty).
+    fn heredoc(&mut self, start: usize) -> Result<Tok, LexError> {
+        let spec_start = start + 2;
+        let close = self.src[spec_start..]
+            .find([')', '\n'])
+            .map(|i| spec_start + i)
+            .filter(|&i| self.bytes[i] == b')')
+            .ok_or_else(|| self.err("Unclosed parenthesis after '@' followed by heredoc tag", start))?;
+        let spec = &self.src[spec_start..close];
+        let (head, flags) = match spec.split_once('/') {
+            Some((h, f)) => (h, Some(f.trim())),
+            None => (spec, None),
+        };
+        let tag_text = head.split_once(':').map_or(head, |(t, _)| t).trim();
+        let (tag, interpolate) = match tag_text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            Some(t) => (t, true),
+            None => (tag_text, false),
+        };
+        if tag.is_empty() {
+            return Err(self.err("Heredoc without end-tagged line", start));
+        }
+        let mut escapes = String::new();
+        if let Some(f) = flags {
+            let f = if f.is_empty() { "trnsuL$" } else { f };
+            for c in f.chars() {
+                match c {
+                    't' | 'r' | 'n' | 's' | 'u' | '$' => escapes.push(c),
+                    'L' => escapes.push('\n'),
+                    _ => {
+                        return Err(self.err(
+                            format!(
+                                "Invalid heredoc escape char. Only t, r, n, s,  u, L, $ allowed. Got '{c}'"
+                            ),
+                            start,
+                        ))
+                    }
+                }
+            }
+        }
+        self.pos = close + 1;
+        let body_start = match self.heredoc_resume {
+            Some(p) => p,
+            None => match self.src[self.pos..].find('\n') {
+                Some(i) => self.pos + i + 1,
+                None => return Err(self.err("Heredoc without any following lines of text", start)),
+            },
+        };
+        // Find the end marker line.
+        let mut line_start = body_start;
+        let (end_line, margin, trim) = loop {
+            if line_start >= self.src.len() {
+                return Err(self.err("Heredoc without end-tagged line", start));
+            }
+            let line_end = self.src[line_start..].find('\n').map_or(self.src.len(), |i| line_start + i);
+            if let Some((margin, trim)) = end_marker(&self.src[line_start..line_end], tag) {
+                break (line_start..line_end, margin, trim);
+            }
+            line_start = line_end + 1;
+        };
+        self.heredoc_resume = Some((end_line.end + 1).min(self.src.len()));
+        // Strip the margin line by line, remembering where each stripped line came from.
+        let mut text = String::new();
+        let mut map: Vec<(usize, usize)> = Vec::new();
+        let mut at = body_start;
+        while at < end_line.start {
+            let line_end = self.src[at..end_line.start].find('\n').map_or(end_line.start, |i| at + i + 1);
+            let line = &self.src[at..line_end];
+            let strip = line.bytes().take(margin).take_while(|b| *b == b' ' || *b == b'\t').count();
+            map.push((text.len(), at + strip));
+            text.push_str(&line[strip..]);
+            at = line_end;
+        }
+        if trim {
+            if text.ends_with("\r\n") {
+                text.truncate(text.len() - 2);
+            } else if text.ends_with('\n') {
+                text.pop();
+            }
+        }
+        let mut sub = Lexer::new(&text);
+        let mut parts = if interpolate {
+            sub.double_quoted(None, &escapes)?
+        } else {
+            // Only the escapes apply: lex as an interpolation-free string.
+            let mut out = String::new();
+            let mut chars = text.chars().peekable();
+            while let Some(c) = chars.next() {
+                match (c, chars.peek()) {
+                    ('\\', Some(&e)) if !escapes.is_empty() && (escapes.contains(e) || e == '\\') => {
+                        chars.next();
+                        match e {
+                            'n' => out.push('\n'),
+                            't' => out.push('\t'),
+                            'r' => out.push('\r'),
+                            's' => out.push(' '),
+                            '\n' => {}
+                            'u' => {
+                                let rest: String = chars.clone().collect();
+                                let mut ul = Lexer::new(&rest);
+                                out.push_str(&ul.unicode_escape());
+                                for _ in 0..rest[..ul.pos].chars().count() {
+                                    chars.next();
+                                }
+                            }
+                            other => out.push(other),
+                        }
+                    }
+                    _ => out.push(c),
+                }
+            }
+            vec![DqPart::Text(out)]
+        };
+        let remap = |o: u32| -> u32 {
+            let o = o as usize;
+            let i = map.partition_point(|(s, _)| *s <= o).saturating_sub(1);
+            map.get(i).map_or(body_start, |(s, orig)| orig + (o - s)) as u32
+        };
+        remap_parts(&mut parts, &remap);
+        Ok(match parts.as_slice() {
+            [DqPart::Text(t)] if !interpolate => Tok::Str(t.clone()),
+            _ => Tok::Dq(parts),
+        })
+    }
+
     fn unicode_escape(&mut self) -> String {
         if self.peek(0) == b'{' {
             if let Some(end) = self.src[self.pos..].find('}') {
@@ -663,6 +819,47 @@ impl<'a> Lexer<'a> {
                 c.to_string()
             }
             _ => "\\u".into(),
+        }
+    }
+}
+
+/// Whether `line` ends a heredoc tagged `tag`: `[blanks][|][blanks][-][blanks]tag[blanks]`.
+/// Returns the margin to strip (the indentation before `|`) and whether to trim the last newline.
+fn end_marker(line: &str, tag: &str) -> Option<(usize, bool)> {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let blank = |c: char| c == ' ' || c == '\t';
+    let rest = line.trim_start_matches(blank);
+    let indent = line.len() - rest.len();
+    let (margin, rest) = match rest.strip_prefix('|') {
+        Some(r) => (Some(indent), r.trim_start_matches(blank)),
+        None => (None, rest),
+    };
+    let (trim, rest) = match rest.strip_prefix('-') {
+        Some(r) => (true, r.trim_start_matches(blank)),
+        None => (false, rest),
+    };
+    (rest.trim_end_matches(blank) == tag).then_some((margin.unwrap_or(0), trim))
+}
+
+/// Moves spans lexed from a heredoc's stripped text back to their place in the file.
+fn remap_parts(parts: &mut [DqPart], f: &dyn Fn(u32) -> u32) {
+    let span = |s: &mut Span| {
+        s.start = f(s.start);
+        s.end = f(s.end);
+    };
+    for p in parts {
+        match p {
+            DqPart::Text(_) => {}
+            DqPart::Var(_, s) => span(s),
+            DqPart::Expr(toks, s) => {
+                span(s);
+                for t in toks {
+                    span(&mut t.span);
+                    if let Tok::Dq(inner) = &mut t.tok {
+                        remap_parts(inner, f);
+                    }
+                }
+            }
         }
     }
 }

@@ -101,6 +101,13 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Whether only blanks precede `t` on its line: Puppet's lexer makes such a `(` a WSLPAREN,
+    /// which never opens a call's argument list (`foo (1)` is a call, `foo` + newline + `(1)` not).
+    fn starts_line(&self, t: &Token) -> bool {
+        let before = &self.src.as_bytes()[..(t.span.start as usize).min(self.src.len())];
+        before.iter().rev().take_while(|b| **b != b'\n').all(|b| matches!(b, b' ' | b'\t' | b'\r'))
+    }
+
     fn prev_end(&self) -> u32 {
         self.toks[self.pos.saturating_sub(1)].span.end
     }
@@ -136,7 +143,7 @@ impl<'a> Parser<'a> {
             Tok::Kw(Kw::Type) if matches!(self.peek_at(1).tok, Tok::Ref(_)) => return self.type_alias(),
             Tok::Name(name) if STATEMENT_CALLS.contains(&name.as_str()) => {
                 let next = self.peek_at(1);
-                let is_call_paren = matches!(next.tok, Tok::LParen) && !next.ws_before;
+                let is_call_paren = matches!(next.tok, Tok::LParen) && !self.starts_line(next);
                 if !is_call_paren && starts_expression(&next.tok) && !matches!(next.tok, Tok::LBrace) {
                     self.bump();
                     let mut args = vec![self.expr(3)?];
@@ -194,7 +201,7 @@ impl<'a> Parser<'a> {
                         }
                     };
                     let mut args = Vec::new();
-                    if self.at(&Tok::LParen) && !self.peek().ws_before {
+                    if self.at(&Tok::LParen) && !self.starts_line(self.peek()) {
                         self.bump();
                         args = self.list_until(&Tok::RParen)?;
                     }
@@ -342,7 +349,7 @@ impl<'a> Parser<'a> {
                 ExprKind::Resource { form: ResourceForm::Regular, type_name, bodies }
             }
             Tok::Name(n) => {
-                if self.at(&Tok::LParen) && !self.peek().ws_before {
+                if self.at(&Tok::LParen) && !self.starts_line(self.peek()) {
                     self.bump();
                     let args = self.list_until(&Tok::RParen)?;
                     let lambda = self.opt_lambda()?;
@@ -359,7 +366,7 @@ impl<'a> Parser<'a> {
                 }
             }
             Tok::Ref(n) => {
-                if self.at(&Tok::LParen) && !self.peek().ws_before {
+                if self.at(&Tok::LParen) && !self.starts_line(self.peek()) {
                     self.bump();
                     let args = self.list_until(&Tok::RParen)?;
                     let mut all = vec![Expr::new(ExprKind::TypeRef(n), sp)];
@@ -418,6 +425,11 @@ impl<'a> Parser<'a> {
                     }
                     let leading = match &sub.peek().tok {
                         Tok::Name(n) => Some(n.clone()),
+                        // `${type}`, `${class}`: keywords name variables here too.
+                        Tok::Kw(_) => {
+                            let t = sub.peek();
+                            Some(self.src[t.span.start as usize..t.span.end as usize].to_string())
+                        }
                         Tok::Int(_) => {
                             let t = sub.peek();
                             Some(self.src[t.span.start as usize..t.span.end as usize].to_string())
@@ -453,7 +465,7 @@ impl<'a> Parser<'a> {
         let saved = std::mem::replace(&mut self.no_brace, false);
         let mut entries = Vec::new();
         while !self.at(&Tok::RBrace) {
-            let k = self.expr(3)?;
+            let k = self.hash_key()?;
             self.expect(&Tok::FArrow)?;
             let v = self.expr(3)?;
             entries.push((k, v));
@@ -464,6 +476,27 @@ impl<'a> Parser<'a> {
         self.no_brace = saved;
         self.expect(&Tok::RBrace)?;
         Ok(Expr::new(ExprKind::Hash(entries), Span { start: start.start, end: self.prev_end() }))
+    }
+
+    /// A hash key: an expression, or one of egrammar's `reserved_word`s used as a bare word.
+    fn hash_key(&mut self) -> PResult<Expr> {
+        let t = self.peek().clone();
+        if let Tok::Kw(kw @ (Kw::Type | Kw::Attr | Kw::Private)) = t.tok {
+            if self.peek_at(1).tok == Tok::FArrow {
+                if kw != Kw::Type {
+                    let word = &self.src[t.span.start as usize..t.span.end as usize];
+                    return Err(ParseError {
+                        message: format!(
+                            "Use of reserved word: {word}, must be quoted if intended to be a String value"
+                        ),
+                        offset: Some(t.span.start as usize),
+                    });
+                }
+                self.bump();
+                return Ok(Expr::new(ExprKind::BareWord("type".into()), t.span));
+            }
+        }
+        self.expr(3)
     }
 
     fn if_expr(&mut self, unless: bool) -> PResult<ExprKind> {
@@ -487,8 +520,13 @@ impl<'a> Parser<'a> {
     }
 
     fn condition(&mut self) -> PResult<Expr> {
+        self.condition_bp(0)
+    }
+
+    /// An expression that a `{` ends (a condition, a return type).
+    fn condition_bp(&mut self, min_bp: u8) -> PResult<Expr> {
         let saved = std::mem::replace(&mut self.no_brace, true);
-        let e = self.expr(0);
+        let e = self.expr(min_bp);
         self.no_brace = saved;
         e
     }
@@ -647,7 +685,8 @@ impl<'a> Parser<'a> {
         let start = self.bump().span.start;
         let name = self.def_name()?;
         let params = self.params()?;
-        let return_type = if self.eat(&Tok::Shr) { Some(self.expr(26)?) } else { None };
+        // `>> Type {`: the brace opens the body, not a resource override of the type.
+        let return_type = if self.eat(&Tok::Shr) { Some(self.condition_bp(26)?) } else { None };
         let body = Arc::new(self.block()?);
         let span = Span { start, end: self.prev_end() };
         let def = FunctionDef { name, params, return_type, body, span };
