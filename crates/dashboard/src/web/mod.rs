@@ -1,0 +1,171 @@
+//! The HTTP side: the report upload endpoint, the pages, the JSON API, and the background tasks
+//! (ingest workers, retention) that run beside them.
+
+pub mod api;
+pub mod layout;
+pub mod pages;
+pub mod session;
+pub mod upload;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::auth::UploadPolicy;
+use crate::error::Result;
+use crate::queue::{spawn_workers, QueueSignal};
+use crate::retention::RetentionPolicy;
+use crate::store::{Backend, Clock, Store};
+
+/// Everything `bunraku dashboard` can be told.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://PATH`, `postgres://…` or `mysql://…`.
+    pub database_url: String,
+    /// Where to listen; puppet-dashboard's port 3000 by default, on all addresses.
+    pub listen: SocketAddr,
+    /// Who may POST reports without logging in.
+    pub upload_policy: UploadPolicy,
+    /// A node whose latest report is older than this is unresponsive (Puppet runs every 30 min).
+    pub unresponsive_after: Duration,
+    /// Ingest workers; `None` picks 1 for SQLite (one writer) and 4 for the servers.
+    pub workers: Option<usize>,
+    /// Report retention; `None` keeps everything.
+    pub retention: Option<RetentionPolicy>,
+    /// How long a login lasts.
+    pub session_ttl: Duration,
+}
+
+impl Config {
+    /// Defaults for a database URL: port 3000, loopback uploads, one hour, default retention.
+    pub fn new(database_url: impl Into<String>) -> Config {
+        Config {
+            database_url: database_url.into(),
+            listen: SocketAddr::from(([0, 0, 0, 0], 3000)),
+            upload_policy: UploadPolicy::default(),
+            unresponsive_after: Duration::from_secs(3600),
+            workers: None,
+            retention: Some(RetentionPolicy::default()),
+            session_ttl: Duration::from_secs(12 * 3600),
+        }
+    }
+}
+
+/// What every handler gets.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub signal: Arc<QueueSignal>,
+}
+
+impl AppState {
+    /// The clock pages compute node states with.
+    pub fn clock(&self) -> Clock {
+        Clock::wall(self.config.unresponsive_after.as_millis() as i64)
+    }
+}
+
+/// The routes, without the background tasks (for tests that drive the router directly).
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::overview::page))
+        .route("/nodes", get(pages::nodes::page))
+        .route("/nodes/{name}", get(pages::node::page))
+        .route("/reports/{id}", get(pages::report::page))
+        .route("/failures", get(pages::failures::page))
+        .route("/users", get(pages::users::page).post(pages::users::add))
+        .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route("/logout", post(pages::login::logout))
+        .route("/reports/upload", post(upload::upload).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
+        .route("/api/v1/overview", get(api::overview))
+        .route("/api/v1/nodes", get(api::nodes))
+        .route("/api/v1/nodes/{name}", get(api::node))
+        .route("/api/v1/reports/{id}", get(api::report))
+        .route("/api/v1/failures", get(api::failures))
+        .route("/status", get(api::status))
+        .with_state(state)
+}
+
+/// A dashboard bound to its port, with its store migrated; [`Server::run`] serves it.
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    state: AppState,
+}
+
+impl Server {
+    /// Opens (and migrates) the database and binds the port, so that errors surface before serving.
+    pub async fn bind(config: Config) -> Result<Server> {
+        let store = Store::open(&config.database_url).await?;
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let state = AppState { store, config: Arc::new(config), signal: Arc::new(QueueSignal::default()) };
+        Ok(Server { listener, state })
+    }
+
+    /// The bound address (an ephemeral port in tests).
+    pub fn local_addr(&self) -> Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// The store, for tests and for the CLI's other subcommands.
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    /// Starts the workers and retention, then serves until `shutdown` completes.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<()> {
+        let state = self.state;
+        let workers = state.config.workers.unwrap_or(match state.store.backend() {
+            Backend::Sqlite => 1,
+            _ => 4,
+        });
+        spawn_workers(state.store.clone(), state.signal.clone(), workers);
+        if let Some(policy) = state.config.retention.clone() {
+            let store = state.store.clone();
+            tokio::spawn(async move {
+                loop {
+                    if let Err(e) = store.prune(&policy, crate::store::now_ms()).await {
+                        tracing::warn!("pruning old reports failed: {e}");
+                    }
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                }
+            });
+        }
+        let addr = self.listener.local_addr()?;
+        tracing::info!(
+            "dashboard listening on http://{addr} ({:?}, {workers} ingest workers)",
+            state.store.backend()
+        );
+        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await?;
+        Ok(())
+    }
+}
+
+/// `bunraku dashboard [--port 3000] [--database URL]`: serves until Ctrl-C or SIGTERM.
+pub async fn serve(config: Config) -> Result<()> {
+    let server = Server::bind(config).await?;
+    server
+        .run(async {
+            let ctrl_c = tokio::signal::ctrl_c();
+            #[cfg(unix)]
+            {
+                let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                {
+                    Ok(s) => s,
+                    Err(_) => {
+                        let _ = ctrl_c.await;
+                        return;
+                    }
+                };
+                tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+            }
+            #[cfg(not(unix))]
+            let _ = ctrl_c.await;
+        })
+        .await
+}

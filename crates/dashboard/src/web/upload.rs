@@ -1,0 +1,48 @@
+//! `POST /reports/upload`: what Puppet's `http` report processor sends (and our master's).
+
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::AppState;
+use crate::error::DashboardError;
+use crate::queue::parse_upload;
+
+/// Checks the source, parses and validates the body (a bad report is a 400 saying what is wrong),
+/// and queues it; the answer comes once the report is committed to the queue table.
+pub async fn upload(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !state.config.upload_policy.allows(peer.ip()) {
+        tracing::warn!(%peer, "report upload refused: not from a configured network");
+        return (StatusCode::FORBIDDEN, format!("report uploads are not allowed from {}\n", peer.ip()))
+            .into_response();
+    }
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let report = match parse_upload(content_type, &body) {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::warn!(%peer, "report upload rejected: {e}");
+            return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response();
+        }
+    };
+    match state.store.enqueue(&report, &peer.ip().to_string()).await {
+        Ok(id) => {
+            state.signal.wake();
+            tracing::debug!(host = %report.host, queue_id = id, "report queued");
+            (StatusCode::OK, Json(serde_json::json!({ "queued": id, "host": report.host }))).into_response()
+        }
+        Err(e @ DashboardError::Database { .. }) => {
+            tracing::error!("report upload could not be queued: {e}");
+            (StatusCode::SERVICE_UNAVAILABLE, format!("{e}\n")).into_response()
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
+    }
+}

@@ -1,0 +1,102 @@
+//! The same report set through SQLite, MariaDB and PostgreSQL gives the same answers to every
+//! query the pages and the API ask; migrations run twice without harm; ingestion is idempotent.
+
+mod common;
+
+use bunraku_dashboard::store::{Clock, IngestOutcome, NodeQuery, NodeSort, NodeState};
+use bunraku_dashboard::Store;
+use common::{report_set, TestDb, BASE_MS};
+use serde_json::{json, Value};
+
+async fn answers(store: &Store) -> Value {
+    let clock = Clock { now: BASE_MS + 10 * 3_600_000, unresponsive_after: 3 * 3_600_000 };
+    let mut out = serde_json::Map::new();
+    out.insert("overview".into(), json!(store.overview(&clock).await.unwrap()));
+    let mut queries = vec![NodeQuery::default()];
+    for sort in [NodeSort::Name, NodeSort::LastRun, NodeSort::Status, NodeSort::Environment] {
+        for descending in [false, true] {
+            queries.push(NodeQuery { sort, descending, ..NodeQuery::default() });
+        }
+    }
+    for state in NodeState::ALL {
+        queries.push(NodeQuery { state: Some(state), ..NodeQuery::default() });
+    }
+    queries.push(NodeQuery {
+        search: Some("WEB".into()),
+        sort: NodeSort::LastRun,
+        descending: true,
+        ..NodeQuery::default()
+    });
+    queries.push(NodeQuery { environment: Some("staging".into()), ..NodeQuery::default() });
+    queries.push(NodeQuery { limit: 2, offset: 2, ..NodeQuery::default() });
+    let lists: Vec<Value> = futures_join(store, &queries, &clock).await;
+    out.insert("node_lists".into(), json!(lists));
+    out.insert("environments".into(), json!(store.environments().await.unwrap()));
+    let all = store.nodes(&NodeQuery { limit: 1000, ..NodeQuery::default() }, &clock).await.unwrap();
+    for n in &all.nodes {
+        out.insert(format!("node {}", n.name), json!(store.node(&n.name, &clock, 50).await.unwrap()));
+    }
+    for id in 1..=20 {
+        out.insert(format!("report {id}"), json!(store.report(id).await.unwrap()));
+    }
+    out.insert("failures".into(), json!(store.failures(100).await.unwrap()));
+    Value::Object(out)
+}
+
+async fn futures_join(store: &Store, queries: &[NodeQuery], clock: &Clock) -> Vec<Value> {
+    let mut v = Vec::new();
+    for q in queries {
+        v.push(json!(store.nodes(q, clock).await.unwrap()));
+    }
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn same_report_set_same_answers_on_sqlite_mariadb_postgres() {
+    let reports = report_set();
+    let mut results: Vec<(&str, Value)> = Vec::new();
+    for (name, db) in TestDb::all().await {
+        let store = Store::open(&db.url).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Migrations are safe to run again, on the same pool and from a new one.
+        store.migrate().await.unwrap();
+        Store::open(&db.url).await.unwrap().close().await;
+        store.add_node("new.example.com").await.unwrap();
+        for (i, r) in reports.iter().enumerate() {
+            let outcome = store.ingest(r, None).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(outcome, IngestOutcome::Stored(i as i64 + 1), "{name}");
+        }
+        // The same run again (the master's spool retrying, or a restart mid-run) is stored once.
+        assert_eq!(store.ingest(&reports[3], None).await.unwrap(), IngestOutcome::Duplicate(4), "{name}");
+        let a = answers(&store).await;
+        store.close().await;
+        db.drop_db().await;
+        results.push((name, a));
+    }
+    let (_, sqlite) = &results[0];
+    // The answers are meaningful, not empty agreement.
+    let counts = &sqlite["overview"]["counts"];
+    assert_eq!(
+        counts,
+        &json!({"failed": 2, "changed": 1, "unchanged": 2, "noop_pending": 1, "unresponsive": 1, "unreported": 1, "total": 8}),
+        "{sqlite:#}"
+    );
+    let runs: i64 = sqlite["overview"]["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            ["failed", "changed", "unchanged", "noop"].iter().map(|k| b[k].as_i64().unwrap()).sum::<i64>()
+        })
+        .sum();
+    assert_eq!(runs, 15);
+    let report2 = &sqlite["report 1"];
+    assert!(report2["events"][0]["diff"].as_str().unwrap().contains("+keepalive_timeout 65;"), "{report2:#}");
+    for (name, other) in &results[1..] {
+        if other != sqlite {
+            let a = serde_json::to_string_pretty(sqlite).unwrap();
+            let b = serde_json::to_string_pretty(other).unwrap();
+            let first = a.lines().zip(b.lines()).enumerate().find(|(_, (x, y))| x != y);
+            panic!("{name} differs from sqlite; first difference at line {:?}", first);
+        }
+    }
+}
