@@ -1,0 +1,269 @@
+//! The dashboard over HTTP: uploads (Puppet's YAML and JSON, bad bodies, refused sources), the
+//! queue, login with CSRF, the pages and the JSON API; and a stop mid-ingestion losing nothing.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bunraku_dashboard::auth::UploadPolicy;
+use bunraku_dashboard::queue::drain;
+use bunraku_dashboard::web::Server;
+use bunraku_dashboard::{Config, Store};
+use common::{report_set, TestDb};
+use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::redirect::Policy;
+
+const PUPPET_YAML: &str = include_str!("data/puppet-7.23-apply-failed.yaml");
+
+fn config(url: &str) -> Config {
+    let mut c = Config::new(url);
+    c.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+    c
+}
+
+async fn start(config: Config) -> (SocketAddr, tokio::sync::oneshot::Sender<()>, Store) {
+    let server = Server::bind(config).await.unwrap();
+    let addr = server.local_addr().unwrap();
+    let store = server.store().clone();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(server.run(async {
+        let _ = rx.await;
+    }));
+    (addr, tx, store)
+}
+
+fn client() -> reqwest::Client {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
+}
+
+fn set_cookie(resp: &reqwest::Response, name: &str) -> String {
+    resp.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().to_string())
+        .unwrap_or_else(|| panic!("no {name} cookie"))
+}
+
+/// Logs in through the form, as a browser would; returns the session cookie ("name=value").
+pub async fn login(base: &str, user: &str, password: &str) -> String {
+    let http = client();
+    let form = http.get(format!("{base}/login")).send().await.unwrap();
+    let csrf_cookie = set_cookie(&form, "bunraku_login_csrf");
+    let page = form.text().await.unwrap();
+    let token = page.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let resp = http
+        .post(format!("{base}/login"))
+        .header(COOKIE, &csrf_cookie)
+        .form(&[("name", user), ("password", password), ("csrf", &token), ("next", "/nodes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303, "{}", resp.text().await.unwrap());
+    assert_eq!(resp.headers()[LOCATION], "/nodes");
+    set_cookie(&resp, "bunraku_session")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_queue_login_pages_and_api() {
+    let db = TestDb::sqlite().await;
+    Store::open(&db.url)
+        .await
+        .unwrap()
+        .add_user("admin", "secretpass", bunraku_dashboard::store::Role::Admin)
+        .await
+        .unwrap();
+    let (addr, stop, store) = start(config(&db.url)).await;
+    let base = format!("http://{addr}");
+    let http = client();
+
+    // Puppet's http processor: YAML with the Ruby tag.
+    let resp = http
+        .post(format!("{base}/reports/upload"))
+        .header(CONTENT_TYPE, "application/x-yaml")
+        .body(PUPPET_YAML)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    for r in report_set() {
+        let resp = http
+            .post(format!("{base}/reports/upload"))
+            .header(CONTENT_TYPE, "application/json")
+            .body(r.to_json())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+    // Bad bodies are refused with a message naming the problem; nothing is queued.
+    let resp = http
+        .post(format!("{base}/reports/upload"))
+        .header(CONTENT_TYPE, "application/x-yaml")
+        .body("--- !ruby/object:Puppet::Transaction::Report\nhost: [")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    assert!(resp.text().await.unwrap().contains("malformed report: report YAML"));
+    let resp = http
+        .post(format!("{base}/reports/upload"))
+        .header(CONTENT_TYPE, "application/json")
+        .body(r#"{"time":"x"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    assert!(resp.text().await.unwrap().contains("missing field `host`"));
+    let mut bad_time = report_set().remove(0);
+    bad_time.time = "yesterday".into();
+    let resp = http.post(format!("{base}/reports/upload")).body(bad_time.to_json()).send().await.unwrap();
+    assert_eq!(resp.status(), 400);
+    assert!(resp.text().await.unwrap().contains("time \"yesterday\" is not RFC 3339"));
+
+    assert!(drain(&store, Duration::from_secs(30)).await.unwrap(), "queue did not drain");
+
+    // Everything but the upload needs a login.
+    let resp = http.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(resp.status(), 303);
+    assert_eq!(resp.headers()[LOCATION], "/login?next=%2F");
+    assert_eq!(http.get(format!("{base}/api/v1/nodes")).send().await.unwrap().status(), 401);
+    // A login form posted without its CSRF cookie is refused.
+    let resp = http
+        .post(format!("{base}/login"))
+        .form(&[("name", "admin"), ("password", "secretpass"), ("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    let session = login(&base, "admin", "secretpass").await;
+
+    let get = |path: &str| {
+        let req = http.get(format!("{base}{path}")).header(COOKIE, &session);
+        async move {
+            let resp = req.send().await.unwrap();
+            assert_eq!(resp.status(), 200);
+            resp.text().await.unwrap()
+        }
+    };
+    let overview = get("/").await;
+    assert!(overview.contains("Pending tasks"));
+    assert!(overview.contains("class=\"chart runs-over-time\""));
+    assert!(overview.contains("href=\"/nodes/vm\""), "the real Puppet report's node is linked");
+    let nodes = get("/nodes?search=web&sort=last_run&desc=1").await;
+    assert!(nodes.contains("3 nodes"), "{nodes}");
+    let node = get("/nodes/vm").await;
+    assert!(node.contains("class=\"chart node-history\""));
+    let report = get("/reports/1").await;
+    assert!(report.contains("<span class=\"add\">+new</span>"), "file diff rendered: {report}");
+    assert!(report.contains("returned 1 instead of one of [0]"));
+    assert!(report.contains("<time datetime=\"2026-11-27T06:11:41Z\">"));
+    let failures = get("/failures").await;
+    assert!(failures.contains("/bin/false"));
+
+    // The JSON API, with a session or with basic auth.
+    let api: serde_json::Value = http
+        .get(format!("{base}/api/v1/reports/1"))
+        .basic_auth("admin", Some("secretpass"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(api["report"]["host"], "vm");
+    assert_eq!(api["report"]["status"], "failed");
+    let diff = api["events"].as_array().unwrap().iter().find_map(|e| e["diff"].as_str()).unwrap();
+    assert!(diff.contains("-old\n+new"), "{diff}");
+    let api: serde_json::Value = http
+        .get(format!("{base}/api/v1/nodes?state=failed"))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(api["nodes"].as_array().unwrap().iter().any(|n| n["name"] == "vm"));
+    assert_eq!(
+        http.get(format!("{base}/api/v1/nodes/nope")).header(COOKIE, &session).send().await.unwrap().status(),
+        404
+    );
+
+    // Logout needs the session's CSRF token.
+    let resp = http
+        .post(format!("{base}/logout"))
+        .header(COOKIE, &session)
+        .form(&[("csrf", "wrong")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+
+    let _ = stop.send(());
+    db.drop_db().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_only_from_configured_networks() {
+    let db = TestDb::sqlite().await;
+    let mut c = config(&db.url);
+    c.upload_policy = UploadPolicy::parse(&["10.0.0.0/8"]).unwrap();
+    let (addr, stop, _) = start(c).await;
+    let resp = client().post(format!("http://{addr}/reports/upload")).body(PUPPET_YAML).send().await.unwrap();
+    assert_eq!(resp.status(), 403);
+    let _ = stop.send(());
+}
+
+/// The dashboard is killed (its runtime dropped, as a SIGKILL would) while reports are being
+/// uploaded and stored; started again, it stores every report that was acknowledged, once.
+#[test]
+fn stopping_the_dashboard_mid_ingestion_loses_no_report() {
+    let outer = tokio::runtime::Runtime::new().unwrap();
+    let db = outer.block_on(TestDb::postgres());
+    let url = db.url.clone();
+    let reports: Vec<_> = (0..60)
+        .map(|i| common::report(&format!("n{i}.example.com"), common::BASE_MS + i * 1000, "changed", 300))
+        .collect();
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (addr, _stop, _) = rt.block_on(start(config(&url)));
+    let acknowledged = outer.block_on(async {
+        let http = client();
+        let mut ok = 0;
+        for r in &reports {
+            let resp =
+                http.post(format!("http://{addr}/reports/upload")).body(r.to_json()).send().await.unwrap();
+            if resp.status() == 200 {
+                ok += 1;
+            }
+        }
+        ok
+    });
+    assert_eq!(acknowledged, reports.len());
+    rt.shutdown_background(); // workers die mid-transaction
+
+    outer.block_on(async {
+        let store = Store::open(&url).await.unwrap();
+        let pending = store.pending_tasks().await.unwrap();
+        eprintln!("{pending} reports were still queued when the dashboard stopped");
+        store.close().await;
+        let (_, stop, store) = start(config(&url)).await;
+        assert!(drain(&store, Duration::from_secs(60)).await.unwrap());
+        let clock = bunraku_dashboard::store::Clock::wall(i64::MAX / 4);
+        let counts = store.state_counts(&clock).await.unwrap();
+        assert_eq!(counts.total, 60);
+        assert_eq!(counts.changed, 60, "every node has its one report");
+        let n: i64 = sqlx::Row::get(
+            &sqlx::query("SELECT COUNT(*) FROM reports").fetch_one(store.pool()).await.unwrap(),
+            0,
+        );
+        assert_eq!(n, 60, "each report stored exactly once");
+        let _ = stop.send(());
+        store.close().await;
+        db.drop_db().await;
+    });
+}
