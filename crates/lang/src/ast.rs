@@ -93,6 +93,8 @@ pub struct Param {
     pub default: Option<Expr>,
     pub captures_rest: bool,
     pub span: Span,
+    /// The `$name` token alone (Puppet points there in parameter errors).
+    pub name_span: Span,
 }
 
 /// `|params| { body }`

@@ -380,6 +380,10 @@ impl<'a> Lexer<'a> {
             b'$' => {
                 self.pos += 1;
                 match self.variable_name() {
+                    Some(name) if !valid_variable_name(&name) => Err(self.err(
+                        format!("Illegal variable name, The given name '{name}' does not conform to the naming rule /^((::)?[a-z]\\w*)*((::)?[a-z_]\\w*)$/"),
+                        start,
+                    )),
                     Some(name) => Ok(Tok::Var(name)),
                     None => Err(self.err("Illegal variable name, The given name '' does not conform to the naming rule /^((::)?[a-z]\\w*)*((::)?[a-z_]\\w*)$/", start)),
                 }
@@ -710,7 +714,7 @@ impl<'a> Lexer<'a> {
                             format!(
                                 "Invalid heredoc escape char. Only t, r, n, s,  u, L, $ allowed. Got '{c}'"
                             ),
-                            start,
+                            close + 1,
                         ))
                     }
                 }
@@ -823,22 +827,35 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// Puppet's variable naming rule `/^((::)?[a-z]\w*)*((::)?[a-z_]\w*)$/`, or a match number.
+fn valid_variable_name(name: &str) -> bool {
+    if name.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let segs: Vec<&str> = name.trim_start_matches("::").split("::").collect();
+    segs.iter().enumerate().all(|(i, seg)| match seg.as_bytes().first() {
+        Some(b) if b.is_ascii_lowercase() => true,
+        Some(b'_') => i + 1 == segs.len(),
+        _ => false,
+    })
+}
+
 /// Whether `line` ends a heredoc tagged `tag`: `[blanks][|][blanks][-][blanks]tag[blanks]`.
 /// Returns the margin to strip (the indentation before `|`) and whether to trim the last newline.
+/// Like Puppet's unanchored `scan_until`, a line that merely ends with the tag also ends the text.
 fn end_marker(line: &str, tag: &str) -> Option<(usize, bool)> {
-    let line = line.strip_suffix('\r').unwrap_or(line);
     let blank = |c: char| c == ' ' || c == '\t';
-    let rest = line.trim_start_matches(blank);
-    let indent = line.len() - rest.len();
-    let (margin, rest) = match rest.strip_prefix('|') {
-        Some(r) => (Some(indent), r.trim_start_matches(blank)),
-        None => (None, rest),
-    };
-    let (trim, rest) = match rest.strip_prefix('-') {
-        Some(r) => (true, r.trim_start_matches(blank)),
+    let line = line.strip_suffix('\r').unwrap_or(line).trim_end_matches(blank);
+    let rest = line.strip_suffix(tag)?.trim_end_matches(blank);
+    let (trim, rest) = match rest.strip_suffix('-') {
+        Some(r) => (true, r.trim_end_matches(blank)),
         None => (false, rest),
     };
-    (rest.trim_end_matches(blank) == tag).then_some((margin.unwrap_or(0), trim))
+    let margin = match rest.strip_suffix('|') {
+        Some(r) if r.chars().all(blank) => r.len(),
+        _ => 0,
+    };
+    Some((margin, trim))
 }
 
 /// Moves spans lexed from a heredoc's stripped text back to their place in the file.

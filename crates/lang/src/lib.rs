@@ -16,6 +16,7 @@ pub mod lexer;
 pub mod parser;
 pub mod source;
 pub mod span;
+pub mod validate;
 pub mod value;
 
 use std::path::{Path, PathBuf};

@@ -36,6 +36,7 @@ pub fn parse(src: &str) -> Result<Vec<Expr>, ParseError> {
     if !matches!(p.peek().tok, Tok::Eof) {
         return Err(p.unexpected());
     }
+    crate::validate::validate(&stmts)?;
     Ok(stmts)
 }
 
@@ -60,10 +61,9 @@ impl<'a> Parser<'a> {
     }
 
     fn bump(&mut self) -> Token {
+        // Past the end `peek` keeps answering Eof; advancing anyway keeps `pos -= 1` (un-bump) exact.
         let t = self.peek().clone();
-        if self.pos < self.toks.len() - 1 {
-            self.pos += 1;
-        }
+        self.pos += 1;
         t
     }
 
@@ -141,6 +141,10 @@ impl<'a> Parser<'a> {
             Tok::Kw(Kw::Node) => return self.node_def(),
             Tok::Kw(Kw::Function) => return self.function_def(),
             Tok::Kw(Kw::Type) if matches!(self.peek_at(1).tok, Tok::Ref(_)) => return self.type_alias(),
+            Tok::Kw(Kw::Type) if matches!(self.peek_at(1).tok, Tok::Name(_)) => {
+                self.bump();
+                return Err(self.unexpected());
+            }
             Tok::Name(name) if STATEMENT_CALLS.contains(&name.as_str()) => {
                 let next = self.peek_at(1);
                 let is_call_paren = matches!(next.tok, Tok::LParen) && !self.starts_line(next);
@@ -355,9 +359,31 @@ impl<'a> Parser<'a> {
                     let lambda = self.opt_lambda()?;
                     ExprKind::Call { name: n, args, lambda }
                 } else if self.at(&Tok::LBrace) && !self.no_brace {
-                    let type_name = Box::new(Expr::new(ExprKind::BareWord(n), sp));
-                    let bodies = self.resource_bodies()?;
-                    ExprKind::Resource { form: ResourceForm::Regular, type_name, bodies }
+                    let type_name = Box::new(Expr::new(ExprKind::BareWord(n.clone()), sp));
+                    let before = self.pos;
+                    match self.resource_bodies().and_then(|b| {
+                        if b.is_empty() {
+                            Err(self.unexpected())
+                        } else {
+                            Ok(b)
+                        }
+                    }) {
+                        Ok(bodies) => ExprKind::Resource { form: ResourceForm::Regular, type_name, bodies },
+                        Err(e) => {
+                            // `file { ensure => x }` is a name followed by a hash in Puppet's grammar,
+                            // which its validator rejects as a resource without a title.
+                            let after = self.pos;
+                            self.pos = before;
+                            if self.hash().is_ok() {
+                                return Err(ParseError {
+                                    message: format!("This expression is invalid. Did you try declaring a '{n}' resource without a title?"),
+                                    offset: Some(sp.start as usize),
+                                });
+                            }
+                            self.pos = after;
+                            return Err(e);
+                        }
+                    }
                 } else if self.at(&Tok::Pipe) {
                     let lambda = self.opt_lambda()?;
                     ExprKind::Call { name: n, args: vec![], lambda }
@@ -623,8 +649,10 @@ impl<'a> Parser<'a> {
             self.pos -= 1;
             return Err(self.unexpected());
         };
+        let name_span = t.span;
         let default = if self.eat(&Tok::Assign) { Some(self.expr(3)?) } else { None };
-        Ok(Param { name, type_expr, default, captures_rest, span: Span { start, end: self.prev_end() } })
+        let span = Span { start, end: self.prev_end() };
+        Ok(Param { name, type_expr, default, captures_rest, span, name_span })
     }
 
     fn params(&mut self) -> PResult<Vec<Param>> {
@@ -674,6 +702,14 @@ impl<'a> Parser<'a> {
 
     fn define_def(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
+        if let Tok::Ref(n) = &self.peek().tok {
+            return Err(ParseError {
+                message: format!(
+                    "Unacceptable name. The name '{n}' is unacceptable as the name of a 'define' expression"
+                ),
+                offset: Some(start as usize),
+            });
+        }
         let name = self.def_name()?;
         let params = self.params()?;
         let body = Arc::new(self.block()?);
@@ -686,7 +722,14 @@ impl<'a> Parser<'a> {
         let name = self.def_name()?;
         let params = self.params()?;
         // `>> Type {`: the brace opens the body, not a resource override of the type.
-        let return_type = if self.eat(&Tok::Shr) { Some(self.condition_bp(26)?) } else { None };
+        let return_type = if self.eat(&Tok::Shr) {
+            if self.at(&Tok::LBrace) {
+                return Err(self.unexpected());
+            }
+            Some(self.condition_bp(26)?)
+        } else {
+            None
+        };
         let body = Arc::new(self.block()?);
         let span = Span { start, end: self.prev_end() };
         let def = FunctionDef { name, params, return_type, body, span };

@@ -1,0 +1,2 @@
+notice(1)
+file { ensure => file }

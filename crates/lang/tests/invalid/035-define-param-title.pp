@@ -1,0 +1,3 @@
+define d(
+  String $title,
+) {}

@@ -1,0 +1,1 @@
+define Foo::Bar() {}

@@ -1,0 +1,2 @@
+$y = 1 ? { default => 1, default => 2 }
+notice($y)

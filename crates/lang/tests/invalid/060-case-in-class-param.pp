@@ -1,0 +1,4 @@
+class a(
+  $x = case 1 { default: { 1 } }
+  $y
+) {}

@@ -1,0 +1,2 @@
+notice($Foo::bar::Baz)
+$x = $::_y

@@ -1,0 +1,1 @@
+file { default: ensure => file; default: mode => '0644' }
