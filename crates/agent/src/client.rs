@@ -40,7 +40,22 @@ const USER_AGENT: &str = concat!("Bunraku/", env!("CARGO_PKG_VERSION"), " (Puppe
 impl MasterClient {
     /// A client with the given rustls configuration (see `bunraku_pki::tls`).
     pub fn new(host: &str, port: u16, tls: Arc<rustls::ClientConfig>) -> Result<MasterClient, ClientError> {
-        let http = Client::builder()
+        MasterClient::with_address(host, port, tls, None)
+    }
+
+    /// Like [`MasterClient::new`], connecting to `address` instead of what `host` resolves to (the
+    /// certificate is still checked against `host`), as curl's `--resolve`.
+    pub fn with_address(
+        host: &str,
+        port: u16,
+        tls: Arc<rustls::ClientConfig>,
+        address: Option<std::net::IpAddr>,
+    ) -> Result<MasterClient, ClientError> {
+        let mut builder = Client::builder();
+        if let Some(ip) = address {
+            builder = builder.resolve(host, std::net::SocketAddr::new(ip, port));
+        }
+        let http = builder
             .use_preconfigured_tls((*tls).clone())
             .user_agent(USER_AGENT)
             .timeout(Duration::from_secs(120))
@@ -115,6 +130,16 @@ impl MasterClient {
             .header("Content-Type", "application/json")
             .body(body);
         self.send(req, path).map(|_| ())
+    }
+
+    /// `PUT` of a JSON body, returning the JSON answer (a run request to an agent's listener).
+    pub fn put_json_for_json(&self, path: &str, body: String) -> Result<serde_json::Value, ClientError> {
+        let req = self
+            .request(reqwest::Method::PUT, path, "application/json, text/pson")
+            .header("Content-Type", "application/json")
+            .body(body);
+        let resp = self.send(req, path)?;
+        resp.json().map_err(|source| ClientError::Transport { url: path.into(), source })
     }
 
     /// `POST` of a form body, returning JSON (the catalog request).

@@ -8,8 +8,13 @@
 //!   [`client`] speaks Puppet's HTTP API over mutual TLS, [`sources`] resolves `puppet:///` URLs, and
 //!   [`state`] keeps what Puppet keeps between runs (cached catalog, last run summary and report).
 
+pub mod authconf;
 pub mod client;
+pub mod daemon;
 pub mod graph;
+pub mod kick;
+pub mod listener;
+pub mod lock;
 pub mod providers;
 pub mod run;
 pub mod sources;

@@ -44,6 +44,10 @@ pub struct AgentConfig {
     pub show_diff: bool,
     pub pluginsync: bool,
     pub tags: Vec<String>,
+    /// `agent_catalog_run_lockfile`: one run at a time.
+    pub agent_catalog_run_lockfile: PathBuf,
+    /// `agent_disabled_lockfile`: present while the agent is disabled (`--disable`).
+    pub agent_disabled_lockfile: PathBuf,
 }
 
 /// Why a run could not happen at all (exit code 1).
@@ -59,8 +63,39 @@ pub enum RunError {
     WaitedTooLong(String),
     #[error("Could not retrieve catalog; skipping run")]
     NoCatalog,
+    /// The agent is disabled; the message is Puppet's notice, with the reason.
+    #[error("{}", crate::lock::disabled_message(.0))]
+    Disabled(String),
+    /// Another run holds the run lock.
+    #[error("{}", crate::lock::already_running_message(.0))]
+    AlreadyRunning(PathBuf),
     #[error("{0}")]
     Other(String),
+}
+
+impl RunError {
+    /// Whether the master could not be reached at all (the daemon then backs off and retries sooner
+    /// than `runinterval`).
+    pub fn unreachable(&self) -> bool {
+        matches!(self, RunError::Client(ClientError::Transport { .. }) | RunError::NoCatalog)
+    }
+}
+
+/// [`run_once`] as the agent command and the daemon call it: skipped (with Puppet's notice) while the
+/// agent is disabled or another run holds the run lock.
+pub fn run_guarded(
+    cfg: &AgentConfig,
+    resolve_facts: &dyn Fn() -> IndexMap<String, Value>,
+) -> Result<RunOutcome, RunError> {
+    if let Some(reason) = crate::lock::disabled_reason(&cfg.agent_disabled_lockfile) {
+        return Err(RunError::Disabled(reason));
+    }
+    let lock = crate::lock::RunLock::acquire(&cfg.agent_catalog_run_lockfile)
+        .map_err(|e| RunError::Other(format!("{}: {e}", cfg.agent_catalog_run_lockfile.display())))?;
+    let Some(_lock) = lock else {
+        return Err(RunError::AlreadyRunning(cfg.agent_catalog_run_lockfile.clone()));
+    };
+    run_once(cfg, resolve_facts)
 }
 
 /// The result of a run that happened: its report and Puppet's `--detailed-exitcodes` value.

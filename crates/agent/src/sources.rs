@@ -32,7 +32,10 @@ pub fn local_metadata(path: &Path) -> Result<FileMetadata, String> {
         owner: meta.uid(),
         group: meta.gid(),
         mode: meta.mode() & 0o7777,
-        checksum: Checksum { kind: checksum.split('}').next().unwrap_or("{").trim_start_matches('{').into(), value: checksum },
+        checksum: Checksum {
+            kind: checksum.split('}').next().unwrap_or("{").trim_start_matches('{').into(),
+            value: checksum,
+        },
         file_type,
         destination,
     })
@@ -48,7 +51,8 @@ fn local_path(source: &str) -> Option<PathBuf> {
 
 /// `puppet:///mount/path` or `puppet://host/mount/path` → `mount/path`.
 fn puppet_path(source: &str) -> Result<&str, String> {
-    let rest = source.strip_prefix("puppet://").ok_or_else(|| format!("unsupported source URL '{source}'"))?;
+    let rest =
+        source.strip_prefix("puppet://").ok_or_else(|| format!("unsupported source URL '{source}'"))?;
     let path = match rest.find('/') {
         Some(pos) => &rest[pos + 1..],
         None => return Err(format!("source URL '{source}' names no file")),
@@ -90,8 +94,11 @@ impl FileSource for MasterFileSource {
             return std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()));
         }
         let path = puppet_path(source)?;
-        let url =
-            format!("/puppet/v3/file_content/{}?environment={}", encode_path(path), encode(&self.environment));
+        let url = format!(
+            "/puppet/v3/file_content/{}?environment={}",
+            encode_path(path),
+            encode(&self.environment)
+        );
         self.client.get_bytes(&url).map_err(|e| format!("Could not retrieve file content for {source}: {e}"))
     }
 }
@@ -114,7 +121,8 @@ impl ModulepathFileSource {
         let rest = path
             .strip_prefix("modules/")
             .ok_or_else(|| format!("{source}: only the modules mount is served without a master"))?;
-        let (module, file) = rest.split_once('/').ok_or_else(|| format!("{source}: names no file in the module"))?;
+        let (module, file) =
+            rest.split_once('/').ok_or_else(|| format!("{source}: names no file in the module"))?;
         self.modulepath
             .iter()
             .map(|dir| dir.join(module).join("files").join(file))

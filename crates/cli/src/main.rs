@@ -86,6 +86,8 @@ enum Command {
     Parser(commands::parser::ParserArgs),
     /// Print this machine's facts.
     Facts(commands::facts::FactsArgs),
+    /// Ask agents running with `listen = true` to run now (Puppet 3's `puppet kick`).
+    Kick(commands::kick::KickArgs),
     /// Run the seed scenario end to end on loopback: a master, two agents, certificates, catalogs, reports.
     Demo(commands::demo::DemoArgs),
 }
@@ -100,6 +102,7 @@ fn main() -> ExitCode {
         Command::Catalog(args) => commands::catalog::run(args),
         Command::Parser(args) => commands::parser::run(args),
         Command::Facts(args) => commands::facts::run(args),
+        Command::Kick(args) => commands::kick::run(args),
         Command::Demo(args) => commands::demo::run(args),
     };
     ExitCode::from(code)

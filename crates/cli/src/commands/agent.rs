@@ -2,6 +2,9 @@
 
 use std::time::Duration;
 
+use bunraku_agent::daemon::{self, DaemonConfig};
+use bunraku_agent::listener::ListenerConfig;
+use bunraku_agent::lock;
 use bunraku_agent::run::{self, AgentConfig, RunError};
 use clap::Args;
 use tracing::info;
@@ -49,6 +52,12 @@ pub struct AgentArgs {
     /// Only apply resources with these tags (comma-separated).
     #[arg(long)]
     tags: Option<String>,
+    /// Disable runs (daemon and manual) until `--enable`, recording the reason.
+    #[arg(long, num_args = 0..=1, default_missing_value = "")]
+    disable: Option<String>,
+    /// Re-enable runs after `--disable`.
+    #[arg(long)]
+    enable: bool,
 }
 
 fn config(s: &Settings) -> Result<AgentConfig, SettingsError> {
@@ -86,6 +95,34 @@ fn config(s: &Settings) -> Result<AgentConfig, SettingsError> {
         show_diff: s.bool("show_diff")?,
         pluginsync: s.bool("pluginsync")?,
         tags: s.list("tags"),
+        agent_catalog_run_lockfile: s.path("agent_catalog_run_lockfile"),
+        agent_disabled_lockfile: s.path("agent_disabled_lockfile"),
+    })
+}
+
+fn daemon_config(s: &Settings, cfg: &AgentConfig) -> Result<DaemonConfig, SettingsError> {
+    let runinterval = s.duration("runinterval")?;
+    let listener = if s.bool("listen")? {
+        Some(ListenerConfig {
+            bindaddress: s.get("bindaddress").to_string(),
+            puppetport: s.get("puppetport").parse().map_err(|_| SettingsError::Value {
+                name: "puppetport".into(),
+                message: "not a port".into(),
+            })?,
+            ssldir: cfg.ssldir.clone(),
+            certname: cfg.certname.clone(),
+            authconf: s.path("rest_authconfig"),
+        })
+    } else {
+        None
+    };
+    Ok(DaemonConfig {
+        // `runinterval = 0` means "run continuously"; a second keeps that from spinning.
+        runinterval: runinterval.max(Duration::from_secs(1)),
+        splay: s.bool("splay")?,
+        splaylimit: s.duration("splaylimit")?,
+        retry_min: Duration::from_secs(30).min(runinterval.max(Duration::from_secs(1))),
+        listener,
     })
 }
 
@@ -119,10 +156,21 @@ pub fn run(args: AgentArgs) -> u8 {
     } else if args.usecacheonfailure {
         extra.push(("usecacheonfailure", "true".into()));
     }
-    let settings = match load_settings(&args.common, RunMode::Agent, extra) {
+    let settings = match load_settings(&args.common, RunMode::Agent, extra.clone()) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if args.enable || args.disable.is_some() {
+        let path = settings.path("agent_disabled_lockfile");
+        let done = match &args.disable {
+            Some(reason) => lock::disable(&path, Some(reason)),
+            None => lock::enable(&path),
+        };
+        return match done {
+            Ok(()) => 0,
+            Err(e) => fail(format!("{}: {e}", path.display())),
+        };
+    }
     let cfg = match config(&settings) {
         Ok(c) => c,
         Err(e) => return fail(e),
@@ -139,15 +187,19 @@ pub fn run(args: AgentArgs) -> u8 {
     if once {
         return run_one(&cfg, detailed);
     }
-    let interval = settings.duration("runinterval").unwrap_or(Duration::from_secs(1800));
-    loop {
-        run_one(&cfg, detailed);
-        std::thread::sleep(interval.max(Duration::from_secs(1)));
-    }
+    let common = &args.common;
+    let load = || -> Result<daemon::Settings, String> {
+        let settings = load_settings(common, RunMode::Agent, extra.clone())
+            .map_err(|_| "Could not read the configuration".to_string())?;
+        let agent = config(&settings).map_err(|e| e.to_string())?;
+        let daemon = daemon_config(&settings, &agent).map_err(|e| e.to_string())?;
+        Ok(daemon::Settings { agent, daemon })
+    };
+    daemon::run(&load, &bunraku_facts::resolve)
 }
 
 fn run_one(cfg: &AgentConfig, detailed: bool) -> u8 {
-    match run::run_once(cfg, &bunraku_facts::resolve) {
+    match run::run_guarded(cfg, &bunraku_facts::resolve) {
         Ok(outcome) => {
             if detailed {
                 outcome.detailed_exit_code as u8
@@ -155,8 +207,8 @@ fn run_one(cfg: &AgentConfig, detailed: bool) -> u8 {
                 0
             }
         }
-        Err(RunError::NotSigned(name)) => {
-            tracing::info!("{}", RunError::NotSigned(name));
+        Err(e @ (RunError::NotSigned(_) | RunError::Disabled(_) | RunError::AlreadyRunning(_))) => {
+            tracing::info!("{e}");
             1
         }
         Err(e) => fail(e),

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod cert;
 pub mod demo;
 pub mod facts;
+pub mod kick;
 pub mod master;
 pub mod parser;
 

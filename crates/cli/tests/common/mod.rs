@@ -203,6 +203,26 @@ impl Site {
             .into()
     }
 
+    /// Starts `bunraku agent` for `node` as a daemon (no `--onetime`), logging to `agents/<node>.log`.
+    pub fn spawn_agent(&self, node: &str, args: &[&str]) -> Child {
+        let confdir = self.node_confdir(node);
+        let log = File::create(self.agent_log_path(node)).unwrap();
+        Command::new(BUNRAKU)
+            .args(["agent", "--no-daemonize", "--verbose"])
+            .arg("--confdir")
+            .arg(&confdir)
+            .args(args)
+            .stdout(Stdio::from(log.try_clone().unwrap()))
+            .stderr(Stdio::from(log))
+            .spawn()
+            .unwrap()
+    }
+
+    /// Where [`Site::spawn_agent`] logs.
+    pub fn agent_log_path(&self, node: &str) -> PathBuf {
+        self.root().join("agents").join(format!("{node}.log"))
+    }
+
     /// Runs `bunraku cert ARGS` against the master's CA.
     pub fn cert(&self, args: &[&str]) -> Ran {
         Command::new(BUNRAKU)
