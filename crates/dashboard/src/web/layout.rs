@@ -45,7 +45,8 @@ header .user{margin-left:auto;font-weight:normal}
 header form{display:inline}
 main{padding:1em 1.5em;max-width:1200px}
 table{border-collapse:collapse;width:100%;background:#fff;margin-bottom:1em}
-th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}
+th,td{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+td code{word-break:break-all}
 th a{color:inherit}
 .counts{display:flex;gap:1em;flex-wrap:wrap;margin:1em 0}
 .count{background:#fff;border:1px solid #ddd;border-left:6px solid #bbb;padding:.5em 1em;min-width:8em;text-decoration:none;color:inherit}
