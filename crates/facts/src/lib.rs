@@ -4,8 +4,10 @@
 //! subprocesses, so resolving takes milliseconds where facter takes a second. A fact that cannot be
 //! resolved is left out, as facter leaves it out.
 //!
-//! `facterversion` is Bunraku's own version string, not facter's: the facts come from Bunraku's
-//! resolvers, and a manifest that tests for facter features should know that.
+//! `facterversion` is the facter version these facts are shaped after (4.3.0), as `clientversion`
+//! is the Puppet version the agent speaks: manifests and modules test it for features.
+//!
+//! External facts (`facts.d`) come last and win over core facts of the same name, as in facter.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -15,12 +17,33 @@ use bunraku_model::Value;
 use indexmap::IndexMap;
 use serde_json::json;
 
+pub mod external;
 mod network;
+mod storage;
+mod system;
 
 pub use network::{Binding, Interface};
 
-/// Resolves the core facts of this machine, structured facts first, then the legacy flat facts.
+/// The facter version whose facts Bunraku resolves.
+pub const FACTER_VERSION: &str = "4.3.0";
+
+/// Resolves all facts as `facter` does: the core facts, then the external facts of facter's default
+/// `facts.d` directories; keys sorted, as facter prints them.
 pub fn resolve() -> IndexMap<String, Value> {
+    resolve_with_external(&external::default_dirs())
+}
+
+/// The core facts plus the external facts of `dirs` (the agent passes facter's directories and
+/// `$pluginfactdest`).
+pub fn resolve_with_external(dirs: &[std::path::PathBuf]) -> IndexMap<String, Value> {
+    let mut facts = resolve_core();
+    facts.extend(external::resolve(dirs));
+    facts.sort_keys();
+    facts
+}
+
+/// Resolves the core facts of this machine, structured facts first, then the legacy flat facts.
+pub fn resolve_core() -> IndexMap<String, Value> {
     let mut facts = IndexMap::new();
     let uname = nix::sys::utsname::uname().ok();
     let (kernel, release, machine) = match &uname {
@@ -80,7 +103,35 @@ pub fn resolve() -> IndexMap<String, Value> {
         facts.insert("domain".into(), json!(d));
     }
     facts.insert("fqdn".into(), json!(fqdn));
-    facts.insert("facterversion".into(), json!(env!("CARGO_PKG_VERSION")));
+    facts.insert("facterversion".into(), json!(FACTER_VERSION));
+    if let Some(l) = storage::load_averages() {
+        facts.insert("load_averages".into(), l);
+    }
+    let disks = storage::disks();
+    if !disks.is_empty() {
+        facts.insert("disks".into(), json!(disks));
+    }
+    if let Some(f) = storage::filesystems() {
+        facts.insert("filesystems".into(), f);
+    }
+    if let Some(m) = storage::mountpoints() {
+        facts.insert("mountpoints".into(), m);
+    }
+    let partitions = storage::partitions();
+    if !partitions.is_empty() {
+        facts.insert("partitions".into(), json!(partitions));
+    }
+    if let Some(d) = system::dmi() {
+        facts.insert("dmi".into(), d);
+    }
+    let (ssh, ssh_legacy) = system::ssh();
+    if let Some(s) = ssh {
+        facts.insert("ssh".into(), s);
+    }
+    if let Some(h) = system::hypervisors() {
+        facts.insert("hypervisors".into(), h);
+    }
+    facts.insert("fips_enabled".into(), json!(system::fips_enabled()));
     let virt = virtual_kind();
     facts.insert("is_virtual".into(), json!(virt != "physical"));
     facts.insert("virtual".into(), json!(virt));
@@ -138,6 +189,14 @@ pub fn resolve() -> IndexMap<String, Value> {
     legacy.push(("id".into(), get(&identity, &["user"])));
     legacy.push(("gid".into(), get(&identity, &["group"])));
     legacy.extend(network::legacy_facts(&interfaces, primary.as_deref()));
+    legacy.extend(storage::legacy_disk_facts(&disks));
+    legacy.extend(ssh_legacy);
+    legacy.push(("selinux".into(), get(&os, &["selinux", "enabled"])));
+    if let Some(networking) = facts.get("networking") {
+        legacy.push(("scope6".into(), get(networking, &["scope6"])));
+        // Facter prints `{"system": null}` when the primary interface has no DHCP server.
+        legacy.push(("dhcp_servers".into(), json!({"system": get(networking, &["dhcp"])})));
+    }
     for (k, v) in legacy {
         if !v.is_null() {
             facts.insert(k, v);

@@ -132,3 +132,66 @@ fn formats() {
     assert_eq!(uptime_text(4 * 3600 + 5 * 60), "4:05 hours");
     assert_eq!(uptime_text(720), "12 minutes");
 }
+
+/// Values that change between two calls (memory in use, load, uptime, disk usage).
+fn volatile(path: &str) -> bool {
+    const PREFIXES: [&str; 6] =
+        ["memory.system.", "memory.swap.", "load_averages", "system_uptime", "uptime", "memoryfree"];
+    const SUFFIXES: [&str; 5] = [".available", ".available_bytes", ".capacity", ".used", ".used_bytes"];
+    PREFIXES
+        .iter()
+        .any(|p| path.starts_with(p) && path != "memory.system.total" && path != "memory.system.total_bytes")
+        || (path.starts_with("mountpoints.") && SUFFIXES.iter().any(|s| path.ends_with(s)))
+        || path.starts_with("swapfree")
+}
+
+/// Facts about facter's own Ruby and libaugeas, which Bunraku does not have.
+fn facter_only(path: &str) -> bool {
+    ["ruby", "rubyplatform", "rubysitedir", "rubyversion", "augeas", "augeasversion"].contains(&path)
+}
+
+/// Facts facter sometimes cannot resolve (in containers it fails to read `/proc/1/environ` and then
+/// drops `virtual`, `is_virtual` and the uptime facts) but Bunraku can.
+fn ours_only_allowed(path: &str) -> bool {
+    ["virtual", "is_virtual", "system_uptime", "uptime", "uptime_days", "uptime_hours", "uptime_seconds"]
+        .contains(&path)
+}
+
+fn compare(path: &str, ours: &Value, theirs: &Value, diffs: &mut Vec<String>) {
+    if volatile(path) || facter_only(path) {
+        return;
+    }
+    match (ours, theirs) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                match a.get(k) {
+                    Some(o) => compare(&p, o, v, diffs),
+                    None if volatile(&p) || facter_only(&p) => {}
+                    None => diffs.push(format!("{p}: missing (facter {v})")),
+                }
+            }
+            for k in a.keys().filter(|k| !b.contains_key(*k)) {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                if !ours_only_allowed(&p) {
+                    diffs.push(format!("{p}: facter does not have it"));
+                }
+            }
+        }
+        (a, b) if a != b => diffs.push(format!("{path}: ours {a} facter {b}")),
+        _ => {}
+    }
+}
+
+/// Every fact facter prints (legacy ones included, external facts included), field by field.
+#[test]
+fn matches_facter_field_by_field() {
+    let Some(theirs) = facter() else {
+        eprintln!("skipped: facter is not installed");
+        return;
+    };
+    let ours = Value::Object(resolve().into_iter().collect());
+    let mut diffs = Vec::new();
+    compare("", &ours, &theirs, &mut diffs);
+    assert!(diffs.is_empty(), "differences from facter:\n{}", diffs.join("\n"));
+}

@@ -195,11 +195,20 @@ pub fn run(args: AgentArgs) -> u8 {
         let daemon = daemon_config(&settings, &agent).map_err(|e| e.to_string())?;
         Ok(daemon::Settings { agent, daemon })
     };
-    daemon::run(&load, &bunraku_facts::resolve)
+    let facts_cfg = cfg.clone();
+    daemon::run(&load, &|| agent_facts(&facts_cfg))
+}
+
+/// Facter's facts plus the external facts pluginsync put in `$pluginfactdest`, as Puppet's agent
+/// adds that directory to facter's.
+fn agent_facts(cfg: &AgentConfig) -> indexmap::IndexMap<String, bunraku_model::Value> {
+    let mut dirs = bunraku_facts::external::default_dirs();
+    dirs.push(cfg.pluginfactdest.clone());
+    bunraku_facts::resolve_with_external(&dirs)
 }
 
 fn run_one(cfg: &AgentConfig, detailed: bool) -> u8 {
-    match run::run_guarded(cfg, &bunraku_facts::resolve) {
+    match run::run_guarded(cfg, &|| agent_facts(cfg)) {
         Ok(outcome) => {
             if detailed {
                 outcome.detailed_exit_code as u8
