@@ -7,7 +7,7 @@
 //! ingestion is idempotent, so a report caught between the two is stored once. The queue's length
 //! is the "pending tasks" figure of the front page.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -63,24 +63,32 @@ impl Store {
     /// Puts a validated report in the queue; returns its queue id. Stored as JSON, the format the
     /// workers read fastest, whatever the upload's format was.
     pub async fn enqueue(&self, report: &Report, source: &str) -> Result<i64> {
+        self.enqueue_json(&report.host, report.to_json(), source).await
+    }
+
+    /// Puts a report already in Puppet's JSON in the queue, as received (no re-encoding). The
+    /// caller has validated it, e.g. with [`parse_upload`].
+    pub async fn enqueue_json(&self, host: &str, body: String, source: &str) -> Result<i64> {
+        let _turn = self.write_turn().await;
         let row = sqlx::query(
             &self.sql("INSERT INTO report_queue (received_at, source, body) VALUES (?, ?, ?) RETURNING id"),
         )
         .bind(now_ms())
         .bind(source)
-        .bind(report.to_json())
+        .bind(body)
         .fetch_one(self.pool())
         .await
-        .ctx(format!("queue report of {}", report.host))?;
+        .ctx(format!("queue report of {host}"))?;
         row.try_get(0).ctx("queue report")
     }
 }
 
-/// Wakes the workers when an upload arrives, and tells how many reports are being stored.
+/// Wakes the dispatcher when an upload arrives or a worker finishes, and remembers which queue
+/// rows are being stored so that they are handed out once.
 #[derive(Debug, Default)]
 pub struct QueueSignal {
     notify: Notify,
-    in_flight: AtomicUsize,
+    in_flight: std::sync::Mutex<HashSet<i64>>,
 }
 
 impl QueueSignal {
@@ -88,12 +96,19 @@ impl QueueSignal {
     pub fn wake(&self) {
         self.notify.notify_one();
     }
+
+    fn finish(&self, id: i64) {
+        if let Ok(mut set) = self.in_flight.lock() {
+            set.remove(&id);
+        }
+        self.notify.notify_one();
+    }
 }
 
 /// Starts the dispatcher and `workers` workers; they run until the process ends. A worker that
 /// is stopped mid-report leaves its queue row in place (its transaction never commits).
 pub fn spawn_workers(store: Store, signal: Arc<QueueSignal>, workers: usize) {
-    let (tx, rx) = mpsc::channel::<i64>(workers * 4);
+    let (tx, rx) = mpsc::channel::<i64>(workers.max(1) * 2);
     let rx = Arc::new(Mutex::new(rx));
     for n in 0..workers.max(1) {
         let store = store.clone();
@@ -104,7 +119,7 @@ pub fn spawn_workers(store: Store, signal: Arc<QueueSignal>, workers: usize) {
                 let next = rx.lock().await.recv().await;
                 let Some(id) = next else { break };
                 process(&store, id).await;
-                signal.in_flight.fetch_sub(1, Ordering::SeqCst);
+                signal.finish(id);
             }
             tracing::debug!(worker = n, "ingest worker stopped");
         });
@@ -112,33 +127,30 @@ pub fn spawn_workers(store: Store, signal: Arc<QueueSignal>, workers: usize) {
     tokio::spawn(dispatch(store, signal, tx));
 }
 
+/// Hands out every queue row not already being stored. Rows are read in id order but not by
+/// "id greater than the last one seen": on the servers ids are allocated before commit, so a
+/// lower id can become visible after a higher one.
 async fn dispatch(store: Store, signal: Arc<QueueSignal>, tx: mpsc::Sender<i64>) {
-    let mut last_seen = 0i64;
+    let sql = store.sql("SELECT id FROM report_queue ORDER BY id LIMIT 512");
     loop {
-        let ids = sqlx::query(&store.sql("SELECT id FROM report_queue WHERE id > ? ORDER BY id LIMIT 256"))
-            .bind(last_seen)
-            .fetch_all(store.pool())
-            .await;
-        let ids: Vec<i64> = match ids {
-            Ok(rows) => rows.iter().filter_map(|r| r.try_get(0).ok()).collect(),
+        let ids = match sqlx::query(&sql).fetch_all(store.pool()).await {
+            Ok(rows) => rows.iter().filter_map(|r| r.try_get::<i64, _>(0).ok()).collect::<Vec<_>>(),
             Err(e) => {
                 tracing::warn!("report queue unreadable, retrying: {e}");
                 tokio::time::sleep(Duration::from_secs(2)).await;
                 continue;
             }
         };
-        if ids.is_empty() {
-            // Idle: wait for an upload, or sweep from the start now and then for rows a failed
-            // attempt left behind (only when nothing is in flight, so nothing is stored twice).
-            let woke = tokio::time::timeout(Duration::from_secs(5), signal.notify.notified()).await;
-            if woke.is_err() && signal.in_flight.load(Ordering::SeqCst) == 0 {
-                last_seen = 0;
-            }
+        let fresh: Vec<i64> = match signal.in_flight.lock() {
+            Ok(mut set) => ids.into_iter().filter(|id| set.insert(*id)).collect(),
+            Err(_) => return,
+        };
+        if fresh.is_empty() {
+            // Wait for an upload or a finished worker; the timeout retries rows whose attempt failed.
+            let _ = tokio::time::timeout(Duration::from_secs(1), signal.notify.notified()).await;
             continue;
         }
-        for id in ids {
-            last_seen = id;
-            signal.in_flight.fetch_add(1, Ordering::SeqCst);
+        for id in fresh {
             if tx.send(id).await.is_err() {
                 return;
             }
@@ -167,7 +179,7 @@ async fn process(store: &Store, id: i64) {
             }
         }
     }
-    // Still in the table: the idle sweep picks it up again.
+    // Still in the table: the dispatcher hands it out again.
 }
 
 async fn process_once(store: &Store, id: i64) -> Result<()> {

@@ -91,6 +91,7 @@ impl Store {
                 return Ok(removed);
             }
             let list = crate::store::row_placeholders(ids.len());
+            let turn = self.write_turn().await;
             let mut tx = self.pool().begin().await.ctx(ctx())?;
             for table in ["events", "logs", "metrics", "resource_statuses"] {
                 let sql = self.sql(&format!("DELETE FROM {table} WHERE report_id IN {list}"));
@@ -107,6 +108,7 @@ impl Store {
             }
             removed += q.execute(&mut *tx).await.ctx(ctx())?.rows_affected();
             tx.commit().await.ctx(ctx())?;
+            drop(turn);
             tokio::time::sleep(policy.pause).await;
         }
     }

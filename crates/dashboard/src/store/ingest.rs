@@ -138,6 +138,7 @@ impl Store {
         let ctx = || format!("ingest report for {host}");
         let time = parse_time(&report.time)?;
         let dedup_key = truncate(report.transaction_uuid.as_deref().unwrap_or(&report.time), 255).to_string();
+        let _turn = self.write_turn().await;
         let node_id = self.ensure_node(host).await?;
 
         let mut tx = self.pool.begin().await.ctx(ctx())?;

@@ -33,7 +33,15 @@ pub async fn upload(
             return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response();
         }
     };
-    match state.store.enqueue(&report, &peer.ip().to_string()).await {
+    // A JSON body is queued as received; YAML is re-encoded once so that workers parse JSON.
+    let json = match crate::queue::UploadFormat::detect(
+        content_type,
+        std::str::from_utf8(&body).unwrap_or_default(),
+    ) {
+        crate::queue::UploadFormat::Json => String::from_utf8_lossy(&body).into_owned(),
+        crate::queue::UploadFormat::Yaml => report.to_json(),
+    };
+    match state.store.enqueue_json(&report.host, json, &peer.ip().to_string()).await {
         Ok(id) => {
             state.signal.wake();
             tracing::debug!(host = %report.host, queue_id = id, "report queued");
