@@ -71,7 +71,17 @@ pub fn summary_yaml(report: &Report, run_mode: &str) -> String {
 /// Writes `last_run_summary.yaml` (world-readable, as Puppet's publicdir file is) and
 /// `last_run_report.yaml`.
 pub fn save_run_files(lastrunfile: &Path, lastrunreport: &Path, report: &Report) -> std::io::Result<()> {
-    write_atomic(lastrunfile, summary_yaml(report, "agent").as_bytes(), 0o644)?;
+    save_run_files_as(lastrunfile, lastrunreport, report, "agent")
+}
+
+/// [`save_run_files`] for another run mode (`puppet apply` records `user`).
+pub fn save_run_files_as(
+    lastrunfile: &Path,
+    lastrunreport: &Path,
+    report: &Report,
+    run_mode: &str,
+) -> std::io::Result<()> {
+    write_atomic(lastrunfile, summary_yaml(report, run_mode).as_bytes(), 0o644)?;
     write_atomic(lastrunreport, report.to_yaml().as_bytes(), 0o640)
 }
 

@@ -115,6 +115,15 @@ pub fn run(args: ApplyArgs) -> u8 {
     let started = Instant::now();
     let report = transaction::apply(&catalog, &opts, &ModulepathFileSource::new(modulepath));
     info!("Applied catalog in {:.2} seconds", started.elapsed().as_secs_f64());
+    // As `puppet apply`, keep the run's summary and report where the agent keeps them.
+    if let Err(e) = bunraku_agent::state::save_run_files_as(
+        &settings.path("lastrunfile"),
+        &settings.path("lastrunreport"),
+        &report,
+        "user",
+    ) {
+        tracing::warn!("Could not save the last run's summary: {e}");
+    }
     if args.detailed_exitcodes {
         bunraku_agent::run::detailed_exit_code(&report) as u8
     } else {
