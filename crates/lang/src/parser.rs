@@ -344,6 +344,13 @@ impl<'a> Parser<'a> {
                 let bodies = self.resource_bodies()?;
                 ExprKind::Resource { form, type_name, bodies }
             }
+            // `type(value)` is the function, not the alias keyword.
+            Tok::Kw(Kw::Type) if self.at(&Tok::LParen) && !self.starts_line(self.peek()) => {
+                self.bump();
+                let args = self.list_until(&Tok::RParen)?;
+                let lambda = self.opt_lambda()?;
+                ExprKind::Call { name: "type".into(), args, lambda }
+            }
             Tok::Kw(Kw::If) => self.if_expr(false)?,
             Tok::Kw(Kw::Unless) => self.if_expr(true)?,
             Tok::Kw(Kw::Case) => self.case_expr()?,
@@ -456,7 +463,8 @@ impl<'a> Parser<'a> {
                             let t = sub.peek();
                             Some(self.src[t.span.start as usize..t.span.end as usize].to_string())
                         }
-                        Tok::Int(_) => {
+                        // `${1}` is the match variable, `${1 + 2}` arithmetic.
+                        Tok::Int(_) if matches!(sub.peek_at(1).tok, Tok::Eof | Tok::LBrack) => {
                             let t = sub.peek();
                             Some(self.src[t.span.start as usize..t.span.end as usize].to_string())
                         }

@@ -223,7 +223,11 @@ impl fmt::Display for Value {
                         if i > 0 {
                             f.write_str(", ")?;
                         }
-                        write_nested(f, p)?;
+                        match p {
+                            // Type parameters print as Puppet source: Enum['a', 'b'].
+                            Value::Str(x) => write!(f, "'{x}'")?,
+                            other => write_nested(f, other)?,
+                        }
                     }
                     f.write_char(']')?;
                 }
@@ -235,8 +239,12 @@ impl fmt::Display for Value {
 }
 
 fn write_nested(f: &mut fmt::Formatter<'_>, v: &Value) -> fmt::Result {
-    // Puppet 7 interpolates nested strings unquoted: "${[1, 'a']}" is "[1, a]".
-    write!(f, "{v}")
+    // Puppet 7 interpolates nested strings unquoted: "${[1, 'a']}" is "[1, a]", and nested undef
+    // as nothing: "${[1, undef]}" is "[1, ]".
+    match v {
+        Value::Undef => Ok(()),
+        _ => write!(f, "{v}"),
+    }
 }
 
 /// Puppet's `==`: deep, and case-insensitive for strings; numbers compare by value.

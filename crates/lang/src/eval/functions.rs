@@ -3,11 +3,12 @@
 
 use indexmap::IndexMap;
 
+use super::iteration::Control;
 use super::scope::{resource_of, ScopeKind};
 use super::{Compiler, R};
-use crate::ast::{Expr, Lambda};
+use crate::ast::{AttributeOp, Expr, ExprKind, FunctionDef, Lambda, ResourceForm};
 use crate::span::Span;
-use crate::value::Value;
+use crate::value::{TypeValue, Value};
 
 /// A function's name, minimum and maximum argument count (`None`: any), and whether it takes a lambda.
 pub(crate) struct Signature {
@@ -40,10 +41,6 @@ pub(crate) const SIGNATURES: &[Signature] = &[
     sig("inline_template", 1, None, false),
     sig("epp", 1, Some(2), false),
     sig("inline_epp", 1, Some(2), false),
-    sig("each", 1, Some(1), true),
-    sig("map", 1, Some(1), true),
-    sig("filter", 1, Some(1), true),
-    sig("with", 0, None, true),
     sig("split", 2, Some(2), false),
     sig("join", 1, Some(2), false),
     sig("keys", 1, Some(1), false),
@@ -55,9 +52,59 @@ pub(crate) const SIGNATURES: &[Signature] = &[
     sig("downcase", 1, Some(1), false),
     sig("tag", 1, None, false),
     sig("new", 1, None, false),
+    sig("each", 1, Some(1), true),
+    sig("map", 1, Some(1), true),
+    sig("filter", 1, Some(1), true),
+    sig("reduce", 1, Some(2), true),
+    sig("any", 1, Some(1), true),
+    sig("all", 1, Some(1), true),
+    sig("then", 1, Some(1), true),
+    sig("lest", 1, Some(1), true),
+    sig("slice", 2, Some(2), false),
+    sig("step", 2, Some(2), false),
+    sig("reverse_each", 1, Some(1), false),
+    sig("index", 1, Some(2), false),
+    sig("capitalize", 1, Some(1), false),
+    sig("strip", 1, Some(1), false),
+    sig("lstrip", 1, Some(1), false),
+    sig("rstrip", 1, Some(1), false),
+    sig("chomp", 1, Some(1), false),
+    sig("chop", 1, Some(1), false),
+    sig("abs", 1, Some(1), false),
+    sig("round", 1, Some(1), false),
+    sig("sort", 1, Some(1), false),
+    sig("unique", 1, Some(1), false),
+    sig("flatten", 1, None, false),
+    sig("dig", 1, None, false),
+    sig("versioncmp", 2, Some(2), false),
+    sig("sprintf", 1, None, false),
+    sig("regsubst", 3, Some(5), false),
+    sig("match", 2, Some(2), false),
+    sig("tagged", 1, None, false),
+    sig("realize", 1, None, false),
+    sig("create_resources", 2, Some(3), false),
+    sig("assert_type", 2, Some(2), false),
+    sig("type", 1, Some(2), false),
 ];
 
 impl<'e> Compiler<'e> {
+    /// Evaluates call arguments, expanding `*$array` splats.
+    pub(crate) fn eval_args(&mut self, args: &[Expr], scope: usize) -> R<Vec<Value>> {
+        let mut vals = Vec::with_capacity(args.len());
+        for a in args {
+            if let ExprKind::Splat(inner) = &a.kind {
+                match self.eval(inner, scope)? {
+                    Value::Array(x) => vals.extend(x),
+                    Value::Undef => {}
+                    other => vals.push(other),
+                }
+            } else {
+                vals.push(self.eval(a, scope)?);
+            }
+        }
+        Ok(vals)
+    }
+
     /// Calls a function by name with unevaluated arguments.
     pub(crate) fn call(
         &mut self,
@@ -67,35 +114,64 @@ impl<'e> Compiler<'e> {
         scope: usize,
         span: Span,
     ) -> R<Value> {
-        let Some(sig) = SIGNATURES.iter().find(|s| s.name == name) else {
-            return Err(self.err(span, format!("Unknown function: '{name}'")));
-        };
-        let mut vals = Vec::with_capacity(args.len());
-        for a in args {
-            vals.push(self.eval(a, scope)?);
+        let vals = self.eval_args(args, scope)?;
+        self.call_values(name, vals, lambda, scope, span)
+    }
+
+    /// Calls a function with evaluated arguments: Puppet-language functions first, then built-ins.
+    pub(crate) fn call_values(
+        &mut self,
+        name: &str,
+        vals: Vec<Value>,
+        lambda: Option<&Lambda>,
+        scope: usize,
+        span: Span,
+    ) -> R<Value> {
+        let fname = name.trim_start_matches("::");
+        if let Some(def) = self.find_function(fname)? {
+            return self.call_puppet_function(&def, vals, span);
         }
-        if vals.len() < sig.min || sig.max.is_some_and(|m| vals.len() > m) {
-            let expected = match sig.max {
-                Some(m) if m == sig.min => format!("{m}"),
-                Some(m) => format!("between {} and {m}", sig.min),
-                None => format!("at least {}", sig.min),
-            };
-            return Err(self.err(
-                span,
-                format!(
-                    "Error while evaluating a Function Call, '{name}' expects {expected} arguments, got {}",
-                    vals.len()
-                ),
-            ));
+        if let Some(sig) = SIGNATURES.iter().find(|s| s.name == fname) {
+            if vals.len() < sig.min || sig.max.is_some_and(|m| vals.len() > m) {
+                let expected = match sig.max {
+                    Some(1) if sig.min == 1 => "1 argument".to_string(),
+                    Some(m) if m == sig.min => format!("{m} arguments"),
+                    Some(m) => format!("between {} and {m} arguments", sig.min),
+                    None => format!("at least {} arguments", sig.min),
+                };
+                return Err(self.err(
+                    span,
+                    format!(
+                        "Error while evaluating a Function Call, '{fname}' expects {expected}, got {}",
+                        vals.len()
+                    ),
+                ));
+            }
         }
-        if sig.lambda && lambda.is_none() {
+        if SIGNATURES.iter().any(|s| s.name == fname && s.lambda) && lambda.is_none() {
             return Err(
-                self.err(span, format!("Error while evaluating a Function Call, '{name}' expects a block"))
+                self.err(span, format!("Error while evaluating a Function Call, '{fname}' expects a block"))
             );
         }
         let fcall =
             |c: &Self, msg: String| c.err(span, format!("Error while evaluating a Function Call, {msg}"));
-        match name {
+        match fname {
+            "next" => {
+                return Err(self.control(Control::Next(vals.into_iter().next().unwrap_or(Value::Undef))))
+            }
+            "return" => {
+                return Err(self.control(Control::Return(vals.into_iter().next().unwrap_or(Value::Undef))))
+            }
+            "break" => return Err(self.control(Control::Break)),
+            _ => {}
+        }
+        if let Some(r) = self.iteration(fname, &vals, lambda, scope, span) {
+            return r;
+        }
+        if let Some(r) = super::builtins::call(fname, &vals) {
+            return r.map_err(|m| fcall(self, m));
+        }
+        match fname {
             "include" | "require" | "contain" => {
                 let names = class_names(&vals);
                 let idxs = self.include_classes(&names, scope, span)?;
@@ -103,7 +179,7 @@ impl<'e> Compiler<'e> {
                 if let Some(owner) = owner {
                     for idx in idxs {
                         let r = Value::Str(format!("Class[{}]", self.resources[idx].title));
-                        if name == "require" {
+                        if fname == "require" {
                             let params = &mut self.resources[owner].params;
                             let mut list = match params.shift_remove("require") {
                                 Some(Value::Array(a)) => a,
@@ -112,7 +188,7 @@ impl<'e> Compiler<'e> {
                             };
                             list.push(r);
                             params.insert("require".into(), Value::Array(list));
-                        } else if name == "contain" && !self.edges.contains(&(owner, idx)) {
+                        } else if fname == "contain" && !self.edges.contains(&(owner, idx)) {
                             self.edges.push((owner, idx));
                         }
                     }
@@ -125,7 +201,7 @@ impl<'e> Compiler<'e> {
             }
             "notice" | "info" | "warning" | "err" | "debug" | "alert" | "crit" | "emerg" => {
                 let msg = vals.iter().map(Value::to_display_string).collect::<Vec<_>>().join(" ");
-                match name {
+                match fname {
                     "warning" => tracing::warn!(target: "puppet", "{msg}"),
                     "err" | "alert" | "crit" | "emerg" => tracing::error!(target: "puppet", "{msg}"),
                     "debug" => tracing::debug!(target: "puppet", "{msg}"),
@@ -135,151 +211,201 @@ impl<'e> Compiler<'e> {
             }
             "defined" => {
                 for v in &vals {
-                    if self.is_defined(v)? {
+                    if self.is_defined(v, scope)? {
                         return Ok(Value::Bool(true));
                     }
                 }
                 Ok(Value::Bool(false))
             }
             "template" | "inline_template" | "epp" | "inline_epp" => {
-                Err(fcall(self, format!("the '{name}' function is not supported yet by this compiler")))
+                Err(fcall(self, format!("the '{fname}' function is not supported yet by this compiler")))
             }
-            "each" | "map" | "filter" => {
-                let lambda = lambda.ok_or_else(|| fcall(self, "missing block".into()))?;
-                let pairs: Vec<(Value, Value)> = match &vals[0] {
-                    Value::Array(a) => {
-                        a.iter().enumerate().map(|(i, v)| (Value::Int(i as i64), v.clone())).collect()
-                    }
-                    Value::Hash(h) => h.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                    Value::Int(n) => (0..*n).map(|i| (Value::Int(i), Value::Int(i))).collect(),
-                    other => {
-                        return Err(fcall(
-                            self,
-                            format!("'{name}' expects an Iterable value, got {}", other.type_name()),
-                        ))
-                    }
-                };
-                let is_hash = matches!(vals[0], Value::Hash(_));
-                let mut mapped = Vec::new();
-                let mut kept_arr = Vec::new();
-                let mut kept_hash = IndexMap::new();
-                for (k, v) in pairs {
-                    let args = if lambda.params.len() >= 2 {
-                        vec![k.clone(), v.clone()]
-                    } else if is_hash {
-                        vec![Value::Array(vec![k.clone(), v.clone()])]
-                    } else {
-                        vec![v.clone()]
-                    };
-                    let r = self.call_lambda(lambda, args, scope)?;
-                    match name {
-                        "map" => mapped.push(r),
-                        "filter" if r.truthy() => {
-                            if is_hash {
-                                kept_hash.insert(k, v);
-                            } else {
-                                kept_arr.push(v);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                Ok(match name {
-                    "each" => vals[0].clone(),
-                    "map" => Value::Array(mapped),
-                    _ if is_hash => Value::Hash(kept_hash),
-                    _ => Value::Array(kept_arr),
-                })
-            }
-            "with" => {
-                let lambda = lambda.ok_or_else(|| fcall(self, "missing block".into()))?;
-                self.call_lambda(lambda, vals, scope)
-            }
-            "split" => match (&vals[0], &vals[1]) {
-                (Value::Str(s), Value::Str(sep)) => {
-                    Ok(Value::Array(s.split(sep.as_str()).map(|x| Value::Str(x.into())).collect()))
-                }
-                (Value::Str(s), Value::Regex(re)) => {
-                    Ok(Value::Array(re.regex.split(s).map(|x| Value::Str(x.into())).collect()))
-                }
-                _ => Err(fcall(self, "'split' expects a String and a separator".into())),
-            },
-            "join" => match &vals[0] {
-                Value::Array(a) => {
-                    let sep = vals.get(1).map(Value::to_display_string).unwrap_or_default();
-                    Ok(Value::Str(a.iter().map(Value::to_display_string).collect::<Vec<_>>().join(&sep)))
-                }
-                other => Err(fcall(
-                    self,
-                    format!("'join' parameter 'arg' expects an Array value, got {}", other.type_name()),
-                )),
-            },
-            "keys" | "values" => match &vals[0] {
-                Value::Hash(h) => Ok(Value::Array(if name == "keys" {
-                    h.keys().cloned().collect()
-                } else {
-                    h.values().cloned().collect()
-                })),
-                other => Err(fcall(
-                    self,
-                    format!("'{name}' parameter 'hsh' expects a Hash value, got {}", other.type_name()),
-                )),
-            },
-            "size" | "length" => match &vals[0] {
-                Value::Array(a) => Ok(Value::Int(a.len() as i64)),
-                Value::Hash(h) => Ok(Value::Int(h.len() as i64)),
-                Value::Str(s) => Ok(Value::Int(s.chars().count() as i64)),
-                other => Err(fcall(
-                    self,
-                    format!("'{name}' expects a Collection or String value, got {}", other.type_name()),
-                )),
-            },
-            "empty" => Ok(Value::Bool(match &vals[0] {
-                Value::Array(a) => a.is_empty(),
-                Value::Hash(h) => h.is_empty(),
-                Value::Str(s) => s.is_empty(),
-                Value::Undef => true,
-                _ => false,
-            })),
-            "upcase" | "downcase" => match &vals[0] {
-                Value::Str(s) => {
-                    Ok(Value::Str(if name == "upcase" { s.to_uppercase() } else { s.to_lowercase() }))
-                }
-                other => {
-                    Err(fcall(self, format!("'{name}' expects a String value, got {}", other.type_name())))
-                }
-            },
             "tag" => {
                 if let Some(owner) = resource_of(&self.scopes, scope) {
-                    for v in &vals {
-                        let s = v.to_display_string();
-                        super::add_tag(&mut self.resources[owner].tags, &s);
+                    for v in super::resources::flatten_strings(&Value::Array(vals.clone())) {
+                        super::add_tag(&mut self.resources[owner].tags, &v);
                     }
                 }
                 Ok(Value::Undef)
             }
+            "tagged" => {
+                let owner = resource_of(&self.scopes, scope);
+                let tags = owner.map(|o| self.resources[o].tags.clone()).unwrap_or_default();
+                let all = super::resources::flatten_strings(&Value::Array(vals.clone()));
+                Ok(Value::Bool(all.iter().all(|t| tags.contains(&t.to_lowercase()))))
+            }
+            "realize" => {
+                for r in super::resources::flatten_ref_values(&Value::Array(vals.clone())) {
+                    let Value::Resource { type_name, title } = &r else { continue };
+                    match self.index.get(&(type_name.clone(), title.clone())).copied() {
+                        Some(idx) => self.realize(idx),
+                        None => {
+                            return Err(fcall(
+                                self,
+                                format!("Failed to realize virtual resources {type_name}[{title}]"),
+                            ))
+                        }
+                    }
+                }
+                Ok(Value::Undef)
+            }
+            "create_resources" => self.create_resources(&vals, scope, span),
+            "assert_type" => {
+                let t = vals.first().cloned().unwrap_or(Value::Undef);
+                let v = vals.get(1).cloned().unwrap_or(Value::Undef);
+                let t = match t {
+                    Value::Type(t) => t,
+                    Value::Str(n) => TypeValue { name: n, params: vec![] },
+                    _ => return Err(fcall(self, "'assert_type' expects a Type".into())),
+                };
+                if super::types::is_instance(&v, &t) {
+                    return Ok(v);
+                }
+                if let Some(l) = lambda {
+                    let actual = Value::Type(super::types::type_of(&v));
+                    return self.call_lambda(l, vec![Value::Type(t), actual], scope);
+                }
+                let want = super::types::describe(&t);
+                let got = Value::Type(super::types::type_of(&v));
+                Err(fcall(self, format!("assert_type(): expects {want}, got {got}")))
+            }
+            "type" => {
+                let v = vals.first().cloned().unwrap_or(Value::Undef);
+                let mut t = super::types::type_of(&v);
+                if matches!(vals.get(1), Some(Value::Str(m)) if m == "generalized" || m == "reduced") {
+                    t.params.clear();
+                }
+                Ok(Value::Type(t))
+            }
             "new" => self.new_value(&vals, span),
-            _ => Err(self.err(span, format!("Unknown function: '{name}'"))),
+            _ => Err(self.err(span, format!("Unknown function: '{fname}'."))),
         }
     }
 
-    fn call_lambda(&mut self, lambda: &Lambda, args: Vec<Value>, scope: usize) -> R<Value> {
-        let local = self.new_scope(ScopeKind::Local, Some(scope), None);
-        let mut args = args.into_iter();
-        for p in &lambda.params {
-            let v = match args.next() {
-                Some(v) => v,
-                None => match &p.default {
-                    Some(d) => self.eval(d, scope)?,
-                    None => Value::Undef,
-                },
+    /// Calls a function written in Puppet: parameters bound and type-checked in a fresh scope
+    /// under the top scope; `return(v)` ends it early.
+    fn call_puppet_function(
+        &mut self,
+        def: &super::Def<FunctionDef>,
+        vals: Vec<Value>,
+        span: Span,
+    ) -> R<Value> {
+        let f = def.def.clone();
+        let min = f.params.iter().filter(|p| p.default.is_none() && !p.captures_rest).count();
+        let max = if f.params.iter().any(|p| p.captures_rest) { usize::MAX } else { f.params.len() };
+        if vals.len() < min || vals.len() > max {
+            let expected = if min == max {
+                format!("{min}")
+            } else if max == usize::MAX {
+                format!("at least {min}")
+            } else {
+                format!("between {min} and {max}")
             };
-            self.scopes[local].vars.insert(p.name.clone(), v);
+            return Err(self.err(
+                span,
+                format!(
+                    "Error while evaluating a Function Call, '{}' expects {expected} arguments, got {}",
+                    f.name,
+                    vals.len()
+                ),
+            ));
         }
-        self.eval_statements(&lambda.body, local)
+        let local = self.new_scope(ScopeKind::Local, Some(0), None);
+        let caller = std::mem::replace(&mut self.file, def.file.clone());
+        let result = (|| {
+            let mut args = vals.into_iter();
+            for p in &f.params {
+                let v = if p.captures_rest {
+                    Value::Array(args.by_ref().collect())
+                } else {
+                    match args.next() {
+                        Some(v) => v,
+                        None => match &p.default {
+                            Some(d) => self.eval(d, local)?,
+                            None => Value::Undef,
+                        },
+                    }
+                };
+                if let Some(t) = &p.type_expr {
+                    if let Value::Type(tv) = self.eval(t, local)? {
+                        if !p.captures_rest && !super::types::is_instance(&v, &tv) {
+                            let msg = format!(
+                                "Evaluation Error: Error while evaluating a Function Call, '{}' parameter '{}' {}",
+                                f.name,
+                                p.name,
+                                super::types::mismatch(&v, &tv)
+                            );
+                            return Err(Box::new(caller.error(msg, span)));
+                        }
+                    }
+                }
+                self.scopes[local].vars.insert(p.name.clone(), v);
+            }
+            match self.eval_statements(&f.body, local) {
+                Ok(v) => Ok(v),
+                Err(e) => match self.caught(&e) {
+                    Some(Control::Return(v)) => Ok(v),
+                    Some(o) => {
+                        self.pending_control = Some(o);
+                        Err(e)
+                    }
+                    None => Err(e),
+                },
+            }
+        })();
+        self.file = caller;
+        result
     }
 
-    fn is_defined(&mut self, v: &Value) -> R<bool> {
+    /// `create_resources(type, {title => attrs}, defaults)`.
+    fn create_resources(&mut self, vals: &[Value], scope: usize, span: Span) -> R<Value> {
+        let type_name = match vals.first() {
+            Some(Value::Str(t)) => t.trim_start_matches("::").to_lowercase(),
+            Some(Value::Type(t)) => t.name.to_lowercase(),
+            _ => {
+                return Err(self.err(
+                    span,
+                    "Error while evaluating a Function Call, create_resources(): expects a type name",
+                ))
+            }
+        };
+        let Some(Value::Hash(instances)) = vals.get(1) else {
+            return Err(self.err(
+                span,
+                "Error while evaluating a Function Call, create_resources(): second argument must be a hash",
+            ));
+        };
+        let defaults = match vals.get(2) {
+            Some(Value::Hash(h)) => h.clone(),
+            _ => IndexMap::new(),
+        };
+        let dummy = Expr::new(ExprKind::Undef, span);
+        for (title, attrs) in instances.clone() {
+            let mut list: Vec<(AttributeOp, Value)> = Vec::new();
+            let push = |k: &Value, v: &Value, list: &mut Vec<(AttributeOp, Value)>| {
+                let name = k.to_display_string();
+                list.retain(|(o, _)| o.name != name);
+                list.push((AttributeOp { name, append: false, value: dummy.clone(), span }, v.clone()));
+            };
+            for (k, v) in &defaults {
+                push(k, v, &mut list);
+            }
+            if let Value::Hash(h) = &attrs {
+                for (k, v) in h {
+                    push(k, v, &mut list);
+                }
+            }
+            let title = title.to_display_string();
+            if type_name == "class" {
+                self.declare_class_resource_like(&title, &list, scope, span)?;
+            } else {
+                self.declare_resource(&type_name, &title, &list, ResourceForm::Regular, scope, span, span)?;
+            }
+        }
+        Ok(Value::Undef)
+    }
+
+    fn is_defined(&mut self, v: &Value, scope: usize) -> R<bool> {
         Ok(match v {
             Value::Str(s) if s.starts_with('$') => {
                 let name = &s[1..];
@@ -288,7 +414,8 @@ impl<'e> Compiler<'e> {
                         .get(&class.to_lowercase())
                         .is_some_and(|&sc| self.scopes[sc].vars.contains_key(var))
                 } else {
-                    super::scope::lookup(&self.scopes, 0, name.trim_start_matches("::")).is_some()
+                    let local = if name.starts_with("::") { 0 } else { scope };
+                    super::scope::lookup(&self.scopes, local, name.trim_start_matches("::")).is_some()
                 }
             }
             Value::Str(s) => {
@@ -335,6 +462,8 @@ impl<'e> Compiler<'e> {
                 let s = s.trim();
                 if let Some(h) = s.strip_prefix("0x") {
                     i64::from_str_radix(h, 16).map(Value::Int).map_err(|_| bad(self))?
+                } else if s.len() > 1 && s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit()) {
+                    i64::from_str_radix(&s[1..], 8).map(Value::Int).map_err(|_| bad(self))?
                 } else if let Ok(i) = s.parse::<i64>() {
                     if t.name == "Float" {
                         Value::Float(i as f64)
@@ -347,6 +476,11 @@ impl<'e> Compiler<'e> {
                     return Err(bad(self));
                 }
             }
+            ("Integer" | "Numeric", Value::Bool(b)) => Value::Int(*b as i64),
+            ("Float", Value::Bool(b)) => Value::Float(*b as i64 as f64),
+            // String.new's default Float format is Ruby's `%f`.
+            ("String", Value::Float(f)) => Value::Str(format!("{f:.6}")),
+            ("String", v @ (Value::Array(_) | Value::Hash(_))) => Value::Str(quoted(v)),
             ("String", v) => Value::Str(v.to_display_string()),
             ("Boolean", Value::Bool(_)) => arg.clone(),
             ("Boolean", Value::Str(s)) => match s.to_lowercase().as_str() {
@@ -355,6 +489,24 @@ impl<'e> Compiler<'e> {
                 _ => return Err(bad(self)),
             },
             ("Array", Value::Array(_)) => arg.clone(),
+            ("Hash", Value::Hash(_)) => arg.clone(),
+            ("Hash", Value::Array(a)) => {
+                let mut h = IndexMap::new();
+                if a.iter().all(|x| matches!(x, Value::Array(p) if p.len() == 2)) {
+                    for x in a {
+                        if let Value::Array(p) = x {
+                            h.insert(p[0].clone(), p[1].clone());
+                        }
+                    }
+                } else if a.len() % 2 == 0 {
+                    for c in a.chunks(2) {
+                        h.insert(c[0].clone(), c[1].clone());
+                    }
+                } else {
+                    return Err(bad(self));
+                }
+                Value::Hash(h)
+            }
             ("Array", Value::Hash(h)) => {
                 Value::Array(h.iter().map(|(k, v)| Value::Array(vec![k.clone(), v.clone()])).collect())
             }
@@ -377,4 +529,18 @@ fn class_names(vals: &[Value]) -> Vec<String> {
         }
     }
     out
+}
+
+/// `String.new` of a collection: nested strings single-quoted (`[1, 'a']`).
+fn quoted(v: &Value) -> String {
+    match v {
+        Value::Str(s) => format!("'{s}'"),
+        Value::Undef => "undef".into(),
+        Value::Array(a) => format!("[{}]", a.iter().map(quoted).collect::<Vec<_>>().join(", ")),
+        Value::Hash(h) => format!(
+            "{{{}}}",
+            h.iter().map(|(k, v)| format!("{} => {}", quoted(k), quoted(v))).collect::<Vec<_>>().join(", ")
+        ),
+        other => other.to_string(),
+    }
 }

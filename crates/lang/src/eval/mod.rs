@@ -1,7 +1,10 @@
 //! The evaluator: runs the AST against scopes and builds the catalog the way Puppet's compiler
 //! does (main → node → lazily evaluated defines → relationships → finish).
 
+mod builtins;
+mod collect;
 mod functions;
+mod iteration;
 mod ops;
 mod resources;
 pub mod scope;
@@ -63,6 +66,14 @@ pub(crate) struct Compiler<'e> {
     main_files: Vec<Arc<SourceFile>>,
     /// Where the class being bound was declared, and how Puppet names that statement in errors.
     decl_site: Option<(Arc<SourceFile>, Span, &'static str)>,
+    /// Functions written in Puppet, by lower-case name.
+    functions: HashMap<String, Def<FunctionDef>>,
+    /// Type aliases by name as written (`Mod::Port`), with their value expression.
+    aliases: HashMap<String, (Arc<SourceFile>, Expr)>,
+    /// The `break`/`next`/`return` travelling up as an error.
+    pending_control: Option<iteration::Control>,
+    /// Collectors, evaluated during catalog completion.
+    collectors: Vec<collect::PendingCollector>,
 }
 
 const TOP: ScopeId = 0;
@@ -90,6 +101,10 @@ impl<'e> Compiler<'e> {
             file: placeholder,
             main_files,
             decl_site: None,
+            functions: HashMap::new(),
+            aliases: HashMap::new(),
+            pending_control: None,
+            collectors: Vec::new(),
         }
     }
 
@@ -116,6 +131,25 @@ impl<'e> Compiler<'e> {
         self.edges.push((stage, main));
         self.scopes[TOP].resource = Some(main);
         self.class_scopes.insert(String::new(), TOP);
+        // `$settings::x`: the compiling master's settings that manifests read.
+        let settings_scope = self.new_scope(ScopeKind::Class { inherited: false }, Some(TOP), Some(settings));
+        let env_dir = self.env.manifest.parent().map(|p| p.display().to_string()).unwrap_or_default();
+        for (k, v) in [
+            ("environment", self.env.name.clone()),
+            ("manifest", self.env.manifest.display().to_string()),
+            (
+                "modulepath",
+                self.env.modulepath.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(":"),
+            ),
+            (
+                "environmentpath",
+                std::path::Path::new(&env_dir).parent().map(|p| p.display().to_string()).unwrap_or_default(),
+            ),
+            ("certname", self.request.certname.clone()),
+        ] {
+            self.scopes[settings_scope].vars.insert(k.to_string(), Value::Str(v));
+        }
+        self.class_scopes.insert("settings".into(), settings_scope);
 
         for f in self.main_files.clone() {
             self.file = f.clone();
@@ -123,7 +157,7 @@ impl<'e> Compiler<'e> {
         }
 
         self.evaluate_node()?;
-        self.evaluate_definitions()?;
+        self.complete()?;
         self.evaluate_relationships()?;
         self.finish()
     }
@@ -181,6 +215,13 @@ impl<'e> Compiler<'e> {
                 ExprKind::NodeDef(n) if prefix.is_empty() => {
                     self.nodes.push(Def { def: n.clone(), file: file.clone() });
                 }
+                ExprKind::FunctionDef(f) => {
+                    let name = f.name.trim_start_matches("::").to_lowercase();
+                    self.functions.entry(name).or_insert(Def { def: f.clone(), file: file.clone() });
+                }
+                ExprKind::TypeAlias { name, value } => {
+                    self.aliases.entry(name.clone()).or_insert((file.clone(), (**value).clone()));
+                }
                 _ => {}
             }
         }
@@ -211,6 +252,46 @@ impl<'e> Compiler<'e> {
             }
         }
         Ok(())
+    }
+
+    /// Loads `<module>/<dir>/<rest>.pp` (functions, types) for a qualified name, once.
+    fn autoload_in(&mut self, name: &str, dir: &str) -> R<()> {
+        let name = name.trim_start_matches("::").to_lowercase();
+        let Some((module, rest)) = name.split_once("::") else { return Ok(()) };
+        let rel = format!("{}.pp", rest.replace("::", "/"));
+        for root in self.env.modulepath.clone() {
+            let path = root.join(module).join(dir).join(&rel);
+            if self.loaded.contains(&path) || !path.is_file() {
+                continue;
+            }
+            self.loaded.insert(path.clone());
+            let file = self.env.cache.get(&path)?;
+            let stmts = file.statements.clone();
+            self.register_definitions(&file, &stmts, "");
+            return Ok(());
+        }
+        Ok(())
+    }
+
+    pub(crate) fn find_function(&mut self, name: &str) -> R<Option<Def<FunctionDef>>> {
+        let key = name.trim_start_matches("::").to_lowercase();
+        if !self.functions.contains_key(&key) && key.contains("::") {
+            self.autoload_in(&key, "functions")?;
+        }
+        Ok(self.functions.get(&key).cloned())
+    }
+
+    /// Resolves a type alias to its type value (`None`: not an alias).
+    fn resolve_alias(&mut self, name: &str, span: Span) -> R<Option<Value>> {
+        if !self.aliases.contains_key(name) && name.contains("::") {
+            self.autoload_in(name, "types")?;
+        }
+        let Some((file, expr)) = self.aliases.get(name).cloned() else { return Ok(None) };
+        let saved = std::mem::replace(&mut self.file, file);
+        let v = self.eval(&expr, TOP);
+        self.file = saved;
+        let _ = span;
+        v.map(Some)
     }
 
     fn find_class(&mut self, name: &str) -> R<Option<Def<ClassDef>>> {
@@ -270,6 +351,11 @@ impl<'e> Compiler<'e> {
                 Value::Str(out)
             }
             ExprKind::TypeRef(name) => {
+                if !types::is_data_type(name) {
+                    if let Some(v) = self.resolve_alias(name, e.span)? {
+                        return Ok(v);
+                    }
+                }
                 Value::Type(TypeValue { name: canonical_type_name(name), params: vec![] })
             }
             ExprKind::Regex(r) => Value::Regex(Arc::new(
@@ -431,9 +517,8 @@ impl<'e> Compiler<'e> {
                 self.resource_override(t, attrs, scope, e.span)?;
                 Value::Undef
             }
-            ExprKind::Collector { .. } => {
-                tracing::warn!("collectors are not supported yet; ignored");
-                Value::Undef
+            ExprKind::Collector { type_name, query, exported, attrs } => {
+                self.add_collector(type_name, query.as_deref(), *exported, attrs, scope, e.span)
             }
             ExprKind::ClassDef(_)
             | ExprKind::DefineDef(_)
@@ -464,7 +549,11 @@ impl<'e> Compiler<'e> {
         match lookup(&self.scopes, scope, name) {
             Some(v) => Ok(v.clone()),
             None => {
-                tracing::debug!("Unknown variable: '{name}'");
+                let (line, col) = self.file.lines.line_col(&self.file.text, span.start as usize);
+                tracing::warn!(
+                    "Unknown variable: '{name}'. (file: {}, line: {line}, column: {col})",
+                    self.file.path.display()
+                );
                 Ok(Value::Undef)
             }
         }
@@ -483,16 +572,19 @@ impl<'e> Compiler<'e> {
                         format!("Illegal attempt to assign to the numeric match result variable '${name}'"),
                     ));
                 }
-                if self.scopes[scope].vars.contains_key(name) {
+                let builtin = matches!(
+                    name.as_str(),
+                    "name" | "title" | "facts" | "trusted" | "server_facts" | "module_name"
+                );
+                if builtin || self.scopes[scope].vars.contains_key(name) {
                     // Puppet points at the `=` operator.
                     let text = &self.file.text;
                     let mut at = target.span.end as usize;
                     while text.as_bytes().get(at).is_some_and(|b| b.is_ascii_whitespace()) {
                         at += 1;
                     }
-                    return Err(
-                        self.err(Span::new(at, at + 1), format!("Cannot reassign variable '${name}'"))
-                    );
+                    let what = if builtin { "built in (or already assigned) variable" } else { "variable" };
+                    return Err(self.err(Span::new(at, at + 1), format!("Cannot reassign {what} '${name}'")));
                 }
                 self.scopes[scope].vars.insert(name.clone(), value);
                 Ok(())
@@ -573,6 +665,15 @@ impl<'e> Compiler<'e> {
             _ => ops::arithmetic(op, &a, &b).map_err(|e| match e {
                 ops::ArithError::Left(m) => self.err(l.span, m),
                 ops::ArithError::Right(m) => self.err(r.span, m),
+                ops::ArithError::Op(m) => {
+                    // Puppet locates a binary expression at its operator.
+                    let text = self.file.text.as_bytes();
+                    let mut at = l.span.end as usize;
+                    while text.get(at).is_some_and(|b| b.is_ascii_whitespace()) {
+                        at += 1;
+                    }
+                    self.err(Span::new(at, at + 1), m)
+                }
                 ops::ArithError::Other(m) => self.err(span, m),
             })?,
         })

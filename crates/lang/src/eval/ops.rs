@@ -82,21 +82,36 @@ pub fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Result<Value, ArithError> 
     }
     let a = numeric(l).map_err(ArithError::Left)?;
     let b = numeric(r).map_err(ArithError::Right)?;
-    let overflow = || ArithError::Other("integer overflow".into());
-    Ok(match (a, b) {
+    let overflow = || {
+        let (x, y) = match (&a, &b) {
+            (Value::Int(x), Value::Int(y)) => (*x as i128, *y as i128),
+            _ => (0, 0),
+        };
+        let (sym, wide) = match op {
+            BinOp::Add => ("+", x + y),
+            BinOp::Sub => ("-", x - y),
+            _ => ("*", x.saturating_mul(y)),
+        };
+        let sign = if wide < 0 { '-' } else { '+' };
+        ArithError::Op(format!(
+            "A '{sym}' expression resulted in a value outside of Puppet Integer max range, got '{sign}0x{:x}'",
+            wide.unsigned_abs()
+        ))
+    };
+    Ok(match (a.clone(), b.clone()) {
         (Value::Int(x), Value::Int(y)) => Value::Int(match op {
             BinOp::Add => x.checked_add(y).ok_or_else(overflow)?,
             BinOp::Sub => x.checked_sub(y).ok_or_else(overflow)?,
             BinOp::Mul => x.checked_mul(y).ok_or_else(overflow)?,
             BinOp::Div => {
                 if y == 0 {
-                    return Err(ArithError::Other("Division by 0".into()));
+                    return Err(ArithError::Right("Division by 0".into()));
                 }
                 x.div_euclid(y) - if (x.rem_euclid(y) != 0) && y < 0 { 1 } else { 0 }
             }
             BinOp::Mod => {
                 if y == 0 {
-                    return Err(ArithError::Other("Division by 0".into()));
+                    return Err(ArithError::Right("Division by 0".into()));
                 }
                 let m = x % y;
                 if m != 0 && (m < 0) != (y < 0) {
@@ -130,7 +145,7 @@ pub fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Result<Value, ArithError> 
                 BinOp::Mul => fx * fy,
                 BinOp::Div => {
                     if fy == 0.0 {
-                        return Err(ArithError::Other("Division by 0".into()));
+                        return Err(ArithError::Right("Division by 0".into()));
                     }
                     fx / fy
                 }
@@ -148,6 +163,8 @@ pub fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Result<Value, ArithError> 
 pub enum ArithError {
     Left(String),
     Right(String),
+    /// Reported at the operator (overflow).
+    Op(String),
     Other(String),
 }
 
@@ -179,6 +196,7 @@ pub fn in_op(needle: &Value, haystack: &Value) -> bool {
         (Value::Regex(re), Value::Array(a)) => {
             a.iter().any(|v| matches!(v, Value::Str(s) if re.regex.is_match(s)))
         }
+        (Value::Type(t), Value::Array(a)) => a.iter().any(|v| super::types::is_instance(v, t)),
         (n, Value::Array(a)) => a.iter().any(|v| puppet_eq(n, v)),
         (n, Value::Hash(h)) => h.keys().any(|k| puppet_eq(n, k)),
         _ => false,

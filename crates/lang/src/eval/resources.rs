@@ -212,7 +212,7 @@ impl<'e> Compiler<'e> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn declare_resource(
+    pub(crate) fn declare_resource(
         &mut self,
         type_name: &str,
         title: &str,
@@ -230,7 +230,28 @@ impl<'e> Compiler<'e> {
         }
         let cap = capitalize_type(type_name);
         let key = (cap.clone(), title.to_string());
-        if let Some(&existing) = self.index.get(&key) {
+        // File's title pattern strips trailing slashes: `/a/` and `/a` are the same file.
+        let file_path = (cap == "File").then(|| {
+            let t = title.trim_end_matches('/');
+            if t.is_empty() {
+                "/".to_string()
+            } else {
+                t.to_string()
+            }
+        });
+        let alias_hit = file_path
+            .as_ref()
+            .and_then(|p| self.index.get(&(cap.clone(), p.clone())).copied())
+            .or_else(|| {
+                file_path.as_ref().and_then(|p| {
+                    self.resources.iter().position(|r| {
+                        r.type_name == "File"
+                            && r.title.trim_end_matches('/') == p.as_str()
+                            && !r.title.is_empty()
+                    })
+                })
+            });
+        if let Some(existing) = self.index.get(&key).copied().or(alias_hit) {
             let prev = &self.resources[existing];
             let prev_loc = match (&prev.file, prev.line) {
                 (Some(f), Some(l)) => format!("(file: {}, line: {l})", f.path.display()),
@@ -282,7 +303,11 @@ impl<'e> Compiler<'e> {
             define,
         });
         self.index.insert(key, idx);
-        if form == ResourceForm::Regular {
+        if let Some(p) = file_path.filter(|p| p != title) {
+            self.resources[idx].params.entry("path".into()).or_insert(Value::Str(p));
+        }
+        // Stages are not contained by the class that declares them.
+        if form == ResourceForm::Regular && cap != "Stage" {
             if let Some(container) = resource_of(&self.scopes, scope) {
                 self.edges.push((container, idx));
             }
@@ -427,7 +452,7 @@ impl<'e> Compiler<'e> {
     }
 
     /// `class { 'x': p => v }`
-    fn declare_class_resource_like(
+    pub(crate) fn declare_class_resource_like(
         &mut self,
         title: &str,
         attrs: &[(AttributeOp, Value)],
@@ -487,10 +512,19 @@ impl<'e> Compiler<'e> {
         let scope = self.new_scope(kind, Some(parent), Some(idx));
         self.class_scopes.insert(name.clone(), scope);
         self.class_list.push(name.clone());
-        // Stage edge (classes are contained by their stage, not their declarer).
-        if let Some(&stage) = self.index.get(&("Stage".to_string(), "main".to_string())) {
-            self.edges.push((stage, idx));
-        }
+        // Stage edge (classes are contained by their stage, not their declarer): `stage => x`
+        // on a resource-like declaration picks the stage.
+        let stage_name = match given.get("stage") {
+            Some((v, _)) => v.to_display_string(),
+            None => "main".to_string(),
+        };
+        let Some(&stage) = self.index.get(&("Stage".to_string(), stage_name.clone())) else {
+            return Err(self.param_err(
+                Span::default(),
+                format!("Could not find stage {stage_name} specified by Class[{}]", capitalize_type(&name)),
+            ));
+        };
+        self.edges.push((stage, idx));
         let saved = std::mem::replace(&mut self.file, def.file.clone());
         let result = (|| {
             self.scopes[scope].vars.insert("title".into(), Value::Str(name.clone()));
@@ -568,12 +602,7 @@ impl<'e> Compiler<'e> {
                     if !super::types::is_instance(&value, &tv) {
                         return Err(self.param_err(
                             p.span,
-                            format!(
-                                "{what}: parameter '{}' expects {}, got {}",
-                                p.name,
-                                super::types::describe(&tv),
-                                super::types::describe_value(&value)
-                            ),
+                            format!("{what}: parameter '{}' {}", p.name, super::types::mismatch(&value, &tv)),
                         ));
                     }
                 }
@@ -872,7 +901,7 @@ fn is_metaparam(name: &str) -> bool {
     )
 }
 
-fn flatten_strings(v: &Value) -> Vec<String> {
+pub(crate) fn flatten_strings(v: &Value) -> Vec<String> {
     match v {
         Value::Array(a) => a.iter().flat_map(flatten_strings).collect(),
         Value::Undef => vec![],
@@ -880,7 +909,7 @@ fn flatten_strings(v: &Value) -> Vec<String> {
     }
 }
 
-fn flatten_ref_values(v: &Value) -> Vec<Value> {
+pub(crate) fn flatten_ref_values(v: &Value) -> Vec<Value> {
     match v {
         Value::Array(a) => a.iter().flat_map(flatten_ref_values).collect(),
         Value::Undef => vec![],

@@ -122,17 +122,40 @@ pub fn is_instance(v: &Value, t: &TypeValue) -> bool {
             }
             _ => false,
         },
-        "Tuple" => matches!(v, Value::Array(_)),
+        "Tuple" => match v {
+            Value::Array(a) => {
+                let types: Vec<&TypeValue> =
+                    p.iter().filter_map(|x| if let Value::Type(t) = x { Some(t) } else { None }).collect();
+                let ints: Vec<i64> =
+                    p.iter().filter_map(|x| if let Value::Int(i) = x { Some(*i) } else { None }).collect();
+                let min = ints.first().copied().unwrap_or(types.len() as i64);
+                let max = ints.get(1).copied().unwrap_or(if ints.is_empty() {
+                    types.len() as i64
+                } else {
+                    i64::MAX
+                });
+                (a.len() as i64) >= min
+                    && (a.len() as i64) <= max
+                    && a.iter()
+                        .enumerate()
+                        .all(|(i, x)| types.get(i).or(types.last()).is_none_or(|t| is_instance(x, t)))
+            }
+            _ => false,
+        },
         "Hash" => match v {
             Value::Hash(h) => match (p.first(), p.get(1)) {
                 (Some(Value::Type(kt)), Some(Value::Type(vt))) => {
-                    h.iter().all(|(k, x)| is_instance(k, kt) && is_instance(x, vt))
+                    h.iter().all(|(k, x)| is_instance(k, kt) && is_instance(x, vt)) && size_ok(h.len(), p, 2)
                 }
-                _ => true,
+                _ => size_ok(h.len(), p, 0),
             },
             _ => false,
         },
-        "Struct" => matches!(v, Value::Hash(_)),
+        "Struct" => match (v, p.first()) {
+            (Value::Hash(h), Some(Value::Hash(schema))) => struct_mismatch(h, schema).is_none(),
+            (Value::Hash(_), _) => true,
+            _ => false,
+        },
         "Collection" => matches!(v, Value::Array(_) | Value::Hash(_)),
         "Type" => matches!(v, Value::Type(_)),
         // Resource types, aliases and rich types: not checked yet.
@@ -171,5 +194,99 @@ pub fn describe_value(v: &Value) -> String {
         Value::Str(_) => "String".into(),
         Value::Int(_) => "Integer".into(),
         other => other.type_name().into(),
+    }
+}
+
+/// The type Puppet's `type()` function reports for a value (its "detailed" form, simplified:
+/// integer and string types carry the value's own range/size).
+pub fn type_of(v: &Value) -> TypeValue {
+    let (name, params) = match v {
+        Value::Undef => ("Undef", vec![]),
+        Value::Default => ("Default", vec![]),
+        Value::Bool(b) => ("Boolean", vec![Value::Bool(*b)]),
+        Value::Int(i) => ("Integer", vec![Value::Int(*i), Value::Int(*i)]),
+        Value::Float(f) => ("Float", vec![Value::Float(*f), Value::Float(*f)]),
+        Value::Str(_) => ("String", vec![]),
+        Value::Regex(r) => ("Regexp", vec![Value::Regex(r.clone())]),
+        Value::Array(a) => ("Tuple", a.iter().map(|x| Value::Type(type_of(x))).collect()),
+        Value::Hash(h) => {
+            let n = Value::Int(h.len() as i64);
+            ("Hash", vec![n.clone(), n])
+        }
+        Value::Type(t) => ("Type", vec![Value::Type(t.clone())]),
+        Value::Resource { type_name, title } => {
+            return TypeValue { name: type_name.clone(), params: vec![Value::Str(title.clone())] }
+        }
+    };
+    TypeValue { name: name.to_string(), params }
+}
+
+/// A Struct key: its name and whether it may be absent (`Optional[k]`/undef-accepting value).
+fn struct_key(k: &Value) -> Option<(String, bool)> {
+    match k {
+        Value::Str(s) => Some((s.clone(), false)),
+        Value::Type(t) if t.name == "Optional" => match t.params.first() {
+            Some(Value::Str(s)) => Some((s.clone(), true)),
+            _ => None,
+        },
+        Value::Type(t) if t.name == "NotUndef" => match t.params.first() {
+            Some(Value::Str(s)) => Some((s.clone(), false)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Why a hash does not match a Struct schema, in Puppet's words (`None`: it matches).
+fn struct_mismatch(
+    h: &indexmap::IndexMap<Value, Value>,
+    schema: &indexmap::IndexMap<Value, Value>,
+) -> Option<String> {
+    let mut known = Vec::new();
+    for (k, t) in schema {
+        let Some((name, optional)) = struct_key(k) else { continue };
+        known.push(name.clone());
+        let Value::Type(t) = t else { continue };
+        match h.get(&Value::Str(name.clone())) {
+            Some(v) => {
+                if !is_instance(v, t) {
+                    return Some(format!("entry '{name}' {}", mismatch(v, t)));
+                }
+            }
+            None => {
+                if !optional && !is_instance(&Value::Undef, t) {
+                    return Some(format!("expects a value for key '{name}'"));
+                }
+            }
+        }
+    }
+    for k in h.keys() {
+        if let Value::Str(s) = k {
+            if !known.contains(s) {
+                return Some(format!("unrecognized key '{s}'"));
+            }
+        }
+    }
+    None
+}
+
+/// Puppet's description of a type mismatch: "expects an Integer value, got String",
+/// "expects a match for Enum['a', 'b'], got 'z'", "entry 'port' expects …".
+pub fn mismatch(v: &Value, t: &TypeValue) -> String {
+    match (t.name.as_str(), v) {
+        ("Enum" | "Pattern", Value::Str(s)) => {
+            format!("expects a match for {}, got '{s}'", Value::Type(t.clone()))
+        }
+        ("Struct", Value::Hash(h)) => match t.params.first() {
+            Some(Value::Hash(schema)) => {
+                struct_mismatch(h, schema).unwrap_or_else(|| "does not match".into())
+            }
+            _ => format!("expects {}, got {}", describe(t), describe_value(v)),
+        },
+        ("Optional", _) => match t.params.first() {
+            Some(Value::Type(inner)) => mismatch(v, inner),
+            _ => format!("expects {}, got {}", describe(t), describe_value(v)),
+        },
+        _ => format!("expects {}, got {}", describe(t), describe_value(v)),
     }
 }

@@ -1,0 +1,546 @@
+//! Pure built-in functions (no scope, no catalog): strings, collections, numbers, comparison.
+//! Each returns `None` when it does not know the name and `Err(message)` with Puppet's wording
+//! (without the "Error while evaluating a Function Call, " prefix the caller adds).
+
+use std::cmp::Ordering;
+
+use indexmap::IndexMap;
+
+use super::ops;
+use crate::value::{format_float, puppet_eq, RegexValue, Value};
+
+type Out = Option<Result<Value, String>>;
+
+fn s(v: &str) -> Value {
+    Value::Str(v.to_string())
+}
+
+fn expects(name: &str, what: &str, got: &Value) -> String {
+    format!("'{name}' parameter 'arg' expects {what} value, got {}", got.type_name())
+}
+
+/// Applies a string function to a string or to every string of an array, as Puppet 7's do.
+fn map_str(name: &str, v: &Value, f: &dyn Fn(&str) -> String) -> Result<Value, String> {
+    match v {
+        Value::Str(x) => Ok(Value::Str(f(x))),
+        Value::Array(a) => a.iter().map(|x| map_str(name, x, f)).collect::<Result<_, _>>().map(Value::Array),
+        other => Err(expects(name, "a String or Array", other)),
+    }
+}
+
+/// Runs the pure built-in `name`.
+pub(crate) fn call(name: &str, a: &[Value]) -> Out {
+    let first = a.first().cloned().unwrap_or(Value::Undef);
+    Some(match name {
+        "upcase" => map_str(name, &first, &|x| x.to_uppercase()),
+        "downcase" => map_str(name, &first, &|x| x.to_lowercase()),
+        "capitalize" => map_str(name, &first, &|x| {
+            let mut c = x.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + &c.as_str().to_lowercase(),
+                None => String::new(),
+            }
+        }),
+        "strip" => map_str(name, &first, &|x| x.trim().to_string()),
+        "lstrip" => map_str(name, &first, &|x| x.trim_start().to_string()),
+        "rstrip" => map_str(name, &first, &|x| x.trim_end().to_string()),
+        "chomp" => map_str(name, &first, &|x| {
+            x.strip_suffix("\r\n")
+                .or_else(|| x.strip_suffix('\n'))
+                .or_else(|| x.strip_suffix('\r'))
+                .unwrap_or(x)
+                .to_string()
+        }),
+        "chop" => map_str(name, &first, &|x| {
+            if let Some(y) = x.strip_suffix("\r\n") {
+                return y.to_string();
+            }
+            let mut c = x.chars();
+            c.next_back();
+            c.as_str().to_string()
+        }),
+        "abs" => match first {
+            Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(|| "integer overflow".to_string()),
+            Value::Float(f) => Ok(Value::Float(f.abs())),
+            other => Err(expects(name, "a Numeric", &other)),
+        },
+        "min" | "max" => {
+            let mut best: Option<Value> = None;
+            for v in a.iter().flat_map(|v| match v {
+                Value::Array(x) if a.len() == 1 => x.clone(),
+                o => vec![o.clone()],
+            }) {
+                best = Some(match best {
+                    None => v,
+                    Some(b) => {
+                        let ord = ops::compare(&v, &b).unwrap_or(Ordering::Equal);
+                        if (name == "min") == (ord == Ordering::Less) && ord != Ordering::Equal {
+                            v
+                        } else {
+                            b
+                        }
+                    }
+                });
+            }
+            Ok(best.unwrap_or(Value::Undef))
+        }
+        "round" => match first {
+            Value::Int(i) => Ok(Value::Int(i)),
+            Value::Float(f) => Ok(Value::Int(f.round() as i64)),
+            other => Err(expects(name, "a Numeric", &other)),
+        },
+        "floor" | "ceiling" => match first {
+            Value::Int(i) => Ok(Value::Int(i)),
+            Value::Float(f) => Ok(Value::Int(if name == "floor" { f.floor() } else { f.ceil() } as i64)),
+            other => Err(expects(name, "a Numeric", &other)),
+        },
+        "split" => match (&first, a.get(1)) {
+            (Value::Str(x), Some(Value::Str(sep))) => {
+                if sep.is_empty() {
+                    Ok(Value::Array(x.chars().map(|c| Value::Str(c.to_string())).collect()))
+                } else {
+                    // Puppet's split treats a String separator as a regex, like Ruby's.
+                    match RegexValue::new(sep) {
+                        Ok(re) => Ok(ruby_split(x, &re)),
+                        Err(_) => Ok(Value::Array(x.split(sep.as_str()).map(s).collect())),
+                    }
+                }
+            }
+            (Value::Str(x), Some(Value::Regex(re))) => Ok(ruby_split(x, re)),
+            _ => Err("'split' expects a String and a separator".into()),
+        },
+        "join" => match &first {
+            Value::Array(arr) => {
+                let sep = a.get(1).map(Value::to_display_string).unwrap_or_default();
+                Ok(Value::Str(arr.iter().map(Value::to_display_string).collect::<Vec<_>>().join(&sep)))
+            }
+            other => Err(format!("'join' parameter 'arg' expects an Array value, got {}", other.type_name())),
+        },
+        "keys" | "values" => match &first {
+            Value::Hash(h) => Ok(Value::Array(if name == "keys" {
+                h.keys().cloned().collect()
+            } else {
+                h.values().cloned().collect()
+            })),
+            other => Err(format!("'{name}' parameter 'hsh' expects a Hash value, got {}", other.type_name())),
+        },
+        "size" | "length" => match &first {
+            Value::Array(x) => Ok(Value::Int(x.len() as i64)),
+            Value::Hash(h) => Ok(Value::Int(h.len() as i64)),
+            Value::Str(x) => Ok(Value::Int(x.chars().count() as i64)),
+            other => Err(format!("'{name}' expects a Collection or String value, got {}", other.type_name())),
+        },
+        "empty" => Ok(Value::Bool(match &first {
+            Value::Array(x) => x.is_empty(),
+            Value::Hash(h) => h.is_empty(),
+            Value::Str(x) => x.is_empty(),
+            Value::Undef => true,
+            _ => false,
+        })),
+        "sort" => match &first {
+            Value::Array(x) => {
+                let mut v = x.clone();
+                v.sort_by(|p, q| match (p, q) {
+                    // Ruby's String#<=> is case-sensitive (unlike Puppet's `<`).
+                    (Value::Str(p), Value::Str(q)) => p.cmp(q),
+                    _ => ops::compare(p, q).unwrap_or(Ordering::Equal),
+                });
+                Ok(Value::Array(v))
+            }
+            other => Err(expects(name, "an Array", other)),
+        },
+        "unique" => match &first {
+            Value::Array(x) => {
+                let mut out: Vec<Value> = Vec::new();
+                for v in x {
+                    if !out.contains(v) {
+                        out.push(v.clone());
+                    }
+                }
+                Ok(Value::Array(out))
+            }
+            Value::Str(x) => {
+                let mut seen = String::new();
+                for c in x.chars() {
+                    if !seen.contains(c) {
+                        seen.push(c);
+                    }
+                }
+                Ok(Value::Str(seen))
+            }
+            other => Err(expects(name, "an Array", other)),
+        },
+        "flatten" => {
+            fn flat(v: &Value, out: &mut Vec<Value>) {
+                match v {
+                    Value::Array(a) => a.iter().for_each(|x| flat(x, out)),
+                    o => out.push(o.clone()),
+                }
+            }
+            let mut out = Vec::new();
+            for v in a {
+                flat(v, &mut out);
+            }
+            Ok(Value::Array(out))
+        }
+        "merge" => {
+            let mut out = IndexMap::new();
+            for v in a {
+                match v {
+                    Value::Hash(h) => {
+                        for (k, v) in h {
+                            out.insert(k.clone(), v.clone());
+                        }
+                    }
+                    Value::Undef => {}
+                    Value::Str(x) if x.is_empty() => {}
+                    other => {
+                        return Some(Err(format!(
+                            "merge: unexpected argument type {}, only expects hash arguments",
+                            other.type_name()
+                        )))
+                    }
+                }
+            }
+            Ok(Value::Hash(out))
+        }
+        "dig" => {
+            let mut cur = first.clone();
+            for k in &a[1.min(a.len())..] {
+                cur = match (&cur, k) {
+                    (Value::Undef, _) => Value::Undef,
+                    (Value::Hash(h), k) => h.get(k).cloned().unwrap_or(Value::Undef),
+                    (Value::Array(x), Value::Int(i)) => {
+                        let idx = if *i < 0 { x.len() as i64 + i } else { *i };
+                        x.get(idx as usize).cloned().unwrap_or(Value::Undef)
+                    }
+                    _ => return Some(Err(format!("The given data does not contain a Collection at {k}"))),
+                };
+            }
+            Ok(cur)
+        }
+        "versioncmp" => match (&first, a.get(1)) {
+            (Value::Str(x), Some(Value::Str(y))) => Ok(Value::Int(versioncmp(x, y))),
+            _ => Err("'versioncmp' expects two String values".into()),
+        },
+        "sprintf" => match &first {
+            Value::Str(f) => sprintf(f, &a[1..]),
+            other => Err(expects(name, "a String", other)),
+        },
+        "regsubst" => regsubst(a),
+        "match" => match (&first, a.get(1)) {
+            (v, Some(pat)) => {
+                let re = match pat {
+                    Value::Regex(r) => (**r).clone(),
+                    Value::Str(p) => match RegexValue::new(p) {
+                        Ok(r) => r,
+                        Err(e) => return Some(Err(e.to_string())),
+                    },
+                    _ => return Some(Err("'match' expects a pattern".into())),
+                };
+                Ok(match_one(v, &re))
+            }
+            _ => Err("'match' expects 2 arguments".into()),
+        },
+        "reverse" => match &first {
+            Value::Array(x) => Ok(Value::Array(x.iter().rev().cloned().collect())),
+            Value::Str(x) => Ok(Value::Str(x.chars().rev().collect())),
+            other => Err(expects(name, "an Array", other)),
+        },
+        _ => return None,
+    })
+}
+
+fn match_one(v: &Value, re: &RegexValue) -> Value {
+    match v {
+        Value::Array(a) => Value::Array(a.iter().map(|x| match_one(x, re)).collect()),
+        Value::Str(x) => match re.regex.captures(x) {
+            Some(c) => Value::Array(
+                c.iter()
+                    .map(|m| m.map(|m| Value::Str(m.as_str().to_string())).unwrap_or(Value::Undef))
+                    .collect(),
+            ),
+            None => Value::Undef,
+        },
+        _ => Value::Undef,
+    }
+}
+
+/// Ruby's `String#split(regex)`: trailing empty fields are dropped.
+fn ruby_split(x: &str, re: &RegexValue) -> Value {
+    let mut parts: Vec<&str> = re.regex.split(x).collect();
+    while parts.last().is_some_and(|p| p.is_empty()) {
+        parts.pop();
+    }
+    Value::Array(parts.into_iter().map(s).collect())
+}
+
+/// Puppet's `versioncmp` (Ruby `Puppet::Util::Package.versioncmp`).
+pub(crate) fn versioncmp(a: &str, b: &str) -> i64 {
+    fn tokens(v: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        let mut kind = 0; // 1 digit, 2 alpha
+        for c in v.chars() {
+            let k = if c.is_ascii_digit() {
+                1
+            } else if c.is_ascii_alphabetic() {
+                2
+            } else {
+                3
+            };
+            if k != kind || k == 3 {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                kind = k;
+            }
+            cur.push(c);
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+    if a == b {
+        return 0;
+    }
+    let (ta, tb) = (tokens(a), tokens(b));
+    for (x, y) in ta.iter().zip(tb.iter()) {
+        if x == y {
+            continue;
+        }
+        if x == "-" && y != "-" {
+            return -1;
+        }
+        if y == "-" && x != "-" {
+            return 1;
+        }
+        if x == "." && y != "." {
+            return -1;
+        }
+        if y == "." && x != "." {
+            return 1;
+        }
+        let xd = x.chars().all(|c| c.is_ascii_digit());
+        let yd = y.chars().all(|c| c.is_ascii_digit());
+        let ord = if xd && yd {
+            if x.starts_with('0') || y.starts_with('0') {
+                x.to_uppercase().cmp(&y.to_uppercase())
+            } else {
+                x.parse::<u128>().unwrap_or(0).cmp(&y.parse::<u128>().unwrap_or(0))
+            }
+        } else {
+            x.to_uppercase().cmp(&y.to_uppercase())
+        };
+        match ord {
+            Ordering::Less => return -1,
+            Ordering::Greater => return 1,
+            Ordering::Equal => {}
+        }
+    }
+    match a.len().cmp(&b.len()) {
+        Ordering::Less => -1,
+        Ordering::Greater => 1,
+        Ordering::Equal => 0,
+    }
+}
+
+/// Ruby's `Kernel#sprintf` for the common conversions (`%s %d %i %f %x %X %o %e %%`) with flags,
+/// width and precision.
+fn sprintf(fmt: &str, args: &[Value]) -> Result<Value, String> {
+    let mut out = String::new();
+    let mut chars = fmt.chars().peekable();
+    let mut next = 0;
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut flags = String::new();
+        while let Some(&f) = chars.peek() {
+            if "-+ 0#".contains(f) {
+                flags.push(f);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let mut width = String::new();
+        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            width.push(d);
+            chars.next();
+        }
+        let mut prec: Option<usize> = None;
+        if chars.peek() == Some(&'.') {
+            chars.next();
+            let mut p = String::new();
+            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                p.push(d);
+                chars.next();
+            }
+            prec = Some(p.parse().unwrap_or(0));
+        }
+        let Some(conv) = chars.next() else { break };
+        if conv == '%' {
+            out.push('%');
+            continue;
+        }
+        let arg = args.get(next).cloned().unwrap_or(Value::Undef);
+        next += 1;
+        let num = |v: &Value| -> f64 {
+            match v {
+                Value::Int(i) => *i as f64,
+                Value::Float(f) => *f,
+                Value::Str(x) => x.trim().parse().unwrap_or(0.0),
+                _ => 0.0,
+            }
+        };
+        let int = |v: &Value| -> i64 {
+            match v {
+                Value::Int(i) => *i,
+                Value::Float(f) => f.floor() as i64,
+                Value::Str(x) => x.trim().parse().unwrap_or(0),
+                _ => 0,
+            }
+        };
+        let mut body = match conv {
+            's' => {
+                let t = arg.to_display_string();
+                match prec {
+                    Some(p) => t.chars().take(p).collect(),
+                    None => t,
+                }
+            }
+            'p' => format!("{arg}"),
+            'd' | 'i' | 'u' => {
+                let i = int(&arg);
+                if flags.contains('+') && i >= 0 {
+                    format!("+{i}")
+                } else {
+                    i.to_string()
+                }
+            }
+            'f' => {
+                let f = num(&arg);
+                let t = format!("{:.*}", prec.unwrap_or(6), f);
+                if flags.contains('+') && f >= 0.0 {
+                    format!("+{t}")
+                } else {
+                    t
+                }
+            }
+            'e' | 'E' => {
+                let t = format!("{:.*e}", prec.unwrap_or(6), num(&arg));
+                let (m, e) = t.split_once('e').unwrap_or((&t, "0"));
+                let e: i32 = e.parse().unwrap_or(0);
+                let t = format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
+                if conv == 'E' {
+                    t.to_uppercase()
+                } else {
+                    t
+                }
+            }
+            'g' => format_float(num(&arg)),
+            'x' => format!("{:x}", int(&arg)),
+            'X' => format!("{:X}", int(&arg)),
+            'o' => format!("{:o}", int(&arg)),
+            'b' => format!("{:b}", int(&arg)),
+            'c' => char::from_u32(int(&arg) as u32).map(String::from).unwrap_or_default(),
+            other => return Err(format!("malformed format string - %{other}")),
+        };
+        let w: usize = width.parse().unwrap_or(0);
+        let len = body.chars().count();
+        if len < w {
+            let pad = w - len;
+            if flags.contains('-') {
+                body.push_str(&" ".repeat(pad));
+            } else if flags.contains('0') && conv != 's' {
+                let (sign, digits) = match body.strip_prefix(['-', '+']) {
+                    Some(d) => (body[..1].to_string(), d.to_string()),
+                    None => (String::new(), body.clone()),
+                };
+                body = format!("{sign}{}{digits}", "0".repeat(pad));
+            } else {
+                body = format!("{}{body}", " ".repeat(pad));
+            }
+        }
+        out.push_str(&body);
+    }
+    Ok(Value::Str(out))
+}
+
+/// `regsubst(target, pattern, replacement, flags = '')`: Ruby `sub`/`gsub` with `\0`-`\9` in the
+/// replacement; `target` may be an array of strings.
+fn regsubst(a: &[Value]) -> Result<Value, String> {
+    let (Some(target), Some(pat), Some(Value::Str(repl))) = (a.first(), a.get(1), a.get(2)) else {
+        return Err("'regsubst' expects a target, a pattern and a replacement".into());
+    };
+    let flags = match a.get(3) {
+        Some(Value::Str(f)) => f.clone(),
+        _ => String::new(),
+    };
+    let mut src = match pat {
+        Value::Regex(r) => r.source.clone(),
+        Value::Str(p) => p.clone(),
+        _ => return Err("'regsubst' pattern must be a String or Regexp".into()),
+    };
+    if flags.contains('I') {
+        src = format!("(?i){src}");
+    }
+    if flags.contains('M') {
+        src = format!("(?s){src}");
+    }
+    let re = RegexValue::new(&src).map_err(|e| e.to_string())?;
+    let global = flags.contains('G');
+    fn one(t: &str, re: &RegexValue, repl: &str, global: bool) -> String {
+        let mut out = String::new();
+        let mut last = 0;
+        for caps in re.regex.captures_iter(t) {
+            let Some(m) = caps.get(0) else { continue };
+            out.push_str(&t[last..m.start()]);
+            let mut chars = repl.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    match chars.peek().copied() {
+                        Some(d) if d.is_ascii_digit() => {
+                            chars.next();
+                            let n = d.to_digit(10).unwrap_or(0) as usize;
+                            out.push_str(caps.get(n).map(|m| m.as_str()).unwrap_or(""));
+                            continue;
+                        }
+                        Some('\\') => {
+                            chars.next();
+                            out.push('\\');
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
+                out.push(c);
+            }
+            last = m.end();
+            if !global {
+                break;
+            }
+        }
+        out.push_str(&t[last..]);
+        out
+    }
+    match target {
+        Value::Str(t) => Ok(Value::Str(one(t, &re, repl, global))),
+        Value::Array(arr) => Ok(Value::Array(
+            arr.iter().map(|v| Value::Str(one(&v.to_display_string(), &re, repl, global))).collect(),
+        )),
+        other => Err(format!(
+            "'regsubst' parameter 'target' expects a String or Array value, got {}",
+            other.type_name()
+        )),
+    }
+}
+
+/// Whether two values are equal for `unique`-like purposes in Puppet (`==` semantics).
+#[allow(dead_code)]
+pub(crate) fn same(a: &Value, b: &Value) -> bool {
+    puppet_eq(a, b)
+}

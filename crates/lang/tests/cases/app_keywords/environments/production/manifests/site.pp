@@ -1,0 +1,3 @@
+$application = 'a'
+$site = 'b'
+notify { 'x': message => "${application} ${site}" }

@@ -1,0 +1,2 @@
+$attrs = { 'ensure' => 'file', 'mode' => '0600' }
+file { '/tmp/s': * => $attrs, owner => 'root' }

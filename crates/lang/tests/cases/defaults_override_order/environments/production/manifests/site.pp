@@ -1,0 +1,4 @@
+notify { 'before': }
+Notify { message => 'dflt' }
+notify { 'after': }
+notify { 'explicit': message => 'mine' }

@@ -1,0 +1,3 @@
+$s = Sensitive('secret')
+notify { 'x': message => $s }
+notify { 'y': message => "${s}" }

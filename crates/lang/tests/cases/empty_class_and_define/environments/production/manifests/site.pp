@@ -1,0 +1,4 @@
+class empty {}
+define empty_d() {}
+include empty
+empty_d { 'x': }

@@ -1,0 +1,2 @@
+file { '/tmp/b/': ensure => directory }
+notify { 'n': require => File['/tmp/b/'] }

@@ -1,0 +1,6 @@
+notice('n')
+info('i')
+warning('w')
+debug('d')
+err('e')
+notify { 'x': }

@@ -1,0 +1,3 @@
+notify { 'title1': name => 'named' }
+exec { 'e': command => '/bin/true' }
+exec { '/bin/false': }

@@ -1,0 +1,3 @@
+function util::add(Integer $a, Integer $b) >> Integer {
+  $a + $b
+}

@@ -1,0 +1,4 @@
+function util::early(Integer $n) >> String {
+  if $n > 1 { return('many') }
+  'one'
+}

@@ -1,0 +1,5 @@
+@group { 'staff': ensure => present }
+@group { 'wheel': ensure => present }
+@group { 'unused': ensure => present }
+realize(Group['staff'], Group['wheel'])
+realize Group['staff']

@@ -1,0 +1,2 @@
+$a = ['x', 'y']
+notify { 'x': message => "${a.join('+')} ${a.map |$v| { upcase($v) }}" }

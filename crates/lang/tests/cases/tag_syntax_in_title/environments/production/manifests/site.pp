@@ -1,0 +1,3 @@
+notify { 'Has Space': }
+notify { 'good_tag': }
+notify { 'UPPER': }

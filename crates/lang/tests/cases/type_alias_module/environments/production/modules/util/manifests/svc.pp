@@ -1,0 +1,3 @@
+class util::svc(Util::Port $port) {
+  notify { "svc-${port}": }
+}

@@ -1,0 +1,1 @@
+type Util::Port = Integer[1, 65535]

@@ -1,0 +1,2 @@
+class c(Enum['a', 'b'] $v) {}
+class { 'c': v => 'z' }

@@ -1,0 +1,23 @@
+$checks = [
+  5 =~ Integer[1, 10],
+  50 =~ Integer[1, 10],
+  'abc' =~ String[2],
+  'a' =~ String[2],
+  undef =~ Optional[String],
+  'x' =~ Enum['x', 'y'],
+  'web01' =~ Pattern[/^web/, /^db/],
+  1.5 =~ Variant[Integer, Float],
+  [1, 'a'] =~ Tuple[Integer, String],
+  [1, 2] =~ Tuple[Integer, String],
+  { 'a' => 1 } =~ Hash[String, Integer],
+  { 'a' => 'b' } =~ Hash[String, Integer],
+  { 'name' => 'x', 'port' => 1 } =~ Struct[{ name => String, port => Integer }],
+  { 'name' => 'x' } =~ Struct[{ name => String, port => Integer }],
+  { 'name' => 'x' } =~ Struct[{ name => String, Optional[port] => Integer }],
+  [1, 2, 3] =~ Array[Integer, 2],
+  [1] =~ Array[Integer, 2],
+  true =~ Boolean,
+  'x' =~ NotUndef,
+  /re/ =~ Regexp,
+]
+notify { 'x': message => "${checks}" }

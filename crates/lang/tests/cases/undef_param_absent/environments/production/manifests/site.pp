@@ -1,0 +1,2 @@
+notify { 'x': message => undef, withpath => false }
+file { '/tmp/u': ensure => file, mode => undef }

@@ -1,0 +1,1 @@
+$x = nosuchfunc(1)
