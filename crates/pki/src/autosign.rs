@@ -9,9 +9,11 @@ use std::process::{Command, Stdio};
 pub enum Autosign {
     /// `autosign = true`: sign everything.
     All,
-    /// `autosign = false`, or a path that does not exist: sign nothing.
+    /// `autosign = false`: sign nothing.
     Never,
-    /// A whitelist file of names and `*.domain` globs.
+    /// A whitelist file of names and `*.domain` globs. The path is looked at again at each
+    /// decision: a file created (or made executable) while the master runs takes effect at once,
+    /// and a missing file signs nothing, as puppetserver does.
     Whitelist(PathBuf),
     /// An executable run as `<path> <certname>` with the CSR on stdin; exit 0 signs.
     Policy(PathBuf),
@@ -19,7 +21,7 @@ pub enum Autosign {
 
 impl Autosign {
     /// Interprets the setting's value as Puppet does: `true`/`false`, else a path that is an
-    /// executable (policy), a file (whitelist) or missing (never).
+    /// executable (policy) or a whitelist file, which need not exist yet.
     pub fn from_setting(value: &str) -> Autosign {
         let value = value.trim();
         match value {
@@ -29,7 +31,7 @@ impl Autosign {
         }
         let path = PathBuf::from(value);
         let Ok(meta) = std::fs::metadata(&path) else {
-            return Autosign::Never;
+            return Autosign::Whitelist(path);
         };
         if meta.is_file() && is_executable(&meta) {
             Autosign::Policy(path)
@@ -46,7 +48,11 @@ impl Autosign {
         match self {
             Autosign::All => true,
             Autosign::Never => false,
-            Autosign::Whitelist(path) => whitelist_allows(path, certname),
+            Autosign::Whitelist(path) => match std::fs::metadata(path) {
+                Ok(meta) if meta.is_file() && is_executable(&meta) => policy_allows(path, certname, csr_pem),
+                Ok(_) => whitelist_allows(path, certname),
+                Err(_) => false,
+            },
             Autosign::Policy(path) => policy_allows(path, certname, csr_pem),
         }
     }
@@ -185,7 +191,8 @@ mod tests {
     fn settings() {
         assert_eq!(Autosign::from_setting("true"), Autosign::All);
         assert_eq!(Autosign::from_setting("false"), Autosign::Never);
-        assert_eq!(Autosign::from_setting("/nonexistent/autosign.conf"), Autosign::Never);
+        let missing = Autosign::from_setting("/nonexistent/autosign.conf");
+        assert!(!missing.allows("x", ""), "a missing autosign.conf signs nothing");
         assert!(Autosign::All.allows("x", ""));
         assert!(!Autosign::Never.allows("x", ""));
     }
@@ -212,6 +219,17 @@ mod tests {
         for (name, expected) in cases {
             assert_eq!(autosign.allows(name, ""), expected, "{name}");
         }
+    }
+
+    /// The seed creates autosign.conf while the master runs: it must take effect without a restart.
+    #[test]
+    fn whitelist_created_after_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("autosign.conf");
+        let autosign = Autosign::from_setting(path.to_str().unwrap());
+        assert!(!autosign.allows("a.example.com", ""));
+        std::fs::write(&path, "*.example.com\n").unwrap();
+        assert!(autosign.allows("a.example.com", ""));
     }
 
     #[test]

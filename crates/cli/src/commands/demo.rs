@@ -117,22 +117,51 @@ impl Demo {
     }
 
     /// Runs `bunraku ARGS` to completion, echoing its output under `label`; returns its exit code.
+    /// A step that hangs (say, an agent waiting for a signature that never comes) is ended after
+    /// two minutes, so the demo always finishes.
     fn run(&self, label: &str, args: &[&str]) -> i32 {
         println!("$ bunraku {}", args.join(" "));
-        let child = Command::new(&self.exe)
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the bunraku binary runs");
-        let output = child.wait_with_output().expect("bunraku finishes");
-        for line in String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .chain(String::from_utf8_lossy(&output.stderr).lines())
-        {
-            println!("[{label}] {line}");
-        }
-        output.status.code().unwrap_or(-1)
+        let mut child =
+            match Command::new(&self.exe).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn() {
+                Ok(c) => c,
+                Err(e) => {
+                    println!("[{label}] cannot start {}: {e}", self.exe.display());
+                    return -1;
+                }
+            };
+        let echo = |stream: Option<Box<dyn std::io::Read + Send>>, label: String| {
+            std::thread::spawn(move || {
+                if let Some(stream) = stream {
+                    for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                        println!("[{label}] {line}");
+                    }
+                }
+            })
+        };
+        let out = echo(
+            child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            label.to_string(),
+        );
+        let err = echo(
+            child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            label.to_string(),
+        );
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let code = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status.code().unwrap_or(-1),
+                Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+                _ => {
+                    println!("[{label}] still running after two minutes; stopping it");
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break -1;
+                }
+            }
+        };
+        let _ = out.join();
+        let _ = err.join();
+        code
     }
 
     fn expect(&mut self, what: &str, ok: bool) {
