@@ -15,6 +15,8 @@ pub mod file;
 pub mod notify;
 pub mod package;
 pub mod service;
+pub mod textfile;
+pub mod user;
 
 /// Puppet's log levels, in the names reports use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,6 +266,11 @@ pub enum Kind {
     Service,
     Exec,
     Notify,
+    FileLine,
+    IniSetting,
+    Host,
+    User,
+    Group,
 }
 
 impl Kind {
@@ -275,10 +282,16 @@ impl Kind {
             "Service" => Ok(Kind::Service),
             "Exec" => Ok(Kind::Exec),
             "Notify" => Ok(Kind::Notify),
-            "User" | "Group" | "Cron" | "Host" | "Mount" | "Tidy" | "Ssh_authorized_key" | "Sshkey"
-            | "Resources" | "Schedule" | "Filebucket" | "Stage" | "Augeas" | "Yumrepo" | "Selboolean"
-            | "Selmodule" | "Zfs" | "Zone" | "Zpool" | "Mailalias" | "Maillist" | "Router" | "Interface"
-            | "Vlan" => Err(format!("Bunraku has no provider for resource type {type_name} yet")),
+            "File_line" => Ok(Kind::FileLine),
+            "Ini_setting" => Ok(Kind::IniSetting),
+            "Host" => Ok(Kind::Host),
+            "User" => Ok(Kind::User),
+            "Group" => Ok(Kind::Group),
+            "Cron" | "Mount" | "Tidy" | "Ssh_authorized_key" | "Sshkey" | "Resources" | "Schedule"
+            | "Filebucket" | "Stage" | "Augeas" | "Yumrepo" | "Selboolean" | "Selmodule" | "Zfs" | "Zone"
+            | "Zpool" | "Mailalias" | "Maillist" | "Router" | "Interface" | "Vlan" => {
+                Err(format!("Bunraku has no provider for resource type {type_name} yet"))
+            }
             other => Err(format!("Unknown resource type: '{other}'")),
         }
     }
@@ -292,6 +305,11 @@ pub fn apply(kind: Kind, res: &Resource, ctx: &mut Context) -> Result<(), Provid
         Kind::Service => service::apply(res, ctx),
         Kind::Exec => exec::apply(res, ctx),
         Kind::Notify => notify::apply(res, ctx),
+        Kind::FileLine => textfile::file_line(res, ctx),
+        Kind::IniSetting => textfile::ini_setting(res, ctx),
+        Kind::Host => textfile::host(res, ctx),
+        Kind::User => user::user(res, ctx),
+        Kind::Group => user::group(res, ctx),
     }
 }
 
