@@ -94,7 +94,7 @@ fn kick_runs_the_allowed_agent_and_is_refused_by_the_other() {
     assert_eq!(out.code, 1, "{}", out.text);
     assert!(out.text.contains("Will not start without authorization file"), "{}", out.text);
 
-    let mut daemons = vec![site.spawn_agent(yes, &[]), site.spawn_agent(no, &[])];
+    let mut daemons = [site.spawn_agent(yes, &[]), site.spawn_agent(no, &[])];
     // Each daemon gets its certificate, starts its listener, and runs once at start.
     for (node, port) in [(yes, yes_port), (no, no_port)] {
         wait_for("the first run's report", &site, node, || site.stored_reports(node).len() == 1);

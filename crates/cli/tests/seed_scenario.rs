@@ -233,3 +233,29 @@ fn syntax_error_names_its_place_and_the_agent_uses_its_cached_catalog() {
     assert_eq!(run.code, 1, "{}", run.text);
     assert!(!run.text.contains("Using cached catalog"), "{}", run.text);
 }
+
+/// An agent whose ssldir comes from another CA (the master's CA was recreated) is told exactly which
+/// files to remove, where Puppet only says "certificate verify failed".
+#[test]
+fn stale_ssldir_from_another_ca_names_the_files_to_remove() {
+    let mut site = Site::new("*\n");
+    site.start_master();
+    let node = "stale.example.org";
+    let run = site.agent(node, &["--test"]);
+    assert_eq!(run.code, 2, "{}", run.text);
+
+    site.stop_master();
+    std::fs::remove_dir_all(site.master_confdir().join("ssl")).unwrap();
+    site.start_master();
+    let run = site.agent(node, &["--test"]);
+    assert_eq!(run.code, 1, "{}", run.text);
+    let ssldir = site.node_confdir(node).join("ssl");
+    assert!(run.text.contains("not issued by the CA this node trusts"), "{}", run.text);
+    assert!(run.text.contains("remove its certs/ca.pem"), "{}", run.text);
+    assert!(!run.text.contains("Applying configuration version"), "{}", run.text);
+
+    // Following the advice works: the node gets a certificate from the new CA and runs.
+    std::fs::remove_dir_all(&ssldir).unwrap();
+    let run = site.agent(node, &["--test"]);
+    assert_eq!(run.code, 2, "{}", run.text);
+}

@@ -175,6 +175,14 @@ impl Site {
         }
     }
 
+    /// Stops the master (it can be started again on the same port).
+    pub fn stop_master(&mut self) {
+        if let Some(mut m) = self.master.take() {
+            let _ = m.kill();
+            let _ = m.wait();
+        }
+    }
+
     /// The confdir of a Bunraku agent node (created with its puppet.conf on first use).
     pub fn node_confdir(&self, node: &str) -> PathBuf {
         let dir = self.root().join("agents").join(node);
