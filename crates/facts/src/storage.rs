@@ -172,10 +172,10 @@ pub fn mountpoints() -> Option<Value> {
     let mut out: BTreeMap<String, Value> = BTreeMap::new();
     for m in parse_mounts(&text).into_iter().filter(facter_keeps) {
         let Ok(st) = nix::sys::statvfs::statvfs(m.path.as_str()) else { continue };
-        let frsize = st.fragment_size() as u64;
-        let size = st.blocks() as u64 * frsize;
-        let available = st.blocks_available() as u64 * frsize;
-        let used = (st.blocks() as u64).saturating_sub(st.blocks_free() as u64) * frsize;
+        let frsize = st.fragment_size();
+        let size = st.blocks() * frsize;
+        let available = st.blocks_available() * frsize;
+        let used = st.blocks().saturating_sub(st.blocks_free()) * frsize;
         let device = if m.device == "/dev/root" { root_device.clone().unwrap_or(m.device) } else { m.device };
         out.insert(
             m.path.clone(),

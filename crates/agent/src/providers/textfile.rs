@@ -68,7 +68,7 @@ pub fn file_line(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError>
     let replace = param_bool(res, "replace") != Some(false);
     let text = read(&path)?;
     let mut lines = lines_of(&text);
-    let present = lines.iter().any(|l| *l == line);
+    let present = lines.contains(&line);
 
     if ensure == "absent" {
         let by_match = param_bool(res, "match_for_absence") == Some(true);

@@ -130,20 +130,21 @@ pub fn run(args: KickArgs) -> u8 {
     let progress = total > 1 && std::io::stdout().is_terminal();
     std::thread::scope(|scope| {
         for _ in 0..args.parallel.clamp(1, total) {
-            scope.spawn(|| loop {
-                let Some(target) = queue.lock().ok().and_then(|mut q| q.pop_front()) else { break };
-                let (code, text) = kick_one(&target, tls_config.clone(), &env, &args);
-                let mut finished = done.lock().unwrap_or_else(|e| e.into_inner());
-                *finished += 1;
-                if progress {
-                    eprint!("\r\x1b[2K");
-                }
-                print!("{text}{} finished with exit code {code}\n", target.host);
-                if progress {
-                    eprint!("{}", progress_line(*finished, total));
-                }
-                if code != 0 {
-                    failures.lock().unwrap_or_else(|e| e.into_inner()).push(target.host.clone());
+            scope.spawn(|| {
+                while let Some(target) = queue.lock().ok().and_then(|mut q| q.pop_front()) {
+                    let (code, text) = kick_one(&target, tls_config.clone(), &env, &args);
+                    let mut finished = done.lock().unwrap_or_else(|e| e.into_inner());
+                    *finished += 1;
+                    if progress {
+                        eprint!("\r\x1b[2K");
+                    }
+                    println!("{text}{} finished with exit code {code}", target.host);
+                    if progress {
+                        eprint!("{}", progress_line(*finished, total));
+                    }
+                    if code != 0 {
+                        failures.lock().unwrap_or_else(|e| e.into_inner()).push(target.host.clone());
+                    }
                 }
             });
         }
