@@ -152,8 +152,8 @@ async fn generate_history(store: &Store, nodes: i64, history: i64, now: i64) {
         series.replace(&format!("{}", history - 1), &format!("{}", nodes - 1))
     );
     store.pool().execute(sql.as_str()).await.unwrap();
-    let sql = "INSERT INTO run_counts (bucket, state, n) SELECT time - (time % 3600000), status, COUNT(*) FROM reports \
-               GROUP BY time - (time % 3600000), status";
+    let sql = "INSERT INTO run_counts (bucket, state, shard, n) SELECT time - (time % 3600000), status, 0, COUNT(*) \
+               FROM reports GROUP BY time - (time % 3600000), status";
     store.pool().execute(sql).await.unwrap();
     if store.backend() == bunraku_dashboard::store::Backend::Postgres {
         store.pool().execute("ANALYZE").await.unwrap();

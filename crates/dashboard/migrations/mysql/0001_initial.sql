@@ -112,11 +112,14 @@ CREATE TABLE IF NOT EXISTS metrics (
 ) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX IF NOT EXISTS metrics_report ON metrics (report_id);
 
+-- Hourly run counts, split in 16 shards (report id % 16) so that concurrent writers do not queue
+-- on one hot row; readers add the shards up.
 CREATE TABLE IF NOT EXISTS run_counts (
     bucket BIGINT NOT NULL,
     state VARCHAR(255) NOT NULL,
+    shard BIGINT NOT NULL,
     n BIGINT NOT NULL,
-    PRIMARY KEY (bucket, state)
+    PRIMARY KEY (bucket, state, shard)
 ) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE IF NOT EXISTS report_queue (

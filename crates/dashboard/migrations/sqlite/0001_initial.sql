@@ -112,11 +112,14 @@ CREATE TABLE IF NOT EXISTS metrics (
 );
 CREATE INDEX IF NOT EXISTS metrics_report ON metrics (report_id);
 
+-- Hourly run counts, split in 16 shards (report id % 16) so that concurrent writers do not queue
+-- on one hot row; readers add the shards up.
 CREATE TABLE IF NOT EXISTS run_counts (
     bucket INTEGER NOT NULL,
     state TEXT NOT NULL,
+    shard INTEGER NOT NULL,
     n INTEGER NOT NULL,
-    PRIMARY KEY (bucket, state)
+    PRIMARY KEY (bucket, state, shard)
 );
 
 CREATE TABLE IF NOT EXISTS report_queue (

@@ -77,6 +77,16 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
+        if backend == Backend::Sqlite {
+            // The vardir may be fresh; SQLite creates the file but not its directory.
+            let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+            let path = path.split('?').next().unwrap_or_default();
+            if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                if !path.contains(":memory:") {
+                    std::fs::create_dir_all(dir)?;
+                }
+            }
+        }
         let url = match backend {
             // mariadb:// is accepted as a friendlier alias; sqlx knows only mysql://.
             Backend::Mysql if url.starts_with("mariadb:") => format!("mysql:{}", &url["mariadb:".len()..]),

@@ -32,7 +32,7 @@ pub struct Config {
     pub upload_policy: UploadPolicy,
     /// A node whose latest report is older than this is unresponsive (Puppet runs every 30 min).
     pub unresponsive_after: Duration,
-    /// Ingest workers; `None` picks 1 for SQLite (one writer) and 4 for the servers.
+    /// Ingest workers; `None` picks 2 for SQLite (one writer) and 4 for the servers.
     pub workers: Option<usize>,
     /// Report retention; `None` keeps everything.
     pub retention: Option<RetentionPolicy>,
@@ -120,7 +120,8 @@ impl Server {
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<()> {
         let state = self.state;
         let workers = state.config.workers.unwrap_or(match state.store.backend() {
-            Backend::Sqlite => 1,
+            // One writes while the other reads and parses the next report.
+            Backend::Sqlite => 2,
             _ => 4,
         });
         spawn_workers(state.store.clone(), state.signal.clone(), workers);
