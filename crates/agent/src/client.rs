@@ -192,7 +192,11 @@ fn tls_failure(err: &reqwest::Error) -> Option<String> {
                 other => format!("TLS: {other}"),
             });
         }
-        cause = e.source();
+        // `io::Error::source` skips the error it wraps, and hyper wraps rustls's error in two of them.
+        cause = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
     }
     None
 }
