@@ -89,12 +89,41 @@ impl Store {
 pub struct QueueSignal {
     notify: Notify,
     in_flight: std::sync::Mutex<HashSet<i64>>,
+    hot: std::sync::Mutex<Option<mpsc::Sender<Job>>>,
+}
+
+/// Work for an ingest worker: a queue row to read, or one whose report the upload handler has
+/// already parsed (the fast path; the row stays the durable copy until it is stored).
+#[derive(Debug)]
+enum Job {
+    Queued(i64),
+    Parsed(i64, Box<Report>),
 }
 
 impl QueueSignal {
     /// Called after a successful enqueue.
     pub fn wake(&self) {
         self.notify.notify_one();
+    }
+
+    /// Gives a just-queued, already parsed report straight to an idle worker, sparing it the
+    /// read and parse of the queue row. Returns false (and leaves the row to the dispatcher) when
+    /// all workers are busy or the row is already being handled.
+    pub fn hand_over(&self, id: i64, report: Report) -> bool {
+        let Ok(hot) = self.hot.lock() else { return false };
+        let Some(tx) = hot.as_ref() else { return false };
+        let claimed = self.in_flight.lock().map(|mut set| set.insert(id)).unwrap_or(false);
+        if !claimed {
+            return false;
+        }
+        if tx.try_send(Job::Parsed(id, Box::new(report))).is_ok() {
+            return true;
+        }
+        if let Ok(mut set) = self.in_flight.lock() {
+            set.remove(&id);
+        }
+        self.notify.notify_one();
+        false
     }
 
     fn finish(&self, id: i64) {
@@ -108,8 +137,11 @@ impl QueueSignal {
 /// Starts the dispatcher and `workers` workers; they run until the process ends. A worker that
 /// is stopped mid-report leaves its queue row in place (its transaction never commits).
 pub fn spawn_workers(store: Store, signal: Arc<QueueSignal>, workers: usize) {
-    let (tx, rx) = mpsc::channel::<i64>(workers.max(1) * 2);
+    let (tx, rx) = mpsc::channel::<Job>(workers.max(1) * 2);
     let rx = Arc::new(Mutex::new(rx));
+    if let Ok(mut hot) = signal.hot.lock() {
+        *hot = Some(tx.clone());
+    }
     for n in 0..workers.max(1) {
         let store = store.clone();
         let rx = rx.clone();
@@ -117,8 +149,23 @@ pub fn spawn_workers(store: Store, signal: Arc<QueueSignal>, workers: usize) {
         tokio::spawn(async move {
             loop {
                 let next = rx.lock().await.recv().await;
-                let Some(id) = next else { break };
-                process(&store, id).await;
+                let id = match next {
+                    None => break,
+                    Some(Job::Queued(id)) => {
+                        process(&store, id).await;
+                        id
+                    }
+                    Some(Job::Parsed(id, report)) => {
+                        if let Err(e) = store.ingest(&report, Some(id)).await {
+                            tracing::warn!(
+                                queue_id = id,
+                                "storing report failed, will retry from the queue: {e}"
+                            );
+                            process(&store, id).await;
+                        }
+                        id
+                    }
+                };
                 signal.finish(id);
             }
             tracing::debug!(worker = n, "ingest worker stopped");
@@ -130,7 +177,7 @@ pub fn spawn_workers(store: Store, signal: Arc<QueueSignal>, workers: usize) {
 /// Hands out every queue row not already being stored. Rows are read in id order but not by
 /// "id greater than the last one seen": on the servers ids are allocated before commit, so a
 /// lower id can become visible after a higher one.
-async fn dispatch(store: Store, signal: Arc<QueueSignal>, tx: mpsc::Sender<i64>) {
+async fn dispatch(store: Store, signal: Arc<QueueSignal>, tx: mpsc::Sender<Job>) {
     let sql = store.sql("SELECT id FROM report_queue ORDER BY id LIMIT 512");
     loop {
         let ids = match sqlx::query(&sql).fetch_all(store.pool()).await {
@@ -151,7 +198,7 @@ async fn dispatch(store: Store, signal: Arc<QueueSignal>, tx: mpsc::Sender<i64>)
             continue;
         }
         for id in fresh {
-            if tx.send(id).await.is_err() {
+            if tx.send(Job::Queued(id)).await.is_err() {
                 return;
             }
         }

@@ -43,9 +43,12 @@ pub async fn upload(
     };
     match state.store.enqueue_json(&report.host, json, &peer.ip().to_string()).await {
         Ok(id) => {
-            state.signal.wake();
             tracing::debug!(host = %report.host, queue_id = id, "report queued");
-            (StatusCode::OK, Json(serde_json::json!({ "queued": id, "host": report.host }))).into_response()
+            let answer = Json(serde_json::json!({ "queued": id, "host": report.host }));
+            if !state.signal.hand_over(id, report) {
+                state.signal.wake();
+            }
+            (StatusCode::OK, answer).into_response()
         }
         Err(e @ DashboardError::Database { .. }) => {
             tracing::error!("report upload could not be queued: {e}");
