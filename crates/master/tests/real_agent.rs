@@ -24,7 +24,10 @@ fn puppet_available() -> bool {
 fn puppet_agent_completes_runs() {
     // The reference agent is a test dependency (.ci/run installs Debian's puppet-agent): its absence
     // is a failure, never a skip.
-    assert!(puppet_available(), "`puppet` (Debian's puppet-agent 7.23) is not on PATH; run .ci/run to install it");
+    assert!(
+        puppet_available(),
+        "`puppet` (Debian's puppet-agent 7.23) is not on PATH; run .ci/run to install it"
+    );
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let out = root.join("out");
