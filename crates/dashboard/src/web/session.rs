@@ -14,23 +14,23 @@ use crate::store::{Role, SessionInfo};
 pub struct Authed(pub SessionInfo);
 
 impl Authed {
-    /// Checks a form's CSRF token against the session's.
-    pub fn check_csrf(&self, token: &str) -> Result<(), Response> {
+    /// The 403 to send when a form's CSRF token is not the session's; `None` when it is.
+    pub fn csrf_refusal(&self, token: &str) -> Option<Response> {
         if same_token(&self.0.csrf, token) {
-            Ok(())
-        } else {
-            Err((StatusCode::FORBIDDEN, "CSRF token missing or wrong; reload the page and try again")
-                .into_response())
+            return None;
         }
+        Some(
+            (StatusCode::FORBIDDEN, "CSRF token missing or wrong; reload the page and try again")
+                .into_response(),
+        )
     }
 
-    /// Refuses viewers.
-    pub fn require_admin(&self) -> Result<(), Response> {
+    /// The 403 to send to a viewer; `None` for an admin.
+    pub fn admin_refusal(&self) -> Option<Response> {
         if self.0.user.role == Role::Admin {
-            Ok(())
-        } else {
-            Err((StatusCode::FORBIDDEN, "this needs the admin role").into_response())
+            return None;
         }
+        Some((StatusCode::FORBIDDEN, "this needs the admin role").into_response())
     }
 }
 

@@ -98,7 +98,7 @@ fn status_entry(
     let key = format!("{kind}[{title}]");
     let v = json!({
         "title": title, "file": format!("/etc/puppet/code/environments/production/modules/{}/manifests/init.pp", class.to_lowercase()),
-        "line": 7, "resource": key, "resource_type": kind, "provider_used": if kind == "File" { "posix" } else { "posix" },
+        "line": 7, "resource": key, "resource_type": kind, "provider_used": if kind == "Exec" { "posix" } else { "default" },
         "containment_path": ["Stage[main]", class, key.clone()], "evaluation_time": 0.0012, "tags": [kind.to_lowercase(), class.to_lowercase()],
         "time": t, "failed": failed, "failed_to_restart": false, "changed": changed, "out_of_sync": changed || failed,
         "skipped": false, "change_count": if changed { 1 } else { 0 }, "out_of_sync_count": if changed || failed { 1 } else { 0 },

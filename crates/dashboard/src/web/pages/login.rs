@@ -97,7 +97,7 @@ pub async fn logout(
     authed: Authed,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    if let Err(r) = authed.check_csrf(&f.csrf) {
+    if let Some(r) = authed.csrf_refusal(&f.csrf) {
         return r;
     }
     if let Some(token) =

@@ -14,7 +14,7 @@ use crate::web::AppState;
 
 /// `GET /users`
 pub async fn page(State(state): State<AppState>, authed: Authed) -> Response {
-    if let Err(r) = authed.require_admin() {
+    if let Some(r) = authed.admin_refusal() {
         return r;
     }
     let users = match state.store.users().await {
@@ -49,7 +49,7 @@ pub struct UserForm {
 
 /// `POST /users`
 pub async fn add(State(state): State<AppState>, authed: Authed, Form(f): Form<UserForm>) -> Response {
-    if let Err(r) = authed.check_csrf(&f.csrf).and_then(|_| authed.require_admin()) {
+    if let Some(r) = authed.csrf_refusal(&f.csrf).or_else(|| authed.admin_refusal()) {
         return r;
     }
     let result = match Role::parse(&f.role) {
