@@ -155,8 +155,14 @@ async fn uploads_queue_login_pages_and_api() {
     assert!(overview.contains("href=\"/nodes/vm\""), "the real Puppet report's node is linked");
     let nodes = get("/nodes?search=web&sort=last_run&desc=1").await;
     assert!(nodes.contains("3 nodes"), "{nodes}");
+    let facts = serde_json::json!({"name": "vm", "values": {"os": {"family": "Debian"}, "kernel": "Linux"}});
+    let resp = http.post(format!("{base}/facts/upload")).json(&facts).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let resp = http.post(format!("{base}/facts/upload")).body("{}").send().await.unwrap();
+    assert_eq!(resp.status(), 400);
     let node = get("/nodes/vm").await;
     assert!(node.contains("class=\"chart node-history\""));
+    assert!(node.contains("&quot;family&quot;: &quot;Debian&quot;"), "facts shown");
     let report = get("/reports/1").await;
     assert!(report.contains("<span class=\"add\">+new</span>"), "file diff rendered: {report}");
     assert!(report.contains("returned 1 instead of one of [0]"));

@@ -613,6 +613,7 @@ impl Store {
 
     /// Stores the node's facts (from the master's database processor); shown on the node page.
     pub async fn store_facts(&self, host: &str, facts: &serde_json::Value) -> Result<()> {
+        let _turn = self.write_turn().await;
         let id = self.ensure_node(host).await?;
         sqlx::query(&self.sql("UPDATE nodes SET last_facts = ? WHERE id = ?"))
             .bind(facts.to_string())

@@ -41,6 +41,14 @@ pub struct Config {
 }
 
 impl Config {
+    /// What `bunraku dashboard [--port PORT] [--database URL]` means: the given port on all
+    /// addresses, and the URL or else a SQLite file in the vardir.
+    pub fn for_cli(port: u16, database_url: Option<String>, vardir: &std::path::Path) -> Config {
+        let mut config = Config::new(database_url.unwrap_or_else(|| crate::default_database_url(vardir)));
+        config.listen.set_port(port);
+        config
+    }
+
     /// Defaults for a database URL: port 3000, loopback uploads, one hour, default retention.
     pub fn new(database_url: impl Into<String>) -> Config {
         Config {
@@ -82,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(pages::login::form).post(pages::login::submit))
         .route("/logout", post(pages::login::logout))
         .route("/reports/upload", post(upload::upload).layer(DefaultBodyLimit::max(64 * 1024 * 1024)))
+        .route("/facts/upload", post(upload::upload_facts).layer(DefaultBodyLimit::max(16 * 1024 * 1024)))
         .route("/api/v1/overview", get(api::overview))
         .route("/api/v1/nodes", get(api::nodes))
         .route("/api/v1/nodes/{name}", get(api::node))

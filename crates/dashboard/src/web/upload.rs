@@ -57,3 +57,32 @@ pub async fn upload(
         Err(e) => (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
     }
 }
+
+/// `POST /facts/upload`: a node's facts in Puppet's facts format (`{"name": …, "values": {…}}`,
+/// what agents PUT to `/puppet/v3/facts`), from the same sources as reports; shown on the node page.
+pub async fn upload_facts(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Response {
+    if !state.config.upload_policy.allows(peer.ip()) {
+        return (StatusCode::FORBIDDEN, format!("fact uploads are not allowed from {}\n", peer.ip()))
+            .into_response();
+    }
+    let doc: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("malformed facts: {e}\n")).into_response(),
+    };
+    let (Some(name), Some(values)) = (doc.get("name").and_then(|n| n.as_str()), doc.get("values")) else {
+        return (StatusCode::BAD_REQUEST, "malformed facts: needs \"name\" (string) and \"values\"\n")
+            .into_response();
+    };
+    if name.is_empty() || name.len() > 255 || name.contains('/') || !values.is_object() {
+        return (StatusCode::BAD_REQUEST, "malformed facts: bad \"name\" or \"values\" is not an object\n")
+            .into_response();
+    }
+    match state.store.store_facts(name, values).await {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "stored": name }))).into_response(),
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("{e}\n")).into_response(),
+    }
+}
