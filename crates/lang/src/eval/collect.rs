@@ -55,6 +55,14 @@ impl<'e> Compiler<'e> {
         Value::Undef
     }
 
+    /// The resources collector `i` collected, in the order they were declared.
+    pub(crate) fn collected(&self, i: usize) -> Vec<usize> {
+        let mut idxs: Vec<usize> =
+            self.collectors.get(i).map(|c| c.done.iter().copied().collect()).unwrap_or_default();
+        idxs.sort_unstable();
+        idxs
+    }
+
     /// Makes a virtual resource real: it joins the catalog, contained where it was declared.
     pub(crate) fn realize(&mut self, idx: usize) {
         if !self.resources[idx].virtual_ || self.resources[idx].exported {

@@ -511,6 +511,8 @@ impl<'e> Compiler<'e> {
                 Value::Array(h.iter().map(|(k, v)| Value::Array(vec![k.clone(), v.clone()])).collect())
             }
             ("Array", v) => Value::Array(vec![v.clone()]),
+            ("Sensitive", Value::Sensitive(_)) => arg.clone(),
+            ("Sensitive", v) => Value::Sensitive(Box::new(v.clone())),
             _ => return Err(bad(self)),
         })
     }
