@@ -52,6 +52,9 @@ pub enum Value {
         type_name: String,
         title: String,
     },
+    /// `Sensitive(v)`: prints redacted; in the catalog the parameter holds the plain value and
+    /// is listed in the resource's `sensitive_parameters`.
+    Sensitive(Box<Value>),
 }
 
 impl PartialEq for Value {
@@ -72,6 +75,7 @@ impl PartialEq for Value {
             (Resource { type_name: t1, title: n1 }, Resource { type_name: t2, title: n2 }) => {
                 t1 == t2 && n1 == n2
             }
+            (Sensitive(a), Sensitive(b)) => a == b,
             _ => false,
         }
     }
@@ -100,6 +104,7 @@ impl Hash for Value {
                 type_name.hash(state);
                 title.hash(state);
             }
+            Value::Sensitive(v) => v.hash(state),
             Value::Undef | Value::Default => {}
         }
     }
@@ -125,6 +130,7 @@ impl Value {
             Value::Hash(_) => "Hash",
             Value::Type(_) => "Type",
             Value::Resource { .. } => "Resource",
+            Value::Sensitive(_) => "Sensitive",
         }
     }
 
@@ -139,6 +145,8 @@ impl Value {
             Value::Int(i) => J::from(*i),
             Value::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
             Value::Str(s) => J::String(s.clone()),
+            // Revealed on the wire; the resource lists the parameter as sensitive.
+            Value::Sensitive(v) => v.to_json(),
             Value::Array(a) => J::Array(a.iter().map(Value::to_json).collect()),
             Value::Hash(h) => {
                 J::Object(h.iter().map(|(k, v)| (k.to_display_string(), v.to_json())).collect())
@@ -234,6 +242,7 @@ impl fmt::Display for Value {
                 Ok(())
             }
             Value::Resource { type_name, title } => write!(f, "{type_name}[{title}]"),
+            Value::Sensitive(_) => f.write_str("Sensitive [value redacted]"),
         }
     }
 }

@@ -45,10 +45,13 @@ fn view(doc: &Value, prefix: &str) -> (View, BTreeSet<(String, String)>, Vec<Str
         let tags: BTreeSet<&str> =
             r["tags"].as_array().into_iter().flatten().filter_map(|t| t.as_str()).collect();
         fields.insert("tags".into(), format!("{tags:?}"));
-        let file = r["file"].as_str().map(|f| f.strip_prefix(prefix).unwrap_or(f).to_string());
+        let file = r["file"].as_str().map(|f| strip_case_dir(f, prefix));
         fields.insert("file".into(), format!("{file:?}"));
         fields.insert("line".into(), r["line"].to_string());
         fields.insert("kind".into(), r["kind"].to_string());
+        let sensitive: BTreeSet<&str> =
+            r["sensitive_parameters"].as_array().into_iter().flatten().filter_map(|t| t.as_str()).collect();
+        fields.insert("sensitive_parameters".into(), format!("{sensitive:?}"));
         out.insert(key, fields);
     }
     let edges = doc["edges"]
@@ -106,13 +109,44 @@ fn diff(expected: &Value, actual: &Value, prefix: &str) -> Vec<String> {
     d
 }
 
+/// A path relative to its case directory. `prefix` is this checkout's case directory (with a
+/// trailing `/`); expectations hold the absolute path of the checkout that generated them, so
+/// anything up to `/cases/<name>/` is stripped too.
+fn strip_case_dir(path: &str, prefix: &str) -> String {
+    if let Some(rest) = path.strip_prefix(prefix) {
+        return rest.to_string();
+    }
+    let name = Path::new(prefix.trim_end_matches('/')).file_name().map(|n| n.to_string_lossy().to_string());
+    match name.and_then(|n| path.find(&format!("/cases/{n}/")).map(|at| at + n.len() + 8)) {
+        Some(at) => path[at..].to_string(),
+        None => path.to_string(),
+    }
+}
+
 /// Puppet's error line without what the CLI and server add around the compiler's message.
 fn normalise_error(line: &str, certname: &str, prefix: &str) -> String {
     let line = line.trim();
     let line = line.strip_prefix("Error: ").unwrap_or(line);
     let line = line.strip_prefix("Could not parse for environment production: ").unwrap_or(line);
     let line = line.strip_suffix(&format!(" on node {certname}")).unwrap_or(line);
-    line.replace(prefix, "")
+    let name = Path::new(prefix.trim_end_matches('/')).file_name().map(|n| n.to_string_lossy().to_string());
+    let line = line.replace(prefix, "");
+    // `(file: /elsewhere/tests/cases/<name>/x.pp, …)` from the checkout that generated the case.
+    match name {
+        Some(n) => {
+            let marker = format!("/cases/{n}/");
+            let mut out = String::new();
+            let mut rest = line.as_str();
+            while let Some(at) = rest.find(&marker) {
+                let start = rest[..at].rfind(|c: char| c.is_whitespace() || c == '(').map_or(0, |i| i + 1);
+                out.push_str(&rest[..start]);
+                rest = &rest[at + marker.len()..];
+            }
+            out.push_str(rest);
+            out
+        }
+        None => line,
+    }
 }
 
 fn run_case(dir: &Path) -> Result<(), String> {
@@ -159,35 +193,19 @@ fn catalogs_match_puppet() {
         std::fs::read_dir(&root).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
     dirs.sort();
     let only = std::env::var("CASE").ok();
-    // Cases whose expected catalog is committed but whose construct is not implemented yet:
-    // reported, not failed (`cases-pending.txt`, one name per line, `#` comments).
-    let pending: Vec<&str> = include_str!("cases-pending.txt")
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or("").trim())
-        .filter(|l| !l.is_empty())
-        .collect();
     let mut failures = Vec::new();
     let mut passed = 0;
-    let mut still_pending = 0;
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         if only.as_ref().is_some_and(|o| !name.contains(o.as_str())) {
             continue;
         }
         match run_case(dir) {
-            Ok(()) if pending.contains(&name.as_str()) => {
-                eprintln!("{name}: passes now; remove it from cases-pending.txt");
-                passed += 1;
-            }
             Ok(()) => passed += 1,
-            Err(e) if pending.contains(&name.as_str()) && only.is_none() => {
-                still_pending += 1;
-                eprintln!("pending {name}: {}", e.lines().next().unwrap_or(""));
-            }
             Err(e) => failures.push(format!("{name}:\n  {e}")),
         }
     }
-    eprintln!("{passed} cases pass, {still_pending} pending, {} fail", failures.len());
+    eprintln!("{passed} cases pass, {} fail", failures.len());
     assert!(
         failures.is_empty(),
         "{} of {} cases differ from Puppet:\n{}",

@@ -2,13 +2,15 @@
 //! the verdict `puppet parser validate` (7.23) gave it, recorded in `corpus-verdicts.txt` by
 //! `corpus-verdicts.sh`: accepted files parse, rejected files fail on the same line.
 //!
-//! The packages are installed by CI (`apt-get install $(apt-cache search --names-only
-//! '^puppet-module-' | cut -d' ' -f1)`); without them the test says so and passes, so that a
-//! developer machine without the corpus can still run the suite.
+//! The packages are installed by CI ([`INSTALL`]); without them the test fails and names the
+//! command, because a corpus test that passes without its corpus proves nothing.
 
 use std::path::Path;
 
 use bunraku_lang::validate_file;
+
+/// How `.ci/run` installs the corpus.
+const INSTALL: &str = "apt-get install -y $(apt-cache search --names-only '^puppet-module-' | cut -d' ' -f1)";
 
 #[test]
 fn debian_module_corpus_matches_puppet_parser_validate() {
@@ -17,18 +19,20 @@ fn debian_module_corpus_matches_puppet_parser_validate() {
     )
     .to_path_buf();
     let verdicts = include_str!("corpus-verdicts.txt");
-    if !root.is_dir() {
-        eprintln!("skipped: {} is not installed", root.display());
-        return;
-    }
-    let (mut checked, mut missing) = (0, 0);
+    assert!(
+        root.is_dir(),
+        "the Debian module corpus is not installed ({} is missing); install it with:\n  {INSTALL}",
+        root.display()
+    );
+    let mut checked = 0;
+    let mut missing = Vec::new();
     let mut failures = Vec::new();
     for line in verdicts.lines() {
         let mut fields = line.split('\t');
         let (Some(rel), Some(verdict)) = (fields.next(), fields.next()) else { continue };
         let path = root.join(rel);
         if !path.is_file() {
-            missing += 1;
+            missing.push(rel);
             continue;
         }
         checked += 1;
@@ -45,6 +49,13 @@ fn debian_module_corpus_matches_puppet_parser_validate() {
             }
         }
     }
-    eprintln!("corpus: {checked} files checked, {missing} listed but not installed");
+    eprintln!("corpus: {checked} files checked");
+    assert!(
+        missing.is_empty(),
+        "{} of the {} corpus files in corpus-verdicts.txt are not installed (first: {}); install them with:\n  {INSTALL}",
+        missing.len(),
+        missing.len() + checked,
+        missing[0]
+    );
     assert!(failures.is_empty(), "{} of {checked} files disagree:\n{}", failures.len(), failures.join("\n"));
 }

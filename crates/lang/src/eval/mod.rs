@@ -38,10 +38,19 @@ pub(crate) struct Def<T> {
 /// A relationship from an arrow, resolved after evaluation.
 struct PendingRelationship {
     arrow: Arrow,
-    left: Value,
-    right: Value,
+    left: Operand,
+    right: Operand,
     file: Arc<SourceFile>,
     span: Span,
+}
+
+/// One side of a relationship arrow: references, or a collector whose resources are known only
+/// once catalog completion has run it (`Package <| |> -> Service['s']`).
+#[derive(Clone)]
+enum Operand {
+    Value(Value),
+    /// An index into `Compiler::collectors`.
+    Collector(usize),
 }
 
 /// The state of one compilation.
@@ -415,25 +424,18 @@ impl<'e> Compiler<'e> {
                 self.assign(target, v.clone(), scope)?;
                 v
             }
-            ExprKind::Relationship(arrow, l, r) => {
-                let left = self.eval(l, scope)?;
-                let right = self.eval(r, scope)?;
-                self.relationships.push(PendingRelationship {
-                    arrow: *arrow,
-                    left,
-                    right: right.clone(),
-                    file: self.file.clone(),
-                    span: e.span,
-                });
-                right
-            }
+            ExprKind::Relationship(..) => match self.relationship_operand(e, scope)? {
+                Operand::Value(v) => v,
+                Operand::Collector(_) => Value::Undef,
+            },
             ExprKind::Call { name, args, lambda } => {
                 self.call(name, args, lambda.as_deref(), scope, e.span)?
             }
             ExprKind::MethodCall { receiver, name, args, lambda } => {
                 let mut all = vec![(**receiver).clone()];
                 all.extend(args.iter().cloned());
-                self.call(name, &all, lambda.as_deref(), scope, e.span)?
+                self.call(name, &all, lambda.as_deref(), scope, e.span)
+                    .map_err(|err| self.method_call_error(err, receiver, e.span))?
             }
             ExprKind::If { cond, then, otherwise } => {
                 if self.eval(cond, scope)?.truthy() {
@@ -526,6 +528,71 @@ impl<'e> Compiler<'e> {
             | ExprKind::FunctionDef(_) => Value::Undef,
             ExprKind::TypeAlias { .. } => Value::Undef,
         })
+    }
+
+    /// Evaluates one side of an arrow. A chain (`a -> b -> c`) is left-associative and yields
+    /// its right operand, so a collector in the middle of a chain stays a collector.
+    fn relationship_operand(&mut self, e: &Expr, scope: ScopeId) -> R<Operand> {
+        match &e.kind {
+            ExprKind::Relationship(arrow, l, r) => {
+                let left = self.relationship_operand(l, scope)?;
+                let right = self.relationship_operand(r, scope)?;
+                self.relationships.push(PendingRelationship {
+                    arrow: *arrow,
+                    left,
+                    right: right.clone(),
+                    file: self.file.clone(),
+                    span: e.span,
+                });
+                Ok(right)
+            }
+            ExprKind::Collector { .. } => {
+                let before = self.collectors.len();
+                let v = self.eval(e, scope)?;
+                // An exported collector registers nothing (dropped without storeconfigs).
+                Ok(if self.collectors.len() > before {
+                    Operand::Collector(before)
+                } else {
+                    Operand::Value(v)
+                })
+            }
+            ExprKind::Paren(inner) => self.relationship_operand(inner, scope),
+            _ => Ok(Operand::Value(self.eval(e, scope)?)),
+        }
+    }
+
+    /// Puppet names a failing `x.f(…)` call a "Method call" and locates it at its argument list
+    /// (`(`), or at the `.` when there is none. Errors raised inside the call (in its lambda, or
+    /// in a Puppet function's body) are located elsewhere and pass through unchanged.
+    fn method_call_error(
+        &self,
+        mut err: Box<CompileError>,
+        receiver: &Expr,
+        span: Span,
+    ) -> Box<CompileError> {
+        const FUNCTION_CALL: &str = "Evaluation Error: Error while evaluating a Function Call, ";
+        let (line, col) = self.file.lines.line_col(&self.file.text, span.start as usize);
+        let here = err.file.as_deref() == Some(self.file.path.as_path())
+            && err.line == Some(line)
+            && err.column == Some(col);
+        let Some(rest) = err.message.strip_prefix(FUNCTION_CALL).filter(|_| here) else { return err };
+        let message = format!("Evaluation Error: Error while evaluating a Method call, {rest}");
+        let text = self.file.text.as_bytes();
+        let skip_ws = |mut at: usize| {
+            while text.get(at).is_some_and(|b| b.is_ascii_whitespace()) {
+                at += 1;
+            }
+            at
+        };
+        let dot = skip_ws(receiver.span.end as usize);
+        let mut at = skip_ws(dot + 1);
+        while text.get(at).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b':') {
+            at += 1;
+        }
+        let at = skip_ws(at);
+        let loc = if text.get(at) == Some(&b'(') { at } else { dot };
+        err = Box::new(self.file.error(message, Span::new(loc, loc + 1)));
+        err
     }
 
     fn lookup_var(&mut self, name: &str, scope: ScopeId, span: Span) -> R<Value> {

@@ -12,7 +12,7 @@ use super::{add_tag, Compiler, Def, R, TOP};
 use crate::ast::*;
 use crate::source::SourceFile;
 use crate::span::Span;
-use crate::value::{valid_tag, Value};
+use crate::value::{valid_tag, TypeValue, Value};
 
 /// A resource being built.
 #[derive(Debug, Clone)]
@@ -34,6 +34,9 @@ pub(crate) struct Res {
     pub define: Option<Def<DefineDef>>,
     pub evaluated: bool,
 }
+
+/// Metaparameters a define instance passes to the resources in its body, in Puppet's order.
+const INHERITED_METAPARAMS: &[&str] = &["noop", "schedule", "audit", "loglevel", "alias", "tag"];
 
 /// Resource types built into Puppet 7 (and the `*_core` modules Debian ships).
 const BUILTIN_TYPES: &[&str] = &[
@@ -274,6 +277,20 @@ impl<'e> Compiler<'e> {
         for (name, (op, v)) in defaults_for(&self.scopes, scope, type_name) {
             if !params.contains_key(&name) {
                 self.set_param(&mut params, &mut param_lines, &op, v);
+            }
+        }
+        // A defined type's instance hands its non-relationship metaparameters to every resource
+        // declared in its body (Puppet 7 does this for defines only, not for classes).
+        if let Some(owner) = resource_of(&self.scopes, scope) {
+            if self.resources[owner].kind == ResourceKind::DefinedType {
+                for name in INHERITED_METAPARAMS {
+                    if params.contains_key(*name) {
+                        continue;
+                    }
+                    if let Some(v) = self.resources[owner].params.get(*name) {
+                        params.insert(name.to_string(), v.clone());
+                    }
+                }
             }
         }
         if let Some(t) = params.get("tag") {
@@ -602,7 +619,7 @@ impl<'e> Compiler<'e> {
                     if !super::types::is_instance(&value, &tv) {
                         return Err(self.param_err(
                             p.span,
-                            format!("{what}: parameter '{}' {}", p.name, super::types::mismatch(&value, &tv)),
+                            format!("{what}: parameter '{}' {}", p.name, self.type_mismatch(&value, t, &tv)),
                         ));
                     }
                 }
@@ -613,6 +630,16 @@ impl<'e> Compiler<'e> {
             self.scopes[scope].vars.insert(p.name.clone(), value);
         }
         Ok(())
+    }
+
+    /// Puppet's mismatch text; a type written as an alias is shown as `Alias = Type`.
+    pub(crate) fn type_mismatch(&self, value: &Value, type_expr: &Expr, t: &TypeValue) -> String {
+        match &type_expr.kind {
+            ExprKind::TypeRef(name) if self.aliases.contains_key(name) => {
+                super::types::mismatch_named(value, name, t)
+            }
+            _ => super::types::mismatch(value, t),
+        }
     }
 
     // ----- defines -----
@@ -684,14 +711,35 @@ impl<'e> Compiler<'e> {
 
     // ----- relationships -----
 
+    /// An arrow operand as references; a collector stands for what it collected, in catalog order.
+    fn operand_value(&self, operand: &super::Operand) -> Value {
+        match operand {
+            super::Operand::Value(v) => v.clone(),
+            super::Operand::Collector(i) => {
+                let collected = self.collected(*i);
+                Value::Array(
+                    collected
+                        .into_iter()
+                        .map(|idx| Value::Resource {
+                            type_name: self.resources[idx].type_name.clone(),
+                            title: self.resources[idx].title.clone(),
+                        })
+                        .collect(),
+                )
+            }
+        }
+    }
+
     pub(crate) fn evaluate_relationships(&mut self) -> R<()> {
         let rels = std::mem::take(&mut self.relationships);
         for rel in rels {
+            let left = self.operand_value(&rel.left);
+            let right = self.operand_value(&rel.right);
             let (source, target, param) = match rel.arrow {
-                Arrow::Before => (&rel.left, &rel.right, "before"),
-                Arrow::Notify => (&rel.left, &rel.right, "notify"),
-                Arrow::Require => (&rel.right, &rel.left, "before"),
-                Arrow::Subscribe => (&rel.right, &rel.left, "notify"),
+                Arrow::Before => (&left, &right, "before"),
+                Arrow::Notify => (&left, &right, "notify"),
+                Arrow::Require => (&right, &left, "before"),
+                Arrow::Subscribe => (&right, &left, "notify"),
             };
             for s in flatten_refs(source) {
                 for t in flatten_refs(target) {
@@ -855,6 +903,7 @@ impl<'e> Compiler<'e> {
 
 fn to_model(r: &Res) -> Resource {
     let mut parameters = IndexMap::new();
+    let mut sensitive_parameters = Vec::new();
     let nv = namevar(&r.type_name);
     if r.kind == ResourceKind::CompilableType {
         if let Some(v) = r.params.get(nv) {
@@ -869,6 +918,9 @@ fn to_model(r: &Res) -> Resource {
         {
             continue;
         }
+        if matches!(v, Value::Sensitive(_)) {
+            sensitive_parameters.push(k.clone());
+        }
         parameters.insert(k.clone(), v.to_json());
     }
     Resource {
@@ -880,7 +932,7 @@ fn to_model(r: &Res) -> Resource {
         exported: r.exported,
         kind: Some(r.kind),
         parameters,
-        sensitive_parameters: vec![],
+        sensitive_parameters,
     }
 }
 

@@ -158,6 +158,10 @@ pub fn is_instance(v: &Value, t: &TypeValue) -> bool {
         },
         "Collection" => matches!(v, Value::Array(_) | Value::Hash(_)),
         "Type" => matches!(v, Value::Type(_)),
+        "Sensitive" => match v {
+            Value::Sensitive(inner) => p.first().is_none_or(|t| type_or_value_matches(inner, t)),
+            _ => false,
+        },
         // Resource types, aliases and rich types: not checked yet.
         _ => true,
     }
@@ -217,6 +221,7 @@ pub fn type_of(v: &Value) -> TypeValue {
         Value::Resource { type_name, title } => {
             return TypeValue { name: type_name.clone(), params: vec![Value::Str(title.clone())] }
         }
+        Value::Sensitive(inner) => ("Sensitive", vec![Value::Type(type_of(inner))]),
     };
     TypeValue { name: name.to_string(), params }
 }
@@ -287,6 +292,25 @@ pub fn mismatch(v: &Value, t: &TypeValue) -> String {
             Some(Value::Type(inner)) => mismatch(v, inner),
             _ => format!("expects {}, got {}", describe(t), describe_value(v)),
         },
+        // Same kind, wrong range: Puppet shows the value's detailed type.
+        ("Integer", Value::Int(i)) => format!("expects {}, got Integer[{i}, {i}]", describe(t)),
         _ => format!("expects {}, got {}", describe(t), describe_value(v)),
+    }
+}
+
+/// [`mismatch`] for a type written as the alias `alias`: `expects a MyPort = Integer[1, 65535]
+/// value, got Integer[0, 0]`.
+pub fn mismatch_named(v: &Value, alias: &str, t: &TypeValue) -> String {
+    let text = Value::Type(t.clone()).to_string();
+    let plain = mismatch(v, t);
+    if let Some(rest) = plain.strip_prefix(&format!("expects a match for {text}")) {
+        return format!("expects a match for {alias} = {text}{rest}");
+    }
+    match plain.strip_prefix(&format!("expects {}", describe(t))) {
+        Some(rest) => {
+            let article = if alias.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+            format!("expects {article} {alias} = {text} value{rest}")
+        }
+        None => plain,
     }
 }
