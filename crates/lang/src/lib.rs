@@ -12,10 +12,15 @@
 pub mod ast;
 mod error;
 mod eval;
+pub mod functions;
+pub mod hiera;
 pub mod lexer;
+pub mod modules;
 pub mod parser;
 pub mod source;
 pub mod span;
+pub mod templates;
+pub mod types;
 pub mod validate;
 pub mod value;
 
@@ -47,6 +52,8 @@ pub struct Environment {
     manifest: PathBuf,
     modulepath: Vec<PathBuf>,
     cache: ParseCache,
+    /// The environment's directory (Hiera's environment layer); `None` for a lone manifest.
+    root: Option<PathBuf>,
 }
 
 impl Environment {
@@ -86,7 +93,13 @@ impl Environment {
                 }
             }
         }
-        Ok(Environment { name: name.to_string(), manifest, modulepath, cache: ParseCache::default() })
+        Ok(Environment {
+            name: name.to_string(),
+            manifest,
+            modulepath,
+            cache: ParseCache::default(),
+            root: Some(root),
+        })
     }
 
     /// An environment made of one manifest file and a modulepath, for `bunraku apply FILE.pp`.
@@ -96,7 +109,13 @@ impl Environment {
             manifest: manifest.to_path_buf(),
             modulepath,
             cache: ParseCache::default(),
+            root: None,
         }
+    }
+
+    /// The environment's directory, holding its `hiera.yaml` and `data/`.
+    pub fn root(&self) -> Option<&Path> {
+        self.root.as_deref()
     }
 
     /// The environment's name (`production`).

@@ -21,9 +21,21 @@ pub struct RegexValue {
 impl RegexValue {
     /// Compiles a Puppet regex, translating the Ruby-isms this crate handles.
     pub fn new(source: &str) -> Result<RegexValue, regex::Error> {
-        let translated =
-            source.replace("\\h", "[0-9a-fA-F]").replace("\\A", "^").replace("\\z", "$").replace("\\Z", "$");
-        Ok(RegexValue { source: source.to_string(), regex: regex::Regex::new(&format!("(?m){translated}"))? })
+        let translated = source
+            .replace("\\h", "[0-9a-fA-F]")
+            .replace("\\A", "^")
+            .replace("\\z", "$")
+            .replace("\\Z", "$")
+            .replace("\\0", "\\x00");
+        let regex = match regex::Regex::new(&format!("(?m){translated}")) {
+            Ok(r) => r,
+            // Look-around (stdlib's Stdlib::Compat::Ipv4): dropped, which accepts a superset.
+            Err(_) if translated.contains("(?!") || translated.contains("(?=") => regex::Regex::new(
+                &format!("(?m){}", crate::functions::regex_compat::drop_lookaround(&translated)),
+            )?,
+            Err(e) => return Err(e),
+        };
+        Ok(RegexValue { source: source.to_string(), regex })
     }
 }
 

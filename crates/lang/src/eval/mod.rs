@@ -5,6 +5,7 @@ mod builtins;
 mod collect;
 mod functions;
 mod iteration;
+mod modules;
 mod ops;
 mod resources;
 pub mod scope;
@@ -83,6 +84,8 @@ pub(crate) struct Compiler<'e> {
     pending_control: Option<iteration::Control>,
     /// Collectors, evaluated during catalog completion.
     collectors: Vec<collect::PendingCollector>,
+    /// Hiera, templates and module metadata for this compile (`modules.rs`).
+    module_state: modules::ModuleState,
 }
 
 const TOP: ScopeId = 0;
@@ -114,6 +117,7 @@ impl<'e> Compiler<'e> {
             aliases: HashMap::new(),
             pending_control: None,
             collectors: Vec::new(),
+            module_state: modules::ModuleState::new(env),
         }
     }
 

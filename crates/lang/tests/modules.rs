@@ -1,0 +1,208 @@
+//! Differential catalog tests on real modules: every directory under `tests/modules/` holds an
+//! environment whose node manifest uses Debian's packaged modules (found on the basemodulepath
+//! `/usr/share/puppet/modules`, as Puppet finds them), the node's facts (Debian 12 or RedHat 9,
+//! from `facts.py`) and the catalog real Puppet 7.23 produced (`modules/regenerate.sh`). They are
+//! compared as `catalog-diff --strict` does, like `tests/cases.rs`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use bunraku_lang::{CompileRequest, Environment};
+use serde_json::Value;
+
+fn canon(v: &Value) -> String {
+    // serde_json without preserve_order would sort; with it, sort keys by hand.
+    fn sort(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let sorted: BTreeMap<_, _> = m.iter().map(|(k, v)| (k.clone(), sort(v))).collect();
+                Value::Object(sorted.into_iter().collect())
+            }
+            Value::Array(a) => Value::Array(a.iter().map(sort).collect()),
+            o => o.clone(),
+        }
+    }
+    sort(v).to_string()
+}
+
+type View = BTreeMap<(String, String), BTreeMap<String, String>>;
+
+fn view(doc: &Value, prefix: &str) -> (View, BTreeSet<(String, String)>, Vec<String>) {
+    let mut out = BTreeMap::new();
+    for r in doc["resources"].as_array().into_iter().flatten() {
+        let key =
+            (r["type"].as_str().unwrap_or("").to_string(), r["title"].as_str().unwrap_or("").to_string());
+        if key == ("Class".into(), "Settings".into()) {
+            continue;
+        }
+        let mut fields = BTreeMap::new();
+        if let Some(params) = r["parameters"].as_object() {
+            for (k, v) in params {
+                fields.insert(format!("param {k}"), canon(v));
+            }
+        }
+        fields.insert("exported".into(), r["exported"].as_bool().unwrap_or(false).to_string());
+        let tags: BTreeSet<&str> =
+            r["tags"].as_array().into_iter().flatten().filter_map(|t| t.as_str()).collect();
+        fields.insert("tags".into(), format!("{tags:?}"));
+        let file = r["file"].as_str().map(|f| f.strip_prefix(prefix).unwrap_or(f).to_string());
+        fields.insert("file".into(), format!("{file:?}"));
+        fields.insert("line".into(), r["line"].to_string());
+        fields.insert("kind".into(), r["kind"].to_string());
+        out.insert(key, fields);
+    }
+    let edges = doc["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (e["source"].as_str().unwrap_or("").to_string(), e["target"].as_str().unwrap_or("").to_string())
+        })
+        .filter(|(s, t)| s != "Class[Settings]" && t != "Class[Settings]")
+        .collect();
+    let classes = doc["classes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.as_str().map(String::from))
+        .collect();
+    (out, edges, classes)
+}
+
+fn diff(expected: &Value, actual: &Value, prefix: &str) -> Vec<String> {
+    let (ra, ea, ca) = view(expected, prefix);
+    let (rb, eb, cb) = view(actual, prefix);
+    let mut d = Vec::new();
+    for k in ra.keys().filter(|k| !rb.contains_key(*k)) {
+        d.push(format!("missing resource {}[{}]", k.0, k.1));
+    }
+    for k in rb.keys().filter(|k| !ra.contains_key(*k)) {
+        d.push(format!("extra resource {}[{}]", k.0, k.1));
+    }
+    for (k, x) in &ra {
+        let Some(y) = rb.get(k) else { continue };
+        for f in x.keys().chain(y.keys()).collect::<BTreeSet<_>>() {
+            if x.get(f) != y.get(f) {
+                d.push(format!("{}[{}] {f}: expected {:?} got {:?}", k.0, k.1, x.get(f), y.get(f)));
+            }
+        }
+    }
+    for e in ea.difference(&eb) {
+        d.push(format!("missing edge {} -> {}", e.0, e.1));
+    }
+    for e in eb.difference(&ea) {
+        d.push(format!("extra edge {} -> {}", e.0, e.1));
+    }
+    if ca != cb {
+        d.push(format!("classes: expected {ca:?} got {cb:?}"));
+    }
+    let ta: BTreeSet<_> =
+        expected["tags"].as_array().into_iter().flatten().filter_map(|t| t.as_str()).collect();
+    let tb: BTreeSet<_> =
+        actual["tags"].as_array().into_iter().flatten().filter_map(|t| t.as_str()).collect();
+    if ta != tb {
+        d.push(format!("catalog tags: expected {ta:?} got {tb:?}"));
+    }
+    d
+}
+
+/// Puppet's error line without what the CLI adds around the compiler's message.
+fn normalise_error(line: &str, certname: &str, prefix: &str) -> String {
+    let line = line.trim();
+    let line = line.strip_prefix("Error: ").unwrap_or(line);
+    let line = line.strip_prefix("Could not parse for environment production: ").unwrap_or(line);
+    let line = line.strip_suffix(&format!(" on node {certname}")).unwrap_or(line);
+    line.replace(prefix, "")
+}
+
+/// Debian's modules, where Puppet's basemodulepath finds them (`.ci/run` installs the packages).
+const BASEMODULEPATH: &str = "/usr/share/puppet/modules";
+
+fn run_case(dir: &Path) -> Result<(), String> {
+    let certname =
+        std::fs::read_to_string(dir.join("node.txt")).map_err(|e| e.to_string())?.trim().to_string();
+    let facts: indexmap::IndexMap<String, Value> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("facts.json")).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+    let prefix = format!("{}/", dir.display());
+    let env = Environment::open(&dir.join("environments"), "production", &[BASEMODULEPATH.into()])
+        .map_err(|e| e.to_string())?;
+    let request = CompileRequest { certname: certname.clone(), facts, ..Default::default() };
+    let result = env.compile(&request);
+    if let Ok(expected) = std::fs::read_to_string(dir.join("expected-error.txt")) {
+        let want = normalise_error(&expected, &certname, &prefix);
+        return match result {
+            Ok(_) => Err(format!("expected error {want:?}, compiled a catalog")),
+            Err(e) => {
+                let got = e.to_string().replace(&prefix, "");
+                if got == want {
+                    Ok(())
+                } else {
+                    Err(format!("error differs:\n  expected {want}\n  got      {got}"))
+                }
+            }
+        };
+    }
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+    let catalog = result.map_err(|e| format!("compile failed: {e}"))?;
+    let actual: Value = serde_json::from_str(&catalog.to_json()).map_err(|e| e.to_string())?;
+    let d = diff(&expected, &actual, &prefix);
+    if d.is_empty() {
+        Ok(())
+    } else {
+        Err(d.join("\n  "))
+    }
+}
+
+#[test]
+fn module_catalogs_match_puppet() {
+    if !Path::new(BASEMODULEPATH).join("stdlib").is_dir() {
+        panic!("Debian's puppet-module-* packages are not installed (see .ci/run)");
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/modules");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("node.txt").is_file())
+        .collect();
+    dirs.sort();
+    let only = std::env::var("CASE").ok();
+    // Cases we do not match yet: reported, not failed (one name per line, `#` comments).
+    let pending: Vec<&str> = include_str!("modules-pending.txt")
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut failures = Vec::new();
+    let mut passed = 0;
+    let mut still_pending = 0;
+    for dir in &dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        if only.as_ref().is_some_and(|o| !name.contains(o.as_str())) {
+            continue;
+        }
+        match run_case(dir) {
+            Ok(()) if pending.contains(&name.as_str()) => {
+                eprintln!("{name}: passes now; remove it from modules-pending.txt");
+                passed += 1;
+            }
+            Ok(()) => passed += 1,
+            Err(e) if pending.contains(&name.as_str()) && only.is_none() => {
+                still_pending += 1;
+                eprintln!("pending {name}: {}", e.lines().next().unwrap_or(""));
+            }
+            Err(e) => failures.push(format!("{name}:\n  {e}")),
+        }
+    }
+    eprintln!("{passed} module cases pass, {still_pending} pending, {} fail", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} module cases differ from Puppet:\n{}",
+        failures.len(),
+        passed + failures.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,5 @@
+node default {
+  class { 'chrony':
+    servers => ['ntp1.example.com', 'ntp2.example.com'],
+  }
+}
