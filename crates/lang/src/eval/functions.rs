@@ -171,9 +171,6 @@ impl<'e> Compiler<'e> {
         if let Some(r) = super::builtins::call(fname, &vals) {
             return r.map_err(|m| fcall(self, m));
         }
-        if let Some(r) = self.call_module_function(fname, &vals, lambda, scope, span) {
-            return r;
-        }
         match fname {
             "include" | "require" | "contain" => {
                 let names = class_names(&vals);
@@ -281,7 +278,7 @@ impl<'e> Compiler<'e> {
                 Ok(Value::Type(t))
             }
             "new" => self.new_value(&vals, span),
-            _ => Err(self.unknown_function(fname, span)),
+            _ => Err(self.err(span, format!("Unknown function: '{fname}'."))),
         }
     }
 
@@ -463,8 +460,16 @@ impl<'e> Compiler<'e> {
             ("Float", Value::Int(i)) => Value::Float(*i as f64),
             ("Integer" | "Float" | "Numeric", Value::Str(s)) => {
                 let s = s.trim();
-                if let Some(h) = s.strip_prefix("0x") {
-                    i64::from_str_radix(h, 16).map(Value::Int).map_err(|_| bad(self))?
+                let (sign, digits) = match s.strip_prefix('-') {
+                    Some(rest) => (-1, rest),
+                    None => (1, s.strip_prefix('+').unwrap_or(s)),
+                };
+                let radix =
+                    |p: &str| digits.strip_prefix(p).or_else(|| digits.strip_prefix(&p.to_uppercase()));
+                if let Some(h) = radix("0x") {
+                    i64::from_str_radix(h, 16).map(|i| Value::Int(sign * i)).map_err(|_| bad(self))?
+                } else if let Some(b) = radix("0b") {
+                    i64::from_str_radix(b, 2).map(|i| Value::Int(sign * i)).map_err(|_| bad(self))?
                 } else if s.len() > 1 && s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit()) {
                     i64::from_str_radix(&s[1..], 8).map(Value::Int).map_err(|_| bad(self))?
                 } else if let Ok(i) = s.parse::<i64>() {
@@ -513,6 +518,8 @@ impl<'e> Compiler<'e> {
             ("Array", Value::Hash(h)) => {
                 Value::Array(h.iter().map(|(k, v)| Value::Array(vec![k.clone(), v.clone()])).collect())
             }
+            // A string is iterable: its characters.
+            ("Array", Value::Str(s)) => Value::Array(s.chars().map(|c| Value::Str(c.to_string())).collect()),
             ("Array", v) => Value::Array(vec![v.clone()]),
             ("Sensitive", Value::Sensitive(_)) => arg.clone(),
             ("Sensitive", v) => Value::Sensitive(Box::new(v.clone())),

@@ -198,7 +198,8 @@ pub fn in_op(needle: &Value, haystack: &Value) -> bool {
         }
         (Value::Type(t), Value::Array(a)) => a.iter().any(|v| super::types::is_instance(v, t)),
         (n, Value::Array(a)) => a.iter().any(|v| puppet_eq(n, v)),
-        (n, Value::Hash(h)) => h.keys().any(|k| puppet_eq(n, k)),
+        // A hash is searched by its keys, with the same rules as an array.
+        (n, Value::Hash(h)) => in_op(n, &Value::Array(h.keys().cloned().collect())),
         _ => false,
     }
 }

@@ -89,7 +89,7 @@ fn namevar(type_name: &str) -> &'static str {
         "File" => "path",
         "Exec" => "command",
         "Augeas" | "Notify" | "Stage" => "name",
-        other => crate::types::namevar(other).unwrap_or("name"),
+        _ => "name",
     }
 }
 
@@ -226,7 +226,7 @@ impl<'e> Compiler<'e> {
         stmt_span: Span,
     ) -> R<Value> {
         let define = if is_builtin_type(type_name) { None } else { self.find_define(type_name)? };
-        if define.is_none() && !is_builtin_type(type_name) && !self.is_module_type(type_name) {
+        if define.is_none() && !is_builtin_type(type_name) {
             return Err(
                 self.err(stmt_span, format!("Resource type not found: {}", capitalize_type(type_name)))
             );
@@ -293,6 +293,29 @@ impl<'e> Compiler<'e> {
                 }
             }
         }
+        if params.contains_key("stage") {
+            return Err(self.err(
+                stmt_span,
+                format!("Error while evaluating a Resource Statement, Only classes can set 'stage'; normal resources like {cap}[{title}] cannot change run stage"),
+            ));
+        }
+        // `alias` names the resource a second time; the name must be free.
+        let aliases = params.get("alias").map(flatten_strings).unwrap_or_default();
+        for a in &aliases {
+            let Some(&other) = self.index.get(&(cap.clone(), a.clone())) else { continue };
+            let prev = &self.resources[other];
+            let prev_loc = match (&prev.file, prev.line) {
+                (Some(f), Some(l)) => format!(" (file: {}, line: {l})", f.path.display()),
+                _ => String::new(),
+            };
+            return Err(self.err(
+                stmt_span,
+                format!(
+                    "Error while evaluating a Resource Statement, Cannot alias {cap}[{title}] to \"{a}\" at (file: {}, line: {line}); resource [\"{cap}\", \"{a}\"] already declared{prev_loc}",
+                    self.file.path.display()
+                ),
+            ));
+        }
         if let Some(t) = params.get("tag") {
             for tag in flatten_strings(t) {
                 add_tag(&mut tags, &tag);
@@ -320,6 +343,9 @@ impl<'e> Compiler<'e> {
             define,
         });
         self.index.insert(key, idx);
+        for a in aliases {
+            self.index.entry((cap.clone(), a)).or_insert(idx);
+        }
         if let Some(p) = file_path.filter(|p| p != title) {
             self.resources[idx].params.entry("path".into()).or_insert(Value::Str(p));
         }
@@ -595,10 +621,8 @@ impl<'e> Compiler<'e> {
             }
         }
         for p in params {
-            let found = self.lookup_class_param(what, &p.name, given, scope)?;
             let value = match given.get(&p.name) {
                 Some((v, _)) if !matches!(v, Value::Undef) => v.clone(),
-                _ if found.is_some() => found.unwrap_or(Value::Undef),
                 _ => match &p.default {
                     Some(d) => self.eval(d, scope)?,
                     None => {

@@ -1,0 +1,2 @@
+notify { 'first': alias => 'same' }
+notify { 'second': alias => 'same' }

@@ -1,0 +1,2 @@
+$env = $server_facts['environment']
+notify { 'x': message => "env=${env} ${::environment} ${facts['networking']['fqdn']} ${trusted['certname']}" }

@@ -1,0 +1,2 @@
+define wrapper() { notify { $title: } }
+wrapper { 'w': stage => 'main' }
