@@ -1,7 +1,12 @@
 //! The Bunraku dashboard: every agent run, stored in a real database and shown in a browser.
 //!
-//! `bunraku dashboard` calls [`serve`]; `bunraku dashboard migrate` calls [`migrate`]; `bunraku
-//! dashboard user add` calls [`add_user`]. Reports arrive on `POST /reports/upload` (the body of
+//! The CLI's entry points:
+//! - `bunraku dashboard [--port 3000] [--database URL]`:
+//!   `serve(Config::for_cli(port, database, &vardir)).await` (runs until Ctrl-C/SIGTERM; migrates first);
+//! - `bunraku dashboard migrate [--database URL]`: [`migrate`];
+//! - `bunraku dashboard user add NAME --role admin|viewer`: [`add_user`] (password read by the CLI).
+//!
+//! Upload networks other than loopback go in [`Config::upload_policy`] ([`auth::UploadPolicy::parse`]). Reports arrive on `POST /reports/upload` (the body of
 //! Puppet's `http` report processor), wait in a queue table, and background workers store them
 //! (see [`queue`]); the pages and the JSON API read from [`store::Store`].
 
