@@ -207,6 +207,12 @@ async fn serve_connection(
 ) {
     let stream = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
         Ok(Ok(stream)) => stream,
+        // A connection closed before it said anything is a port probe (a load balancer's health
+        // check, a script waiting for the port): not worth a warning.
+        Ok(Err(err)) if err.kind() == std::io::ErrorKind::UnexpectedEof => {
+            tracing::debug!("TLS handshake with {remote_addr} failed: {err}");
+            return;
+        }
         Ok(Err(err)) => {
             tracing::warn!("TLS handshake with {remote_addr} failed: {err}");
             return;

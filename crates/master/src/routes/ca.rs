@@ -86,7 +86,8 @@ pub(super) async fn csr_put(
     let autosign = state.config.autosign.clone();
     with_ca(&state, move |ca| {
         match ca.submit_csr(&name, &pem, &autosign) {
-            Ok(SubmitOutcome::Signed) => tracing::info!("Signed certificate request for {name}"),
+            // The CA itself logs the signature, as puppetserver does.
+            Ok(SubmitOutcome::Signed) => {}
             Ok(SubmitOutcome::Pending) => {
                 tracing::info!("Certificate request for {name} is waiting to be signed")
             }
@@ -193,7 +194,6 @@ pub(super) async fn status_put(
     with_ca(&state, move |ca| match desired.as_str() {
         "signed" => {
             ca.sign_with_ttl(&name, ttl).map_err(ApiError::from_pki)?;
-            tracing::info!("Signed certificate request for {name}");
             Ok(())
         }
         "revoked" => {
