@@ -31,7 +31,7 @@ const STATEMENT_CALLS: &[&str] = &[
 /// Parses a whole manifest into its top-level statements.
 pub fn parse(src: &str) -> Result<Vec<Expr>, ParseError> {
     let tokens = lex(src)?;
-    let mut p = Parser { src, toks: tokens, pos: 0, no_brace: false };
+    let mut p = Parser { src, toks: tokens, pos: 0, no_brace: false, retrying_as_hash: false };
     let stmts = p.statements()?;
     if !matches!(p.peek().tok, Tok::Eof) {
         return Err(p.unexpected());
@@ -47,6 +47,9 @@ struct Parser<'a> {
     /// Set while parsing a condition (`if x {`): a `{` ends the expression instead of opening a
     /// resource body or hash.
     no_brace: bool,
+    /// Set while re-reading a failed resource body as a hash (only to word the error): nested
+    /// failures inside it do not retry again, which would make nesting exponential.
+    retrying_as_hash: bool,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -376,12 +379,16 @@ impl<'a> Parser<'a> {
                         }
                     }) {
                         Ok(bodies) => ExprKind::Resource { form: ResourceForm::Regular, type_name, bodies },
+                        Err(e) if self.retrying_as_hash => return Err(e),
                         Err(e) => {
                             // `file { ensure => x }` is a name followed by a hash in Puppet's grammar,
                             // which its validator rejects as a resource without a title.
                             let after = self.pos;
                             self.pos = before;
-                            if self.hash().is_ok() {
+                            self.retrying_as_hash = true;
+                            let as_hash = self.hash();
+                            self.retrying_as_hash = false;
+                            if as_hash.is_ok() {
                                 return Err(ParseError {
                                     message: format!("This expression is invalid. Did you try declaring a '{n}' resource without a title?"),
                                     offset: Some(sp.start as usize),
@@ -441,7 +448,8 @@ impl<'a> Parser<'a> {
                 DqPart::Text(s) => out.push(StrPart::Text(s)),
                 DqPart::Var(v, span) => out.push(StrPart::Expr(Expr::new(ExprKind::Var(v), span))),
                 DqPart::Expr(toks, span) => {
-                    let mut sub = Parser { src: self.src, toks, pos: 0, no_brace: false };
+                    let mut sub =
+                        Parser { src: self.src, toks, pos: 0, no_brace: false, retrying_as_hash: false };
                     if matches!(sub.peek().tok, Tok::Eof) {
                         out.push(StrPart::Text(String::new()));
                         continue;
