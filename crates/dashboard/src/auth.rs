@@ -35,13 +35,8 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     }
 }
 
-/// The networks allowed to `POST /reports/upload`.
-///
-/// TODO(client certificates): the issue also allows uploads from any client presenting a
-/// certificate from our CA. That needs the dashboard to listen with TLS (bunraku-pki's server
-/// config with optional client auth) and pass the verified peer certificate to the handler; until
-/// then masters upload from a listed network, which is what the seed (master and dashboard on
-/// node1) does.
+/// The networks allowed to `POST /reports/upload` without a client certificate. Over HTTPS
+/// (`Config::tls`) a client presenting a certificate from our CA may upload from anywhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadPolicy {
     networks: Vec<IpNet>,

@@ -273,3 +273,61 @@ fn stopping_the_dashboard_mid_ingestion_loses_no_report() {
         db.drop_db().await;
     });
 }
+
+/// Over HTTPS, a client with a certificate from our CA uploads from a network that is not listed;
+/// one without a certificate is refused; a browser (no certificate) still reaches the login page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_certificate_from_our_ca_may_upload_over_https() {
+    use bunraku_dashboard::web::tls::TlsSettings;
+    use bunraku_pki::{CertificateAuthority, SslDir};
+    let dir = tempfile::tempdir().unwrap();
+    let ca = CertificateAuthority::open_or_create(
+        &dir.path().join("ca"),
+        "Puppet CA: test",
+        Duration::from_secs(86400),
+        2048,
+    )
+    .unwrap();
+    let server_ssl = SslDir::new(dir.path().join("dashboard-ssl"));
+    ca.ensure_server_certificate(&server_ssl, "dashboard.example.com", &[]).unwrap();
+    let master_ssl = SslDir::new(dir.path().join("master-ssl"));
+    ca.ensure_server_certificate(&master_ssl, "master.example.com", &[]).unwrap();
+
+    let db = TestDb::sqlite().await;
+    let mut c = config(&db.url);
+    c.upload_policy = UploadPolicy::parse::<&str>(&[]).unwrap(); // no network may upload without a certificate
+    c.tls = Some(TlsSettings {
+        ssldir: server_ssl.root().to_path_buf(),
+        certname: "dashboard.example.com".into(),
+    });
+    let (addr, stop, store) = start(c).await;
+    let url = format!("https://dashboard.example.com:{}/reports/upload", addr.port());
+
+    let with_cert = bunraku_pki::tls::client_config(&master_ssl, Some("master.example.com")).unwrap();
+    let http = reqwest::Client::builder()
+        .use_preconfigured_tls((*with_cert).clone())
+        .resolve("dashboard.example.com", addr)
+        .build()
+        .unwrap();
+    let resp =
+        http.post(&url).header(CONTENT_TYPE, "application/x-yaml").body(PUPPET_YAML).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    assert!(drain(&store, Duration::from_secs(30)).await.unwrap());
+    assert_eq!(
+        store.state_counts(&bunraku_dashboard::store::Clock::wall(i64::MAX / 4)).await.unwrap().total,
+        1
+    );
+
+    let without = bunraku_pki::tls::client_config(&master_ssl, None).unwrap();
+    let anonymous = reqwest::Client::builder()
+        .use_preconfigured_tls((*without).clone())
+        .resolve("dashboard.example.com", addr)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let resp = anonymous.post(&url).body(PUPPET_YAML).send().await.unwrap();
+    assert_eq!(resp.status(), 403);
+    let resp = anonymous.get(format!("https://dashboard.example.com:{}/", addr.port())).send().await.unwrap();
+    assert_eq!(resp.status(), 303, "browsers are sent to the login page");
+    let _ = stop.send(());
+}

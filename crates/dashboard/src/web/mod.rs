@@ -5,6 +5,7 @@ pub mod api;
 pub mod layout;
 pub mod pages;
 pub mod session;
+pub mod tls;
 pub mod upload;
 
 use std::net::SocketAddr;
@@ -38,6 +39,9 @@ pub struct Config {
     pub retention: Option<RetentionPolicy>,
     /// How long a login lasts.
     pub session_ttl: Duration,
+    /// Serve HTTPS with this identity; clients presenting a certificate from our CA may then
+    /// upload from any network. `None` serves plain HTTP (puppet-dashboard's default).
+    pub tls: Option<tls::TlsSettings>,
 }
 
 impl Config {
@@ -59,6 +63,7 @@ impl Config {
             workers: None,
             retention: Some(RetentionPolicy::default()),
             session_ttl: Duration::from_secs(12 * 3600),
+            tls: None,
         }
     }
 }
@@ -103,16 +108,18 @@ pub fn router(state: AppState) -> Router {
 /// A dashboard bound to its port, with its store migrated; [`Server::run`] serves it.
 pub struct Server {
     listener: tokio::net::TcpListener,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
     state: AppState,
 }
 
 impl Server {
     /// Opens (and migrates) the database and binds the port, so that errors surface before serving.
     pub async fn bind(config: Config) -> Result<Server> {
+        let acceptor = config.tls.as_ref().map(tls::acceptor).transpose()?;
         let store = Store::open(&config.database_url).await?;
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let state = AppState { store, config: Arc::new(config), signal: Arc::new(QueueSignal::default()) };
-        Ok(Server { listener, state })
+        Ok(Server { listener, acceptor, state })
     }
 
     /// The bound address (an ephemeral port in tests).
@@ -146,10 +153,12 @@ impl Server {
             });
         }
         let addr = self.listener.local_addr()?;
-        tracing::info!(
-            "dashboard listening on http://{addr} ({:?}, {workers} ingest workers)",
-            state.store.backend()
-        );
+        let scheme = if self.acceptor.is_some() { "https" } else { "http" };
+        let backend = state.store.backend();
+        tracing::info!("dashboard listening on {scheme}://{addr} ({backend:?}, {workers} ingest workers)");
+        if let Some(acceptor) = self.acceptor {
+            return tls::serve(self.listener, acceptor, router(state), shutdown).await;
+        }
         let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await?;
         Ok(())

@@ -6,21 +6,25 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 
+use super::tls::ClientCert;
 use super::AppState;
 use crate::error::DashboardError;
 use crate::queue::parse_upload;
 
-/// Checks the source, parses and validates the body (a bad report is a 400 saying what is wrong),
+/// Checks the source (a listed network, or a client certificate from our CA over HTTPS), parses and validates the body (a bad report is a 400 saying what is wrong),
 /// and queues it; the answer comes once the report is committed to the queue table.
 pub async fn upload(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    cert: Option<Extension<ClientCert>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !state.config.upload_policy.allows(peer.ip()) {
+    if let Some(Extension(ClientCert(name))) = &cert {
+        tracing::debug!(%peer, certname = %name, "report upload with a client certificate");
+    } else if !state.config.upload_policy.allows(peer.ip()) {
         tracing::warn!(%peer, "report upload refused: not from a configured network");
         return (StatusCode::FORBIDDEN, format!("report uploads are not allowed from {}\n", peer.ip()))
             .into_response();
@@ -63,9 +67,10 @@ pub async fn upload(
 pub async fn upload_facts(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    cert: Option<Extension<ClientCert>>,
     body: Bytes,
 ) -> Response {
-    if !state.config.upload_policy.allows(peer.ip()) {
+    if cert.is_none() && !state.config.upload_policy.allows(peer.ip()) {
         return (StatusCode::FORBIDDEN, format!("fact uploads are not allowed from {}\n", peer.ip()))
             .into_response();
     }
