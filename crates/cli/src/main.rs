@@ -88,6 +88,8 @@ enum Command {
     Facts(commands::facts::FactsArgs),
     /// Ask agents running with `listen = true` to run now (Puppet 3's `puppet kick`).
     Kick(commands::kick::KickArgs),
+    /// Serve the report dashboard (port 3000): nodes, runs, changes and failures from a database.
+    Dashboard(commands::dashboard::DashboardArgs),
     /// Run the seed scenario end to end on loopback: a master, two agents, certificates, catalogs, reports.
     Demo(commands::demo::DemoArgs),
 }
@@ -103,6 +105,7 @@ fn main() -> ExitCode {
         Command::Parser(args) => commands::parser::run(args),
         Command::Facts(args) => commands::facts::run(args),
         Command::Kick(args) => commands::kick::run(args),
+        Command::Dashboard(args) => commands::dashboard::run(args),
         Command::Demo(args) => commands::demo::run(args),
     };
     ExitCode::from(code)

@@ -3,6 +3,12 @@
 //! `store` writes `<reportdir>/<host>/<YYYYMMDDHHMM>.yaml` as Puppet does. A report that cannot be
 //! stored is not lost: it is kept as JSON in `<reportdir>/.spool/` and stored again on the next
 //! report and periodically.
+//!
+//! `http` POSTs the same YAML to `reporturl` as Puppet's processor does (`Content-Type:
+//! application/x-yaml`, userinfo as basic auth). Unlike Puppet's, which only logs a failure, every
+//! report is first written to `<reportdir>/.http-spool/` and deleted once the receiver answered 2xx,
+//! so a dashboard that is down or restarting loses nothing: the spool is sent, oldest first, with
+//! the next report and periodically.
 
 use std::fs;
 use std::io::Write;
@@ -29,6 +35,8 @@ pub enum ReportError {
 pub enum Processor {
     /// Writes the report as YAML under `reportdir`.
     Store,
+    /// POSTs the report's YAML to `reporturl`.
+    Http,
 }
 
 impl Processor {
@@ -36,6 +44,7 @@ impl Processor {
     pub fn name(self) -> &'static str {
         match self {
             Processor::Store => "store",
+            Processor::Http => "http",
         }
     }
 }
@@ -49,6 +58,7 @@ pub fn valid_host(host: &str) -> bool {
 pub struct ReportProcessors {
     processors: Vec<Processor>,
     reportdir: PathBuf,
+    http: Option<HttpSender>,
     /// Serialises spool flushing so two flushes never store one report twice.
     spool_lock: Mutex<()>,
 }
@@ -57,16 +67,40 @@ impl ReportProcessors {
     /// Interprets the `reports` setting. Unknown names are returned as warnings (and skipped);
     /// `none` disables processing.
     pub fn from_settings(names: &[String], reportdir: PathBuf) -> (Self, Vec<String>) {
+        Self::with_reporturl(names, reportdir, None)
+    }
+
+    /// Like [`from_settings`](Self::from_settings), with `reporturl` and the client TLS config the
+    /// `http` processor uses for an `https` URL (the master's own certificate, the Puppet CA as trust).
+    pub fn with_reporturl(
+        names: &[String],
+        reportdir: PathBuf,
+        reporturl: Option<(String, Option<std::sync::Arc<rustls::ClientConfig>>)>,
+    ) -> (Self, Vec<String>) {
         let mut processors = Vec::new();
         let mut warnings = Vec::new();
+        let mut http = None;
         for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
             match name {
                 "store" if !processors.contains(&Processor::Store) => processors.push(Processor::Store),
-                "store" | "none" => {}
+                "http" if !processors.contains(&Processor::Http) => match &reporturl {
+                    Some((url, tls)) => {
+                        match HttpSender::new(url, tls.clone(), reportdir.join(".http-spool")) {
+                            Ok(sender) => {
+                                http = Some(sender);
+                                processors.push(Processor::Http);
+                            }
+                            Err(e) => warnings.push(format!("The http report processor is disabled: {e}")),
+                        }
+                    }
+                    None => warnings
+                        .push("The http report processor needs `reporturl`; it will be skipped".into()),
+                },
+                "store" | "http" | "none" => {}
                 other => warnings.push(format!("No report processor named '{other}'; it will be skipped")),
             }
         }
-        (ReportProcessors { processors, reportdir, spool_lock: Mutex::new(()) }, warnings)
+        (ReportProcessors { processors, reportdir, http, spool_lock: Mutex::new(()) }, warnings)
     }
 
     /// The processors that run, in order.
@@ -99,6 +133,12 @@ impl ReportProcessors {
                     }
                     tracing::debug!("Stored report for {}", report.host);
                 }
+                Processor::Http => {
+                    if let Some(http) = &self.http {
+                        http.enqueue(report)?;
+                        http.flush();
+                    }
+                }
             }
         }
         self.flush_spool();
@@ -123,6 +163,9 @@ impl ReportProcessors {
     /// Stores every spooled report that can now be stored (named by the report's own time), and
     /// deletes it from the spool. Returns how many were stored.
     pub fn flush_spool(&self) -> usize {
+        if let Some(http) = &self.http {
+            http.flush();
+        }
         if !self.processors.contains(&Processor::Store) {
             return 0;
         }
@@ -153,6 +196,95 @@ impl ReportProcessors {
             stored += 1;
         }
         stored
+    }
+}
+
+/// The `http` processor: a durable outbox of YAML reports and the client that empties it.
+struct HttpSender {
+    url: String,
+    client: reqwest::blocking::Client,
+    outbox: PathBuf,
+    /// One flush at a time, so reports go out once each and in order.
+    sending: Mutex<()>,
+}
+
+impl HttpSender {
+    fn new(
+        url: &str,
+        tls: Option<std::sync::Arc<rustls::ClientConfig>>,
+        outbox: PathBuf,
+    ) -> Result<Self, String> {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(format!("reporturl '{url}' is not an http(s) URL"));
+        }
+        // reqwest builds a rustls config even for plain http and needs a process-wide provider for it.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        let mut builder = reqwest::blocking::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(5))
+            .timeout(std::time::Duration::from_secs(30));
+        if let Some(tls) = tls {
+            builder = builder.use_preconfigured_tls((*tls).clone());
+        }
+        let client = builder.build().map_err(|e| e.to_string())?;
+        Ok(HttpSender { url: url.to_string(), client, outbox, sending: Mutex::new(()) })
+    }
+
+    /// Writes the report to the outbox; named by arrival so the outbox sends in order.
+    fn enqueue(&self, report: &Report) -> Result<(), ReportError> {
+        create_dir(&self.outbox, 0o750)?;
+        let name = format!("{}-{}.yaml", Utc::now().format("%Y%m%dT%H%M%S%.9f"), uuid::Uuid::new_v4());
+        write_atomically(&self.outbox.join(name), report.to_yaml().as_bytes(), 0o640)
+    }
+
+    /// Sends what the outbox holds, oldest first, stopping at the first failure (the receiver is
+    /// down: the rest would fail too, and order is kept for the next attempt).
+    fn flush(&self) -> usize {
+        let _guard = self.sending.lock().unwrap_or_else(|p| p.into_inner());
+        let Ok(entries) = fs::read_dir(&self.outbox) else { return 0 };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("yaml"))
+            .collect();
+        files.sort();
+        let mut sent = 0;
+        for path in files {
+            let Ok(body) = fs::read(&path) else { continue };
+            let result = self
+                .client
+                .post(&self.url)
+                .header("Content-Type", "application/x-yaml")
+                .header("Accept", "*/*")
+                .body(body)
+                .send();
+            match result {
+                Ok(resp) if resp.status().is_success() => {
+                    let _ = fs::remove_file(&path);
+                    sent += 1;
+                }
+                Ok(resp) => {
+                    tracing::warn!(
+                        "Unable to submit report to {} [{}] {}; it is kept in {} for a retry",
+                        self.url,
+                        resp.status().as_u16(),
+                        resp.status().canonical_reason().unwrap_or(""),
+                        self.outbox.display()
+                    );
+                    break;
+                }
+                Err(e) => {
+                    tracing::warn!(
+                        "Unable to submit report to {}: {e}; it is kept in {} for a retry",
+                        self.url,
+                        self.outbox.display()
+                    );
+                    break;
+                }
+            }
+        }
+        if sent > 0 {
+            tracing::debug!("Sent {sent} report(s) to {}", self.url);
+        }
+        sent
     }
 }
 
@@ -248,5 +380,105 @@ mod tests {
         let (procs, warnings) = ReportProcessors::from_settings(&["none".into()], dir.path().to_path_buf());
         assert!(warnings.is_empty());
         assert!(procs.process(&report("a")).unwrap().is_empty());
+    }
+
+    /// A receiver of the `http` processor: an axum server on loopback that records what it gets,
+    /// and can be stopped and started again on the same port.
+    struct Receiver {
+        runtime: tokio::runtime::Runtime,
+        got: std::sync::Arc<Mutex<Vec<(String, String)>>>,
+        stop: Option<tokio::sync::oneshot::Sender<()>>,
+    }
+
+    impl Receiver {
+        fn new() -> Receiver {
+            let runtime =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+            Receiver { runtime, got: Default::default(), stop: None }
+        }
+
+        fn start(&mut self, port: u16) -> u16 {
+            let got = self.got.clone();
+            let app = axum::Router::new().route(
+                "/reports/upload",
+                axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+                    let got = got.clone();
+                    async move {
+                        let ctype = headers
+                            .get("content-type")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("")
+                            .to_string();
+                        got.lock().unwrap().push((ctype, body));
+                        "ok"
+                    }
+                }),
+            );
+            let listener = self.runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port))).unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+            self.stop = Some(tx);
+            self.runtime.spawn(async move {
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = rx.await;
+                    })
+                    .await;
+            });
+            port
+        }
+
+        fn stop(&mut self) {
+            if let Some(tx) = self.stop.take() {
+                let _ = tx.send(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+
+    #[test]
+    fn http_sends_yaml_and_keeps_reports_while_the_receiver_is_down() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut receiver = Receiver::new();
+        let port = receiver.start(0);
+        let url = format!("http://127.0.0.1:{port}/reports/upload");
+        let (procs, warnings) = ReportProcessors::with_reporturl(
+            &["store".into(), "http".into()],
+            dir.path().to_path_buf(),
+            Some((url, None)),
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(procs.process(&report("a.example.com")).unwrap(), vec!["store", "http"]);
+        {
+            let got = receiver.got.lock().unwrap();
+            assert_eq!(got.len(), 1);
+            assert_eq!(got[0].0, "application/x-yaml");
+            assert!(got[0]
+                .1
+                .starts_with("--- !ruby/object:Puppet::Transaction::Report\nhost: a.example.com\n"));
+        }
+
+        receiver.stop();
+        procs.process(&report("b.example.com")).unwrap();
+        procs.process(&report("c.example.com")).unwrap();
+        assert_eq!(receiver.got.lock().unwrap().len(), 1, "nothing reaches a stopped receiver");
+        let outbox = dir.path().join(".http-spool");
+        assert_eq!(fs::read_dir(&outbox).unwrap().count(), 2, "both reports wait in the outbox");
+
+        receiver.start(port);
+        procs.flush_spool();
+        let got = receiver.got.lock().unwrap();
+        let hosts: Vec<_> = got.iter().map(|(_, body)| Report::from_yaml(body).unwrap().host).collect();
+        assert_eq!(hosts, ["a.example.com", "b.example.com", "c.example.com"], "in order, none lost");
+        assert_eq!(fs::read_dir(&outbox).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn http_without_reporturl_is_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let (procs, warnings) =
+            ReportProcessors::with_reporturl(&["http".into()], dir.path().to_path_buf(), None);
+        assert!(procs.processors().is_empty());
+        assert_eq!(warnings.len(), 1);
     }
 }

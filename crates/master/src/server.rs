@@ -33,9 +33,11 @@ pub struct MasterConfig {
     pub environmentpath: PathBuf,
     pub basemodulepath: Vec<PathBuf>,
     pub autosign: Autosign,
-    /// Report processors by name (`store`; `none`); unknown ones are warned about and skipped.
+    /// Report processors by name (`store`, `http`; `none`); unknown ones are warned about and skipped.
     pub reports: Vec<String>,
     pub reportdir: PathBuf,
+    /// Where the `http` processor sends reports (`reporturl`).
+    pub reporturl: Option<String>,
     /// RSA key size for the CA and the master's key when they are created.
     pub keylength: u32,
     /// Validity of certificates the CA issues.
@@ -88,7 +90,14 @@ impl Master {
                 .await
                 .map_err(|e| MasterError::Task(e.to_string()))??
         };
-        let (reports, warnings) = ReportProcessors::from_settings(&config.reports, config.reportdir.clone());
+        // An https reporturl is verified against the Puppet CA and sees the master's certificate,
+        // which the dashboard can accept as proof of where reports come from.
+        let reporturl = config.reporturl.clone().map(|url| {
+            let tls = bunraku_pki::tls::client_config(&ssldir, Some(&config.certname)).ok();
+            (url, tls)
+        });
+        let (reports, warnings) =
+            ReportProcessors::with_reporturl(&config.reports, config.reportdir.clone(), reporturl);
         for warning in warnings {
             tracing::warn!("{warning}");
         }

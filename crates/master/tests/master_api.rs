@@ -73,6 +73,7 @@ fn config(root: &Path, bind: SocketAddr) -> MasterConfig {
         autosign: Autosign::Never,
         reports: vec!["store".into(), "nonsense".into()],
         reportdir: root.join("reports"),
+        reporturl: None,
         keylength: 2048,
         ca_ttl: Duration::from_secs(5 * 365 * 86400),
         ca: true,

@@ -59,6 +59,7 @@ fn puppet_agent_completes_runs() {
         autosign: Autosign::All,
         reports: vec!["store".into()],
         reportdir: root.join("reports"),
+        reporturl: None,
         keylength: 2048,
         ca_ttl: Duration::from_secs(5 * 365 * 86400),
         ca: true,

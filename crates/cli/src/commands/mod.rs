@@ -4,6 +4,7 @@ pub mod agent;
 pub mod apply;
 pub mod catalog;
 pub mod cert;
+pub mod dashboard;
 pub mod demo;
 pub mod facts;
 pub mod kick;
