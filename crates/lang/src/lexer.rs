@@ -832,7 +832,15 @@ fn valid_variable_name(name: &str) -> bool {
     if name.bytes().all(|b| b.is_ascii_digit()) {
         return true;
     }
-    let segs: Vec<&str> = name.trim_start_matches("::").split("::").collect();
+    let mut name = name;
+    while let Some(rest) = name.strip_prefix("::") {
+        name = rest;
+    }
+    // The common case, one segment, without splitting.
+    if !name.as_bytes().contains(&b':') {
+        return name.as_bytes().first().is_some_and(|b| b.is_ascii_lowercase() || *b == b'_');
+    }
+    let segs: Vec<&str> = name.split("::").collect();
     segs.iter().enumerate().all(|(i, seg)| match seg.as_bytes().first() {
         Some(b) if b.is_ascii_lowercase() => true,
         Some(b'_') => i + 1 == segs.len(),

@@ -59,6 +59,28 @@ impl<'a> Parser<'a> {
         &self.toks[self.pos.min(self.toks.len() - 1)]
     }
 
+    /// The next token for matching on its kind and span only: a string payload (names, strings,
+    /// regexes, interpolations) comes back empty instead of copied, which keeps the hot loops
+    /// free of allocations.
+    fn peek_shallow(&self) -> Token {
+        let t = self.peek();
+        let tok = match &t.tok {
+            Tok::Name(_) => Tok::Name(String::new()),
+            Tok::Ref(_) => Tok::Ref(String::new()),
+            Tok::Var(_) => Tok::Var(String::new()),
+            Tok::Str(_) => Tok::Str(String::new()),
+            Tok::Regex(_) => Tok::Regex(String::new()),
+            Tok::Dq(_) => Tok::Dq(Vec::new()),
+            other => other.clone(),
+        };
+        Token { tok, span: t.span, ws_before: t.ws_before }
+    }
+
+    /// Moves past the next token without copying it.
+    fn advance(&mut self) {
+        self.pos += 1;
+    }
+
     fn peek_at(&self, n: usize) -> &Token {
         &self.toks[(self.pos + n).min(self.toks.len() - 1)]
     }
@@ -76,7 +98,7 @@ impl<'a> Parser<'a> {
 
     fn eat(&mut self, t: &Tok) -> bool {
         if self.at(t) {
-            self.bump();
+            self.advance();
             true
         } else {
             false
@@ -137,7 +159,9 @@ impl<'a> Parser<'a> {
     }
 
     fn statement(&mut self) -> PResult<Expr> {
-        let t = self.peek().clone();
+        // Only a name's text is needed below (statement-like calls).
+        let t =
+            if matches!(self.peek().tok, Tok::Name(_)) { self.peek().clone() } else { self.peek_shallow() };
         match &t.tok {
             Tok::Kw(Kw::Class) if matches!(self.peek_at(1).tok, Tok::Name(_)) => return self.class_def(),
             Tok::Kw(Kw::Define) => return self.define_def(),
@@ -145,14 +169,14 @@ impl<'a> Parser<'a> {
             Tok::Kw(Kw::Function) => return self.function_def(),
             Tok::Kw(Kw::Type) if matches!(self.peek_at(1).tok, Tok::Ref(_)) => return self.type_alias(),
             Tok::Kw(Kw::Type) if matches!(self.peek_at(1).tok, Tok::Name(_)) => {
-                self.bump();
+                self.advance();
                 return Err(self.unexpected());
             }
             Tok::Name(name) if STATEMENT_CALLS.contains(&name.as_str()) => {
                 let next = self.peek_at(1);
                 let is_call_paren = matches!(next.tok, Tok::LParen) && !self.starts_line(next);
                 if !is_call_paren && starts_expression(&next.tok) && !matches!(next.tok, Tok::LBrace) {
-                    self.bump();
+                    self.advance();
                     let mut args = vec![self.expr(3)?];
                     while self.eat(&Tok::Comma) {
                         args.push(self.expr(3)?);
@@ -179,11 +203,11 @@ impl<'a> Parser<'a> {
 
     fn infix_loop(&mut self, mut lhs: Expr, min_bp: u8) -> PResult<Expr> {
         loop {
-            let t = self.peek().clone();
+            let t = self.peek_shallow();
             // Postfix forms.
             match &t.tok {
                 Tok::LBrack if 27 >= min_bp => {
-                    self.bump();
+                    self.advance();
                     let args = self.list_until(&Tok::RBrack)?;
                     let span = lhs.span.to(Span { start: t.span.start, end: self.prev_end() });
                     lhs = Expr::new(ExprKind::Access(Box::new(lhs), args), span);
@@ -196,7 +220,7 @@ impl<'a> Parser<'a> {
                     continue;
                 }
                 Tok::Dot if 27 >= min_bp => {
-                    self.bump();
+                    self.advance();
                     let nt = self.bump();
                     let name = match &nt.tok {
                         Tok::Name(n) => n.clone(),
@@ -209,7 +233,7 @@ impl<'a> Parser<'a> {
                     };
                     let mut args = Vec::new();
                     if self.at(&Tok::LParen) && !self.starts_line(self.peek()) {
-                        self.bump();
+                        self.advance();
                         args = self.list_until(&Tok::RParen)?;
                     }
                     let lambda = self.opt_lambda()?;
@@ -219,7 +243,7 @@ impl<'a> Parser<'a> {
                     continue;
                 }
                 Tok::Question if 25 >= min_bp => {
-                    self.bump();
+                    self.advance();
                     self.expect(&Tok::LBrace)?;
                     let mut options = Vec::new();
                     while !self.at(&Tok::RBrace) {
@@ -242,7 +266,7 @@ impl<'a> Parser<'a> {
             if l < min_bp {
                 break;
             }
-            self.bump();
+            self.advance();
             let rhs = self.expr(r)?;
             let span = lhs.span.to(rhs.span);
             lhs = match kind {
@@ -349,7 +373,7 @@ impl<'a> Parser<'a> {
             }
             // `type(value)` is the function, not the alias keyword.
             Tok::Kw(Kw::Type) if self.at(&Tok::LParen) && !self.starts_line(self.peek()) => {
-                self.bump();
+                self.advance();
                 let args = self.list_until(&Tok::RParen)?;
                 let lambda = self.opt_lambda()?;
                 ExprKind::Call { name: "type".into(), args, lambda }
@@ -364,7 +388,7 @@ impl<'a> Parser<'a> {
             }
             Tok::Name(n) => {
                 if self.at(&Tok::LParen) && !self.starts_line(self.peek()) {
-                    self.bump();
+                    self.advance();
                     let args = self.list_until(&Tok::RParen)?;
                     let lambda = self.opt_lambda()?;
                     ExprKind::Call { name: n, args, lambda }
@@ -407,7 +431,7 @@ impl<'a> Parser<'a> {
             }
             Tok::Ref(n) => {
                 if self.at(&Tok::LParen) && !self.starts_line(self.peek()) {
-                    self.bump();
+                    self.advance();
                     let args = self.list_until(&Tok::RParen)?;
                     let mut all = vec![Expr::new(ExprKind::TypeRef(n), sp)];
                     all.extend(args);
@@ -534,7 +558,7 @@ impl<'a> Parser<'a> {
                         offset: Some(t.span.start as usize),
                     });
                 }
-                self.bump();
+                self.advance();
                 return Ok(Expr::new(ExprKind::BareWord("type".into()), t.span));
             }
         }
