@@ -171,6 +171,9 @@ impl<'e> Compiler<'e> {
         if let Some(r) = super::builtins::call(fname, &vals) {
             return r.map_err(|m| fcall(self, m));
         }
+        if let Some(r) = self.call_module_function(fname, &vals, lambda, scope, span) {
+            return r;
+        }
         match fname {
             "include" | "require" | "contain" => {
                 let names = class_names(&vals);
@@ -278,7 +281,7 @@ impl<'e> Compiler<'e> {
                 Ok(Value::Type(t))
             }
             "new" => self.new_value(&vals, span),
-            _ => Err(self.err(span, format!("Unknown function: '{fname}'."))),
+            _ => Err(self.unknown_function(fname, span)),
         }
     }
 

@@ -89,7 +89,7 @@ fn namevar(type_name: &str) -> &'static str {
         "File" => "path",
         "Exec" => "command",
         "Augeas" | "Notify" | "Stage" => "name",
-        _ => "name",
+        other => crate::types::namevar(other).unwrap_or("name"),
     }
 }
 
@@ -226,7 +226,7 @@ impl<'e> Compiler<'e> {
         stmt_span: Span,
     ) -> R<Value> {
         let define = if is_builtin_type(type_name) { None } else { self.find_define(type_name)? };
-        if define.is_none() && !is_builtin_type(type_name) {
+        if define.is_none() && !is_builtin_type(type_name) && !self.is_module_type(type_name) {
             return Err(
                 self.err(stmt_span, format!("Resource type not found: {}", capitalize_type(type_name)))
             );
@@ -621,8 +621,10 @@ impl<'e> Compiler<'e> {
             }
         }
         for p in params {
+            let found = self.lookup_class_param(what, &p.name, given, scope)?;
             let value = match given.get(&p.name) {
                 Some((v, _)) if !matches!(v, Value::Undef) => v.clone(),
+                _ if found.is_some() => found.unwrap_or(Value::Undef),
                 _ => match &p.default {
                     Some(d) => self.eval(d, scope)?,
                     None => {

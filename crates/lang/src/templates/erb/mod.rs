@@ -1,6 +1,10 @@
 //! ERB templates as Puppet renders them (`ERB.new(text, trim_mode: '-')`), with a Ruby-subset
 //! interpreter. A construct outside the subset is an error naming the line and the construct.
 
+mod interp;
+mod lexer;
+mod parser;
+
 use std::path::Path;
 
 use crate::value::Value;
@@ -22,7 +26,140 @@ pub struct ErbError {
     pub line: usize,
 }
 
-/// Renders `text` (read from `path`).
-pub fn render(_path: &Path, _text: &str, _host: &mut dyn Host) -> Result<String, ErbError> {
-    Err(ErbError { message: "ERB is not implemented yet".into(), line: 1 })
+/// Renders `text` (read from `path`) with Puppet's trim mode `-`.
+pub fn render(_path: &Path, text: &str, host: &mut dyn Host) -> Result<String, ErbError> {
+    let (source, texts) = scan(text)?;
+    let program = parser::parse(&source)?;
+    let mut it = interp::Interp::new(host, texts);
+    it.run(&program)?;
+    Ok(it.out)
+}
+
+/// Turns a template into Ruby source: text runs become `\x01N\x01` markers (their line breaks
+/// kept, so lines match the template), `<%= e %>` becomes `\x02 e \x03`, code stays as it is.
+fn scan(text: &str) -> Result<(String, Vec<String>), ErbError> {
+    let mut source = String::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut pending = String::new();
+    let mut rest = text;
+    let mut line = 1;
+    fn flush(pending: &mut String, source: &mut String, texts: &mut Vec<String>) {
+        if pending.is_empty() {
+            return;
+        }
+        let nl = pending.matches('\n').count();
+        source.push_str(&format!(";\x01{}\x01;", texts.len()));
+        source.push_str(&"\n".repeat(nl));
+        texts.push(std::mem::take(pending));
+    }
+    while !rest.is_empty() {
+        let Some(open) = rest.find("<%") else {
+            pending.push_str(rest);
+            break;
+        };
+        let before = &rest[..open];
+        let after = &rest[open..];
+        if let Some(after_literal) = after.strip_prefix("<%%") {
+            pending.push_str(before);
+            pending.push_str("<%");
+            line += before.matches('\n').count();
+            rest = after_literal;
+            continue;
+        }
+        let mut before = before.to_string();
+        if after.starts_with("<%-") {
+            // `<%-` at the start of a line (after indentation only) removes the indentation.
+            let line_start = format!("{pending}{before}").rfind('\n').map(|i| i + 1);
+            let whole = format!("{pending}{before}");
+            let start = line_start.unwrap_or(0);
+            if whole[start..].chars().all(|c| c == ' ' || c == '\t') {
+                let keep = whole.len() - (whole.len() - start);
+                pending = whole[..keep].to_string();
+                before.clear();
+            }
+        }
+        line += before.matches('\n').count();
+        pending.push_str(&before);
+        let body_start = if after.starts_with("<%-") { 3 } else { 2 };
+        let Some(close) = after[body_start..].find("%>") else {
+            return Err(ErbError { message: "unterminated ERB tag".into(), line });
+        };
+        let mut body = &after[body_start..body_start + close];
+        let mut consumed = body_start + close + 2;
+        let trim = body.ends_with('-');
+        if trim {
+            body = &body[..body.len() - 1];
+            if after[consumed..].starts_with('\n') {
+                consumed += 1;
+            } else if after[consumed..].starts_with("\r\n") {
+                consumed += 2;
+            }
+        }
+        flush(&mut pending, &mut source, &mut texts);
+        let tag_lines = body.matches('\n').count();
+        if let Some(comment) = body.strip_prefix('#') {
+            source.push_str(&"\n".repeat(comment.matches('\n').count()));
+        } else if let Some(expr) = body.strip_prefix('=') {
+            source.push('\x02');
+            source.push_str(&expr.replace("%%>", "%>"));
+            source.push('\x03');
+        } else {
+            source.push_str(&body.replace("%%>", "%>"));
+            source.push(if body.contains('#') { '\n' } else { ';' });
+        }
+        line += tag_lines;
+        if trim && after[..consumed].ends_with('\n') {
+            // The eaten line break still counts for the lines of what follows.
+            source.push('\n');
+            line += 1;
+        }
+        rest = &after[consumed..];
+    }
+    flush(&mut pending, &mut source, &mut texts);
+    Ok((source, texts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Vars;
+    impl Host for Vars {
+        fn variable(&mut self, name: &str) -> Option<Value> {
+            match name {
+                "servers" => Some(Value::Array(vec![Value::Str("a".into()), Value::Str("b".into())])),
+                "port" => Some(Value::Int(123)),
+                "opts" => Some(Value::Hash(
+                    [(Value::Str("k".into()), Value::Str("v".into()))].into_iter().collect(),
+                )),
+                _ => None,
+            }
+        }
+        fn call_function(&mut self, name: &str, args: Vec<Value>) -> Result<Value, String> {
+            Ok(Value::Str(format!("{name}({})", args.len())))
+        }
+        fn classes(&self) -> Vec<String> {
+            Vec::new()
+        }
+    }
+
+    fn r(t: &str) -> String {
+        render(Path::new("t.erb"), t, &mut Vars)
+            .unwrap_or_else(|e| format!("ERR line {}: {}", e.line, e.message))
+    }
+
+    #[test]
+    fn renders_the_common_subset() {
+        assert_eq!(
+            r("<% @servers.each do |s| -%>\nserver <%= s %> iburst\n<% end -%>\n"),
+            "server a iburst\nserver b iburst\n"
+        );
+        assert_eq!(r("port=<%= @port %>\n<%# note %>x"), "port=123\nx");
+        assert_eq!(r("  <%- if @missing.nil? -%>\nnil\n  <%- end -%>\n"), "nil\n");
+        assert_eq!(r("<%= @opts.map { |k, v| \"#{k}=#{v}\" }.join(',') %>"), "k=v");
+        assert_eq!(r("<%= scope.function_versioncmp(['1', '2']) %>"), "versioncmp(2)");
+        assert_eq!(r("<%= @port > 100 ? 'big' : 'small' %>"), "big");
+        assert_eq!(r("<% x = [] ; x << 1 ; x << 2 -%><%= x.inspect %>"), "[1, 2]");
+        assert!(r("<% def f; end %>").starts_with("ERR line 1"));
+    }
 }
