@@ -530,6 +530,21 @@ impl<'h> Interp<'h> {
                 return Err(Flow::Break(v));
             }
             Node::Seq(body) => self.block_body(body)?,
+            Node::Defined(e) => match &**e {
+                Node::IVar(n) => {
+                    // Puppet does not set instance variables for undef values.
+                    if self.ivars.contains_key(n)
+                        || self.host.variable(n).is_some_and(|v| !matches!(v, Value::Undef))
+                    {
+                        RV::Str("instance-variable".into())
+                    } else {
+                        RV::Nil
+                    }
+                }
+                Node::Ident(n) if self.get_local(n).is_some() => RV::Str("local-variable".into()),
+                Node::Ident(_) | Node::Call { .. } => RV::Str("method".into()),
+                _ => RV::Str("expression".into()),
+            },
         })
     }
 

@@ -59,6 +59,8 @@ pub enum Node {
     Next(Option<Box<Node>>),
     Break(Option<Box<Node>>),
     Seq(Vec<Node>),
+    /// `defined?(expr)`.
+    Defined(Box<Node>),
 }
 
 pub struct Parser {
@@ -713,10 +715,12 @@ impl Parser {
                 return Err(ErbError { message: format!("'{w}' is outside the supported Ruby subset"), line })
             }
             "defined?" => {
-                return Err(ErbError {
-                    message: "'defined?' is outside the supported Ruby subset".into(),
-                    line,
-                })
+                let paren = self.eat_op("(");
+                let e = self.expr()?;
+                if paren {
+                    self.expect_op(")")?;
+                }
+                Node::Defined(Box::new(e))
             }
             _ => {
                 if self.locals.contains(&w) && (self.space_before() || !self.is_op("(")) {
