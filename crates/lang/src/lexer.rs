@@ -94,6 +94,22 @@ pub enum Tok {
     Eof,
 }
 
+impl Tok {
+    /// The same kind of token with any string payload left empty (no allocation): for decisions
+    /// that depend only on the kind, such as whether a `/` may start a regex.
+    pub(crate) fn shallow(&self) -> Tok {
+        match self {
+            Tok::Name(_) => Tok::Name(String::new()),
+            Tok::Ref(_) => Tok::Ref(String::new()),
+            Tok::Var(_) => Tok::Var(String::new()),
+            Tok::Str(_) => Tok::Str(String::new()),
+            Tok::Regex(_) => Tok::Regex(String::new()),
+            Tok::Dq(_) => Tok::Dq(Vec::new()),
+            other => other.clone(),
+        }
+    }
+}
+
 /// Reserved words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kw {
@@ -202,7 +218,9 @@ impl<'a> Lexer<'a> {
 
     /// Lexes until end of input, or (inside `${…}`) until the matching `}`, which is consumed.
     fn run(&mut self, interpolation: bool) -> Result<Vec<Token>, LexError> {
-        let mut out: Vec<Token> = Vec::new();
+        // About one token per six bytes of Puppet code.
+        let mut out: Vec<Token> =
+            Vec::with_capacity(if interpolation { 4 } else { self.bytes.len() / 6 + 1 });
         let mut depth = 0usize;
         loop {
             let ws = self.skip_ws()?;
@@ -227,7 +245,7 @@ impl<'a> Lexer<'a> {
                     _ => {}
                 }
             }
-            self.last = Some(tok.clone());
+            self.last = Some(tok.shallow());
             out.push(Token { tok, span: Span::new(start, self.pos), ws_before });
         }
     }

@@ -173,5 +173,10 @@ pub fn validate_file(path: &Path) -> Result<(), CompileError> {
         err.file = Some(path.to_path_buf());
         err
     })?;
-    SourceFile::parse(path, text).map(|_| ())
+    // Parsing alone: the line index a `SourceFile` keeps is only needed to locate an error.
+    parser::parse(&text).map(|_| ()).map_err(|e| {
+        let lines = span::LineIndex::new(&text);
+        let at = e.offset.map(|o| span::Span::new(o, o));
+        CompileError::located(e.message, Some(path), &text, &lines, at)
+    })
 }

@@ -64,16 +64,7 @@ impl<'a> Parser<'a> {
     /// free of allocations.
     fn peek_shallow(&self) -> Token {
         let t = self.peek();
-        let tok = match &t.tok {
-            Tok::Name(_) => Tok::Name(String::new()),
-            Tok::Ref(_) => Tok::Ref(String::new()),
-            Tok::Var(_) => Tok::Var(String::new()),
-            Tok::Str(_) => Tok::Str(String::new()),
-            Tok::Regex(_) => Tok::Regex(String::new()),
-            Tok::Dq(_) => Tok::Dq(Vec::new()),
-            other => other.clone(),
-        };
-        Token { tok, span: t.span, ws_before: t.ws_before }
+        Token { tok: t.tok.shallow(), span: t.span, ws_before: t.ws_before }
     }
 
     /// Moves past the next token without copying it.
