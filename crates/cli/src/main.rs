@@ -82,6 +82,8 @@ enum Command {
     Apply(commands::apply::ApplyArgs),
     /// Compile catalogs offline.
     Catalog(commands::catalog::CatalogArgs),
+    /// List installed modules.
+    Module(commands::module::ModuleArgs),
     /// Check manifests for syntax errors.
     Parser(commands::parser::ParserArgs),
     /// Print this machine's facts.
@@ -102,6 +104,7 @@ fn main() -> ExitCode {
         Command::Cert(args) => commands::cert::run(args),
         Command::Apply(args) => commands::apply::run(args),
         Command::Catalog(args) => commands::catalog::run(args),
+        Command::Module(args) => commands::module::run(args),
         Command::Parser(args) => commands::parser::run(args),
         Command::Facts(args) => commands::facts::run(args),
         Command::Kick(args) => commands::kick::run(args),
