@@ -202,7 +202,7 @@ impl ReportProcessors {
 /// The `http` processor: a durable outbox of YAML reports and the client that empties it.
 struct HttpSender {
     url: String,
-    client: reqwest::blocking::Client,
+    tls: Option<std::sync::Arc<rustls::ClientConfig>>,
     outbox: PathBuf,
     /// One flush at a time, so reports go out once each and in order.
     sending: Mutex<()>,
@@ -217,16 +217,21 @@ impl HttpSender {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(format!("reporturl '{url}' is not an http(s) URL"));
         }
+        Ok(HttpSender { url: url.to_string(), tls, outbox, sending: Mutex::new(()) })
+    }
+
+    /// A client for one flush. reqwest's blocking client runs its own runtime, which may be neither
+    /// created nor dropped on an async thread, so it lives only inside the (blocking) flush.
+    fn client(&self) -> Result<reqwest::blocking::Client, String> {
         // reqwest builds a rustls config even for plain http and needs a process-wide provider for it.
         let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let mut builder = reqwest::blocking::Client::builder()
             .connect_timeout(std::time::Duration::from_secs(5))
             .timeout(std::time::Duration::from_secs(30));
-        if let Some(tls) = tls {
-            builder = builder.use_preconfigured_tls((*tls).clone());
+        if let Some(tls) = &self.tls {
+            builder = builder.use_preconfigured_tls((**tls).clone());
         }
-        let client = builder.build().map_err(|e| e.to_string())?;
-        Ok(HttpSender { url: url.to_string(), client, outbox, sending: Mutex::new(()) })
+        builder.build().map_err(|e| e.to_string())
     }
 
     /// Writes the report to the outbox; named by arrival so the outbox sends in order.
@@ -246,11 +251,20 @@ impl HttpSender {
             .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("yaml"))
             .collect();
         files.sort();
+        if files.is_empty() {
+            return 0;
+        }
+        let client = match self.client() {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!("Unable to submit reports to {}: {e}", self.url);
+                return 0;
+            }
+        };
         let mut sent = 0;
         for path in files {
             let Ok(body) = fs::read(&path) else { continue };
-            let result = self
-                .client
+            let result = client
                 .post(&self.url)
                 .header("Content-Type", "application/x-yaml")
                 .header("Accept", "*/*")
