@@ -1,0 +1,3 @@
+$list = [1, 2]
+$r = $list.each
+notify { 'x': message => "${r}" }

@@ -1,0 +1,5 @@
+unless $facts['x'] {
+  notify { 'a': }
+} elsif true {
+  notify { 'b': }
+}
