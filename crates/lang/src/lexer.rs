@@ -260,11 +260,11 @@ impl<'a> Lexer<'a> {
                     Some(resume) => self.pos = resume.max(self.pos + 1),
                     None => self.pos += 1,
                 },
-                b'#' => {
-                    while self.pos < self.bytes.len() && self.bytes[self.pos] != b'\n' {
-                        self.pos += 1;
-                    }
-                }
+                // To the end of the line (`str::find` of a byte-sized char is a memchr).
+                b'#' => match self.src[self.pos..].find('\n') {
+                    Some(n) => self.pos += n,
+                    None => self.pos = self.bytes.len(),
+                },
                 b'/' if self.peek(1) == b'*' => {
                     let open = self.pos;
                     match self.src[self.pos + 2..].find("*/") {
