@@ -1,0 +1,6 @@
+node default {
+  include tftp
+  tftp::file { "pxelinux.cfg":
+    ensure => directory,
+  }
+}
