@@ -137,7 +137,7 @@ pub fn ensure_certificate(cfg: &AgentConfig) -> Result<(), RunError> {
             .put_text(&format!("/puppet-ca/v1/certificate_request/{}", encode(&cfg.certname)), csr.clone())
         {
             Ok(()) => {}
-            Err(ClientError::Status { status: 400, message }) => debug!("{message}"),
+            Err(ClientError::Status { status: 400, message }) => tracing::trace!("{message}"),
             Err(e) => return Err(e.into()),
         }
         match client.get_text(&format!("/puppet-ca/v1/certificate/{}", encode(&cfg.certname))) {

@@ -86,11 +86,8 @@ pub(super) async fn csr_put(
     let autosign = state.config.autosign.clone();
     with_ca(&state, move |ca| {
         match ca.submit_csr(&name, &pem, &autosign) {
-            // The CA itself logs the signature, as puppetserver does.
-            Ok(SubmitOutcome::Signed) => {}
-            Ok(SubmitOutcome::Pending) => {
-                tracing::info!("Certificate request for {name} is waiting to be signed")
-            }
+            // The CA itself logs the signature or the waiting request, as puppetserver does.
+            Ok(SubmitOutcome::Signed | SubmitOutcome::Pending) => {}
             Err(PkiError::BadRequest(message)) => {
                 tracing::debug!("Refused the certificate request for {name}: {message}");
                 return Err(ApiError::text(StatusCode::BAD_REQUEST, message));
