@@ -619,10 +619,16 @@ impl<'e> Compiler<'e> {
                 self.ensure_resource(&type_name, &titles, &params, scope, span).map(|_| Value::Undef)
             }
             "ensure_packages" => {
-                let defaults = match vals.get(1) {
+                let mut defaults = match vals.get(1) {
                     Some(Value::Hash(h)) => h.clone(),
                     _ => IndexMap::new(),
                 };
+                // stdlib turns a default 'present' into 'installed' (not a per-package one).
+                if let Some(e) = defaults.get_mut(&s("ensure")) {
+                    if *e == s("present") {
+                        *e = s("installed");
+                    }
+                }
                 let r = match vals.first() {
                     Some(Value::Hash(pkgs)) => {
                         let mut r = Ok(());

@@ -807,6 +807,18 @@ impl<'e> Compiler<'e> {
     // ----- the catalog -----
 
     pub(crate) fn finish(mut self) -> R<Catalog> {
+        // Puppet's catalog holds relationship metaparameters as one flat list
+        // (`before => [Package[$names], Service[$s]]` with an array of names).
+        for r in &mut self.resources {
+            for p in RELATIONSHIP_PARAMS {
+                let Some(v) = r.params.get_mut(*p) else { continue };
+                if let Value::Array(a) = v {
+                    if a.iter().any(|x| matches!(x, Value::Array(_))) {
+                        *v = Value::Array(a.iter().flat_map(flatten_ref_values).collect());
+                    }
+                }
+            }
+        }
         // Relationship metaparameters must name resources in the catalog.
         for r in &self.resources {
             if r.virtual_ {

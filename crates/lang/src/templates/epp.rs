@@ -57,14 +57,17 @@ pub fn translate(template: &str) -> Result<EppProgram, EppError> {
             trim_next_newline = false;
             let ws = rest.len() - rest.trim_start_matches([' ', '\t']).len();
             let after = &rest[ws..];
+            // Puppet skips the blanks after `-%>` even when no newline follows
+            // (`<% } -%> <%= $x %>` renders no space before `$x`).
+            pos += ws;
             if let Some(n) =
                 after.strip_prefix("\r\n").map(|_| 2).or_else(|| after.strip_prefix('\n').map(|_| 1))
             {
-                pos += ws + n;
+                pos += n;
                 // The newline still counts for line numbers of what follows.
                 source.push('\n');
-                continue;
             }
+            continue;
         }
         let rest = &template[pos..];
         let Some(open) = rest.find("<%") else {
