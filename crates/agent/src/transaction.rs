@@ -33,7 +33,8 @@ pub struct ApplyOptions {
 /// Applies a catalog and returns the complete report. Never panics: failures are in the report.
 pub fn apply(catalog: &Catalog, opts: &ApplyOptions, sources: &dyn crate::FileSource) -> Report {
     let started = Instant::now();
-    let mut tx = Transaction::new(catalog, opts);
+    let buckets = filebuckets(catalog);
+    let mut tx = Transaction::new(catalog, opts, &buckets);
     match ResourceGraph::build(catalog) {
         Ok(graph) => tx.run(&graph, sources),
         Err(GraphError::Cycle { cycles, message }) => {
@@ -89,10 +90,32 @@ struct Transaction<'c> {
     queued: HashMap<usize, Queued>,
     restarted: usize,
     completed: bool,
+    filebuckets: &'c [(String, std::path::PathBuf)],
+}
+
+/// The catalog's local filebuckets by title, and Puppet's implicit `puppet` bucket in the clientbucketdir.
+fn filebuckets(catalog: &Catalog) -> Vec<(String, std::path::PathBuf)> {
+    let mut buckets: Vec<(String, std::path::PathBuf)> = catalog
+        .resources
+        .iter()
+        .filter(|r| r.type_name == "Filebucket")
+        // A bucket with `path => false` is the master's: kept with an empty path.
+        .map(|r| {
+            (r.title.clone(), r.param_str("path").filter(|p| p.starts_with('/')).unwrap_or_default().into())
+        })
+        .collect();
+    if !buckets.iter().any(|(t, _)| t == "puppet") {
+        buckets.push(("puppet".into(), providers::filebucket::default_clientbucketdir()));
+    }
+    buckets
 }
 
 impl<'c> Transaction<'c> {
-    fn new(catalog: &'c Catalog, opts: &'c ApplyOptions) -> Self {
+    fn new(
+        catalog: &'c Catalog,
+        opts: &'c ApplyOptions,
+        filebuckets: &'c [(String, std::path::PathBuf)],
+    ) -> Self {
         Transaction {
             catalog,
             opts,
@@ -103,6 +126,7 @@ impl<'c> Transaction<'c> {
             queued: HashMap::new(),
             restarted: 0,
             completed: true,
+            filebuckets,
         }
     }
 
@@ -184,6 +208,7 @@ impl<'c> Transaction<'c> {
 
         let mut ctx = Context::new(noop, self.opts.show_diff, sources);
         ctx.environment = self.opts.environment.clone();
+        ctx.filebuckets = self.filebuckets;
         let outcome = catch_unwind(AssertUnwindSafe(|| providers::apply(kind, res, &mut ctx)))
             .unwrap_or_else(|_| Err(providers::ProviderError::new("internal error: the provider panicked")));
         status.provider_used = ctx.provider_used.clone();

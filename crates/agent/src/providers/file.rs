@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use bunraku_model::{FileType, Resource, Value};
 use sha2::{Digest, Sha256};
 
+use super::filebucket::{self, Backup};
 use super::{param_bool, Context, Level, LogSource, ProviderError};
 
 /// Brings a file resource in line with the catalog.
@@ -21,7 +22,7 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
     if !path.is_absolute() {
         return Err(ProviderError(format!("File paths must be fully qualified, not '{}'", path.display())));
     }
-    let spec = Spec::from_resource(res)?;
+    let spec = Spec::from_resource(res, ctx)?;
     let current = Current::read(&path);
 
     let mut desired_content: Option<Vec<u8>> = None;
@@ -115,10 +116,14 @@ struct Spec {
     force: bool,
     replace: bool,
     sensitive: bool,
+    /// `None` for `backup => false` (Puppet 7's default).
+    backup: Option<Backup>,
+    /// `validate_cmd` with `validate_replacement` (default `%`) still in it.
+    validate: Option<(String, String)>,
 }
 
 impl Spec {
-    fn from_resource(res: &Resource) -> Result<Spec, ProviderError> {
+    fn from_resource(res: &Resource, ctx: &Context) -> Result<Spec, ProviderError> {
         let mut ensure = res.param_str("ensure");
         let mut target = res.param_str("target");
         // `ensure => '/some/path'` means a link to that path.
@@ -160,7 +165,26 @@ impl Spec {
             }
             None => None,
         };
+        let backup = match res.param("backup") {
+            None | Some(Value::Null) | Some(Value::Bool(false)) => None,
+            Some(Value::Bool(true)) => Some(Backup::Suffix(".puppet-bak".into())),
+            Some(Value::String(s)) if s == "false" => None,
+            Some(Value::String(s)) if s == "true" => Some(Backup::Suffix(".puppet-bak".into())),
+            Some(Value::String(s)) if s.starts_with('.') => Some(Backup::Suffix(s.clone())),
+            Some(Value::String(s)) => match ctx.filebuckets.iter().find(|(title, _)| title == s) {
+                Some((title, dir)) => Some(Backup::Bucket(title.clone(), dir.clone())),
+                None => {
+                    return Err(ProviderError(format!("Could not find filebucket {s} specified in backup")))
+                }
+            },
+            Some(other) => return Err(ProviderError(format!("Invalid value {other} for backup"))),
+        };
+        let validate = res
+            .param_str("validate_cmd")
+            .map(|cmd| (cmd, res.param_str("validate_replacement").unwrap_or_else(|| "%".to_string())));
         Ok(Spec {
+            backup,
+            validate,
             ensure,
             content,
             sources,
@@ -250,6 +274,12 @@ fn ensure_absent(
     if !ctx.should_sync("ensure", &prev, &want, "file_removed") {
         return Ok(());
     }
+    if current.kind == Kind::File {
+        if let Err(e) = back_up(path, spec, ctx) {
+            ctx.failed("ensure", prev, want, "file_removed", &e);
+            return Ok(());
+        }
+    }
     let result = if current.kind == Kind::Directory {
         if spec.force {
             fs::remove_dir_all(path)
@@ -305,6 +335,12 @@ fn create(
     } else {
         "created".to_string()
     };
+    if current.kind == Kind::File {
+        if let Err(e) = back_up(path, spec, ctx) {
+            ctx.failed("ensure", prev, want, name, &e);
+            return Ok(());
+        }
+    }
     let result = (|| -> std::io::Result<()> {
         match current.kind {
             Kind::Directory => fs::remove_dir_all(path)?,
@@ -316,7 +352,8 @@ fn create(
             Kind::File => {
                 let uid = spec.owner.as_ref().map(|o| o.0);
                 let gid = spec.group.as_ref().map(|g| g.0);
-                write_atomically(path, content.unwrap_or_default(), spec.mode.unwrap_or(0o644), uid, gid)
+                let mode = spec.mode.unwrap_or(0o644);
+                write_atomically(path, content.unwrap_or_default(), mode, uid, gid, spec.validate.as_ref())
             }
             Kind::Directory => {
                 fs::create_dir(path)?;
@@ -373,7 +410,11 @@ fn sync_content(
     let mode = current.mode;
     let uid = Some(spec.owner.as_ref().map(|o| o.0).unwrap_or(current.uid));
     let gid = Some(spec.group.as_ref().map(|g| g.0).unwrap_or(current.gid));
-    let result = write_atomically(path, want, mode, uid, gid);
+    if let Err(e) = back_up(path, spec, ctx) {
+        ctx.failed("content", prev, desired, "content_changed", &e);
+        return;
+    }
+    let result = write_atomically(path, want, mode, uid, gid, spec.validate.as_ref());
     match (result, spec.sensitive) {
         (Ok(()), false) => ctx.changed(
             "content",
@@ -459,6 +500,7 @@ fn write_atomically(
     mode: u32,
     uid: Option<u32>,
     gid: Option<u32>,
+    validate: Option<&(String, String)>,
 ) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("/"));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -476,8 +518,57 @@ fn write_atomically(
     // After chown, which may clear setuid bits.
     file.set_permissions(fs::Permissions::from_mode(mode))?;
     file.sync_all()?;
+    if let Some((cmd, replacement)) = validate {
+        run_validate_cmd(cmd, replacement, tmp.path())?;
+    }
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Runs `validate_cmd` on the staged file; the file is only put in place when it exits 0.
+fn run_validate_cmd(cmd: &str, replacement: &str, staged: &Path) -> std::io::Result<()> {
+    let command = cmd.replace(replacement, &staged.display().to_string());
+    let output = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(&command)
+        .stdin(std::process::Stdio::null())
+        .output()?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    let code = output.status.code().unwrap_or(1);
+    Err(std::io::Error::other(format!("Execution of '{command}' returned {code}: {}", text.trim())))
+}
+
+/// Backs the file's current content up as `backup` says, logging where it went as Puppet does.
+fn back_up(path: &Path, spec: &Spec, ctx: &mut Context) -> Result<(), String> {
+    match &spec.backup {
+        None => Ok(()),
+        Some(Backup::Bucket(title, dir)) if dir.as_os_str().is_empty() => {
+            ctx.log(
+                Level::Warning,
+                LogSource::Resource,
+                format!(
+                    "Bunraku cannot back up to the remote filebucket {title} yet; {} not backed up",
+                    path.display()
+                ),
+            );
+            Ok(())
+        }
+        Some(Backup::Bucket(title, dir)) => match filebucket::backup_to_bucket(dir, path) {
+            Ok(sum) => {
+                let msg = format!("Filebucketed {} to {title} with sum {sum}", path.display());
+                ctx.log(Level::Info, LogSource::Resource, msg);
+                Ok(())
+            }
+            Err(e) => Err(format!("Could not back up {}: {e}", path.display())),
+        },
+        Some(Backup::Suffix(suffix)) => filebucket::backup_with_suffix(path, suffix)
+            .map(|_| ())
+            .map_err(|e| format!("Could not back {} up: {e}", path.display())),
+    }
 }
 
 fn replace_link(path: &Path, target: &str) -> std::io::Result<()> {
@@ -911,6 +1002,75 @@ mod tests {
             [format!("/Stage[main]/Main/File[{ds}]/ensure: ensure changed 'directory' to 'file'")]
         );
         assert!(d.is_file());
+    }
+
+    #[test]
+    fn backups_to_a_local_filebucket_and_with_a_suffix() {
+        let dir = tempfile::tempdir().unwrap();
+        let bucket = dir.path().join("bucket");
+        let a = dir.path().join("a");
+        let b = dir.path().join("b");
+        fs::write(&a, "old a\n").unwrap();
+        fs::write(&b, "old b\n").unwrap();
+        let (as_, bs) = (a.display().to_string(), b.display().to_string());
+        let cat = catalog(
+            &[
+                ("Filebucket", "local", json!({"path": bucket.display().to_string()})),
+                ("File", &as_, json!({"ensure": "file", "content": "new a\n", "backup": "local"})),
+                ("File", &bs, json!({"ensure": "absent", "backup": ".bak"})),
+            ],
+            &[],
+        );
+        let report = run(&cat);
+        assert_eq!(report.status, RunStatus::Changed, "{:?}", lines(&report));
+        assert_eq!(fs::read_to_string(&a).unwrap(), "new a\n");
+        let digest = hex::encode(Sha256::digest(b"old a\n"));
+        let kept = filebucket::bucket_dir(&bucket, &digest);
+        assert_eq!(fs::read_to_string(kept.join("contents")).unwrap(), "old a\n");
+        assert_eq!(fs::read_to_string(kept.join("paths")).unwrap(), format!("{as_}\n"));
+        let logged =
+            report.logs.iter().any(|l| l.message == format!("Filebucketed {as_} to local with sum {digest}"));
+        assert!(logged, "{:?}", report.logs);
+        assert!(!b.exists());
+        assert_eq!(fs::read_to_string(dir.path().join("b.bak")).unwrap(), "old b\n");
+
+        // A bucket the catalog does not declare fails the resource with Puppet's words.
+        let cat = catalog(&[("File", &as_, json!({"content": "x", "backup": "nope"}))], &[]);
+        let report = run(&cat);
+        assert_eq!(report.status, RunStatus::Failed);
+        assert!(report
+            .logs
+            .iter()
+            .any(|l| l.message.contains("Could not find filebucket nope specified in backup")));
+    }
+
+    #[test]
+    fn validate_cmd_guards_the_new_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("conf");
+        fs::write(&f, "good\n").unwrap();
+        let fs_ = f.display().to_string();
+        let cmd = "grep -q good %";
+        let cat = catalog(&[("File", &fs_, json!({"content": "bad\n", "validate_cmd": cmd}))], &[]);
+        let report = run(&cat);
+        assert_eq!(report.status, RunStatus::Failed);
+        let l = lines(&report);
+        assert!(l[0].contains("failed: Execution of 'grep -q good "), "{l:?}");
+        assert!(l[0].ends_with("returned 1: "), "{l:?}");
+        assert_eq!(fs::read_to_string(&f).unwrap(), "good\n");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "staged file left behind");
+
+        let cat = catalog(
+            &[(
+                "File",
+                &fs_,
+                json!({"content": "good too\n", "validate_cmd": "grep -q good @@", "validate_replacement": "@@"}),
+            )],
+            &[],
+        );
+        let report = run(&cat);
+        assert_eq!(report.status, RunStatus::Changed, "{:?}", lines(&report));
+        assert_eq!(fs::read_to_string(&f).unwrap(), "good too\n");
     }
 
     #[test]

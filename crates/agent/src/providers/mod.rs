@@ -12,6 +12,7 @@ use crate::FileSource;
 
 pub mod exec;
 pub mod file;
+pub mod filebucket;
 pub mod notify;
 pub mod package;
 pub mod service;
@@ -111,6 +112,8 @@ pub struct Context<'a> {
     pub changes: Vec<Change>,
     /// Log lines, in order.
     pub logs: Vec<ProviderLog>,
+    /// The catalog's local filebuckets (`filebucket { title: path => DIR }`), by title.
+    pub filebuckets: &'a [(String, std::path::PathBuf)],
 }
 
 impl<'a> Context<'a> {
@@ -124,6 +127,7 @@ impl<'a> Context<'a> {
             provider_used: None,
             changes: Vec::new(),
             logs: Vec::new(),
+            filebuckets: &[],
         }
     }
 
@@ -271,6 +275,8 @@ pub enum Kind {
     Host,
     User,
     Group,
+    /// A filebucket is configuration for file backups; applying one changes nothing.
+    Filebucket,
 }
 
 impl Kind {
@@ -287,9 +293,10 @@ impl Kind {
             "Host" => Ok(Kind::Host),
             "User" => Ok(Kind::User),
             "Group" => Ok(Kind::Group),
+            "Filebucket" => Ok(Kind::Filebucket),
             "Cron" | "Mount" | "Tidy" | "Ssh_authorized_key" | "Sshkey" | "Resources" | "Schedule"
-            | "Filebucket" | "Stage" | "Augeas" | "Yumrepo" | "Selboolean" | "Selmodule" | "Zfs" | "Zone"
-            | "Zpool" | "Mailalias" | "Maillist" | "Router" | "Interface" | "Vlan" => {
+            | "Stage" | "Augeas" | "Yumrepo" | "Selboolean" | "Selmodule" | "Zfs" | "Zone" | "Zpool"
+            | "Mailalias" | "Maillist" | "Router" | "Interface" | "Vlan" => {
                 Err(format!("Bunraku has no provider for resource type {type_name} yet"))
             }
             other => Err(format!("Unknown resource type: '{other}'")),
@@ -310,6 +317,7 @@ pub fn apply(kind: Kind, res: &Resource, ctx: &mut Context) -> Result<(), Provid
         Kind::Host => textfile::host(res, ctx),
         Kind::User => user::user(res, ctx),
         Kind::Group => user::group(res, ctx),
+        Kind::Filebucket => Ok(()),
     }
 }
 
