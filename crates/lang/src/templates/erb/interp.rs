@@ -190,11 +190,26 @@ pub struct Interp<'h> {
     pub out: String,
     locals: Vec<HashMap<String, RV>>,
     ivars: HashMap<String, RV>,
+    /// Names assigned somewhere in the template: Ruby reads one whose assignment did not run
+    /// (`x = 1 if false; x`) as nil, not as a method call.
+    declared: std::collections::HashSet<String>,
 }
 
 impl<'h> Interp<'h> {
     pub fn new(host: &'h mut dyn Host, texts: Vec<String>) -> Self {
-        Interp { host, texts, out: String::new(), locals: vec![HashMap::new()], ivars: HashMap::new() }
+        Interp {
+            host,
+            texts,
+            out: String::new(),
+            locals: vec![HashMap::new()],
+            ivars: HashMap::new(),
+            declared: Default::default(),
+        }
+    }
+
+    /// Names the parser saw assigned (see `declared`).
+    pub fn declare_locals(&mut self, names: std::collections::HashSet<String>) {
+        self.declared = names;
     }
 
     pub fn run(&mut self, body: &[Node]) -> Result<(), ErbError> {
@@ -323,6 +338,7 @@ impl<'h> Interp<'h> {
             Node::IVar(name) => self.ivar(name),
             Node::Ident(name) => match self.get_local(name) {
                 Some(v) => v,
+                None if self.declared.contains(name) => RV::Nil,
                 None => self.call(None, name, Vec::new(), None, 0)?,
             },
             Node::Const(c) => RV::Class(c.clone()),
@@ -819,6 +835,8 @@ impl<'h> Interp<'h> {
                 }
                 ("File", "join") => Ok(RV::Str(args.iter().map(to_s).collect::<Vec<_>>().join("/"))),
                 ("Regexp", "escape") => Ok(RV::Str(regex::escape(&to_s(&arg(0))))),
+                ("Hash", "new") if args.is_empty() => Ok(RV::Hash(Vec::new())),
+                ("Array", "new") if args.is_empty() => Ok(RV::Array(Vec::new())),
                 _ => fail(line, format!("{c}.{name} is outside the supported Ruby subset")),
             },
             RV::Str(s) => self.string_method(s, name, args, b.as_deref(), line),
@@ -1258,6 +1276,10 @@ impl<'h> Interp<'h> {
         line: usize,
     ) -> Res<RV> {
         let arg = |i: usize| args.get(i).cloned().unwrap_or(RV::Nil);
+        // An enumerator without a block (`a.map.each_with_index { }`) enumerates the array itself.
+        if block.is_none() && args.is_empty() && matches!(name, "map" | "collect" | "each") {
+            return Ok(RV::Array(a));
+        }
         macro_rules! each_with {
             ($f:expr) => {{
                 let Some(b) = block else {

@@ -29,8 +29,9 @@ pub struct ErbError {
 /// Renders `text` (read from `path`) with Puppet's trim mode `-`.
 pub fn render(_path: &Path, text: &str, host: &mut dyn Host) -> Result<String, ErbError> {
     let (source, texts) = scan(text)?;
-    let program = parser::parse(&source)?;
+    let (program, locals) = parser::parse(&source)?;
     let mut it = interp::Interp::new(host, texts);
+    it.declare_locals(locals);
     it.run(&program)?;
     Ok(it.out)
 }

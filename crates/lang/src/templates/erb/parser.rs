@@ -76,14 +76,15 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Parses the Ruby program an ERB template became.
-pub fn parse(src: &str) -> Result<Vec<Node>, ErbError> {
+/// Parses `src`; also returns every name the program assigns as a local variable.
+pub fn parse(src: &str) -> Result<(Vec<Node>, HashSet<String>), ErbError> {
     let toks = lex(src, 1)?;
     let mut p = Parser { toks, pos: 0, locals: HashSet::new() };
     let body = p.statements(&[])?;
     if !matches!(p.peek(), Tok::Eof) {
         return Err(p.error(format!("unexpected {}", describe(p.peek()))));
     }
-    Ok(body)
+    Ok((body, p.locals))
 }
 
 fn describe(t: &Tok) -> String {
