@@ -193,6 +193,8 @@ pub struct Interp<'h> {
     /// Names assigned somewhere in the template: Ruby reads one whose assignment did not run
     /// (`x = 1 if false; x`) as nil, not as a method call.
     declared: std::collections::HashSet<String>,
+    /// Methods the template defines with `def`.
+    defs: HashMap<String, Rc<Block>>,
 }
 
 impl<'h> Interp<'h> {
@@ -204,6 +206,7 @@ impl<'h> Interp<'h> {
             locals: vec![HashMap::new()],
             ivars: HashMap::new(),
             declared: Default::default(),
+            defs: HashMap::new(),
         }
     }
 
@@ -336,6 +339,10 @@ impl<'h> Interp<'h> {
                 RV::Range(x, if *excl { y - 1 } else { y })
             }
             Node::IVar(name) => self.ivar(name),
+            Node::Def(name, def) => {
+                self.defs.insert(name.clone(), def.clone());
+                RV::Sym(name.clone())
+            }
             Node::Ident(name) => match self.get_local(name) {
                 Some(v) => v,
                 None if self.declared.contains(name) => RV::Nil,
@@ -893,6 +900,15 @@ impl<'h> Interp<'h> {
     }
 
     fn call_self(&mut self, name: &str, args: Vec<RV>, _block: Option<&Rc<Block>>, line: usize) -> Res<RV> {
+        if let Some(def) = self.defs.get(name).cloned() {
+            // A method body runs with only its parameters as locals.
+            let frame =
+                def.params.iter().cloned().zip(args.into_iter().chain(std::iter::repeat(RV::Nil))).collect();
+            let outer = std::mem::replace(&mut self.locals, vec![frame]);
+            let r = self.block_body(&def.body);
+            self.locals = outer;
+            return r;
+        }
         let arg = |i: usize| args.get(i).cloned().unwrap_or(RV::Nil);
         match name {
             "scope" => Ok(RV::Scope),

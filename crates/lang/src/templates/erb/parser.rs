@@ -61,6 +61,8 @@ pub enum Node {
     Seq(Vec<Node>),
     /// `defined?(expr)`.
     Defined(Box<Node>),
+    /// `def name(params) body end`: a method of the template.
+    Def(String, Rc<Block>),
 }
 
 pub struct Parser {
@@ -711,8 +713,33 @@ impl Parser {
                     Node::Break(v)
                 }
             }
-            "begin" | "rescue" | "ensure" | "def" | "class" | "module" | "yield" | "lambda" | "proc"
-            | "return" | "then" | "else" | "elsif" | "end" | "when" | "do" | "in" => {
+            "def" => {
+                let Tok::Ident(name) = self.peek().clone() else {
+                    return Err(self.error("method name expected after 'def'".into()));
+                };
+                self.next();
+                let mut params = Vec::new();
+                let paren = self.eat_op("(");
+                while let Tok::Ident(p) = self.peek().clone() {
+                    self.next();
+                    params.push(p);
+                    if !self.eat_op(",") {
+                        break;
+                    }
+                }
+                if paren {
+                    self.expect_op(")")?;
+                }
+                // A method sees only its parameters and its own assignments.
+                let outer = std::mem::replace(&mut self.locals, params.iter().cloned().collect());
+                let body = self.statements(&["end"]);
+                self.locals = outer;
+                let body = body?;
+                self.expect_kw("end")?;
+                Node::Def(name, Rc::new(Block { params, body }))
+            }
+            "begin" | "rescue" | "ensure" | "class" | "module" | "yield" | "lambda" | "proc" | "return"
+            | "then" | "else" | "elsif" | "end" | "when" | "do" | "in" => {
                 return Err(ErbError { message: format!("'{w}' is outside the supported Ruby subset"), line })
             }
             "defined?" => {
