@@ -91,6 +91,8 @@ struct Transaction<'c> {
     restarted: usize,
     completed: bool,
     filebuckets: &'c [(String, std::path::PathBuf)],
+    /// The statuses of resources a recursive `file` generated, by the index of that file.
+    generated: HashMap<usize, Vec<ResourceStatus>>,
 }
 
 /// The catalog's local filebuckets by title, and Puppet's implicit `puppet` bucket in the clientbucketdir.
@@ -127,6 +129,7 @@ impl<'c> Transaction<'c> {
             restarted: 0,
             completed: true,
             filebuckets,
+            generated: HashMap::new(),
         }
     }
 
@@ -229,6 +232,9 @@ impl<'c> Transaction<'c> {
             for e in &status.events {
                 emitted.add(e.status == "noop");
             }
+            if kind == Kind::File {
+                self.evaluate_generated(i, &status, &path, noop, sources, &mut emitted);
+            }
         }
 
         // Then the events this resource received from earlier resources.
@@ -291,6 +297,73 @@ impl<'c> Transaction<'c> {
         status.evaluation_time = clock.elapsed().as_secs_f64();
         self.statuses.insert(i, status);
         emitted
+    }
+
+    /// Applies the files a recursive `file` generates, right after it; their events count as its own.
+    fn evaluate_generated(
+        &mut self,
+        i: usize,
+        parent: &ResourceStatus,
+        parent_path: &str,
+        noop: bool,
+        sources: &dyn crate::FileSource,
+        emitted: &mut Emitted,
+    ) {
+        let res = &self.catalog.resources[i];
+        let catalog = self.catalog;
+        let managed = |title: &str| {
+            catalog.resources.iter().any(|r| {
+                r.type_name == "File" && (r.title == title || r.param_str("path").as_deref() == Some(title))
+            })
+        };
+        let children = providers::file::generate_children(res, &managed);
+        if children.is_empty() {
+            return;
+        }
+        let prefix = parent_path.strip_suffix(&res.reference().to_string()).unwrap_or("/").to_string();
+        let mut statuses = Vec::with_capacity(children.len());
+        for child in &children {
+            let clock = Instant::now();
+            let reference = child.reference().to_string();
+            let path = format!("{prefix}{reference}");
+            let mut status = parent.clone();
+            status.title = child.title.clone();
+            status.resource = reference.clone();
+            status.events = Vec::new();
+            status.change_count = 0;
+            status.out_of_sync_count = 0;
+            status.changed = false;
+            status.out_of_sync = false;
+            status.failed = false;
+            status.time = bunraku_model::time::now();
+            if let Some(last) = status.containment_path.last_mut() {
+                *last = reference;
+            }
+            let noop = noop || providers::param_bool(child, "noop") == Some(true);
+            let mut ctx = Context::new(noop, self.opts.show_diff, sources);
+            ctx.environment = self.opts.environment.clone();
+            ctx.filebuckets = self.filebuckets;
+            let outcome = catch_unwind(AssertUnwindSafe(|| providers::file::apply(child, &mut ctx)))
+                .unwrap_or_else(|_| {
+                    Err(providers::ProviderError::new("internal error: the provider panicked"))
+                });
+            self.emit_provider_logs(&ctx, &path, child);
+            for change in &ctx.changes {
+                add_event(&mut status, change_event(change));
+            }
+            if let Err(e) = outcome {
+                self.log(Level::Err, &path, &format!("Could not evaluate: {e}"), Some(child));
+                fail_with_event(&mut status, &e.to_string());
+            }
+            if !status.failed {
+                for e in &status.events {
+                    emitted.add(e.status == "noop");
+                }
+            }
+            status.evaluation_time = clock.elapsed().as_secs_f64();
+            statuses.push(status);
+        }
+        self.generated.insert(i, statuses);
     }
 
     fn emit_provider_logs(&mut self, ctx: &Context, path: &str, res: &Resource) {
@@ -366,9 +439,14 @@ impl<'c> Transaction<'c> {
         let elapsed = started.elapsed().as_secs_f64();
         let mut statuses: IndexMap<String, ResourceStatus> = IndexMap::new();
         let mut type_times: IndexMap<String, f64> = IndexMap::new();
-        for (_, status) in self.statuses {
+        let mut generated = self.generated;
+        for (i, status) in self.statuses {
             *type_times.entry(status.resource_type.to_lowercase()).or_default() += status.evaluation_time;
             statuses.insert(status.resource.clone(), status);
+            for child in generated.remove(&i).unwrap_or_default() {
+                *type_times.entry(child.resource_type.to_lowercase()).or_default() += child.evaluation_time;
+                statuses.insert(child.resource.clone(), child);
+            }
         }
         if self.completed {
             for status in agent_generated_statuses() {

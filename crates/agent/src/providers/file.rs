@@ -104,6 +104,129 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
     sync_ownership(&path, &current, &spec, ctx)
 }
 
+/// The file resources a recursive `file` generates for what lies under it, sorted by path, as Puppet's
+/// `eval_generate` does: one per entry of the first local `source` directory (to `recurselimit`), one per
+/// entry already under the path (to manage its mode and owner, or to remove it with `purge`), skipping
+/// paths the catalog manages itself. Sources on a master are not walked yet.
+pub fn generate_children(res: &Resource, managed: &dyn Fn(&str) -> bool) -> Vec<Resource> {
+    let recurse = match res.param("recurse") {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => matches!(s.as_str(), "true" | "remote" | "inf"),
+        Some(Value::Number(n)) => n.as_u64().unwrap_or(0) > 0,
+        _ => false,
+    };
+    let ensure = res.param_str("ensure");
+    if !recurse || matches!(ensure.as_deref(), Some("absent") | Some("link")) {
+        return Vec::new();
+    }
+    let limit = res
+        .param("recurselimit")
+        .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+        .map(|n| n as usize)
+        .or_else(|| res.param("recurse").and_then(|v| v.as_u64()).map(|n| n as usize))
+        .unwrap_or(usize::MAX);
+    let root = PathBuf::from(res.param_str("path").unwrap_or_else(|| res.title.clone()));
+    if !root.is_dir() && res.param("source").is_none() {
+        return Vec::new();
+    }
+    let source_dir = super::param_list(res, "source")
+        .iter()
+        .filter_map(|s| local_path(s))
+        .find(|p| p.exists())
+        .filter(|p| p.is_dir());
+    let purge = param_bool(res, "purge") == Some(true);
+
+    let mut from_source = std::collections::BTreeMap::new();
+    if let Some(dir) = &source_dir {
+        walk(dir, Path::new(""), limit, &mut |rel, is_dir| {
+            from_source.insert(rel.to_path_buf(), is_dir);
+            true
+        });
+    }
+    let mut on_disk = std::collections::BTreeSet::new();
+    walk(&root, Path::new(""), limit, &mut |rel, _| {
+        on_disk.insert(rel.to_path_buf());
+        // Below an entry that will be purged there is nothing to manage.
+        !(purge && source_dir.is_some() && !from_source.contains_key(rel))
+    });
+
+    // What children inherit from their parent, as Puppet copies it.
+    const INHERITED: &[&str] = &[
+        "mode",
+        "owner",
+        "group",
+        "backup",
+        "replace",
+        "force",
+        "links",
+        "checksum",
+        "show_diff",
+        "noop",
+        "loglevel",
+    ];
+    let mut children = Vec::new();
+    let mut rels: std::collections::BTreeSet<&PathBuf> = from_source.keys().collect();
+    rels.extend(on_disk.iter());
+    for rel in rels {
+        let path = root.join(rel);
+        let title = path.display().to_string();
+        if managed(&title) {
+            continue;
+        }
+        let mut parameters = indexmap::IndexMap::new();
+        parameters.insert("path".to_string(), Value::String(title.clone()));
+        match (&source_dir, from_source.get(rel)) {
+            (Some(_), Some(true)) => {
+                parameters.insert("ensure".into(), Value::String("directory".into()));
+            }
+            (Some(dir), Some(false)) => {
+                parameters.insert("ensure".into(), Value::String("file".into()));
+                parameters.insert("source".into(), Value::String(dir.join(rel).display().to_string()));
+            }
+            (_, None) if purge => {
+                parameters.insert("ensure".into(), Value::String("absent".into()));
+            }
+            _ => {}
+        }
+        for name in INHERITED {
+            if let Some(v) = res.param(name) {
+                parameters.insert((*name).to_string(), v.clone());
+            }
+        }
+        children.push(Resource {
+            type_name: "File".into(),
+            title,
+            tags: res.tags.clone(),
+            file: res.file.clone(),
+            line: res.line,
+            exported: false,
+            kind: None,
+            parameters,
+            sensitive_parameters: Vec::new(),
+        });
+    }
+    children
+}
+
+/// Visits the entries under `dir` (not following links) in name order, depth first, to `limit` levels;
+/// `visit` returns whether to descend into a directory.
+fn walk(dir: &Path, rel: &Path, limit: usize, visit: &mut dyn FnMut(&Path, bool) -> bool) {
+    if limit == 0 {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let mut names: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    names.sort();
+    for name in names {
+        let full = dir.join(&name);
+        let is_dir = fs::symlink_metadata(&full).map(|m| m.is_dir()).unwrap_or(false);
+        let child_rel = rel.join(&name);
+        if visit(&child_rel, is_dir) && is_dir {
+            walk(&full, &child_rel, limit - 1, visit);
+        }
+    }
+}
+
 /// The desired state, parsed from the resource's parameters.
 struct Spec {
     ensure: Option<String>,
@@ -1071,6 +1194,53 @@ mod tests {
         let report = run(&cat);
         assert_eq!(report.status, RunStatus::Changed, "{:?}", lines(&report));
         assert_eq!(fs::read_to_string(&f).unwrap(), "good too\n");
+    }
+
+    #[test]
+    fn recurse_from_a_source_directory_with_purge_and_recurselimit() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        fs::create_dir_all(src.join("sub/deep")).unwrap();
+        fs::write(src.join("a"), "a\n").unwrap();
+        fs::write(src.join("sub/b"), "b\n").unwrap();
+        fs::write(src.join("sub/deep/c"), "c\n").unwrap();
+        let dst = dir.path().join("dst");
+        fs::create_dir_all(dst.join("stray_dir")).unwrap();
+        fs::write(dst.join("stray_dir/x"), "x").unwrap();
+        fs::write(dst.join("stray"), "s").unwrap();
+        fs::write(dst.join("keep"), "mine").unwrap();
+        let d = dst.display().to_string();
+        let keep = dst.join("keep").display().to_string();
+        let params = json!({"ensure": "directory", "source": src.display().to_string(), "recurse": true,
+            "recurselimit": 2, "purge": true, "force": true, "mode": "0640"});
+        let cat = catalog(&[("File", &d, params), ("File", &keep, json!({"ensure": "file"}))], &[]);
+        let report = run(&cat);
+        assert_eq!(report.status, RunStatus::Changed, "{:?}", lines(&report));
+        assert_eq!(fs::read_to_string(dst.join("a")).unwrap(), "a\n");
+        assert_eq!(fs::read_to_string(dst.join("sub/b")).unwrap(), "b\n");
+        assert_eq!(mode_of(&dst.join("a")), 0o640);
+        assert_eq!(mode_of(&dst.join("sub")), 0o750);
+        // recurselimit 2: sub/deep is created, nothing below it.
+        assert!(dst.join("sub/deep").is_dir());
+        assert!(!dst.join("sub/deep/c").exists());
+        assert!(!dst.join("stray").exists() && !dst.join("stray_dir").exists());
+        // Managed by the catalog itself: not purged.
+        assert_eq!(fs::read_to_string(dst.join("keep")).unwrap(), "mine");
+        let a = dst.join("a").display().to_string();
+        let stray = dst.join("stray").display().to_string();
+        let l = lines(&report);
+        assert!(
+            l.contains(&format!(
+                "/Stage[main]/Main/File[{a}]/ensure: defined content as '{}'",
+                sha256_label(b"a\n")
+            )),
+            "{l:?}"
+        );
+        assert!(l.contains(&format!("/Stage[main]/Main/File[{stray}]/ensure: removed")), "{l:?}");
+        assert!(report.resource_statuses.contains_key(&format!("File[{a}]")));
+
+        let report = run(&cat);
+        assert_eq!(report.status, RunStatus::Unchanged, "{:?}", lines(&report));
     }
 
     #[test]
