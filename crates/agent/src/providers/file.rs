@@ -22,7 +22,25 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
     if !path.is_absolute() {
         return Err(ProviderError(format!("File paths must be fully qualified, not '{}'", path.display())));
     }
-    let spec = Spec::from_resource(res, ctx)?;
+    let mut spec = Spec::from_resource(res, ctx)?;
+    let follow = res.param_str("links").as_deref() == Some("follow");
+    // `links => follow`: a link at the path stands for the file it points to.
+    let path = match fs::symlink_metadata(&path) {
+        Ok(m) if follow && m.file_type().is_symlink() => fs::canonicalize(&path).unwrap_or(path),
+        _ => path,
+    };
+    // `links => manage` (the default): a local source that is a link is copied as that link.
+    if !follow && spec.content.is_none() && spec.target.is_none() {
+        let first =
+            spec.sources.iter().filter_map(|s| local_path(s)).find(|p| fs::symlink_metadata(p).is_ok());
+        if let Some(link) = first.and_then(|p| fs::read_link(p).ok()) {
+            spec.target = Some(link.to_string_lossy().into_owned());
+            spec.sources.clear();
+            if spec.ensure.as_deref() != Some("absent") {
+                spec.ensure = Some("link".into());
+            }
+        }
+    }
     let current = Current::read(&path);
 
     let mut desired_content: Option<Vec<u8>> = None;
@@ -31,6 +49,7 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
         desired_content = Some(content.clone());
     } else if !spec.sources.is_empty() {
         let on_disk = if current.kind == Kind::File { current.sha256.as_deref() } else { None };
+        // A local source is read through links (`links => manage` of a link source was handled above).
         let (bytes, is_dir) = fetch_source(&spec.sources, ctx, on_disk)?;
         desired_content = bytes;
         source_is_dir = is_dir;
@@ -1241,6 +1260,39 @@ mod tests {
 
         let report = run(&cat);
         assert_eq!(report.status, RunStatus::Unchanged, "{:?}", lines(&report));
+    }
+
+    #[test]
+    fn links_follow_and_manage() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let ls = link.display().to_string();
+        // follow: the content goes to the file the link points to; the link stays.
+        let cat = catalog(&[("File", &ls, json!({"content": "new", "links": "follow"}))], &[]);
+        let report = run(&cat);
+        assert_eq!(report.status, RunStatus::Changed, "{:?}", lines(&report));
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+
+        // manage: a source that is a link is copied as a link; follow copies what it points to.
+        let copy = dir.path().join("copy").display().to_string();
+        let deref = dir.path().join("deref").display().to_string();
+        let cat = catalog(
+            &[
+                ("File", &copy, json!({"source": ls.clone()})),
+                ("File", &deref, json!({"source": ls.clone(), "links": "follow"})),
+            ],
+            &[],
+        );
+        let report = run(&cat);
+        assert_eq!(report.status, RunStatus::Changed, "{:?}", lines(&report));
+        assert_eq!(fs::read_link(&copy).unwrap(), real);
+        assert!(fs::symlink_metadata(&deref).unwrap().is_file());
+        assert_eq!(fs::read_to_string(&deref).unwrap(), "new");
+        assert_eq!(run(&cat).status, RunStatus::Unchanged);
     }
 
     #[test]
