@@ -62,6 +62,9 @@ struct Exec {
     creates: Vec<String>,
     onlyif: Vec<String>,
     unless: Vec<String>,
+    /// How many times to run the command until it returns one of `returns` (at least 1).
+    tries: u32,
+    try_sleep: Duration,
 }
 
 impl Exec {
@@ -95,7 +98,19 @@ impl Exec {
             .filter(|t| *t > 0.0 && t.is_finite())
             .map(Duration::from_secs_f64)
             .or(Some(Duration::from_secs(300)));
+        let number = |name: &str| -> Result<Option<f64>, ProviderError> {
+            let Some(text) = res.param_str(name) else { return Ok(None) };
+            match text.parse::<f64>() {
+                Ok(n) if n >= 0.0 && n.is_finite() => Ok(Some(n)),
+                Ok(_) => Err(ProviderError(format!("{name} cannot be a negative number"))),
+                Err(_) => Err(ProviderError(format!("{name} must be a number"))),
+            }
+        };
+        let tries = number("tries")?.map(|n| n as u32).unwrap_or(1).max(1);
+        let try_sleep = Duration::from_secs_f64(number("try_sleep")?.unwrap_or(0.0));
         let exec = Exec {
+            tries,
+            try_sleep,
             command,
             path,
             returns,
@@ -182,8 +197,22 @@ impl Exec {
     /// Runs a command, logs its output as `logoutput` says, and checks its exit code against `returns`.
     fn run_checked(&self, command: &str, ctx: &mut Context) -> Result<(), String> {
         ctx.log(Level::Info, LogSource::Resource, format!("Executing '{command}'"));
-        let (status, output) = self.run(command)?;
-        let ok = status.is_some_and(|s| self.returns.contains(&(s as i64)));
+        let mut attempt = 0;
+        let (status, output, ok) = loop {
+            attempt += 1;
+            if self.tries > 1 {
+                ctx.debug(format!("Exec try {attempt}/{}", self.tries));
+            }
+            let (status, output) = self.run(command)?;
+            let ok = status.is_some_and(|s| self.returns.contains(&(s as i64)));
+            if ok || attempt >= self.tries {
+                break (status, output, ok);
+            }
+            if !self.try_sleep.is_zero() {
+                ctx.debug(format!("Sleeping for {} seconds between tries", self.try_sleep.as_secs_f64()));
+                std::thread::sleep(self.try_sleep);
+            }
+        };
         let log_it = match self.logoutput.as_str() {
             "true" => true,
             "false" => false,
@@ -338,5 +367,42 @@ mod tests {
         assert!(l[1].starts_with("/Stage[main]/Main/Exec[slow]/returns: change from 'notrun' to ['0'] failed: Command exceeded timeout"), "{l:?}");
         assert_eq!(l[2], "/Stage[main]/Main/Exec[three]/returns: executed successfully");
         assert_eq!(report.status, RunStatus::Failed);
+    }
+
+    #[test]
+    fn tries_and_try_sleep() {
+        let dir = tempfile::tempdir().unwrap();
+        let counter = dir.path().join("n");
+        let c = counter.display().to_string();
+        // Succeeds on the third run.
+        let cmd = format!("/bin/sh -c 'echo x >> {c}; test $(wc -l < {c}) -ge 3'");
+        let cat = catalog(&[("Exec", "retry", json!({"command": cmd, "tries": 3, "try_sleep": 0.1}))], &[]);
+        let started = std::time::Instant::now();
+        let report = run(&cat);
+        assert_eq!(lines(&report), ["/Stage[main]/Main/Exec[retry]/returns: executed successfully"]);
+        assert_eq!(std::fs::read_to_string(&counter).unwrap().lines().count(), 3);
+        assert!(started.elapsed() >= std::time::Duration::from_millis(200));
+
+        let cat = catalog(&[("Exec", "/bin/false", json!({"tries": 2}))], &[]);
+        let report = run(&cat);
+        assert_eq!(report.status, RunStatus::Failed);
+        let cat = catalog(&[("Exec", "/bin/true", json!({"try_sleep": -1}))], &[]);
+        let l = lines(&run(&cat));
+        assert!(l[0].ends_with("try_sleep cannot be a negative number"), "{l:?}");
+    }
+
+    #[test]
+    fn runs_as_user_and_group() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+        let out = dir.path().join("who");
+        let cmd = format!("/bin/sh -c 'id -un > {0}; id -gn >> {0}'", out.display());
+        let cat = catalog(
+            &[("Exec", "as-nobody", json!({"command": cmd, "user": "nobody", "group": "nogroup"}))],
+            &[],
+        );
+        let report = run(&cat);
+        assert_eq!(report.status, RunStatus::Changed, "{:?}", lines(&report));
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "nobody\nnogroup\n");
     }
 }
