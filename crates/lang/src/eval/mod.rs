@@ -858,6 +858,12 @@ impl<'e> Compiler<'e> {
 
     fn type_access(&mut self, t: TypeValue, keys: Vec<Value>, span: Span) -> R<Value> {
         if types::is_data_type(&t.name) {
+            // Enum[$list] and Pattern[$list] take the list's entries (Puppet flattens them).
+            let keys = if matches!(t.name.as_str(), "Enum" | "Pattern") {
+                crate::eval::resources::flatten_ref_values(&Value::Array(keys))
+            } else {
+                keys
+            };
             return Ok(Value::Type(TypeValue { name: t.name, params: keys }));
         }
         let type_name = if t.name == "Resource" {
@@ -870,6 +876,8 @@ impl<'e> Compiler<'e> {
             t.name.clone()
         };
         let titles: Vec<Value> = if t.name == "Resource" { keys.into_iter().skip(1).collect() } else { keys };
+        // An array of titles gives an array of references, even of one (`File[[$d]]`).
+        let many = titles.len() > 1 || titles.iter().any(|k| matches!(k, Value::Array(_)));
         let mut refs = Vec::new();
         for k in titles {
             let items = match k {
@@ -894,7 +902,7 @@ impl<'e> Compiler<'e> {
                 refs.push(Value::Resource { type_name: type_name.clone(), title });
             }
         }
-        Ok(if refs.len() == 1 { refs.pop().unwrap_or(Value::Undef) } else { Value::Array(refs) })
+        Ok(if refs.len() == 1 && !many { refs.pop().unwrap_or(Value::Undef) } else { Value::Array(refs) })
     }
 
     // ----- nodes -----

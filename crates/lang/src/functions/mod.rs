@@ -2,5 +2,6 @@
 //! each function real modules call is written again in Rust, keyed by the name modules call it by.
 
 pub mod memcached;
+pub mod postgresql;
 pub mod regex_compat;
 pub mod stdlib;

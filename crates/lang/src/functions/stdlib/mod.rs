@@ -48,7 +48,8 @@ pub fn call(name: &str, args: &[Value], vars: &mut Vars<'_>) -> Out {
                 let ver = get(&["os", "release", "full"]);
                 Some(Ok(Value::Bool(name_ok && version_cmp(&ver, &want_ver) != std::cmp::Ordering::Less)))
             }
-            _ => crate::functions::memcached::call(name, args, vars),
+            _ => crate::functions::memcached::call(name, args, vars)
+                .or_else(|| crate::functions::postgresql::call(name, args)),
         })
 }
 

@@ -161,6 +161,9 @@ mod tests {
         assert_eq!(r("<%= scope.function_versioncmp(['1', '2']) %>"), "versioncmp(2)");
         assert_eq!(r("<%= @port > 100 ? 'big' : 'small' %>"), "big");
         assert_eq!(r("<% x = [] ; x << 1 ; x << 2 -%><%= x.inspect %>"), "[1, 2]");
-        assert!(r("<% def f; end %>").starts_with("ERR line 1"));
+        assert_eq!(r("<% def yn(v)\n v ? 'yes' : 'no'\n end -%><%= yn(true) %> <%= yn(nil) %>"), "yes no");
+        assert_eq!(r("<% x = 1 if false -%>[<%= x.inspect %>]"), "[nil]");
+        assert_eq!(r("<% h = Hash.new; [5].map.each_with_index { |e, i| h[i] = e } -%><%= h[0] %>"), "5");
+        assert!(r("<% begin; end %>").starts_with("ERR line 1"));
     }
 }
