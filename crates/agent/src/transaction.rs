@@ -232,8 +232,8 @@ impl<'c> Transaction<'c> {
             for e in &status.events {
                 emitted.add(e.status == "noop");
             }
-            if kind == Kind::File {
-                self.evaluate_generated(i, &status, &path, noop, sources, &mut emitted);
+            if matches!(kind, Kind::File | Kind::ConcatFile) {
+                self.evaluate_generated(i, &mut status, &path, noop, sources, &mut emitted);
             }
         }
 
@@ -303,7 +303,7 @@ impl<'c> Transaction<'c> {
     fn evaluate_generated(
         &mut self,
         i: usize,
-        parent: &ResourceStatus,
+        parent: &mut ResourceStatus,
         parent_path: &str,
         noop: bool,
         sources: &dyn crate::FileSource,
@@ -316,7 +316,19 @@ impl<'c> Transaction<'c> {
                 r.type_name == "File" && (r.title == title || r.param_str("path").as_deref() == Some(title))
             })
         };
-        let children = providers::file::generate_children(res, &managed);
+        let children = if res.type_name == "Concat_file" {
+            match providers::concat::generate(res, catalog, sources) {
+                Ok(file) => vec![file],
+                Err(e) => {
+                    self.log(Level::Err, parent_path, &format!("Could not evaluate: {e}"), Some(res));
+                    fail_with_event(parent, &e);
+                    self.state[i].failed = true;
+                    return;
+                }
+            }
+        } else {
+            providers::file::generate_children(res, &managed)
+        };
         if children.is_empty() {
             return;
         }

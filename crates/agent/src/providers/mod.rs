@@ -10,6 +10,7 @@ use bunraku_model::{Resource, Value};
 
 use crate::FileSource;
 
+pub mod concat;
 pub mod exec;
 pub mod file;
 pub mod filebucket;
@@ -277,6 +278,10 @@ pub enum Kind {
     Group,
     /// A filebucket is configuration for file backups; applying one changes nothing.
     Filebucket,
+    /// Applies as its generated `File`; itself changes nothing.
+    ConcatFile,
+    /// Content for a `concat_file`; changes nothing itself.
+    ConcatFragment,
 }
 
 impl Kind {
@@ -294,6 +299,8 @@ impl Kind {
             "User" => Ok(Kind::User),
             "Group" => Ok(Kind::Group),
             "Filebucket" => Ok(Kind::Filebucket),
+            "Concat_file" => Ok(Kind::ConcatFile),
+            "Concat_fragment" => Ok(Kind::ConcatFragment),
             "Cron" | "Mount" | "Tidy" | "Ssh_authorized_key" | "Sshkey" | "Resources" | "Schedule"
             | "Stage" | "Augeas" | "Yumrepo" | "Selboolean" | "Selmodule" | "Zfs" | "Zone" | "Zpool"
             | "Mailalias" | "Maillist" | "Router" | "Interface" | "Vlan" => {
@@ -317,7 +324,7 @@ pub fn apply(kind: Kind, res: &Resource, ctx: &mut Context) -> Result<(), Provid
         Kind::Host => textfile::host(res, ctx),
         Kind::User => user::user(res, ctx),
         Kind::Group => user::group(res, ctx),
-        Kind::Filebucket => Ok(()),
+        Kind::Filebucket | Kind::ConcatFile | Kind::ConcatFragment => Ok(()),
     }
 }
 
