@@ -719,7 +719,28 @@ impl<'e> Compiler<'e> {
             BinOp::Eq => Value::Bool(puppet_eq(&a, &b)),
             BinOp::Ne => Value::Bool(!puppet_eq(&a, &b)),
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                let ord = ops::compare(&a, &b).map_err(|m| self.err(span, m))?;
+                let ord = ops::compare(&a, &b).map_err(|detail| {
+                    let op_text = match op {
+                        BinOp::Lt => "<",
+                        BinOp::Le => "<=",
+                        BinOp::Gt => ">",
+                        _ => ">=",
+                    };
+                    // Located at the operator, as Puppet locates a binary expression.
+                    let text = self.file.text.as_bytes();
+                    let mut at = l.span.end as usize;
+                    while text.get(at).is_some_and(|b| b.is_ascii_whitespace()) {
+                        at += 1;
+                    }
+                    self.err(
+                        Span::new(at, at + 1),
+                        format!(
+                            "Comparison of: {} {op_text} {}, is not possible. Caused by '{detail}'.",
+                            a.type_name(),
+                            b.type_name()
+                        ),
+                    )
+                })?;
                 use std::cmp::Ordering::*;
                 Value::Bool(match op {
                     BinOp::Lt => ord == Less,

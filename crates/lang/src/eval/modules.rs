@@ -441,7 +441,8 @@ impl<'e> Compiler<'e> {
         crate::templates::erb::render(file, text, &mut host).map_err(|e| {
             let mut err = CompileError::new(format!(
                 "Evaluation Error: Error while evaluating a Function Call, Failed to parse template {}:\n  Filepath: {}\n  Line: {}\n  Detail: {}\n",
-                template_name(file),
+                // Puppet names an ERB template here without quotes.
+                template_name(file).trim_matches('\''),
                 file.display(),
                 e.line,
                 e.message

@@ -176,7 +176,8 @@ fn as_f64(v: &Value) -> f64 {
     }
 }
 
-/// `<`, `<=`, `>`, `>=`: numbers by value, strings case-insensitively.
+/// `<`, `<=`, `>`, `>=`: numbers by value, strings case-insensitively. The error is Puppet's
+/// reason (the "Caused by" of its message).
 pub fn compare(l: &Value, r: &Value) -> Result<Ordering, String> {
     match (l, r) {
         (Value::Str(a), Value::Str(b)) => Ok(a.to_lowercase().cmp(&b.to_lowercase())),
@@ -184,7 +185,9 @@ pub fn compare(l: &Value, r: &Value) -> Result<Ordering, String> {
         (a @ (Value::Int(_) | Value::Float(_)), b @ (Value::Int(_) | Value::Float(_))) => {
             as_f64(a).partial_cmp(&as_f64(b)).ok_or_else(|| "NaN comparison".to_string())
         }
-        _ => Err(format!("Comparison of: {} < {}, is not possible", l.type_name(), r.type_name())),
+        (Value::Str(_), _) => Err("A String is not comparable to a non String".into()),
+        (Value::Int(_) | Value::Float(_), _) => Err("A Numeric is not comparable to non Numeric".into()),
+        _ => Err("Only Strings, Numbers, Timespans, Timestamps, and Versions are comparable".into()),
     }
 }
 
