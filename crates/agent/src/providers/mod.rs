@@ -16,6 +16,7 @@ pub mod file;
 pub mod filebucket;
 pub mod notify;
 pub mod package;
+pub mod parsedfile;
 pub mod service;
 pub mod textfile;
 pub mod user;
@@ -282,6 +283,9 @@ pub enum Kind {
     ConcatFile,
     /// Content for a `concat_file`; changes nothing itself.
     ConcatFragment,
+    Sshkey,
+    SshAuthorizedKey,
+    Mount,
 }
 
 impl Kind {
@@ -301,11 +305,12 @@ impl Kind {
             "Filebucket" => Ok(Kind::Filebucket),
             "Concat_file" => Ok(Kind::ConcatFile),
             "Concat_fragment" => Ok(Kind::ConcatFragment),
-            "Cron" | "Mount" | "Tidy" | "Ssh_authorized_key" | "Sshkey" | "Resources" | "Schedule"
-            | "Stage" | "Augeas" | "Yumrepo" | "Selboolean" | "Selmodule" | "Zfs" | "Zone" | "Zpool"
-            | "Mailalias" | "Maillist" | "Router" | "Interface" | "Vlan" => {
-                Err(format!("Bunraku has no provider for resource type {type_name} yet"))
-            }
+            "Sshkey" => Ok(Kind::Sshkey),
+            "Ssh_authorized_key" => Ok(Kind::SshAuthorizedKey),
+            "Mount" => Ok(Kind::Mount),
+            "Cron" | "Tidy" | "Resources" | "Schedule" | "Stage" | "Augeas" | "Yumrepo" | "Selboolean"
+            | "Selmodule" | "Zfs" | "Zone" | "Zpool" | "Mailalias" | "Maillist" | "Router" | "Interface"
+            | "Vlan" => Err(format!("Bunraku has no provider for resource type {type_name} yet")),
             other => Err(format!("Unknown resource type: '{other}'")),
         }
     }
@@ -324,6 +329,9 @@ pub fn apply(kind: Kind, res: &Resource, ctx: &mut Context) -> Result<(), Provid
         Kind::Host => textfile::host(res, ctx),
         Kind::User => user::user(res, ctx),
         Kind::Group => user::group(res, ctx),
+        Kind::Sshkey => parsedfile::sshkey(res, ctx),
+        Kind::SshAuthorizedKey => parsedfile::ssh_authorized_key(res, ctx),
+        Kind::Mount => parsedfile::mount(res, ctx),
         Kind::Filebucket | Kind::ConcatFile | Kind::ConcatFragment => Ok(()),
     }
 }
