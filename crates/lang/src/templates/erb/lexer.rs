@@ -217,6 +217,43 @@ pub fn lex(src: &str, line0: usize) -> Result<Vec<Token>, ErbError> {
                 line += nl;
                 i = j;
             }
+            '%' if chars.get(i + 1) == Some(&'r')
+                && chars.get(i + 2).is_some_and(|c| "([{<|".contains(*c)) =>
+            {
+                // %r{...}: a regexp whose delimiters are brackets (no nesting).
+                let close = closing(chars[i + 2]);
+                let mut j = i + 3;
+                let mut body = String::new();
+                while j < chars.len() && chars[j] != close {
+                    if chars[j] == '\\' && j + 1 < chars.len() {
+                        body.push(chars[j]);
+                        j += 1;
+                    }
+                    body.push(chars[j]);
+                    j += 1;
+                }
+                j += 1;
+                let mut ci = false;
+                while j < chars.len() && matches!(chars[j], 'i' | 'm' | 'x' | 'o') {
+                    ci |= chars[j] == 'i';
+                    j += 1;
+                }
+                push(&mut out, Tok::Regex(body, ci), line, space);
+                i = j;
+            }
+            '%' if (chars.get(i + 1) == Some(&'Q')
+                && chars.get(i + 2).is_some_and(|c| "([{<|".contains(*c)))
+                || (chars.get(i + 1).is_some_and(|c| "([{".contains(*c))
+                    && !value_ends(out.last().map(|t| &t.tok))) =>
+            {
+                // %Q{...} and %(...): double-quoted strings with other delimiters (no nesting).
+                let open_at = if chars[i + 1] == 'Q' { i + 2 } else { i + 1 };
+                let (parts, j, nl) = double_quoted(&chars, open_at + 1, closing(chars[open_at]), line)
+                    .map_err(|m| err(line, m))?;
+                push(&mut out, Tok::Str(parts), line, space);
+                line += nl;
+                i = j;
+            }
             '%' if matches!(chars.get(i + 1), Some('w') | Some('W'))
                 && chars.get(i + 2).is_some_and(|c| "([{<|".contains(*c)) =>
             {
@@ -304,6 +341,17 @@ pub fn lex(src: &str, line0: usize) -> Result<Vec<Token>, ErbError> {
     out.push(Token { tok: Tok::Newline, line, space_before: false });
     out.push(Token { tok: Tok::Eof, line, space_before: false });
     Ok(out)
+}
+
+/// The closing delimiter of a `%` literal.
+fn closing(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        '{' => '}',
+        '<' => '>',
+        o => o,
+    }
 }
 
 /// A double-quoted string body from `start` to the closing quote: parts, next index, newlines.

@@ -36,6 +36,13 @@ pub fn render(_path: &Path, text: &str, host: &mut dyn Host) -> Result<String, E
     Ok(it.out)
 }
 
+/// Checks that `text` is inside the Ruby subset (scanned and parsed, not run): the constructs a
+/// template uses, whatever its variables hold.
+pub fn check(text: &str) -> Result<(), ErbError> {
+    let (source, _) = scan(text)?;
+    parser::parse(&source).map(|_| ())
+}
+
 /// Turns a template into Ruby source: text runs become `\x01N\x01` markers (their line breaks
 /// kept, so lines match the template), `<%= e %>` becomes `\x02 e \x03`, code stays as it is.
 fn scan(text: &str) -> Result<(String, Vec<String>), ErbError> {
