@@ -1,0 +1,2 @@
+class t(Array[String] $names) {}
+class { 't': names => ['a', 1] }

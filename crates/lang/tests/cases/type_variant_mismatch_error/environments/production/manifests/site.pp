@@ -1,0 +1,2 @@
+class t(Variant[Integer, Enum['auto']] $x) {}
+class { 't': x => 'manual' }
