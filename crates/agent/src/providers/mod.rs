@@ -11,6 +11,7 @@ use bunraku_model::{Resource, Value};
 use crate::FileSource;
 
 pub mod concat;
+pub mod cron;
 pub mod exec;
 pub mod file;
 pub mod filebucket;
@@ -286,6 +287,7 @@ pub enum Kind {
     Sshkey,
     SshAuthorizedKey,
     Mount,
+    Cron,
 }
 
 impl Kind {
@@ -308,7 +310,8 @@ impl Kind {
             "Sshkey" => Ok(Kind::Sshkey),
             "Ssh_authorized_key" => Ok(Kind::SshAuthorizedKey),
             "Mount" => Ok(Kind::Mount),
-            "Cron" | "Tidy" | "Resources" | "Schedule" | "Stage" | "Augeas" | "Yumrepo" | "Selboolean"
+            "Cron" => Ok(Kind::Cron),
+            "Tidy" | "Resources" | "Schedule" | "Stage" | "Augeas" | "Yumrepo" | "Selboolean"
             | "Selmodule" | "Zfs" | "Zone" | "Zpool" | "Mailalias" | "Maillist" | "Router" | "Interface"
             | "Vlan" => Err(format!("Bunraku has no provider for resource type {type_name} yet")),
             other => Err(format!("Unknown resource type: '{other}'")),
@@ -332,6 +335,7 @@ pub fn apply(kind: Kind, res: &Resource, ctx: &mut Context) -> Result<(), Provid
         Kind::Sshkey => parsedfile::sshkey(res, ctx),
         Kind::SshAuthorizedKey => parsedfile::ssh_authorized_key(res, ctx),
         Kind::Mount => parsedfile::mount(res, ctx),
+        Kind::Cron => cron::apply(res, ctx),
         Kind::Filebucket | Kind::ConcatFile | Kind::ConcatFragment => Ok(()),
     }
 }
