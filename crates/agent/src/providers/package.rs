@@ -1,8 +1,7 @@
 //! `package`: Debian packages through `apt` (the default when `apt-get` exists) or `dpkg` (a local
-//! `.deb` named by `source`). State comes from `dpkg-query`.
-//!
-//! `ensure => latest` behaves as `installed` for now (it installs a missing package but does not
-//! upgrade an installed one).
+//! `.deb` named by `source`), state from `dpkg-query`; RPM packages through `dnf`, `yum` or `rpm`,
+//! state from `rpm -q`. `ensure => latest` upgrades to apt's candidate (`apt-cache policy`), the
+//! version of dpkg's `source`, or what `dnf`/`yum check-update` offers.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -15,6 +14,25 @@ use super::{Context, Level, LogSource, ProviderError};
 enum Provider {
     Apt,
     Dpkg,
+    Dnf,
+    Yum,
+    Rpm,
+}
+
+impl Provider {
+    fn name(self) -> &'static str {
+        match self {
+            Provider::Apt => "apt",
+            Provider::Dpkg => "dpkg",
+            Provider::Dnf => "dnf",
+            Provider::Yum => "yum",
+            Provider::Rpm => "rpm",
+        }
+    }
+
+    fn is_rpm(self) -> bool {
+        matches!(self, Provider::Dnf | Provider::Yum | Provider::Rpm)
+    }
 }
 
 /// What `dpkg-query` says about a package.
@@ -44,21 +62,36 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
     let provider = match res.param_str("provider").as_deref() {
         Some("apt") => Provider::Apt,
         Some("dpkg") => Provider::Dpkg,
+        Some("dnf") => Provider::Dnf,
+        Some("yum") => Provider::Yum,
+        Some("rpm") => Provider::Rpm,
         Some(other) => return Err(ProviderError(format!("Bunraku has no package provider '{other}'"))),
         None if Path::new("/usr/bin/apt-get").exists() => Provider::Apt,
+        None if Path::new("/usr/bin/dnf").exists() => Provider::Dnf,
+        None if Path::new("/usr/bin/yum").exists() => Provider::Yum,
+        None if Path::new("/usr/bin/rpm").exists() && !Path::new("/usr/bin/dpkg").exists() => Provider::Rpm,
         None => Provider::Dpkg,
     };
-    ctx.provider_used = Some(if provider == Provider::Apt { "apt" } else { "dpkg" }.into());
+    ctx.provider_used = Some(provider.name().into());
     let ensure = res.param_str("ensure").unwrap_or_else(|| "present".into());
-    let current = query(&name)?;
+    let current = if provider.is_rpm() { rpm_query(&name)? } else { query(&name)? };
+    // `latest` on an installed package: the version to upgrade to, if newer than what is installed.
+    let upgrade = match (&current, ensure.as_str()) {
+        (Installed::Version(have), "latest") => latest(provider, &name, res)?.filter(|v| v != have),
+        _ => None,
+    };
 
     let installed = matches!(current, Installed::Version(_));
     let (action, event) = match ensure.as_str() {
         "present" | "installed" | "latest" if !installed => (Action::Install(None), "package_installed"),
+        "latest" if upgrade.is_some() => (Action::Install(upgrade.clone()), "package_changed"),
         "present" | "installed" | "latest" => return Ok(()),
         "absent" if installed => (Action::Remove, "package_removed"),
         "absent" => return Ok(()),
-        "purged" if current != Installed::Purged => (Action::Purge, "package_purged"),
+        // RPM keeps no configuration of a removed package: absent is purged there.
+        "purged" if installed || (current == Installed::Absent && !provider.is_rpm()) => {
+            (Action::Purge, "package_purged")
+        }
         "purged" => return Ok(()),
         version => match &current {
             Installed::Version(v) if v == version => return Ok(()),
@@ -81,11 +114,16 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
     let result = match provider {
         Provider::Apt => apt(&name, &action, res),
         Provider::Dpkg => dpkg(&name, &action, res),
+        rpmish => {
+            let (program, args) = rpm_command(rpmish, &name, &action, res);
+            run(&program, &args)
+        }
     };
     let result = result.and_then(|output| {
-        // A version install must end at that version; dpkg/apt may exit 0 having done something else.
+        // A version install must end at that version; dpkg/apt/yum may exit 0 having done something else.
         if let Action::Install(Some(v)) = &action {
-            match query(&name).map_err(|e| e.0)? {
+            let now = if provider.is_rpm() { rpm_query(&name) } else { query(&name) };
+            match now.map_err(|e| e.0)? {
                 Installed::Version(got) if &got == v => {}
                 other => {
                     return Err(format!("Could not update: wanted version {v}, got '{}'", other.label()))
@@ -102,6 +140,113 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
         }
     }
     Ok(())
+}
+
+/// The newest version the provider offers (`None` when it cannot tell).
+fn latest(provider: Provider, name: &str, res: &Resource) -> Result<Option<String>, ProviderError> {
+    let output = |program: &str, args: &[&str]| -> Result<std::process::Output, ProviderError> {
+        Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| ProviderError(format!("Could not execute '{program}': {e}")))
+    };
+    match provider {
+        Provider::Apt => {
+            let out = output("/usr/bin/apt-cache", &["policy", name])?;
+            Ok(apt_candidate(&String::from_utf8_lossy(&out.stdout)))
+        }
+        Provider::Dpkg => {
+            let Some(source) = res.param_str("source") else { return Ok(None) };
+            let out = output("/usr/bin/dpkg-deb", &["--show", "--showformat=${Version}", &source])?;
+            let v = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            Ok((out.status.success() && !v.is_empty()).then_some(v))
+        }
+        Provider::Dnf | Provider::Yum => {
+            let program = if provider == Provider::Dnf { "/usr/bin/dnf" } else { "/usr/bin/yum" };
+            // check-update exits 100 when updates are available, 0 when there are none.
+            let out = output(program, &["-q", "check-update", name])?;
+            Ok(parse_check_update(&String::from_utf8_lossy(&out.stdout), name))
+        }
+        Provider::Rpm => Ok(None),
+    }
+}
+
+/// `Candidate:` of `apt-cache policy NAME` (none for `(none)`).
+fn apt_candidate(policy: &str) -> Option<String> {
+    let line = policy.lines().find_map(|l| l.trim().strip_prefix("Candidate:"))?;
+    let v = line.trim();
+    (!v.is_empty() && v != "(none)").then(|| v.to_string())
+}
+
+/// The version `dnf/yum check-update` offers for a package: lines `name.arch  [epoch:]version-release  repo`.
+fn parse_check_update(output: &str, name: &str) -> Option<String> {
+    output.lines().find_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let (pkg, _arch) = f.first()?.rsplit_once('.')?;
+        (pkg == name && f.len() >= 3).then(|| f[1].trim_start_matches("0:").to_string())
+    })
+}
+
+/// What `rpm -q` says: the installed `[epoch:]version-release`, as Puppet's rpm provider shows it.
+fn rpm_query(name: &str) -> Result<Installed, ProviderError> {
+    let output = Command::new("rpm")
+        .args(["-q", "--queryformat", RPM_QUERYFORMAT, name])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| ProviderError(format!("Could not execute 'rpm': {e}")))?;
+    if !output.status.success() {
+        return Ok(Installed::Absent);
+    }
+    Ok(parse_rpm_query(&String::from_utf8_lossy(&output.stdout)).unwrap_or(Installed::Absent))
+}
+
+const RPM_QUERYFORMAT: &str = "%{NAME} %|EPOCH?{%{EPOCH}}:{0}| %{VERSION} %{RELEASE} %{ARCH}\\n";
+
+fn parse_rpm_query(text: &str) -> Option<Installed> {
+    let f: Vec<&str> = text.lines().next()?.split_whitespace().collect();
+    let (epoch, version, release) = (f.get(1)?, f.get(2)?, f.get(3)?);
+    Some(Installed::Version(if *epoch == "0" {
+        format!("{version}-{release}")
+    } else {
+        format!("{epoch}:{version}-{release}")
+    }))
+}
+
+/// The command line the dnf, yum and rpm providers run for an action.
+fn rpm_command(provider: Provider, name: &str, action: &Action, res: &Resource) -> (String, Vec<String>) {
+    let mut args: Vec<String> = Vec::new();
+    if provider == Provider::Rpm {
+        match action {
+            Action::Install(_) => {
+                let source = res.param_str("source").unwrap_or_else(|| name.to_string());
+                args.extend(["-i".into()]);
+                args.extend(super::param_list(res, "install_options"));
+                args.push(source);
+            }
+            Action::Remove | Action::Purge => args.extend(["-e".into(), name.into()]),
+        }
+        return ("/usr/bin/rpm".into(), args);
+    }
+    let program = if provider == Provider::Dnf { "/usr/bin/dnf" } else { "/usr/bin/yum" };
+    // Puppet's yum provider: `-d 0 -e 0 -y`; dnf reports errors at level 1.
+    let error_level = if provider == Provider::Dnf { "1" } else { "0" };
+    args.extend(["-d".into(), "0".into(), "-e".into(), error_level.into(), "-y".into()]);
+    match action {
+        Action::Install(version) => {
+            args.extend(super::param_list(res, "install_options"));
+            args.push("install".into());
+            args.push(match version {
+                Some(v) => format!("{name}-{v}"),
+                None => name.to_string(),
+            });
+        }
+        Action::Remove | Action::Purge => {
+            args.push("remove".into());
+            args.push(name.into());
+        }
+    }
+    (program.into(), args)
 }
 
 enum Action {
@@ -240,8 +385,17 @@ mod tests {
         assert_eq!(query(&name).unwrap(), Installed::Version("1.0".into()));
         assert_eq!(apply(&pkg("installed", &deb1)).status, RunStatus::Unchanged);
 
-        let report = apply(&pkg("2.0", &deb2));
-        assert_eq!(lines(&report), [format!("{path}: ensure changed '1.0' to '2.0'")]);
+        // latest: the version of the source .deb, when newer than what is installed.
+        assert_eq!(apply(&pkg("latest", &deb1)).status, RunStatus::Unchanged);
+        let report = apply(&pkg("latest", &deb2));
+        assert_eq!(lines(&report), [format!("{path}: ensure changed '1.0' to 'latest'")]);
+        let ev = &report.resource_statuses[&format!("Package[{name}]")].events[0];
+        assert_eq!(ev.name, "package_changed");
+        assert_eq!(query(&name).unwrap(), Installed::Version("2.0".into()));
+        assert_eq!(apply(&pkg("latest", &deb2)).status, RunStatus::Unchanged);
+
+        let report = apply(&pkg("1.0", &deb1));
+        assert_eq!(lines(&report), [format!("{path}: ensure changed '2.0' to '1.0'")]);
 
         let report = apply(&pkg("absent", &deb2));
         assert_eq!(lines(&report), [format!("{path}: removed")]);
@@ -249,6 +403,41 @@ mod tests {
         assert_eq!(lines(&report), [format!("{path}: purged")]);
         assert_eq!(query(&name).unwrap(), Installed::Purged);
         assert_eq!(apply(&pkg("absent", &deb2)).status, RunStatus::Unchanged);
+    }
+
+    #[test]
+    fn latest_candidates_and_rpm_command_lines() {
+        let policy = "bash:\n  Installed: 5.2.15-2+b2\n  Candidate: 5.2.15-2+b7\n  Version table:\n";
+        assert_eq!(apt_candidate(policy).as_deref(), Some("5.2.15-2+b7"));
+        assert_eq!(apt_candidate("x:\n  Installed: (none)\n  Candidate: (none)\n"), None);
+        let check = "\nbash.x86_64                 5.1.8-9.el9                 baseos\nbash-completion.noarch   1:2.11-5.el9   appstream\n";
+        assert_eq!(parse_check_update(check, "bash").as_deref(), Some("5.1.8-9.el9"));
+        assert_eq!(parse_check_update(check, "bash-completion").as_deref(), Some("1:2.11-5.el9"));
+        assert_eq!(parse_check_update(check, "zsh"), None);
+        assert_eq!(
+            parse_rpm_query("bash 0 5.1.8 6.el9 x86_64\n"),
+            Some(Installed::Version("5.1.8-6.el9".into()))
+        );
+        assert_eq!(parse_rpm_query("bc 1 2.11 5 x86_64\n"), Some(Installed::Version("1:2.11-5".into())));
+
+        let res: Resource = serde_json::from_value(json!({"type": "Package", "title": "tmux", "tags": [],
+            "exported": false, "parameters": {"install_options": ["--enablerepo=extra"]}}))
+        .unwrap();
+        let line = |p, a: &Action| {
+            let (prog, args) = rpm_command(p, "tmux", a, &res);
+            format!("{prog} {}", args.join(" "))
+        };
+        assert_eq!(
+            line(Provider::Dnf, &Action::Install(None)),
+            "/usr/bin/dnf -d 0 -e 1 -y --enablerepo=extra install tmux"
+        );
+        assert_eq!(
+            line(Provider::Yum, &Action::Install(Some("3.2a-4.el9".into()))),
+            "/usr/bin/yum -d 0 -e 0 -y --enablerepo=extra install tmux-3.2a-4.el9"
+        );
+        assert_eq!(line(Provider::Yum, &Action::Remove), "/usr/bin/yum -d 0 -e 0 -y remove tmux");
+        assert_eq!(line(Provider::Rpm, &Action::Install(None)), "/usr/bin/rpm -i --enablerepo=extra tmux");
+        assert_eq!(line(Provider::Rpm, &Action::Purge), "/usr/bin/rpm -e tmux");
     }
 
     #[test]
