@@ -17,6 +17,7 @@ pub mod listener;
 pub mod lock;
 pub mod providers;
 pub mod run;
+pub mod schedule;
 pub mod sources;
 pub mod state;
 pub mod transaction;

@@ -171,6 +171,28 @@ impl<'c> Transaction<'c> {
             return Emitted::default();
         }
 
+        if let Some(name) = res.param_str("schedule") {
+            match crate::schedule::Schedule::named(self.catalog, &name) {
+                Some(schedule) if !schedule.matches(chrono::Local::now()) => {
+                    self.log(Level::Debug, &path, "Not scheduled", Some(res));
+                    status.skipped = true;
+                    self.queued.remove(&i);
+                    self.statuses.insert(i, status);
+                    return Emitted::default();
+                }
+                Some(_) => {}
+                None => {
+                    let message = format!("Could not find schedule {name}");
+                    self.log(Level::Err, &path, &format!("Could not evaluate: {message}"), Some(res));
+                    fail_with_event(&mut status, &message);
+                    self.state[i].failed = true;
+                    self.queued.remove(&i);
+                    self.statuses.insert(i, status);
+                    return Emitted::default();
+                }
+            }
+        }
+
         let failed_deps: Vec<usize> = graph.dependencies[i]
             .iter()
             .map(|d| d.index)
@@ -379,12 +401,21 @@ impl<'c> Transaction<'c> {
     }
 
     fn emit_provider_logs(&mut self, ctx: &Context, path: &str, res: &Resource) {
+        // `loglevel`: the level of the resource's change lines (and exec output), notice by default.
+        let loglevel = match res.param_str("loglevel").as_deref() {
+            Some("debug") => Level::Debug,
+            Some("info") | Some("verbose") => Level::Info,
+            Some("warning") => Level::Warning,
+            Some("err") | Some("alert") | Some("emerg") | Some("crit") => Level::Err,
+            _ => Level::Notice,
+        };
         for log in &ctx.logs {
             match &log.source {
                 LogSource::Puppet => self.log(log.level, "Puppet", &log.message, None),
                 LogSource::Resource => self.log(log.level, path, &log.message, Some(res)),
                 LogSource::Property(p) => {
-                    self.log(log.level, &format!("{path}/{p}"), &log.message, Some(res))
+                    let level = if log.level == Level::Notice { loglevel } else { log.level };
+                    self.log(level, &format!("{path}/{p}"), &log.message, Some(res))
                 }
             }
         }

@@ -327,3 +327,45 @@ fn missing_relationship_target_fails_the_catalog() {
         "Failed to apply catalog: Could not find resource 'Notify[nope]' in parameter 'require'"
     ));
 }
+
+#[test]
+fn schedules_decide_what_is_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = |n: &str| dir.path().join(n).display().to_string();
+    let (never, daily, custom, missing) = (f("never"), f("daily"), f("custom"), f("missing"));
+    let now = chrono::Local::now().format("%H").to_string().parse::<u32>().unwrap();
+    // A range that excludes this hour.
+    let other = format!("{} - {}", (now + 2) % 24, (now + 3) % 24);
+    let cat = catalog(
+        &[
+            ("Schedule", "maintenance", json!({"range": other})),
+            ("File", &never, json!({"content": "x", "schedule": "never"})),
+            ("File", &daily, json!({"content": "x", "schedule": "daily"})),
+            ("File", &custom, json!({"content": "x", "schedule": "maintenance"})),
+            ("File", &missing, json!({"content": "x", "schedule": "nosuch"})),
+        ],
+        &[],
+    );
+    let report = run(&cat);
+    assert!(!std::path::Path::new(&never).exists());
+    assert!(std::path::Path::new(&daily).exists());
+    assert!(!std::path::Path::new(&custom).exists());
+    assert!(report.resource_statuses[&format!("File[{never}]")].skipped);
+    assert!(report.resource_statuses[&format!("File[{custom}]")].skipped);
+    assert!(report.resource_statuses[&format!("File[{missing}]")].failed);
+    assert!(lines(&report).contains(&format!(
+        "/Stage[main]/Main/File[{missing}]: Could not evaluate: Could not find schedule nosuch"
+    )));
+}
+
+#[test]
+fn loglevel_sets_the_level_of_change_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("quiet").display().to_string();
+    let cat = catalog(&[("File", &f, json!({"content": "x", "loglevel": "info"}))], &[]);
+    let report = run(&cat);
+    assert_eq!(report.status, bunraku_model::RunStatus::Changed);
+    let log = report.logs.iter().find(|l| l.source.ends_with("/ensure")).unwrap();
+    assert_eq!(log.level, "info");
+    assert!(lines(&report).is_empty());
+}

@@ -288,6 +288,8 @@ pub enum Kind {
     SshAuthorizedKey,
     Mount,
     Cron,
+    /// A schedule is read by the transaction; applying it changes nothing.
+    Schedule,
 }
 
 impl Kind {
@@ -311,9 +313,11 @@ impl Kind {
             "Ssh_authorized_key" => Ok(Kind::SshAuthorizedKey),
             "Mount" => Ok(Kind::Mount),
             "Cron" => Ok(Kind::Cron),
-            "Tidy" | "Resources" | "Schedule" | "Stage" | "Augeas" | "Yumrepo" | "Selboolean"
-            | "Selmodule" | "Zfs" | "Zone" | "Zpool" | "Mailalias" | "Maillist" | "Router" | "Interface"
-            | "Vlan" => Err(format!("Bunraku has no provider for resource type {type_name} yet")),
+            "Schedule" => Ok(Kind::Schedule),
+            "Tidy" | "Resources" | "Stage" | "Augeas" | "Yumrepo" | "Selboolean" | "Selmodule" | "Zfs"
+            | "Zone" | "Zpool" | "Mailalias" | "Maillist" | "Router" | "Interface" | "Vlan" => {
+                Err(format!("Bunraku has no provider for resource type {type_name} yet"))
+            }
             other => Err(format!("Unknown resource type: '{other}'")),
         }
     }
@@ -336,7 +340,7 @@ pub fn apply(kind: Kind, res: &Resource, ctx: &mut Context) -> Result<(), Provid
         Kind::SshAuthorizedKey => parsedfile::ssh_authorized_key(res, ctx),
         Kind::Mount => parsedfile::mount(res, ctx),
         Kind::Cron => cron::apply(res, ctx),
-        Kind::Filebucket | Kind::ConcatFile | Kind::ConcatFragment => Ok(()),
+        Kind::Schedule | Kind::Filebucket | Kind::ConcatFile | Kind::ConcatFragment => Ok(()),
     }
 }
 
