@@ -346,7 +346,21 @@ impl<'e> Compiler<'e> {
         for a in aliases {
             self.index.entry((cap.clone(), a)).or_insert(idx);
         }
+        // Parameters a type's title patterns set come first; given ones win.
+        let from_title = crate::types::title_pattern_params(&cap, title);
+        if !from_title.is_empty() {
+            let given = std::mem::take(&mut self.resources[idx].params);
+            let mut params: IndexMap<String, Value> = from_title
+                .into_iter()
+                .filter(|(k, _)| !given.contains_key(*k))
+                .map(|(k, v)| (k.to_string(), Value::Str(v)))
+                .collect();
+            params.extend(given);
+            self.resources[idx].params = params;
+        }
         if let Some(p) = file_path.filter(|p| p != title) {
+            // The stripped path names the file too (`File['/a']` for `file { '/a/': }`).
+            self.index.entry((cap.clone(), p.clone())).or_insert(idx);
             self.resources[idx].params.entry("path".into()).or_insert(Value::Str(p));
         }
         // Stages are not contained by the class that declares them.

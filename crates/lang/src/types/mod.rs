@@ -22,6 +22,40 @@ pub fn namevar(type_name: &str) -> Option<&'static str> {
     })
 }
 
+/// The parameters a type's `title_patterns` take from a title (Puppet::Resource#parse_title), for
+/// the types that declare patterns beyond the identity: the first matching pattern wins. File's
+/// pattern (trailing slashes) is applied by the evaluator, which also aliases the stripped path.
+pub fn title_pattern_params(type_name: &str, title: &str) -> Vec<(&'static str, String)> {
+    // (pattern, the parameter each capture group sets)
+    let patterns: &[(&str, &[&'static str])] = match type_name {
+        // sshkeys_core: `name@type`.
+        "Sshkey" => &[(r"^(.*?)@(.*)$", &["name", "type"]), (r"^([^@]+)$", &["name"])],
+        // alternatives: `name:altlink` (a Windows drive path kept whole).
+        "Alternative_entry" => &[
+            (r"^([^:]+)$", &["name"]),
+            (r"(?i)^(.*):([a-z]:(/|\\).*)$", &["name", "altlink"]),
+            (r"^(.*):(.*)$", &["name", "altlink"]),
+        ],
+        // rabbitmq: `source@destination@vhost`.
+        "Rabbitmq_binding" => &[
+            (r"(?s)(^([^@]*)$)", &["name"]),
+            (r"(?s)^((\S+)@(\S+)@(\S+))$", &["name", "source", "destination", "vhost"]),
+        ],
+        _ => return Vec::new(),
+    };
+    for (pattern, names) in patterns {
+        let Ok(re) = regex::Regex::new(pattern) else { continue };
+        if let Some(c) = re.captures(title) {
+            return names
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| c.get(i + 1).map(|m| (*n, m.as_str().to_string())))
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
