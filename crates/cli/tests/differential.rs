@@ -334,3 +334,43 @@ fn execs_refresh_and_failed_dependencies() {
         ],
     );
 }
+
+#[test]
+fn recursive_copies_purge_and_backups() {
+    if !available() {
+        return;
+    }
+    differential(
+        &|root| {
+            std::fs::create_dir_all(root.join("src/sub/deep")).unwrap();
+            std::fs::write(root.join("src/a"), "a\n").unwrap();
+            std::fs::write(root.join("src/sub/b"), "b\n").unwrap();
+            std::fs::write(root.join("src/sub/deep/c"), "c\n").unwrap();
+            std::fs::create_dir_all(root.join("dst/stray_dir")).unwrap();
+            std::fs::write(root.join("dst/stray_dir/x"), "x\n").unwrap();
+            std::fs::write(root.join("dst/stray"), "s\n").unwrap();
+            std::fs::write(root.join("dst/a"), "old a\n").unwrap();
+            std::fs::create_dir_all(root.join("tree/inner")).unwrap();
+            std::fs::write(root.join("tree/inner/f"), "f\n").unwrap();
+            std::fs::write(root.join("bucketed"), "before\n").unwrap();
+            std::fs::write(root.join("suffixed"), "before\n").unwrap();
+        },
+        &[
+            ("Filebucket", "local", json!({"path": "@ROOT@/bucket"})),
+            (
+                "File",
+                "@ROOT@/dst",
+                json!({"ensure": "directory", "source": "@ROOT@/src", "recurse": true, "purge": true,
+                       "force": true, "backup": false}),
+            ),
+            (
+                "File",
+                "@ROOT@/limited",
+                json!({"ensure": "directory", "source": "@ROOT@/src", "recurse": true, "recurselimit": 1}),
+            ),
+            ("File", "@ROOT@/tree", json!({"ensure": "directory", "recurse": true, "mode": "0700"})),
+            ("File", "@ROOT@/bucketed", json!({"content": "after\n", "backup": "local"})),
+            ("File", "@ROOT@/suffixed", json!({"content": "after\n", "backup": ".bak"})),
+        ],
+    );
+}

@@ -41,9 +41,14 @@ pub fn backup_to_bucket(bucket: &Path, file: &Path) -> std::io::Result<String> {
     let bytes = fs::read(file)?;
     let digest = hex::encode(Sha256::digest(&bytes));
     let dir = bucket_dir(bucket, &digest);
+    // Puppet creates the bucket's directories under umask 0007: each new one is 0770.
+    let mut missing: Vec<PathBuf> =
+        dir.ancestors().take_while(|d| !d.exists()).map(Path::to_path_buf).collect();
     fs::create_dir_all(&dir)?;
-    // Puppet creates the bucket under umask 0007.
-    let _ = fs::set_permissions(&dir, fs::Permissions::from_mode(0o770));
+    missing.reverse();
+    for d in missing {
+        fs::set_permissions(&d, fs::Permissions::from_mode(0o770))?;
+    }
     let contents = dir.join("contents");
     let same = fs::read(&contents).map(|old| old == bytes).unwrap_or(false);
     if !same {
@@ -97,6 +102,11 @@ mod tests {
         let d = bucket_dir(&bucket, &digest);
         assert!(d.starts_with(bucket.join(&digest[0..1]).join(&digest[1..2])));
         assert_eq!(fs::read_to_string(d.join("contents")).unwrap(), "old\n");
+        use std::os::unix::fs::MetadataExt;
+        for dir in [bucket.clone(), bucket.join(&digest[0..1]), d.clone()] {
+            assert_eq!(fs::metadata(&dir).unwrap().mode() & 0o777, 0o770, "{}", dir.display());
+        }
+        assert_eq!(fs::metadata(d.join("contents")).unwrap().mode() & 0o777, 0o440);
         assert_eq!(fs::read_to_string(d.join("paths")).unwrap(), format!("{}\n", f.display()));
         // Twice: the path is listed once.
         backup_to_bucket(&bucket, &f).unwrap();
