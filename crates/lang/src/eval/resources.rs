@@ -700,7 +700,17 @@ impl<'e> Compiler<'e> {
                 return Ok(());
             }
             for idx in pending {
-                self.evaluate_define(idx)?;
+                if let Err(inner) = self.evaluate_define(idx) {
+                    // Puppet's evaluate_definitions re-raises a define's failure located at the
+                    // declaring resource (file and line, no column).
+                    let r = &self.resources[idx];
+                    let mut err = crate::error::CompileError::new(format!(
+                        "Evaluation Error: Error while evaluating a Resource Statement, {inner}"
+                    ));
+                    err.file = r.file.as_ref().map(|f| f.path.clone());
+                    err.line = r.line;
+                    return Err(Box::new(err));
+                }
             }
         }
     }
