@@ -45,7 +45,7 @@ fn view(doc: &Value, prefix: &str) -> (View, BTreeSet<(String, String)>, Vec<Str
         let tags: BTreeSet<&str> =
             r["tags"].as_array().into_iter().flatten().filter_map(|t| t.as_str()).collect();
         fields.insert("tags".into(), format!("{tags:?}"));
-        let file = r["file"].as_str().map(|f| f.strip_prefix(prefix).unwrap_or(f).to_string());
+        let file = r["file"].as_str().map(|f| strip_case_dir(f, prefix));
         fields.insert("file".into(), format!("{file:?}"));
         fields.insert("line".into(), r["line"].to_string());
         fields.insert("kind".into(), r["kind"].to_string());
@@ -106,13 +106,43 @@ fn diff(expected: &Value, actual: &Value, prefix: &str) -> Vec<String> {
     d
 }
 
-/// Puppet's error line without what the CLI adds around the compiler's message.
+/// The marker that ends a case directory in any checkout: `…/tests/modules/<case>/`.
+fn case_marker(prefix: &str) -> Option<String> {
+    Path::new(prefix.trim_end_matches('/'))
+        .file_name()
+        .map(|n| format!("/tests/modules/{}/", n.to_string_lossy()))
+}
+
+/// A path relative to its case directory. Expectations hold the absolute paths of the checkout that
+/// generated them, so everything up to `/tests/modules/<case>/` is stripped, whatever the checkout.
+fn strip_case_dir(path: &str, prefix: &str) -> String {
+    if let Some(rest) = path.strip_prefix(prefix) {
+        return rest.to_string();
+    }
+    match case_marker(prefix).and_then(|m| path.find(&m).map(|at| at + m.len())) {
+        Some(at) => path[at..].to_string(),
+        None => path.to_string(),
+    }
+}
+
+/// Puppet's error line without what the CLI adds around the compiler's message, and without the
+/// case directory of whichever checkout produced it.
 fn normalise_error(line: &str, certname: &str, prefix: &str) -> String {
     let line = line.trim();
     let line = line.strip_prefix("Error: ").unwrap_or(line);
     let line = line.strip_prefix("Could not parse for environment production: ").unwrap_or(line);
     let line = line.strip_suffix(&format!(" on node {certname}")).unwrap_or(line);
-    line.replace(prefix, "")
+    let line = line.replace(prefix, "");
+    let Some(marker) = case_marker(prefix) else { return line };
+    let mut out = String::new();
+    let mut rest = line.as_str();
+    while let Some(at) = rest.find(&marker) {
+        let start = rest[..at].rfind(|c: char| c.is_whitespace() || c == '(').map_or(0, |i| i + 1);
+        out.push_str(&rest[..start]);
+        rest = &rest[at + marker.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Debian's modules, where Puppet's basemodulepath finds them (`.ci/run` installs the packages).
