@@ -15,6 +15,14 @@ impl crate::FileSource for NoSources {
     }
 }
 
+/// One resource from its type, title and parameters, for provider tests.
+pub(crate) fn resource(type_name: &str, title: &str, params: serde_json::Value) -> bunraku_model::Resource {
+    serde_json::from_value(
+        serde_json::json!({"type": type_name, "title": title, "tags": [], "exported": false, "parameters": params}),
+    )
+    .expect("a resource built from literals")
+}
+
 /// A catalog from `(type, title, parameters)` triples; resources without a `Class`/`Stage` container
 /// are put in `Class[main]`, as the compiler does. `contain` lists extra (container, child) edges.
 pub(crate) fn catalog(resources: &[(&str, &str, Value)], contain: &[(&str, &str)]) -> Catalog {

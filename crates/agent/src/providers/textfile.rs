@@ -316,22 +316,7 @@ mod tests {
     use bunraku_model::Resource;
     use serde_json::json;
 
-    struct NoSources;
-    impl crate::FileSource for NoSources {
-        fn metadata(&self, s: &str) -> Result<bunraku_model::FileMetadata, String> {
-            Err(s.into())
-        }
-        fn content(&self, s: &str) -> Result<Vec<u8>, String> {
-            Err(s.into())
-        }
-    }
-
-    fn res(t: &str, title: &str, params: serde_json::Value) -> Resource {
-        serde_json::from_value(
-            json!({"type": t, "title": title, "tags": [], "exported": false, "parameters": params}),
-        )
-        .unwrap()
-    }
+    use crate::transaction::tests::{resource as res, NoSources};
 
     fn run(
         f: fn(&Resource, &mut Context) -> Result<(), ProviderError>,
