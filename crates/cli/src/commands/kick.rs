@@ -4,7 +4,7 @@
 //! "NAME finished with exit code 0", then "Finished".
 //!
 //! `--all` kicks every node with a signed certificate in this host's `cadir` (so it works on the CA
-//! host), except this host itself. With several hosts on a terminal, a progress line is drawn on
+//! host), except this host itself. With several hosts on a terminal, an indicatif progress bar is drawn on
 //! stderr while they run.
 
 use std::collections::VecDeque;
@@ -126,22 +126,22 @@ pub fn run(args: KickArgs) -> u8 {
     let total = targets.len();
     let queue = Mutex::new(targets.into_iter().collect::<VecDeque<_>>());
     let failures: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    let done = Mutex::new(0usize);
-    let progress = total > 1 && std::io::stdout().is_terminal();
+    // A progress bar on the terminal when several hosts run; the per-host lines go to stdout above it.
+    let bar = if total > 1 && std::io::stdout().is_terminal() {
+        indicatif::ProgressBar::new(total as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template("[{bar:30}] {pos}/{len} hosts") {
+        bar.set_style(style.progress_chars("#> "));
+    }
     std::thread::scope(|scope| {
         for _ in 0..args.parallel.clamp(1, total) {
             scope.spawn(|| {
                 while let Some(target) = queue.lock().ok().and_then(|mut q| q.pop_front()) {
                     let (code, text) = kick_one(&target, tls_config.clone(), &env, &args);
-                    let mut finished = done.lock().unwrap_or_else(|e| e.into_inner());
-                    *finished += 1;
-                    if progress {
-                        eprint!("\r\x1b[2K");
-                    }
-                    println!("{text}{} finished with exit code {code}", target.host);
-                    if progress {
-                        eprint!("{}", progress_line(*finished, total));
-                    }
+                    bar.suspend(|| println!("{text}{} finished with exit code {code}", target.host));
+                    bar.inc(1);
                     if code != 0 {
                         failures.lock().unwrap_or_else(|e| e.into_inner()).push(target.host.clone());
                     }
@@ -149,9 +149,7 @@ pub fn run(args: KickArgs) -> u8 {
             });
         }
     });
-    if progress {
-        eprintln!();
-    }
+    bar.finish_and_clear();
     let failures = failures.into_inner().unwrap_or_default();
     if failures.is_empty() {
         println!("Finished");
@@ -160,11 +158,4 @@ pub fn run(args: KickArgs) -> u8 {
         println!("Failed: {}", failures.join(", "));
         3
     }
-}
-
-/// `[#########           ] 9/20 hosts`
-fn progress_line(done: usize, total: usize) -> String {
-    const WIDTH: usize = 30;
-    let filled = done * WIDTH / total.max(1);
-    format!("[{}{}] {done}/{total} hosts", "#".repeat(filled), " ".repeat(WIDTH - filled))
 }
