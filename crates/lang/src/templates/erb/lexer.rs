@@ -221,23 +221,7 @@ pub fn lex(src: &str, line0: usize) -> Result<Vec<Token>, ErbError> {
                 && chars.get(i + 2).is_some_and(|c| "([{<|".contains(*c)) =>
             {
                 // %r{...}: a regexp whose delimiters are brackets (no nesting).
-                let close = closing(chars[i + 2]);
-                let mut j = i + 3;
-                let mut body = String::new();
-                while j < chars.len() && chars[j] != close {
-                    if chars[j] == '\\' && j + 1 < chars.len() {
-                        body.push(chars[j]);
-                        j += 1;
-                    }
-                    body.push(chars[j]);
-                    j += 1;
-                }
-                j += 1;
-                let mut ci = false;
-                while j < chars.len() && matches!(chars[j], 'i' | 'm' | 'x' | 'o') {
-                    ci |= chars[j] == 'i';
-                    j += 1;
-                }
+                let (body, ci, j) = regex_literal(&chars, i + 3, closing(chars[i + 2]));
                 push(&mut out, Tok::Regex(body, ci), line, space);
                 i = j;
             }
@@ -308,23 +292,8 @@ pub fn lex(src: &str, line0: usize) -> Result<Vec<Token>, ErbError> {
                     && chars.get(i + 1).is_some_and(|c| !c.is_whitespace())
                     && matches!(out.last().map(|t| &t.tok), Some(Tok::Ident(_)))) =>
             {
-                let mut j = i + 1;
-                let mut s = String::new();
-                while j < chars.len() && chars[j] != '/' {
-                    if chars[j] == '\\' && j + 1 < chars.len() {
-                        s.push(chars[j]);
-                        j += 1;
-                    }
-                    s.push(chars[j]);
-                    j += 1;
-                }
-                j += 1;
-                let mut ci = false;
-                while j < chars.len() && matches!(chars[j], 'i' | 'm' | 'x' | 'o') {
-                    ci |= chars[j] == 'i';
-                    j += 1;
-                }
-                push(&mut out, Tok::Regex(s, ci), line, space);
+                let (body, ci, j) = regex_literal(&chars, i + 1, '/');
+                push(&mut out, Tok::Regex(body, ci), line, space);
                 i = j;
             }
             _ => {
@@ -344,6 +313,29 @@ pub fn lex(src: &str, line0: usize) -> Result<Vec<Token>, ErbError> {
 }
 
 /// The closing delimiter of a `%` literal.
+/// A regexp literal's body from `start` up to the unescaped `close` (escapes kept for the regex
+/// engine), then its flags: `(body, case-insensitive, index after the flags)`. Shared by `/…/` and
+/// `%r{…}`.
+fn regex_literal(chars: &[char], start: usize, close: char) -> (String, bool, usize) {
+    let mut j = start;
+    let mut body = String::new();
+    while j < chars.len() && chars[j] != close {
+        if chars[j] == '\\' && j + 1 < chars.len() {
+            body.push(chars[j]);
+            j += 1;
+        }
+        body.push(chars[j]);
+        j += 1;
+    }
+    j += 1;
+    let mut ci = false;
+    while j < chars.len() && matches!(chars[j], 'i' | 'm' | 'x' | 'o') {
+        ci |= chars[j] == 'i';
+        j += 1;
+    }
+    (body, ci, j)
+}
+
 fn closing(open: char) -> char {
     match open {
         '(' => ')',
