@@ -135,24 +135,129 @@ impl<'c> Transaction<'c> {
 
     fn run(&mut self, graph: &ResourceGraph, sources: &dyn crate::FileSource) {
         let mut containers = Containers::new(graph);
+        let mut batch = Batch::default();
         for &i in &graph.order {
-            let emitted = self.evaluate(graph, i, sources);
-            for (container, count) in containers.finished(i, emitted) {
-                let res = &self.catalog.resources[container];
-                let word = if count == 1 { "event" } else { "events" };
-                let source = graph::container_name(res);
-                self.log(
-                    Level::Notice,
-                    &source,
-                    &format!("Would have triggered 'refresh' from {count} {word}"),
-                    Some(res),
-                );
+            let stage = self.may_stage(graph, i, &batch);
+            if !stage {
+                self.complete(graph, &mut batch, &mut containers, sources);
             }
+            match self.evaluate(graph, i, sources, stage) {
+                Step::Done(emitted) => self.finished(&mut containers, i, emitted),
+                Step::Applied(applied) if batch.is_empty() && applied.ctx.staged.is_empty() => {
+                    let emitted = self.finish(graph, *applied, sources);
+                    self.finished(&mut containers, i, emitted);
+                }
+                Step::Applied(applied) => {
+                    batch.push(*applied);
+                    if batch.staged >= MAX_STAGED {
+                        self.complete(graph, &mut batch, &mut containers, sources);
+                    }
+                }
+            }
+        }
+        self.complete(graph, &mut batch, &mut containers, sources);
+    }
+
+    /// Notes that resource `i` is done, logging for its containers as Puppet does.
+    fn finished(&mut self, containers: &mut Containers, i: usize, emitted: Emitted) {
+        for (container, count) in containers.finished(i, emitted) {
+            let res = &self.catalog.resources[container];
+            let word = if count == 1 { "event" } else { "events" };
+            let source = graph::container_name(res);
+            self.log(
+                Level::Notice,
+                &source,
+                &format!("Would have triggered 'refresh' from {count} {word}"),
+                Some(res),
+            );
         }
     }
 
-    /// Evaluates one resource; returns the events it sends on (for container accounting).
-    fn evaluate(&mut self, graph: &ResourceGraph, i: usize, sources: &dyn crate::FileSource) -> Emitted {
+    /// Whether resource `i` may join the batch of resources whose file writes are still staged:
+    /// a plain `file` (content, not source; no recursion, validation, link or removal), applied
+    /// (not skipped), that depends on nothing in the batch and whose path is neither the target of a
+    /// staged write nor above or below one. Anything else first has the batch completed, so nothing
+    /// ever observes a file before its write is done, and logs and events keep their order.
+    fn may_stage(&self, graph: &ResourceGraph, i: usize, batch: &Batch) -> bool {
+        let res = &self.catalog.resources[i];
+        if res.type_name != "File" || self.opts.noop {
+            return false;
+        }
+        let unstageable = ["source", "validate_cmd", "schedule", "audit"];
+        if unstageable.iter().any(|p| res.param(p).is_some())
+            || !matches!(res.param("recurse"), None | Some(Value::Null) | Some(Value::Bool(false)))
+            || res.param_str("links").as_deref() == Some("follow")
+            || !matches!(res.param_str("ensure").as_deref(), None | Some("file" | "present" | "directory"))
+        {
+            return false;
+        }
+        if !self.opts.tags.is_empty() && !tagged(res, &self.opts.tags) {
+            return false;
+        }
+        let blocked = graph.dependencies[i].iter().any(|d| {
+            self.state[d.index].failed
+                || self.state[d.index].dependency_failed
+                || batch.members.contains(&d.index)
+        });
+        if blocked {
+            return false;
+        }
+        if batch.staged == 0 {
+            return true;
+        }
+        let path = std::path::PathBuf::from(res.param_str("path").unwrap_or_else(|| res.title.clone()));
+        let real = path
+            .parent()
+            .and_then(|dir| std::fs::canonicalize(dir).ok())
+            .zip(path.file_name())
+            .map(|(dir, name)| dir.join(name))
+            .unwrap_or(path);
+        !batch.related(&real)
+    }
+
+    /// Completes the batch: the staged writes (fsynced together, renamed in order), then each
+    /// resource's logs, events and refreshes in the order the resources were evaluated.
+    fn complete(
+        &mut self,
+        graph: &ResourceGraph,
+        batch: &mut Batch<'_>,
+        containers: &mut Containers,
+        sources: &dyn crate::FileSource,
+    ) {
+        let mut applied = std::mem::take(&mut batch.applied);
+        *batch = Batch::default();
+        let mut owners = Vec::new();
+        let mut writes = Vec::new();
+        for (n, a) in applied.iter_mut().enumerate() {
+            for write in a.ctx.staged.drain(..) {
+                owners.push(n);
+                writes.push(write);
+            }
+        }
+        for (owner, result) in owners.into_iter().zip(providers::staged::complete(writes)) {
+            if let Err(failure) = result {
+                failure.record(&mut applied[owner].ctx);
+            }
+        }
+        for a in applied {
+            let i = a.index;
+            let emitted = self.finish(graph, a, sources);
+            self.finished(containers, i, emitted);
+        }
+    }
+
+    /// Evaluates one resource: either done at once (skipped, or failed before its provider ran) with
+    /// the events it sends on, or applied by its provider and waiting for [`Transaction::finish`].
+    fn evaluate<'s>(
+        &mut self,
+        graph: &ResourceGraph,
+        i: usize,
+        sources: &'s dyn crate::FileSource,
+        stage: bool,
+    ) -> Step<'s>
+    where
+        'c: 's,
+    {
         let res = &self.catalog.resources[i];
         let path = graph::resource_path(self.catalog, &self.parent, i);
         let mut status = self.new_status(i);
@@ -168,7 +273,7 @@ impl<'c> Transaction<'c> {
             status.skipped = true;
             self.queued.remove(&i);
             self.statuses.insert(i, status);
-            return Emitted::default();
+            return Step::Done(Emitted::default());
         }
 
         if let Some(name) = res.param_str("schedule") {
@@ -178,7 +283,7 @@ impl<'c> Transaction<'c> {
                     status.skipped = true;
                     self.queued.remove(&i);
                     self.statuses.insert(i, status);
-                    return Emitted::default();
+                    return Step::Done(Emitted::default());
                 }
                 Some(_) => {}
                 None => {
@@ -188,7 +293,7 @@ impl<'c> Transaction<'c> {
                     self.state[i].failed = true;
                     self.queued.remove(&i);
                     self.statuses.insert(i, status);
-                    return Emitted::default();
+                    return Step::Done(Emitted::default());
                 }
             }
         }
@@ -215,7 +320,7 @@ impl<'c> Transaction<'c> {
             self.state[i].dependency_failed = true;
             self.queued.remove(&i);
             self.statuses.insert(i, status);
-            return Emitted::default();
+            return Step::Done(Emitted::default());
         }
 
         let noop = self.opts.noop || providers::param_bool(res, "noop") == Some(true);
@@ -227,15 +332,31 @@ impl<'c> Transaction<'c> {
                 self.state[i].failed = true;
                 status.evaluation_time = clock.elapsed().as_secs_f64();
                 self.statuses.insert(i, status);
-                return Emitted::default();
+                return Step::Done(Emitted::default());
             }
         };
 
         let mut ctx = Context::new(noop, self.opts.show_diff, sources);
         ctx.environment = self.opts.environment.clone();
         ctx.filebuckets = self.filebuckets;
+        ctx.stage_writes = stage;
         let outcome = catch_unwind(AssertUnwindSafe(|| providers::apply(kind, res, &mut ctx)))
             .unwrap_or_else(|_| Err(providers::ProviderError::new("internal error: the provider panicked")));
+        status.evaluation_time = clock.elapsed().as_secs_f64();
+        Step::Applied(Box::new(Applied { index: i, kind, noop, path, status, ctx, outcome }))
+    }
+
+    /// The rest of a resource's evaluation once its writes are complete: its logs and events, the
+    /// files it generates, the refresh it received, the refreshes it schedules.
+    fn finish(
+        &mut self,
+        graph: &ResourceGraph,
+        applied: Applied<'_>,
+        sources: &dyn crate::FileSource,
+    ) -> Emitted {
+        let clock = Instant::now();
+        let Applied { index: i, kind, noop, path, mut status, ctx, outcome } = applied;
+        let res = &self.catalog.resources[i];
         status.provider_used = ctx.provider_used.clone();
         self.emit_provider_logs(&ctx, &path, res);
         for change in &ctx.changes {
@@ -316,7 +437,7 @@ impl<'c> Transaction<'c> {
                 q.real |= emitted.real;
             }
         }
-        status.evaluation_time = clock.elapsed().as_secs_f64();
+        status.evaluation_time += clock.elapsed().as_secs_f64();
         self.statuses.insert(i, status);
         emitted
     }
@@ -582,6 +703,69 @@ impl<'c> Transaction<'c> {
             code_id: self.catalog.code_id.clone(),
             job_id: None,
         }
+    }
+}
+
+/// Staged writes per batch at most: each holds an open file until the batch completes.
+const MAX_STAGED: usize = 256;
+
+/// What [`Transaction::evaluate`] did with a resource.
+enum Step<'s> {
+    /// Skipped or failed before its provider ran; these are the events it passes on.
+    Done(Emitted),
+    /// Its provider ran; its writes may still be staged.
+    Applied(Box<Applied<'s>>),
+}
+
+/// A resource its provider has applied, waiting for [`Transaction::finish`].
+struct Applied<'s> {
+    index: usize,
+    kind: Kind,
+    noop: bool,
+    /// Its path in the logs (`/Stage[main]/Main/File[/x]`).
+    path: String,
+    status: ResourceStatus,
+    ctx: Context<'s>,
+    outcome: Result<(), providers::ProviderError>,
+}
+
+/// Resources applied since the last completed batch, in order, with what their staged writes touch.
+#[derive(Default)]
+struct Batch<'s> {
+    applied: Vec<Applied<'s>>,
+    /// Their catalog indices.
+    members: std::collections::HashSet<usize>,
+    /// The targets of the staged writes, and every directory above one.
+    targets: std::collections::HashSet<std::path::PathBuf>,
+    above: std::collections::HashSet<std::path::PathBuf>,
+    staged: usize,
+}
+
+impl<'s> Batch<'s> {
+    fn is_empty(&self) -> bool {
+        self.applied.is_empty()
+    }
+
+    fn push(&mut self, applied: Applied<'s>) {
+        self.members.insert(applied.index);
+        for write in &applied.ctx.staged {
+            let target = write.target();
+            self.targets.insert(target.to_path_buf());
+            for dir in target.ancestors().skip(1) {
+                if !self.above.insert(dir.to_path_buf()) {
+                    break;
+                }
+            }
+            self.staged += 1;
+        }
+        self.applied.push(applied);
+    }
+
+    /// Whether `path` is a staged target, or above or below one.
+    fn related(&self, path: &std::path::Path) -> bool {
+        self.targets.contains(path)
+            || self.above.contains(path)
+            || path.ancestors().any(|a| self.targets.contains(a))
     }
 }
 

@@ -377,3 +377,87 @@ fn loglevel_sets_the_level_of_change_lines() {
     assert_eq!(log.level, "info");
     assert!(lines(&report).is_empty());
 }
+
+#[test]
+fn staged_writes_keep_puppets_order_and_land_before_anything_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().display().to_string();
+    std::fs::write(dir.path().join("old"), "old\n").unwrap();
+    std::fs::set_permissions(dir.path().join("old"), std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .unwrap();
+    let p = |name: &str| format!("{root}/{name}");
+    let cat = catalog(
+        &[
+            ("File", &p("a"), json!({"ensure": "file", "content": "a\n"})),
+            ("File", &p("old"), json!({"content": "new\n", "mode": "0600"})),
+            ("File", &p("missing/x"), json!({"ensure": "file", "content": "x\n"})),
+            ("Notify", "after missing", json!({"require": format!("File[{}]", p("missing/x"))})),
+            ("File", &p("b"), json!({"ensure": "file", "content": "b\n"})),
+            ("Notify", "between", json!({})),
+            ("File", &p("c"), json!({"ensure": "file", "content": "c\n", "notify": "Exec[reader]"})),
+            ("File", &p("d"), json!({"ensure": "file", "content": "d\n"})),
+            (
+                "Exec",
+                "reader",
+                json!({"command": format!("/bin/sh -c 'cat {0}/a {0}/old {0}/b {0}/c {0}/d > {0}/seen'", root),
+                       "refreshonly": true}),
+            ),
+        ],
+        &[],
+    );
+    let report = run(&cat);
+    let path = |name: &str| format!("/Stage[main]/Main/File[{}]", p(name));
+    let sum = |s: &str| bunraku_model::Value::String(crate::providers::file::sha256_label(s.as_bytes()));
+    let label = |s: &str| sum(s).as_str().unwrap_or_default().to_string();
+    let lines = lines(&report);
+    assert_eq!(lines[0], format!("{}/ensure: defined content as '{}'", path("a"), label("a\n")));
+    assert_eq!(
+        lines[1],
+        format!("{}/content: content changed '{}' to '{}'", path("old"), label("old\n"), label("new\n"))
+    );
+    assert_eq!(lines[2], format!("{}/mode: mode changed '0644' to '0600'", path("old")));
+    assert!(lines[3]
+        .starts_with(&format!("{}/ensure: change from 'absent' to 'file' failed: ", path("missing/x"))));
+    assert_eq!(
+        lines[4..7],
+        [
+            format!(
+                "/Stage[main]/Main/Notify[after missing]: Dependency File[{}] has failures: true",
+                p("missing/x")
+            ),
+            "/Stage[main]/Main/Notify[after missing]: Skipping because of failed dependencies".to_string(),
+            format!("{}/ensure: defined content as '{}'", path("b"), label("b\n")),
+        ]
+    );
+    assert_eq!(
+        lines[7..9],
+        ["Puppet: between", "/Stage[main]/Main/Notify[between]/message: defined 'message' as 'between'"]
+    );
+    assert_eq!(lines[9], format!("{}/ensure: defined content as '{}'", path("c"), label("c\n")));
+    assert_eq!(lines[10], format!("{}/ensure: defined content as '{}'", path("d"), label("d\n")));
+    assert_eq!(lines[11], "/Stage[main]/Main/Exec[reader]: Triggered 'refresh' from 1 event");
+    assert_eq!(lines.len(), 12, "{lines:#?}");
+    // The exec ran after every write before it had landed.
+    assert_eq!(std::fs::read_to_string(dir.path().join("seen")).unwrap(), "a\nnew\nb\nc\nd\n");
+    let mode = std::os::unix::fs::MetadataExt::mode(&std::fs::metadata(dir.path().join("old")).unwrap());
+    assert_eq!(mode & 0o7777, 0o600);
+    // The report lists the resources in the order they were applied, events in property order.
+    let order: Vec<&str> = report.resource_statuses.keys().map(String::as_str).take(9).collect();
+    assert_eq!(
+        order[..3],
+        [format!("File[{}]", p("a")), format!("File[{}]", p("old")), format!("File[{}]", p("missing/x"))]
+    );
+    let old = &report.resource_statuses[&format!("File[{}]", p("old"))];
+    let props: Vec<_> = old.events.iter().map(|e| e.property.clone().unwrap_or_default()).collect();
+    assert_eq!(props, ["content", "mode"]);
+    assert_eq!(old.events[0].previous_value, sum("old\n"));
+    assert_eq!(report.metric("resources", "failed"), Some(&json!(1)));
+    assert_eq!(report.metric("resources", "skipped"), Some(&json!(1)));
+    // No temporary file is left.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("puppettmp")), "{names:?}");
+}

@@ -367,3 +367,35 @@ fn recursive_copies_purge_and_backups() {
         ],
     );
 }
+
+/// File writes are completed in batches (bunraku's staged writes); whatever reads a file after it —
+/// an exec, a file copied from it, a link to it, a second run — sees it as Puppet's one-by-one
+/// writes leave it.
+#[test]
+fn batched_writes_and_what_reads_them() {
+    require_root_and_puppet();
+    differential(
+        &|root| {
+            std::fs::write(root.join("old"), "old\n").unwrap();
+            std::fs::set_permissions(root.join("old"), std::os::unix::fs::PermissionsExt::from_mode(0o644))
+                .unwrap();
+        },
+        &[
+            ("File", "@ROOT@/a", json!({"ensure": "file", "content": "a\n"})),
+            ("File", "@ROOT@/old", json!({"content": "new\n", "mode": "0600"})),
+            (
+                "Exec",
+                "reader",
+                json!({"command": "/bin/sh -c 'cat @ROOT@/a @ROOT@/old > @ROOT@/seen'", "creates": "@ROOT@/seen"}),
+            ),
+            ("File", "@ROOT@/b", json!({"ensure": "file", "content": "b\n", "mode": "0640"})),
+            ("File", "@ROOT@/copy-of-b", json!({"source": "@ROOT@/b"})),
+            ("File", "@ROOT@/dir", json!({"ensure": "directory"})),
+            ("File", "@ROOT@/dir/x", json!({"ensure": "file", "content": "x\n"})),
+            ("File", "@ROOT@/dir/y", json!({"content": "y\n", "mode": "0600"})),
+            ("File", "@ROOT@/link", json!({"ensure": "link", "target": "@ROOT@/dir/x"})),
+            ("File", "@ROOT@/missing/z", json!({"ensure": "file", "content": "z\n"})),
+            ("File", "@ROOT@/after-missing", json!({"content": "w\n", "require": "File[@ROOT@/missing/z]"})),
+        ],
+    );
+}

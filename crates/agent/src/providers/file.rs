@@ -2,7 +2,9 @@
 //!
 //! Content is written atomically: a temporary file in the same directory gets the bytes, the mode and
 //! the ownership, is fsynced and then renamed over the target, so a reader never sees half a file and a
-//! crash never leaves one. Checksums are sha256 in Puppet's `{sha256}hex` form.
+//! crash never leaves one. Inside a transaction the fsync and rename of a plain file's content are
+//! usually staged and completed with others in one batch ([`super::staged`]). Checksums are sha256 in
+//! Puppet's `{sha256}hex` form.
 
 use std::fs;
 use std::io::Write;
@@ -13,6 +15,7 @@ use bunraku_model::{FileType, Resource, Value};
 use sha2::{Digest, Sha256};
 
 use super::filebucket::{self, Backup};
+use super::staged::StagedWrite;
 use super::{param_bool, Context, Level, LogSource, ProviderError};
 
 /// Brings a file resource in line with the catalog.
@@ -483,7 +486,8 @@ fn create(
             return Ok(());
         }
     }
-    let result = (|| -> std::io::Result<()> {
+    let stage = ctx.stage_writes;
+    let result = (|| -> std::io::Result<Option<StagedWrite>> {
         match current.kind {
             Kind::Directory => fs::remove_dir_all(path)?,
             Kind::Absent => {}
@@ -495,23 +499,29 @@ fn create(
                 let uid = spec.owner.as_ref().map(|o| o.0);
                 let gid = spec.group.as_ref().map(|g| g.0);
                 let mode = spec.mode.unwrap_or(0o644);
-                write_atomically(path, content.unwrap_or_default(), mode, uid, gid, spec.validate.as_ref())
+                let bytes = content.unwrap_or_default();
+                write_atomically(path, bytes, mode, uid, gid, spec.validate.as_ref(), stage)
             }
             Kind::Directory => {
                 fs::create_dir(path)?;
                 let mode = spec.mode.map(dir_mode).unwrap_or(0o755);
                 fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
-                chown(path, spec)
+                chown(path, spec).map(|()| None)
             }
             _ => {
                 std::os::unix::fs::symlink(spec.target.as_deref().unwrap_or_default(), path)?;
                 chown(path, spec)?;
-                Ok(())
+                Ok(None)
             }
         }
     })();
     match result {
-        Ok(()) => ctx.changed("ensure", prev, want, name, message),
+        Ok(staged) => {
+            ctx.changed("ensure", prev.clone(), want.clone(), name, message);
+            if let Some(staged) = staged {
+                ctx.stage(staged, prev, want);
+            }
+        }
         Err(e) => ctx.failed("ensure", prev, want, name, &e.to_string()),
     }
     Ok(())
@@ -548,31 +558,41 @@ fn sync_content(
     if !spec.sensitive && !ctx.should_sync("content", &prev, &desired, "content_changed") {
         return;
     }
-    // Keep the file's mode (a managed mode is synced after this, with its own event).
-    let mode = current.mode;
+    // Keep the file's mode (a managed mode is synced after this, with its own event). A staged write
+    // gets the managed mode at once: the mode sync that follows acts on the file it replaces.
+    let stage = ctx.stage_writes;
+    let mode = if stage { spec.mode.unwrap_or(current.mode) } else { current.mode };
     let uid = Some(spec.owner.as_ref().map(|o| o.0).unwrap_or(current.uid));
     let gid = Some(spec.group.as_ref().map(|g| g.0).unwrap_or(current.gid));
     if let Err(e) = back_up(path, spec, ctx) {
         ctx.failed("content", prev, desired, "content_changed", &e);
         return;
     }
-    let result = write_atomically(path, want, mode, uid, gid, spec.validate.as_ref());
-    match (result, spec.sensitive) {
-        (Ok(()), false) => ctx.changed(
-            "content",
-            prev,
-            desired,
-            "content_changed",
-            format!("content changed '{have_sum}' to '{want_sum}'"),
-        ),
-        (Ok(()), true) => ctx.push_redacted(
-            "content",
-            prev,
-            desired,
-            "changed [redacted] to [redacted]",
-            super::ChangeStatus::Success,
-        ),
-        (Err(e), _) => ctx.failed("content", prev, desired, "content_changed", &e.to_string()),
+    let result = write_atomically(path, want, mode, uid, gid, spec.validate.as_ref(), stage);
+    let staged = match (result, spec.sensitive) {
+        (Ok(staged), false) => {
+            let message = format!("content changed '{have_sum}' to '{want_sum}'");
+            ctx.changed("content", prev.clone(), desired.clone(), "content_changed", message);
+            staged
+        }
+        (Ok(staged), true) => {
+            let message = "changed [redacted] to [redacted]";
+            ctx.push_redacted(
+                "content",
+                prev.clone(),
+                desired.clone(),
+                message,
+                super::ChangeStatus::Success,
+            );
+            staged
+        }
+        (Err(e), _) => {
+            ctx.failed("content", prev, desired, "content_changed", &e.to_string());
+            return;
+        }
+    };
+    if let Some(staged) = staged {
+        ctx.stage(staged, prev, desired);
     }
 }
 
@@ -636,6 +656,8 @@ fn sync_ownership(
 }
 
 /// Writes a file atomically: temporary file in the same directory, mode and owner set, fsync, rename.
+/// With `stage` (and no `validate_cmd`), stops before the fsync and returns the write for the
+/// transaction to complete with others (see [`super::staged`]).
 fn write_atomically(
     path: &Path,
     content: &[u8],
@@ -643,7 +665,8 @@ fn write_atomically(
     uid: Option<u32>,
     gid: Option<u32>,
     validate: Option<&(String, String)>,
-) -> std::io::Result<()> {
+    stage: bool,
+) -> std::io::Result<Option<StagedWrite>> {
     let dir = path.parent().unwrap_or(Path::new("/"));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.puppettmp_")).tempfile_in(dir)?;
@@ -659,12 +682,17 @@ fn write_atomically(
     }
     // After chown, which may clear setuid bits.
     file.set_permissions(fs::Permissions::from_mode(mode))?;
+    if stage && validate.is_none() {
+        let real = fs::canonicalize(dir).ok().zip(path.file_name()).map(|(d, n)| d.join(n));
+        let target = real.unwrap_or_else(|| path.to_path_buf());
+        return Ok(Some(StagedWrite::new(tmp, target)));
+    }
     file.sync_all()?;
     if let Some((cmd, replacement)) = validate {
         run_validate_cmd(cmd, replacement, tmp.path())?;
     }
     tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(None)
 }
 
 /// Runs `validate_cmd` on the staged file; the file is only put in place when it exits 0.

@@ -19,6 +19,7 @@ pub mod notify;
 pub mod package;
 pub mod parsedfile;
 pub mod service;
+pub mod staged;
 pub mod textfile;
 pub mod user;
 
@@ -117,6 +118,11 @@ pub struct Context<'a> {
     pub logs: Vec<ProviderLog>,
     /// The catalog's local filebuckets (`filebucket { title: path => DIR }`), by title.
     pub filebuckets: &'a [(String, std::path::PathBuf)],
+    /// The transaction completes file writes later, in batches: a provider may stage a write
+    /// (temporary file written, not yet fsynced and renamed) instead of finishing it.
+    pub stage_writes: bool,
+    /// Writes staged for the transaction to complete, each tied to the change it makes.
+    pub staged: Vec<staged::StagedWrite>,
 }
 
 impl<'a> Context<'a> {
@@ -131,6 +137,8 @@ impl<'a> Context<'a> {
             changes: Vec::new(),
             logs: Vec::new(),
             filebuckets: &[],
+            stage_writes: false,
+            staged: Vec::new(),
         }
     }
 
