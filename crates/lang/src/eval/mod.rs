@@ -84,6 +84,8 @@ pub(crate) struct Compiler<'e> {
     pending_control: Option<iteration::Control>,
     /// Collectors, evaluated during catalog completion.
     collectors: Vec<collect::PendingCollector>,
+    /// Overrides of resources not declared when the override ran, merged at finish.
+    pending_overrides: Vec<resources::PendingOverride>,
     /// Hiera, templates and module metadata for this compile (`modules.rs`).
     module_state: modules::ModuleState,
 }
@@ -117,6 +119,7 @@ impl<'e> Compiler<'e> {
             aliases: HashMap::new(),
             pending_control: None,
             collectors: Vec::new(),
+            pending_overrides: Vec::new(),
             module_state: modules::ModuleState::new(env),
         }
     }
@@ -172,6 +175,7 @@ impl<'e> Compiler<'e> {
         self.evaluate_node()?;
         self.complete()?;
         self.evaluate_relationships()?;
+        self.merge_pending_overrides()?;
         self.finish()
     }
 
@@ -520,7 +524,7 @@ impl<'e> Compiler<'e> {
             }
             ExprKind::ResourceOverride { target, attrs } => {
                 let t = self.eval(target, scope)?;
-                self.resource_override(t, attrs, scope, e.span)?;
+                self.resource_override(t, attrs, scope)?;
                 Value::Undef
             }
             ExprKind::Collector { type_name, query, exported, attrs } => {

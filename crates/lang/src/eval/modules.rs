@@ -188,7 +188,9 @@ impl<'e> Compiler<'e> {
                             return Some(Err(fcall(self, format!("Could not find template '{path}'"))));
                         };
                         match std::fs::read_to_string(&file) {
-                            Ok(text) => self.render_erb(&file, &text, scope, span),
+                            Ok(text) => {
+                                self.render_erb(&file, &text, scope, span).inspect(|_| trace_rendered(&file))
+                            }
                             Err(e) => Err(fcall(self, format!("Could not read {}: {e}", file.display()))),
                         }
                     } else {
@@ -347,7 +349,9 @@ impl<'e> Compiler<'e> {
                 t
             }
         };
-        self.run_epp(&template, args, scope, false, span)
+        let out = self.run_epp(&template, args, scope, false, span)?;
+        trace_rendered(file);
+        Ok(out)
     }
 
     /// `inline_epp`: sees the calling scope's variables unless given arguments.
@@ -514,6 +518,12 @@ impl<'e> Compiler<'e> {
             None => lookup(&self.scopes, scope, name).cloned(),
         }
     }
+}
+
+/// Puppet's debug line for a template file it rendered; tests also use it to see which of a
+/// module's templates a catalog reached.
+fn trace_rendered(file: &Path) {
+    tracing::trace!(template = %file.display(), "Interpolated template {}", file.display());
 }
 
 fn template_name(path: &Path) -> String {

@@ -10,12 +10,21 @@ use indexmap::IndexMap;
 use super::scope::{defaults_for, resource_of, ScopeId, ScopeKind};
 use super::{add_tag, Compiler, Def, R, TOP};
 use crate::ast::*;
+use crate::error::CompileError;
 use crate::source::SourceFile;
 use crate::span::Span;
 use crate::value::{valid_tag, TypeValue, Value};
 
 /// A resource being built.
 #[derive(Debug, Clone)]
+/// A resource override (`Type['x'] { … }`) whose resource is not declared yet: its values,
+/// evaluated where the override was written.
+pub(crate) struct PendingOverride {
+    key: (String, String),
+    values: Vec<(AttributeOp, Value)>,
+    file: Arc<SourceFile>,
+}
+
 pub(crate) struct Res {
     pub type_name: String,
     pub title: String,
@@ -325,6 +334,13 @@ impl<'e> Compiler<'e> {
         if valid_tag(title) {
             add_tag(&mut tags, title);
         }
+        // The tags of the resource whose body declares this one, as they are now: collectors
+        // (`Concat <| tag == 'collectd' |>`) see them before the catalog is finished.
+        if let Some(owner) = resource_of(&self.scopes, scope) {
+            for t in &self.resources[owner].tags {
+                add_tag(&mut tags, t);
+            }
+        }
         let kind = if define.is_some() { ResourceKind::DefinedType } else { ResourceKind::CompilableType };
         let idx = self.resources.len();
         self.resources.push(Res {
@@ -403,7 +419,6 @@ impl<'e> Compiler<'e> {
         target: Value,
         attrs: &[AttributeOp],
         scope: ScopeId,
-        span: Span,
     ) -> R<()> {
         let refs = match target {
             Value::Array(a) => a,
@@ -411,24 +426,65 @@ impl<'e> Compiler<'e> {
         };
         for r in refs {
             let Value::Resource { type_name, title } = r else { continue };
-            let Some(&idx) = self.index.get(&(type_name.clone(), title.clone())) else {
-                return Err(self.err(
-                    span,
-                    format!("Resource Override can only operate on resources, got: {type_name}[{title}]"),
-                ));
-            };
+            let mut values = Vec::with_capacity(attrs.len());
             for a in attrs {
-                let v = self.eval(&a.value, scope)?;
-                let mut params = std::mem::take(&mut self.resources[idx].params);
-                let mut lines = std::mem::take(&mut self.resources[idx].param_lines);
-                if matches!(v, Value::Undef) && !a.append {
-                    params.shift_remove(&a.name);
-                } else {
-                    self.set_param(&mut params, &mut lines, a, v);
-                }
-                self.resources[idx].params = params;
-                self.resources[idx].param_lines = lines;
+                values.push((a.clone(), self.eval(&a.value, scope)?));
             }
+            let key = (type_name, title);
+            match self.index.get(&key) {
+                Some(&idx) => self.merge_override(idx, &values),
+                // Puppet keeps an override of a resource not declared yet and merges it when the
+                // catalog is finished (`Compiler#add_override`); one that never finds its
+                // resource fails the compile then.
+                None => self.pending_overrides.push(PendingOverride { key, values, file: self.file.clone() }),
+            }
+        }
+        Ok(())
+    }
+
+    fn merge_override(&mut self, idx: usize, values: &[(AttributeOp, Value)]) {
+        let mut params = std::mem::take(&mut self.resources[idx].params);
+        let mut lines = std::mem::take(&mut self.resources[idx].param_lines);
+        for (a, v) in values {
+            if matches!(v, Value::Undef) && !a.append {
+                params.shift_remove(&a.name);
+            } else {
+                self.set_param(&mut params, &mut lines, a, v.clone());
+            }
+        }
+        self.resources[idx].params = params;
+        self.resources[idx].param_lines = lines;
+    }
+
+    /// Merges the overrides that were waiting for their resources, in resource order as
+    /// Puppet's `Compiler#finish` does; any left over name resources that were never declared.
+    pub(crate) fn merge_pending_overrides(&mut self) -> R<()> {
+        let pending = std::mem::take(&mut self.pending_overrides);
+        let mut missing = Vec::new();
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for (n, o) in pending.iter().enumerate() {
+            match self.index.get(&o.key) {
+                Some(&idx) => found.push((idx, n)),
+                None => {
+                    let r = format!("{}[{}]", o.key.0, o.key.1);
+                    if !missing.contains(&r) {
+                        missing.push(r);
+                    }
+                }
+            }
+        }
+        found.sort_unstable();
+        for (idx, n) in found {
+            let o = &pending[n];
+            let saved = std::mem::replace(&mut self.file, o.file.clone());
+            self.merge_override(idx, &o.values);
+            self.file = saved;
+        }
+        if !missing.is_empty() {
+            return Err(Box::new(CompileError::new(format!(
+                "Could not find resource(s) {} for overriding",
+                missing.join(", ")
+            ))));
         }
         Ok(())
     }

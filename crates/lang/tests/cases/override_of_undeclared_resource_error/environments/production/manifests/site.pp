@@ -1,0 +1,5 @@
+node default {
+  Package['never'] { require => Package['pip'] }
+  Service['nope'] { enable => true }
+  package { 'pip': }
+}
