@@ -9,33 +9,39 @@ use indexmap::IndexMap;
 
 /// A compiled regular expression and its Puppet source text.
 ///
-/// Puppet regexes are Ruby (Onigmo) regexes; this uses the `regex` crate for now. Known differences:
-/// no backreferences or lookaround, `^`/`$` are not multi-line by default (Ruby's always are), Ruby's
-/// `(?m)` means dot-matches-newline (Rust's `(?s)`), and `\h` is a hex digit in Ruby.
+/// Puppet regexes are Ruby (Onigmo) regexes. `fancy-regex` gives what Onigmo has and the `regex`
+/// crate lacks, look-around and backreferences (stdlib's `Stdlib::Compat::Ipv4`, collectd's
+/// templates), and hands every other pattern to `regex` itself. Translated here: Ruby's `^`/`$`
+/// are always multi-line, `\h` is a hex digit, `\A`/`\z` anchor the string.
 #[derive(Debug, Clone)]
 pub struct RegexValue {
     pub source: String,
-    pub regex: regex::Regex,
+    pub regex: fancy_regex::Regex,
 }
 
 impl RegexValue {
     /// Compiles a Puppet regex, translating the Ruby-isms this crate handles.
-    pub fn new(source: &str) -> Result<RegexValue, regex::Error> {
+    pub fn new(source: &str) -> Result<RegexValue, fancy_regex::Error> {
         let translated = source
             .replace("\\h", "[0-9a-fA-F]")
             .replace("\\A", "^")
             .replace("\\z", "$")
             .replace("\\Z", "$")
             .replace("\\0", "\\x00");
-        let regex = match regex::Regex::new(&format!("(?m){translated}")) {
-            Ok(r) => r,
-            // Look-around (stdlib's Stdlib::Compat::Ipv4): dropped, which accepts a superset.
-            Err(_) if translated.contains("(?!") || translated.contains("(?=") => regex::Regex::new(
-                &format!("(?m){}", crate::functions::regex_compat::drop_lookaround(&translated)),
-            )?,
-            Err(e) => return Err(e),
-        };
+        let regex = fancy_regex::Regex::new(&format!("(?m){translated}"))?;
         Ok(RegexValue { source: source.to_string(), regex })
+    }
+
+    /// Whether the regex matches `s`. A match that exceeds the backtracking limit (a
+    /// pathological pattern) counts as no match, as a timeout would in Ruby.
+    pub fn is_match(&self, s: &str) -> bool {
+        self.regex.is_match(s).unwrap_or(false)
+    }
+
+    /// The capture groups of the first match: `$0`, `$1`, … (`None` for a group that did not take part).
+    pub fn captures(&self, s: &str) -> Option<Vec<Option<String>>> {
+        let caps = self.regex.captures(s).ok().flatten()?;
+        Some(caps.iter().map(|m| m.map(|m| m.as_str().to_string())).collect())
     }
 }
 

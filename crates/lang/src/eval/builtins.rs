@@ -259,12 +259,10 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
 fn match_one(v: &Value, re: &RegexValue) -> Value {
     match v {
         Value::Array(a) => Value::Array(a.iter().map(|x| match_one(x, re)).collect()),
-        Value::Str(x) => match re.regex.captures(x) {
-            Some(c) => Value::Array(
-                c.iter()
-                    .map(|m| m.map(|m| Value::Str(m.as_str().to_string())).unwrap_or(Value::Undef))
-                    .collect(),
-            ),
+        Value::Str(x) => match re.captures(x) {
+            Some(c) => {
+                Value::Array(c.into_iter().map(|m| m.map(Value::Str).unwrap_or(Value::Undef)).collect())
+            }
             None => Value::Undef,
         },
         _ => Value::Undef,
@@ -273,7 +271,7 @@ fn match_one(v: &Value, re: &RegexValue) -> Value {
 
 /// Ruby's `String#split(regex)`: trailing empty fields are dropped.
 fn ruby_split(x: &str, re: &RegexValue) -> Value {
-    let mut parts: Vec<&str> = re.regex.split(x).collect();
+    let mut parts: Vec<&str> = re.regex.split(x).filter_map(Result::ok).collect();
     while parts.last().is_some_and(|p| p.is_empty()) {
         parts.pop();
     }
@@ -501,7 +499,7 @@ fn regsubst(a: &[Value]) -> Result<Value, String> {
     fn one(t: &str, re: &RegexValue, repl: &str, global: bool) -> String {
         let mut out = String::new();
         let mut last = 0;
-        for caps in re.regex.captures_iter(t) {
+        for caps in re.regex.captures_iter(t).filter_map(Result::ok) {
             let Some(m) = caps.get(0) else { continue };
             out.push_str(&t[last..m.start()]);
             let mut chars = repl.chars().peekable();

@@ -780,12 +780,12 @@ impl<'e> Compiler<'e> {
         match b {
             Value::Regex(re) => {
                 let Value::Str(s) = a else { return Ok(false) };
-                Ok(self.regex_match(&re.regex, s, scope))
+                Ok(self.regex_match(re, s, scope))
             }
             Value::Str(pat) => {
                 let re = RegexValue::new(pat).map_err(|e| self.err(span, format!("Invalid regex: {e}")))?;
                 let Value::Str(s) = a else { return Ok(false) };
-                Ok(self.regex_match(&re.regex, s, scope))
+                Ok(self.regex_match(&re, s, scope))
             }
             Value::Type(t) => Ok(types::is_instance(a, t)),
             other => Err(self.err(
@@ -798,13 +798,10 @@ impl<'e> Compiler<'e> {
         }
     }
 
-    fn regex_match(&mut self, re: &regex::Regex, s: &str, scope: ScopeId) -> bool {
+    fn regex_match(&mut self, re: &RegexValue, s: &str, scope: ScopeId) -> bool {
         match re.captures(s) {
             Some(caps) => {
-                let vals = caps
-                    .iter()
-                    .map(|m| m.map(|m| Value::Str(m.as_str().to_string())).unwrap_or(Value::Undef))
-                    .collect();
+                let vals = caps.into_iter().map(|m| m.map(Value::Str).unwrap_or(Value::Undef)).collect();
                 self.scopes[scope].matches = Some(vals);
                 true
             }
@@ -816,7 +813,7 @@ impl<'e> Compiler<'e> {
     fn case_match(&mut self, v: &Value, option: &Value, scope: ScopeId) -> bool {
         match option {
             Value::Regex(re) => match v {
-                Value::Str(s) => self.regex_match(&re.regex, s, scope),
+                Value::Str(s) => self.regex_match(re, s, scope),
                 _ => false,
             },
             Value::Type(t) if !matches!(v, Value::Type(_)) => types::is_instance(v, t),
@@ -954,11 +951,9 @@ impl<'e> Compiler<'e> {
                     if let NodeMatcher::Regex(r) = m {
                         let re = RegexValue::new(r)
                             .map_err(|e| n.file.error(format!("Invalid regex /{r}/: {e}"), n.def.span))?;
-                        if let Some(caps) = re.regex.captures(&self.request.certname) {
-                            let vals = caps
-                                .iter()
-                                .map(|m| m.map(|m| Value::Str(m.as_str().into())).unwrap_or(Value::Undef))
-                                .collect();
+                        if let Some(caps) = re.captures(&self.request.certname) {
+                            let vals =
+                                caps.into_iter().map(|m| m.map(Value::Str).unwrap_or(Value::Undef)).collect();
                             found = Some((n.clone(), node_regex_name(r), Some(vals)));
                             break 'regex;
                         }

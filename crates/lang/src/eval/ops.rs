@@ -195,10 +195,8 @@ pub fn compare(l: &Value, r: &Value) -> Result<Ordering, String> {
 pub fn in_op(needle: &Value, haystack: &Value) -> bool {
     match (needle, haystack) {
         (Value::Str(n), Value::Str(h)) => h.to_lowercase().contains(&n.to_lowercase()),
-        (Value::Regex(re), Value::Str(h)) => re.regex.is_match(h),
-        (Value::Regex(re), Value::Array(a)) => {
-            a.iter().any(|v| matches!(v, Value::Str(s) if re.regex.is_match(s)))
-        }
+        (Value::Regex(re), Value::Str(h)) => re.is_match(h),
+        (Value::Regex(re), Value::Array(a)) => a.iter().any(|v| matches!(v, Value::Str(s) if re.is_match(s))),
         (Value::Type(t), Value::Array(a)) => a.iter().any(|v| super::types::is_instance(v, t)),
         (n, Value::Array(a)) => a.iter().any(|v| puppet_eq(n, v)),
         // A hash is searched by its keys, with the same rules as an array.

@@ -99,10 +99,8 @@ pub fn is_instance(v: &Value, t: &TypeValue) -> bool {
         },
         "Pattern" => match v {
             Value::Str(s) => p.iter().any(|e| match e {
-                Value::Regex(r) => r.regex.is_match(s),
-                Value::Str(x) => {
-                    crate::value::RegexValue::new(x).map(|r| r.regex.is_match(s)).unwrap_or(false)
-                }
+                Value::Regex(r) => r.is_match(s),
+                Value::Str(x) => crate::value::RegexValue::new(x).map(|r| r.is_match(s)).unwrap_or(false),
                 _ => false,
             }),
             _ => false,

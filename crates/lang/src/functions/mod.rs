@@ -3,5 +3,4 @@
 
 pub mod memcached;
 pub mod postgresql;
-pub mod regex_compat;
 pub mod stdlib;

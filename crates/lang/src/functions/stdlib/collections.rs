@@ -165,9 +165,9 @@ pub(super) fn call(name: &str, a: &[Value]) -> Out {
         "delete_regex" => {
             let pats: Vec<String> =
                 arr(a.get(1).unwrap_or(&Value::Undef)).iter().map(Value::to_display_string).collect();
-            let res: Vec<regex::Regex> =
-                pats.iter().filter_map(|p| regex::Regex::new(&format!("^(?:{p})$")).ok()).collect();
-            let hit = |v: &Value| res.iter().any(|r| r.is_match(&v.to_display_string()));
+            let res: Vec<fancy_regex::Regex> =
+                pats.iter().filter_map(|p| fancy_regex::Regex::new(&format!("^(?:{p})$")).ok()).collect();
+            let hit = |v: &Value| res.iter().any(|r| r.is_match(&v.to_display_string()).unwrap_or(false));
             match first {
                 Value::Array(x) => Value::Array(x.into_iter().filter(|v| !hit(v)).collect()),
                 Value::Hash(h) => Value::Hash(h.into_iter().filter(|(k, _)| !hit(k)).collect()),
@@ -269,13 +269,16 @@ pub(super) fn call(name: &str, a: &[Value]) -> Out {
             }
         }
         "grep" | "reject" => {
-            let re = match regex::Regex::new(&text(a.get(1))) {
+            let re = match fancy_regex::Regex::new(&text(a.get(1))) {
                 Ok(r) => r,
                 Err(e) => return Some(Err(format!("{name}(): {e}"))),
             };
             let keep = name == "grep";
             Value::Array(
-                arr(&first).into_iter().filter(|v| re.is_match(&v.to_display_string()) == keep).collect(),
+                arr(&first)
+                    .into_iter()
+                    .filter(|v| re.is_match(&v.to_display_string()).unwrap_or(false) == keep)
+                    .collect(),
             )
         }
         "try_get_value" | "dig44" => {

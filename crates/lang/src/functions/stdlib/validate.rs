@@ -116,7 +116,8 @@ pub(super) fn call(name: &str, a: &[Value]) -> Out {
                 Some(Value::Array(x)) => x.iter().map(Value::to_display_string).collect(),
                 v => vec![text(v)],
             };
-            if !pats.iter().any(|p| regex::Regex::new(p).is_ok_and(|r| r.is_match(&s))) {
+            if !pats.iter().any(|p| fancy_regex::Regex::new(p).is_ok_and(|r| r.is_match(&s).unwrap_or(false)))
+            {
                 let msg = a.get(2).map(Value::to_display_string).unwrap_or_else(|| {
                     format!(
                         "validate_re(): {} does not match {}",

@@ -29,9 +29,48 @@ pub enum RV {
 
 /// Control flow travelling up as an error.
 pub enum Flow {
+    /// A Ruby error raised by the interpreter (`NoMethodError` and the like: a StandardError).
     Error(ErbError),
+    /// An exception of a named class (`JSON::ParserError`), which `rescue` can select.
+    Raise(&'static str, ErbError),
     Next(RV),
     Break(RV),
+    Return(RV),
+}
+
+/// Whether `rescue` naming `wanted` (none: StandardError) catches `flow`.
+fn rescues(flow: &Flow, wanted: &[String]) -> bool {
+    let class = match flow {
+        Flow::Error(_) => "StandardError",
+        Flow::Raise(c, _) => c,
+        _ => return false,
+    };
+    // The class and its ancestors below StandardError.
+    let ancestors: &[&str] = match class {
+        "JSON::ParserError" => &["JSON::ParserError", "JSON::JSONError"],
+        _ => &[],
+    };
+    wanted.is_empty()
+        || wanted
+            .iter()
+            .any(|w| matches!(w.as_str(), "StandardError" | "Exception") || ancestors.contains(&w.as_str()))
+}
+
+/// A JSON document as Ruby's `JSON.parse` returns it.
+fn from_json(v: serde_json::Value) -> RV {
+    match v {
+        serde_json::Value::Null => RV::Nil,
+        serde_json::Value::Bool(b) => RV::Bool(b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => RV::Int(i),
+            None => RV::Float(n.as_f64().unwrap_or(0.0)),
+        },
+        serde_json::Value::String(s) => RV::Str(s),
+        serde_json::Value::Array(a) => RV::Array(a.into_iter().map(from_json).collect()),
+        serde_json::Value::Object(o) => {
+            RV::Hash(o.into_iter().map(|(k, v)| (RV::Str(k), from_json(v))).collect())
+        }
+    }
 }
 
 type Res<T> = Result<T, Flow>;
@@ -177,11 +216,12 @@ fn compare(a: &RV, b: &RV) -> Option<std::cmp::Ordering> {
     }
 }
 
-fn regex(pat: &str, ci: bool) -> Option<regex::Regex> {
+/// A Ruby regexp literal as a `fancy-regex` (look-around and backreferences, as Onigmo has them).
+fn regex(pat: &str, ci: bool) -> Option<fancy_regex::Regex> {
     let translated =
         pat.replace("\\A", "^").replace("\\z", "$").replace("\\Z", "$").replace("\\h", "[0-9a-fA-F]");
     let flags = if ci { "(?mi)" } else { "(?m)" };
-    regex::Regex::new(&format!("{flags}{translated}")).ok()
+    fancy_regex::Regex::new(&format!("{flags}{translated}")).ok()
 }
 
 pub struct Interp<'h> {
@@ -218,7 +258,7 @@ impl<'h> Interp<'h> {
     pub fn run(&mut self, body: &[Node]) -> Result<(), ErbError> {
         match self.block_body(body) {
             Ok(_) => Ok(()),
-            Err(Flow::Error(e)) => Err(e),
+            Err(Flow::Error(e)) | Err(Flow::Raise(_, e)) => Err(e),
             Err(_) => Ok(()),
         }
     }
@@ -503,7 +543,9 @@ impl<'h> Interp<'h> {
                             None => truthy(&v),
                             Some(s) => match &v {
                                 RV::Class(c) => is_a(s, c),
-                                RV::Regex(r, ci) => regex(r, *ci).is_some_and(|re| re.is_match(&to_s(s))),
+                                RV::Regex(r, ci) => {
+                                    regex(r, *ci).is_some_and(|re| re.is_match(&to_s(s)).unwrap_or(false))
+                                }
                                 RV::Range(a, b) => matches!(s, RV::Int(i) if i >= a && i <= b),
                                 other => other == s,
                             },
@@ -553,6 +595,25 @@ impl<'h> Interp<'h> {
                 return Err(Flow::Break(v));
             }
             Node::Seq(body) => self.block_body(body)?,
+            Node::Return(v) => {
+                let v = match v {
+                    Some(v) => self.eval(v)?,
+                    None => RV::Nil,
+                };
+                return Err(Flow::Return(v));
+            }
+            Node::Rescue(body, clauses) => match self.block_body(body) {
+                Err(flow) if matches!(flow, Flow::Error(_) | Flow::Raise(..)) => {
+                    let Some(clause) = clauses.iter().find(|c| rescues(&flow, &c.classes)) else {
+                        return Err(flow);
+                    };
+                    if let (Some(var), Flow::Error(e) | Flow::Raise(_, e)) = (&clause.var, &flow) {
+                        self.set_local(var, RV::Str(e.message.clone()));
+                    }
+                    self.block_body(&clause.body)?
+                }
+                other => other?,
+            },
             Node::Defined(e) => match &**e {
                 Node::IVar(n) => {
                     // Puppet does not set instance variables for undef values.
@@ -664,7 +725,7 @@ impl<'h> Interp<'h> {
             ("===", Class(c), y) => Bool(is_a(&y, &c)),
             ("===", x, y) => Bool(x == y),
             ("=~", Str(s), Regex(r, ci)) | ("=~", Regex(r, ci), Str(s)) => {
-                match regex(&r, ci).and_then(|re| re.find(&s)) {
+                match regex(&r, ci).and_then(|re| re.find(&s).ok().flatten()) {
                     Some(m) => Int(s[..m.start()].chars().count() as i64),
                     None => Nil,
                 }
@@ -841,6 +902,16 @@ impl<'h> Interp<'h> {
                     }))
                 }
                 ("File", "join") => Ok(RV::Str(args.iter().map(to_s).collect::<Vec<_>>().join("/"))),
+                ("JSON", "parse") => {
+                    let text = to_s(&arg(0));
+                    match serde_json::from_str(&text) {
+                        Ok(v) => Ok(from_json(v)),
+                        Err(e) => Err(Flow::Raise(
+                            "JSON::ParserError",
+                            ErbError { message: format!("unexpected token in '{text}': {e}"), line },
+                        )),
+                    }
+                }
                 ("Regexp", "escape") => Ok(RV::Str(regex::escape(&to_s(&arg(0))))),
                 ("Hash", "new") if args.is_empty() => Ok(RV::Hash(Vec::new())),
                 ("Array", "new") if args.is_empty() => Ok(RV::Array(Vec::new())),
@@ -890,7 +961,7 @@ impl<'h> Interp<'h> {
             RV::Regex(r, ci) => match name {
                 "match" | "=~" | "match?" => {
                     let s = to_s(&arg(0));
-                    let hit = regex(&r, ci).is_some_and(|re| re.is_match(&s));
+                    let hit = regex(&r, ci).is_some_and(|re| re.is_match(&s).unwrap_or(false));
                     Ok(if hit { RV::Bool(true) } else { RV::Nil })
                 }
                 "source" => Ok(RV::Str(r)),
@@ -907,7 +978,10 @@ impl<'h> Interp<'h> {
             let outer = std::mem::replace(&mut self.locals, vec![frame]);
             let r = self.block_body(&def.body);
             self.locals = outer;
-            return r;
+            return match r {
+                Err(Flow::Return(v)) => Ok(v),
+                other => other,
+            };
         }
         let arg = |i: usize| args.get(i).cloned().unwrap_or(RV::Nil);
         match name {
@@ -1055,10 +1129,10 @@ impl<'h> Interp<'h> {
         line: usize,
     ) -> Res<RV> {
         let arg = |i: usize| args.get(i).cloned().unwrap_or(RV::Nil);
-        let pattern = |v: &RV| -> Option<regex::Regex> {
+        let pattern = |v: &RV| -> Option<fancy_regex::Regex> {
             match v {
                 RV::Regex(r, ci) => regex(r, *ci),
-                other => regex::Regex::new(&regex::escape(&to_s(other))).ok(),
+                other => fancy_regex::Regex::new(&fancy_regex::escape(&to_s(other))).ok(),
             }
         };
         Ok(match name {
@@ -1123,7 +1197,9 @@ impl<'h> Interp<'h> {
                         s.split_whitespace().map(|p| RV::Str(p.to_string())).collect()
                     }
                     p => match pattern(&p) {
-                        Some(re) => re.split(&s).map(|p| RV::Str(p.to_string())).collect(),
+                        Some(re) => {
+                            re.split(&s).filter_map(Result::ok).map(|p| RV::Str(p.to_string())).collect()
+                        }
                         None => vec![RV::Str(s.clone())],
                     },
                 };
@@ -1166,11 +1242,17 @@ impl<'h> Interp<'h> {
                         r.push(c);
                     }
                 }
-                RV::Str(if name.starts_with("gsub") {
-                    re.replace_all(&s, r.as_str()).into_owned()
+                let limit = if name.starts_with("gsub") { 0 } else { 1 };
+                let out = match re.try_replacen(&s, limit, r.as_str()) {
+                    Ok(out) => out.into_owned(),
+                    Err(e) => return fail(line, format!("{name}: {e}")),
+                };
+                // `gsub!`/`sub!` answer nil when they replaced nothing.
+                if name.ends_with('!') && out == s && !re.is_match(&s).unwrap_or(false) {
+                    RV::Nil
                 } else {
-                    re.replace(&s, r.as_str()).into_owned()
-                })
+                    RV::Str(out)
+                }
             }
             "tr" => {
                 let from: Vec<char> = to_s(&arg(0)).chars().collect();
@@ -1198,7 +1280,7 @@ impl<'h> Interp<'h> {
                 RV::Str(out)
             }
             "match" | "match?" | "=~" => {
-                let hit = pattern(&arg(0)).is_some_and(|re| re.is_match(&s));
+                let hit = pattern(&arg(0)).is_some_and(|re| re.is_match(&s).unwrap_or(false));
                 if name == "match?" {
                     RV::Bool(hit)
                 } else if hit {
@@ -1261,7 +1343,9 @@ impl<'h> Interp<'h> {
                     }
                 }
                 (p @ RV::Regex(..), _) => {
-                    match pattern(&p).and_then(|re| re.find(&s).map(|m| m.as_str().to_string())) {
+                    match pattern(&p)
+                        .and_then(|re| re.find(&s).ok().flatten().map(|m| m.as_str().to_string()))
+                    {
                         Some(m) => RV::Str(m),
                         None => RV::Nil,
                     }

@@ -171,6 +171,17 @@ mod tests {
         assert_eq!(r("<% def yn(v)\n v ? 'yes' : 'no'\n end -%><%= yn(true) %> <%= yn(nil) %>"), "yes no");
         assert_eq!(r("<% x = 1 if false -%>[<%= x.inspect %>]"), "[nil]");
         assert_eq!(r("<% h = Hash.new; [5].map.each_with_index { |e, i| h[i] = e } -%><%= h[0] %>"), "5");
-        assert!(r("<% begin; end %>").starts_with("ERR line 1"));
+        assert!(r("<% class Foo; end %>").starts_with("ERR line 1"));
+        // collectd's curl_json.conf.erb: a method with `rescue` and `return`, JSON.parse, gsub!
+        // answering nil when nothing changed, and a look-behind.
+        let json =
+            "<% def ok?(j)\n JSON.parse(j)\n return true\n rescue JSON::ParserError\n return false\n end -%>";
+        assert_eq!(r(&format!("{json}<%= ok?('[1]') %> <%= ok?('x{{') %>")), "true false");
+        assert_eq!(
+            r("<%= 'a\"b'.gsub!(%r{(?<!\\\\)\"}, 'Q') %>|<%= 'ab'.gsub!('z', 'y').inspect %>"),
+            "aQb|nil"
+        );
+        assert_eq!(r("<% begin\n x = nil.foo\n rescue => e\n %>caught<% end %>"), "caught");
+        assert!(r("<% begin\n JSON.parse('x')\n rescue TypeError\n end %>").starts_with("ERR line 2"));
     }
 }

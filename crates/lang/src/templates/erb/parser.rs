@@ -1,5 +1,5 @@
-//! A recursive-descent parser for the Ruby subset of ERB templates. Anything else (method
-//! definitions, classes, `begin`/`rescue`, …) is an error naming the construct and its line.
+//! A recursive-descent parser for the Ruby subset of ERB templates. Anything else (classes,
+//! `ensure`, `yield`, lambdas, …) is an error naming the construct and its line.
 
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -63,6 +63,18 @@ pub enum Node {
     Defined(Box<Node>),
     /// `def name(params) body end`: a method of the template.
     Def(String, Rc<Block>),
+    /// `return [value]` from a `def`.
+    Return(Option<Box<Node>>),
+    /// A body with `rescue` clauses (`begin … rescue … end`, or a `def` body).
+    Rescue(Vec<Node>, Vec<RescueClause>),
+}
+
+/// `rescue [Class, …] [=> name]` and its body; no classes means StandardError.
+#[derive(Debug, Clone)]
+pub struct RescueClause {
+    pub classes: Vec<String>,
+    pub var: Option<String>,
+    pub body: Vec<Node>,
 }
 
 pub struct Parser {
@@ -620,6 +632,43 @@ impl Parser {
     }
 
     /// The expression between `<%=` and `%>`.
+    /// Statements up to `end`, with any `rescue [Class, …] [=> name]` clauses (the `end` is left
+    /// to the caller).
+    fn rescue_body(&mut self) -> Result<Node, ErbError> {
+        let body = self.statements(&["end", "rescue"])?;
+        let mut clauses = Vec::new();
+        while self.eat_kw("rescue") {
+            let mut classes = Vec::new();
+            while let Tok::Const(c) = self.peek().clone() {
+                self.next();
+                let mut name = c;
+                while self.is_op("::") {
+                    self.next();
+                    let Tok::Const(c) = self.next() else {
+                        return Err(self.error("'::' is only supported before a constant".into()));
+                    };
+                    name = format!("{name}::{c}");
+                }
+                classes.push(name);
+                if !self.eat_op(",") {
+                    break;
+                }
+            }
+            let var = if self.eat_op("=>") {
+                let Tok::Ident(v) = self.next() else {
+                    return Err(self.error("variable name expected after 'rescue … =>'".into()));
+                };
+                self.locals.insert(v.clone());
+                Some(v)
+            } else {
+                None
+            };
+            let body = self.statements(&["end", "rescue"])?;
+            clauses.push(RescueClause { classes, var, body });
+        }
+        Ok(if clauses.is_empty() { Node::Seq(body) } else { Node::Rescue(body, clauses) })
+    }
+
     fn statements_until_out(&mut self) -> Result<Node, ErbError> {
         self.skip_newlines();
         let mut body = Vec::new();
@@ -732,14 +781,30 @@ impl Parser {
                 }
                 // A method sees only its parameters and its own assignments.
                 let outer = std::mem::replace(&mut self.locals, params.iter().cloned().collect());
-                let body = self.statements(&["end"]);
+                let body = self.rescue_body();
                 self.locals = outer;
-                let body = body?;
+                let body = vec![body?];
                 self.expect_kw("end")?;
                 Node::Def(name, Rc::new(Block { params, body }))
             }
-            "begin" | "rescue" | "ensure" | "class" | "module" | "yield" | "lambda" | "proc" | "return"
-            | "then" | "else" | "elsif" | "end" | "when" | "do" | "in" => {
+            "begin" => {
+                let body = self.rescue_body()?;
+                self.expect_kw("end")?;
+                body
+            }
+            "return" => {
+                if matches!(self.peek(), Tok::Newline | Tok::Eof | Tok::OutEnd)
+                    || self.is_kw("if")
+                    || self.is_kw("unless")
+                    || self.is_kw("end")
+                {
+                    Node::Return(None)
+                } else {
+                    Node::Return(Some(Box::new(self.expr()?)))
+                }
+            }
+            "rescue" | "ensure" | "class" | "module" | "yield" | "lambda" | "proc" | "then" | "else"
+            | "elsif" | "end" | "when" | "do" | "in" => {
                 return Err(ErbError { message: format!("'{w}' is outside the supported Ruby subset"), line })
             }
             "defined?" => {

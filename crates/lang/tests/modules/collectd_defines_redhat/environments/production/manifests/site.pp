@@ -3,6 +3,7 @@ node default {
     manage_repo => false,
     typesdb     => ['/usr/share/collectd/types.db', '/etc/collectd/my_types.db'],
     include     => ['/etc/collectd/extra.conf'],
+    minimum_version => '5.8',
   }
   class { 'collectd::plugin::threshold':
     interval => 60,
@@ -191,5 +192,27 @@ node default {
     graphitepostfix => '.collectd',
     interval        => 10,
     protocol        => 'udp',
+  }
+  collectd::plugin::curl_json { 'rabbitmq_overview':
+    url      => 'http://localhost:55672/api/overview',
+    instance => 'rabbitmq_overview',
+    host     => 'rabbit1',
+    interval => 10,
+    user     => 'user',
+    password => 'password',
+    digest   => true,
+    header   => 'Accept: application/json',
+    post     => '{"query": "select \"a\" from b", "limit": 10}',
+    timeout  => 1000,
+    keys     => { 'message_stats/publish' => { 'type' => 'gauge' }, 'queue_totals/messages' => { 'type' => 'gauge', 'instance' => 'total' } },
+  }
+  collectd::plugin::curl_json { 'plain_post':
+    url        => '/var/run/app.sock',
+    instance   => 'app',
+    post       => 'not json at all',
+    verifypeer => false,
+    verifyhost => false,
+    cacert     => '/etc/ssl/ca.pem',
+    keys       => { 'stats/requests' => { 'type' => 'counter' } },
   }
 }
