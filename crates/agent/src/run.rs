@@ -48,6 +48,8 @@ pub struct AgentConfig {
     pub agent_catalog_run_lockfile: PathBuf,
     /// `agent_disabled_lockfile`: present while the agent is disabled (`--disable`).
     pub agent_disabled_lockfile: PathBuf,
+    /// `statefile`: Puppet's `state.yaml`.
+    pub statefile: PathBuf,
 }
 
 /// Why a run could not happen at all (exit code 1).
@@ -252,6 +254,7 @@ pub fn run_once(
         noop: cfg.noop,
         show_diff: cfg.show_diff,
         tags: cfg.tags.clone(),
+        statefile: Some(cfg.statefile.clone()),
     };
     let apply_started = Instant::now();
     let mut report = transaction::apply(&catalog, &opts, &sources);

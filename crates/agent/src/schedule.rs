@@ -1,9 +1,10 @@
 //! `schedule`: when a resource may be applied. The agent's default schedules (`puppet`, `hourly`,
 //! `daily`, `weekly`, `monthly`, `never`) and the catalog's `schedule` resources, matched on `range`,
-//! `weekday` and `period`/`repeat` as Puppet matches them.
+//! `weekday` and `period`/`periodmatch`/`repeat` as Puppet matches them.
 //!
-//! Puppet compares `period` with the time it last checked the resource (kept in `state.yaml`);
-//! Bunraku keeps no such times yet, so every period matches except `never`.
+//! `period` compares now with the time the resource was last checked, which the transaction keeps
+//! in `state.yaml` as Puppet does; a resource never checked counts as checked at the epoch (Puppet's
+//! `nil.to_i`).
 
 use bunraku_model::{Catalog, Resource, Value};
 use chrono::{DateTime, Datelike, Local, Timelike};
@@ -16,6 +17,43 @@ pub struct Schedule {
     /// Allowed weekdays, 0 = Sunday.
     weekdays: Option<Vec<u32>>,
     never: bool,
+    period: Option<Period>,
+    /// `periodmatch => number`: the period's calendar number must differ (another hour, day…);
+    /// otherwise (`distance`, the default) enough time must have passed.
+    by_number: bool,
+    /// How often the resource may be applied within the period (`distance` only).
+    repeat: u32,
+}
+
+/// A schedule's `period`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Hourly,
+    Daily,
+    Weekly,
+    Monthly,
+}
+
+impl Period {
+    fn parse(text: &str) -> Option<Period> {
+        match text {
+            "hourly" => Some(Period::Hourly),
+            "daily" => Some(Period::Daily),
+            "weekly" => Some(Period::Weekly),
+            "monthly" => Some(Period::Monthly),
+            _ => None,
+        }
+    }
+
+    /// Puppet's `ScheduleScales`, in seconds.
+    fn seconds(self) -> i64 {
+        match self {
+            Period::Hourly => 3600,
+            Period::Daily => 86400,
+            Period::Weekly => 604800,
+            Period::Monthly => 2592000,
+        }
+    }
 }
 
 impl Schedule {
@@ -25,10 +63,11 @@ impl Schedule {
         if let Some(res) = catalog.resources.iter().find(|r| r.type_name == "Schedule" && r.title == name) {
             return Some(Schedule::from_resource(res));
         }
+        let period = |p| Some(Schedule { period: Some(p), repeat: 1, ..Schedule::default() });
         match name {
-            "never" => Some(Schedule { never: true, ..Schedule::default() }),
-            "puppet" | "hourly" | "daily" | "weekly" | "monthly" => Some(Schedule::default()),
-            _ => None,
+            "never" => Some(Schedule { never: true, repeat: 1, ..Schedule::default() }),
+            "puppet" => Some(Schedule { period: Some(Period::Hourly), repeat: 2, ..Schedule::default() }),
+            other => Period::parse(other).and_then(period),
         }
     }
 
@@ -42,17 +81,33 @@ impl Schedule {
         };
         let range = list("range").first().and_then(|r| parse_range(r));
         let weekdays: Vec<u32> = list("weekday").iter().filter_map(|d| parse_weekday(d)).collect();
+        let period = res.param_str("period");
+        let repeat = res
+            .param("repeat")
+            .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())))
+            .filter(|n| *n > 0)
+            .unwrap_or(1);
         Schedule {
             range,
             weekdays: (!weekdays.is_empty()).then_some(weekdays),
-            never: res.param_str("period").as_deref() == Some("never"),
+            never: period.as_deref() == Some("never"),
+            period: period.as_deref().and_then(Period::parse),
+            by_number: res.param_str("periodmatch").as_deref() == Some("number"),
+            repeat: repeat.min(u32::MAX as u64) as u32,
         }
     }
 
-    /// Whether a resource with this schedule is applied now.
-    pub fn matches(&self, now: DateTime<Local>) -> bool {
+    /// Whether a resource with this schedule is applied `now`, given when it was last checked.
+    pub fn matches(&self, now: DateTime<Local>, last_checked: Option<DateTime<Local>>) -> bool {
         if self.never {
             return false;
+        }
+        if let Some(period) = self.period {
+            let previous =
+                last_checked.unwrap_or_else(|| DateTime::from_timestamp(0, 0).unwrap_or_default().into());
+            if !period_matches(period, self.by_number, self.repeat, previous, now) {
+                return false;
+            }
         }
         let secs = now.num_seconds_from_midnight();
         if let Some((start, end)) = self.range {
@@ -76,6 +131,30 @@ impl Schedule {
         }
         true
     }
+}
+
+/// Puppet's `period` match: by calendar number (another hour, day of the month, month; for weeks,
+/// an earlier weekday or more than a week) or by distance (`period / repeat` seconds apart, integer
+/// division as in Ruby).
+fn period_matches(
+    period: Period,
+    by_number: bool,
+    repeat: u32,
+    previous: DateTime<Local>,
+    now: DateTime<Local>,
+) -> bool {
+    if by_number {
+        return match period {
+            Period::Hourly => now.hour() != previous.hour(),
+            Period::Daily => now.day() != previous.day(),
+            Period::Monthly => now.month() != previous.month(),
+            Period::Weekly => {
+                previous.weekday().num_days_from_sunday() > now.weekday().num_days_from_sunday()
+                    || (now - previous).num_seconds() > 7 * 86400
+            }
+        };
+    }
+    now.timestamp() - previous.timestamp() >= period.seconds() / i64::from(repeat.max(1))
 }
 
 fn value_text(v: &Value) -> String {
@@ -118,18 +197,63 @@ mod tests {
     #[test]
     fn ranges_weekdays_and_defaults() {
         let s = Schedule { range: parse_range("2 - 4"), ..Default::default() };
-        assert!(s.matches(at(2026, 11, 27, 3, 0)));
-        assert!(!s.matches(at(2026, 11, 27, 5, 0)));
-        let night = Schedule { range: parse_range("22:00 - 02:30"), weekdays: Some(vec![5]), never: false };
+        assert!(s.matches(at(2026, 11, 27, 3, 0), None));
+        assert!(!s.matches(at(2026, 11, 27, 5, 0), None));
+        let night =
+            Schedule { range: parse_range("22:00 - 02:30"), weekdays: Some(vec![5]), ..Default::default() };
         // Friday 23:00 and Saturday 01:00 (the Friday night) match; Saturday 23:00 does not.
-        assert!(night.matches(at(2026, 11, 27, 23, 0)));
-        assert!(night.matches(at(2026, 11, 28, 1, 0)));
-        assert!(!night.matches(at(2026, 11, 28, 23, 0)));
+        assert!(night.matches(at(2026, 11, 27, 23, 0), None));
+        assert!(night.matches(at(2026, 11, 28, 1, 0), None));
+        assert!(!night.matches(at(2026, 11, 28, 23, 0), None));
         assert_eq!(parse_weekday("Monday"), Some(1));
         assert_eq!(parse_weekday("0"), Some(0));
         let empty = crate::transaction::tests::catalog(&[], &[]);
-        assert!(!Schedule::named(&empty, "never").unwrap().matches(Local::now()));
-        assert!(Schedule::named(&empty, "daily").unwrap().matches(Local::now()));
+        assert!(!Schedule::named(&empty, "never").unwrap().matches(Local::now(), None));
+        assert!(Schedule::named(&empty, "daily").unwrap().matches(Local::now(), None));
         assert!(Schedule::named(&empty, "nosuch").is_none());
+    }
+
+    #[test]
+    fn periods_count_from_the_last_check() {
+        let empty = crate::transaction::tests::catalog(&[], &[]);
+        let named = |n: &str| Schedule::named(&empty, n).unwrap();
+        let now = at(2026, 11, 27, 10, 30);
+        let ago = |mins: i64| Some(now - chrono::Duration::minutes(mins));
+        // Never checked: every period matches.
+        for name in ["puppet", "hourly", "daily", "weekly", "monthly"] {
+            assert!(named(name).matches(now, None), "{name}");
+        }
+        // By distance: an hour for hourly, half an hour for `puppet` (hourly, repeat 2).
+        assert!(!named("hourly").matches(now, ago(59)));
+        assert!(named("hourly").matches(now, ago(60)));
+        assert!(!named("puppet").matches(now, ago(29)));
+        assert!(named("puppet").matches(now, ago(30)));
+        assert!(!named("daily").matches(now, ago(23 * 60)));
+        assert!(named("daily").matches(now, ago(24 * 60)));
+        assert!(!named("weekly").matches(now, ago(6 * 24 * 60)));
+        assert!(named("monthly").matches(now, ago(30 * 24 * 60)));
+        // repeat => 3 daily: every 8 hours.
+        let mut thrice = named("daily");
+        thrice.repeat = 3;
+        assert!(!thrice.matches(now, ago(8 * 60 - 1)));
+        assert!(thrice.matches(now, ago(8 * 60)));
+        // periodmatch => number: another calendar hour or day, however close.
+        let mut hour = named("hourly");
+        hour.by_number = true;
+        assert!(hour.matches(at(2026, 11, 27, 11, 0), Some(at(2026, 11, 27, 10, 59))));
+        assert!(!hour.matches(at(2026, 11, 27, 10, 59), Some(at(2026, 11, 27, 10, 0))));
+        let mut week = named("weekly");
+        week.by_number = true;
+        // Friday after Saturday: a new week; Saturday after Friday the day before: the same week.
+        assert!(week.matches(at(2026, 12, 4, 9, 0), Some(at(2026, 11, 28, 9, 0))));
+        assert!(!week.matches(at(2026, 11, 28, 9, 0), Some(at(2026, 11, 27, 9, 0))));
+        // From a resource: period, repeat and periodmatch parameters.
+        let cat = crate::transaction::tests::catalog(
+            &[("Schedule", "twice", serde_json::json!({"period": "hourly", "repeat": 2}))],
+            &[],
+        );
+        let twice = Schedule::named(&cat, "twice").unwrap();
+        assert!(!twice.matches(now, ago(20)));
+        assert!(twice.matches(now, ago(31)));
     }
 }

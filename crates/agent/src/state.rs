@@ -85,6 +85,175 @@ pub fn save_run_files_as(
     write_atomic(lastrunreport, report.to_yaml().as_bytes(), 0o640)
 }
 
+/// Puppet's `state.yaml` (`statefile`): per-resource facts kept between runs, by resource reference —
+/// when it was last `:checked` (evaluated, which `schedule` periods count from) and last `:synced`
+/// (changed). Read and written in Puppet's own format, so either tool can pick up the other's file:
+///
+/// ```yaml
+/// ---
+/// File[/etc/motd]:
+///   :checked: 2026-11-27 09:04:17.562892433 +00:00
+///   :synced: 2026-11-27 09:04:17.587394450 +00:00
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResourceStates {
+    /// Resource reference → key (with Puppet's symbol colon, `:checked`) → value.
+    entries: IndexMap<String, IndexMap<String, StateValue>>,
+}
+
+/// One value in `state.yaml`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StateValue {
+    /// A Ruby `Time`.
+    Time(chrono::DateTime<chrono::FixedOffset>),
+    /// A Ruby symbol (`:absent`), with its colon.
+    Symbol(String),
+    /// Anything else, as text.
+    Text(String),
+}
+
+/// Puppet's default `statettl`: entries not checked for 32 days are dropped when the file is stored.
+pub const STATE_TTL: chrono::Duration = chrono::Duration::days(32);
+
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.9f %:z";
+
+impl ResourceStates {
+    /// Reads a state file; a missing file is an empty state. An unreadable one is renamed to
+    /// `<file>.bad`, as Puppet does, and the error says so.
+    pub fn load(path: &Path) -> Result<ResourceStates, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ResourceStates::default()),
+            Err(e) => return Err(format!("Could not read {}: {e}", path.display())),
+        };
+        match ResourceStates::parse(&text) {
+            Ok(states) => Ok(states),
+            Err(detail) => {
+                let bad = path.with_file_name(format!(
+                    "{}.bad",
+                    path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                ));
+                let _ = std::fs::rename(path, &bad);
+                Err(format!("Checksumfile {} is corrupt ({detail}); replacing", path.display()))
+            }
+        }
+    }
+
+    /// Parses the YAML of a state file.
+    pub fn parse(text: &str) -> Result<ResourceStates, String> {
+        let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
+        let mut entries = IndexMap::new();
+        let map = match doc {
+            serde_yaml_ng::Value::Mapping(map) => map,
+            serde_yaml_ng::Value::Null => return Ok(ResourceStates::default()),
+            _ => return Err("State got corrupted".into()),
+        };
+        for (key, values) in map {
+            let Some(key) = yaml_text(&key) else { continue };
+            let mut fields = IndexMap::new();
+            if let serde_yaml_ng::Value::Mapping(values) = values {
+                for (name, value) in values {
+                    let (Some(name), Some(text)) = (yaml_text(&name), yaml_text(&value)) else { continue };
+                    let value = match chrono::DateTime::parse_from_str(&text, TIME_FORMAT) {
+                        Ok(time) => StateValue::Time(time),
+                        Err(_) if text.starts_with(':') => StateValue::Symbol(text),
+                        Err(_) => StateValue::Text(text),
+                    };
+                    fields.insert(name, value);
+                }
+            }
+            entries.insert(key, fields);
+        }
+        Ok(ResourceStates { entries })
+    }
+
+    /// When the resource was last checked (evaluated), if ever.
+    pub fn checked(&self, reference: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        match self.entries.get(reference)?.get(":checked")? {
+            StateValue::Time(t) => Some(*t),
+            _ => None,
+        }
+    }
+
+    /// A value of a resource (`":synced"`, `":checked"`, an audited `":mode"`…).
+    pub fn get(&self, reference: &str, key: &str) -> Option<&StateValue> {
+        self.entries.get(reference)?.get(key)
+    }
+
+    /// Records a time for a resource (`":checked"`, `":synced"`).
+    pub fn set_time(&mut self, reference: &str, key: &str, time: chrono::DateTime<chrono::Local>) {
+        let entry = self.entries.entry(reference.to_string()).or_default();
+        entry.insert(key.to_string(), StateValue::Time(time.fixed_offset()));
+    }
+
+    /// Drops the entries not checked since `cutoff` (Puppet's `statettl` pruning).
+    pub fn prune(&mut self, cutoff: chrono::DateTime<chrono::Local>) {
+        self.entries.retain(|_, fields| match fields.get(":checked") {
+            Some(StateValue::Time(t)) => *t >= cutoff,
+            _ => true,
+        });
+    }
+
+    /// The file's text, as Ruby's YAML writes Puppet's state hash.
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::from("---\n");
+        if self.entries.is_empty() {
+            return "--- {}\n".to_string();
+        }
+        for (key, fields) in &self.entries {
+            if fields.is_empty() {
+                out.push_str(&format!("{}: {{}}\n", yaml_key(key)));
+                continue;
+            }
+            out.push_str(&format!("{}:\n", yaml_key(key)));
+            for (name, value) in fields {
+                let value = match value {
+                    StateValue::Time(t) => t.format(TIME_FORMAT).to_string(),
+                    StateValue::Symbol(s) => yaml_key(s),
+                    StateValue::Text(s) => serde_json::to_string(s).unwrap_or_default(),
+                };
+                out.push_str(&format!("  {}: {value}\n", yaml_key(name)));
+            }
+        }
+        out
+    }
+
+    /// Writes the state file (atomically, mode 0660 as Puppet's `statefile`), pruned of old entries.
+    pub fn save(&mut self, path: &Path) -> std::io::Result<()> {
+        self.prune(chrono::Local::now() - STATE_TTL);
+        write_atomic(path, self.to_yaml().as_bytes(), 0o660)
+    }
+}
+
+fn yaml_text(v: &serde_yaml_ng::Value) -> Option<String> {
+    match v {
+        serde_yaml_ng::Value::String(s) => Some(s.clone()),
+        serde_yaml_ng::Value::Number(n) => Some(n.to_string()),
+        serde_yaml_ng::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A mapping key or symbol as YAML: plain when a YAML reader takes it back as the same string (as
+/// `File[/x]` or `:checked`), double-quoted otherwise.
+fn yaml_key(key: &str) -> String {
+    let first_ok =
+        key.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '/' || c == ':' || c == '_');
+    let plain = first_ok
+        && !key.ends_with(':')
+        && !key.ends_with(' ')
+        && !key.contains(": ")
+        && !key.contains(" #")
+        && !key.contains(['\n', '\t', '"', '\\'])
+        && !matches!(key, "true" | "false" | "yes" | "no" | "null" | "~" | "on" | "off")
+        && key.parse::<f64>().is_err();
+    if plain {
+        key.to_string()
+    } else {
+        serde_json::to_string(key).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +265,48 @@ mod tests {
         save_catalog(dir.path(), &cat).unwrap();
         assert_eq!(load_catalog(dir.path(), "n1").unwrap(), cat);
         assert!(load_catalog(dir.path(), "n2").is_err());
+    }
+
+    #[test]
+    fn state_yaml_reads_puppets_file_and_writes_the_same_form() {
+        // Written by `puppet apply` 7.23 on this machine (abridged).
+        let puppet = "---\nFile[/tmp/pstate-probe-b]:\n  :checked: 2026-11-27 09:06:06.746293852 +00:00\n  :mode: '0644'\n  :content: \"{sha256}3bb2\"\n  :synced: 2026-11-27 09:04:17.591343574 +00:00\nNotify[hi]:\n  :checked: 2026-11-27 09:04:17.591721897 +00:00\n  :ensure: :absent\nSchedule[puppet]:\n  :checked: 2026-11-27 09:06:06.798933993 +00:00\n";
+        let states = ResourceStates::parse(puppet).unwrap();
+        let checked = states.checked("Notify[hi]").unwrap();
+        assert_eq!(
+            checked.to_rfc3339_opts(chrono::SecondsFormat::Nanos, false),
+            "2026-11-27T09:04:17.591721897+00:00"
+        );
+        assert_eq!(states.get("File[/tmp/pstate-probe-b]", ":mode"), Some(&StateValue::Text("0644".into())));
+        assert_eq!(states.get("Notify[hi]", ":ensure"), Some(&StateValue::Symbol(":absent".into())));
+        let written = states.to_yaml();
+        assert!(written.starts_with("---\nFile[/tmp/pstate-probe-b]:\n  :checked: 2026-11-27 09:06:06.746293852 +00:00\n  :mode: \"0644\"\n"), "{written}");
+        assert!(
+            written.contains(
+                "Notify[hi]:\n  :checked: 2026-11-27 09:04:17.591721897 +00:00\n  :ensure: :absent\n"
+            ),
+            "{written}"
+        );
+        assert_eq!(ResourceStates::parse(&written).unwrap(), states);
+        // Keys YAML would misread are quoted, and come back the same.
+        let mut odd = ResourceStates::default();
+        let now = chrono::Local::now();
+        for key in ["File[/a: b]", "Exec[echo #x]", "Notify[true]", "[x]"] {
+            odd.set_time(key, ":checked", now);
+        }
+        let back = ResourceStates::parse(&odd.to_yaml()).unwrap();
+        assert_eq!(back.entries.keys().collect::<Vec<_>>(), odd.entries.keys().collect::<Vec<_>>());
+        // Pruning drops what was not checked within the ttl.
+        let mut old = states.clone();
+        old.prune(chrono::Local::now());
+        assert!(old.entries.is_empty());
+        // A corrupt file is moved aside and the run starts from nothing.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.yaml");
+        std::fs::write(&path, "File[x]: [unclosed").unwrap();
+        let err = ResourceStates::load(&path).unwrap_err();
+        assert!(err.contains("is corrupt"), "{err}");
+        assert!(dir.path().join("state.yaml.bad").exists());
+        assert_eq!(ResourceStates::load(&path).unwrap(), ResourceStates::default());
     }
 }

@@ -28,6 +28,9 @@ pub struct ApplyOptions {
     pub show_diff: bool,
     /// Only apply resources carrying one of these tags; empty means all.
     pub tags: Vec<String>,
+    /// Puppet's `statefile` (`state.yaml`): read for `schedule` periods, written back with each
+    /// resource's `:checked` and `:synced` times. `None` keeps no state.
+    pub statefile: Option<std::path::PathBuf>,
 }
 
 /// Applies a catalog and returns the complete report. Never panics: failures are in the report.
@@ -35,6 +38,12 @@ pub fn apply(catalog: &Catalog, opts: &ApplyOptions, sources: &dyn crate::FileSo
     let started = Instant::now();
     let buckets = filebuckets(catalog);
     let mut tx = Transaction::new(catalog, opts, &buckets);
+    if let Some(path) = &opts.statefile {
+        match crate::state::ResourceStates::load(path) {
+            Ok(states) => tx.states = states,
+            Err(e) => tx.log_puppet(Level::Err, &e),
+        }
+    }
     match ResourceGraph::build(catalog) {
         Ok(graph) => tx.run(&graph, sources),
         Err(GraphError::Cycle { cycles, message }) => {
@@ -61,6 +70,9 @@ pub fn apply(catalog: &Catalog, opts: &ApplyOptions, sources: &dyn crate::FileSo
             tx.log_puppet(Level::Err, &format!("Failed to apply catalog: {text}"));
             tx.completed = false;
         }
+    }
+    if let Some(path) = &opts.statefile {
+        tx.store_states(path);
     }
     tx.into_report(started)
 }
@@ -93,6 +105,8 @@ struct Transaction<'c> {
     filebuckets: &'c [(String, std::path::PathBuf)],
     /// The statuses of resources a recursive `file` generated, by the index of that file.
     generated: HashMap<usize, Vec<ResourceStatus>>,
+    /// `state.yaml`: when each resource was last checked and synced.
+    states: crate::state::ResourceStates,
 }
 
 /// The catalog's local filebuckets by title, and Puppet's implicit `puppet` bucket in the clientbucketdir.
@@ -130,6 +144,7 @@ impl<'c> Transaction<'c> {
             completed: true,
             filebuckets,
             generated: HashMap::new(),
+            states: Default::default(),
         }
     }
 
@@ -278,7 +293,12 @@ impl<'c> Transaction<'c> {
 
         if let Some(name) = res.param_str("schedule") {
             match crate::schedule::Schedule::named(self.catalog, &name) {
-                Some(schedule) if !schedule.matches(chrono::Local::now()) => {
+                Some(schedule)
+                    if !schedule.matches(
+                        chrono::Local::now(),
+                        self.states.checked(&status.resource).map(|t| t.with_timezone(&chrono::Local)),
+                    ) =>
+                {
                     self.log(Level::Debug, &path, "Not scheduled", Some(res));
                     status.skipped = true;
                     self.queued.remove(&i);
@@ -335,6 +355,7 @@ impl<'c> Transaction<'c> {
                 return Step::Done(Emitted::default());
             }
         };
+        self.states.set_time(&status.resource, ":checked", chrono::Local::now());
 
         let mut ctx = Context::new(noop, self.opts.show_diff, sources);
         ctx.environment = self.opts.environment.clone();
@@ -437,9 +458,34 @@ impl<'c> Transaction<'c> {
                 q.real |= emitted.real;
             }
         }
+        if status.changed && !noop {
+            self.states.set_time(&status.resource, ":synced", chrono::Local::now());
+        }
         status.evaluation_time += clock.elapsed().as_secs_f64();
         self.statuses.insert(i, status);
         emitted
+    }
+
+    /// Writes `state.yaml`: the times gathered during the run, plus a check of every container and,
+    /// after a complete run, of the agent's own schedules and filebucket, as Puppet records them.
+    fn store_states(&mut self, path: &std::path::Path) {
+        let now = chrono::Local::now();
+        for res in &self.catalog.resources {
+            if !res.is_applicable(self.catalog.catalog_format) {
+                self.states.set_time(&res.reference().to_string(), ":checked", now);
+            }
+        }
+        if self.completed {
+            for status in agent_generated_statuses() {
+                self.states.set_time(&status.resource, ":checked", now);
+            }
+        }
+        if !path.exists() {
+            self.log_puppet(Level::Info, &format!("Creating state file {}", path.display()));
+        }
+        if let Err(e) = self.states.save(path) {
+            self.log_puppet(Level::Err, &format!("Could not store the state file {}: {e}", path.display()));
+        }
     }
 
     /// Applies the files a recursive `file` generates, right after it; their events count as its own.
@@ -514,6 +560,10 @@ impl<'c> Transaction<'c> {
                 for e in &status.events {
                     emitted.add(e.status == "noop");
                 }
+            }
+            self.states.set_time(&status.resource, ":checked", chrono::Local::now());
+            if status.changed && !noop {
+                self.states.set_time(&status.resource, ":synced", chrono::Local::now());
             }
             status.evaluation_time = clock.elapsed().as_secs_f64();
             statuses.push(status);

@@ -461,3 +461,50 @@ fn staged_writes_keep_puppets_order_and_land_before_anything_reads_them() {
         .collect();
     assert!(names.iter().all(|n| !n.contains("puppettmp")), "{names:?}");
 }
+
+#[test]
+fn periods_and_repeat_count_from_state_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let statefile = dir.path().join("state/state.yaml");
+    let cat = catalog(
+        &[
+            ("Schedule", "twice_hourly", json!({"period": "hourly", "repeat": 2})),
+            ("Notify", "scheduled", json!({"schedule": "twice_hourly"})),
+            ("Notify", "always", json!({})),
+        ],
+        &[],
+    );
+    let o = ApplyOptions { statefile: Some(statefile.clone()), ..opts() };
+    let applied = |report: &Report| !report.resource_statuses["Notify[scheduled]"].skipped;
+
+    // First run: never checked, so applied; state.yaml records it.
+    let first = apply(&cat, &o, &NoSources);
+    assert!(applied(&first));
+    assert!(first.logs.iter().any(|l| l.message == format!("Creating state file {}", statefile.display())));
+    let states = crate::state::ResourceStates::load(&statefile).unwrap();
+    let checked = states.checked("Notify[scheduled]").expect("checked time recorded");
+    assert!(matches!(states.get("Notify[scheduled]", ":synced"), Some(crate::state::StateValue::Time(_))));
+    for container in ["Stage[main]", "Class[main]", "Schedule[puppet]", "Filebucket[puppet]"] {
+        assert!(states.checked(container).is_some(), "{container}: {}", states.to_yaml());
+    }
+    let text = std::fs::read_to_string(&statefile).unwrap();
+    assert!(text.starts_with("---\n"), "{text}");
+    assert!(text.contains("Notify[scheduled]:\n  :checked: "), "{text}");
+
+    // Second run at once: within the half hour, skipped, and its check time is kept.
+    let second = apply(&cat, &o, &NoSources);
+    assert!(!applied(&second));
+    assert!(!second.resource_statuses["Notify[always]"].skipped);
+    let states = crate::state::ResourceStates::load(&statefile).unwrap();
+    assert_eq!(states.checked("Notify[scheduled]"), Some(checked));
+
+    // Checked 31 minutes ago (as Puppet would have written it): applied again.
+    let earlier = (chrono::Local::now() - chrono::Duration::minutes(31)).format("%Y-%m-%d %H:%M:%S%.9f %:z");
+    let old = format!("---\nNotify[scheduled]:\n  :checked: {earlier}\n");
+    std::fs::write(&statefile, old).unwrap();
+    let third = apply(&cat, &o, &NoSources);
+    assert!(applied(&third));
+    // Without a state file, every period matches.
+    assert!(applied(&run(&cat)));
+    assert!(applied(&run(&cat)));
+}

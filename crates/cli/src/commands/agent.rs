@@ -97,6 +97,7 @@ fn config(s: &Settings) -> Result<AgentConfig, SettingsError> {
         tags: s.list("tags"),
         agent_catalog_run_lockfile: s.path("agent_catalog_run_lockfile"),
         agent_disabled_lockfile: s.path("agent_disabled_lockfile"),
+        statefile: s.path("statefile"),
     })
 }
 

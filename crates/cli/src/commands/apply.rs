@@ -111,6 +111,7 @@ pub fn run(args: ApplyArgs) -> u8 {
         noop: args.noop,
         show_diff: args.show_diff,
         tags: Vec::new(),
+        statefile: Some(settings.path("statefile")),
     };
     let started = Instant::now();
     let report = transaction::apply(&catalog, &opts, &ModulepathFileSource::new(modulepath));
