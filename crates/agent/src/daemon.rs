@@ -1,7 +1,9 @@
 //! The agent as a daemon: a run every `runinterval` (after a `splay` on start), sooner with
 //! exponential back-off while the master is unreachable, a run at once on SIGUSR1 or a kick, the
-//! settings re-read on SIGHUP, and a clean exit on SIGTERM/SIGINT (after the current run, with the
-//! run lock released).
+//! settings re-read on SIGHUP followed by a run (Puppet re-executes itself on SIGHUP, and a fresh
+//! daemon runs at once), and a clean exit on SIGTERM/SIGINT (after the current run, with the run lock
+//! and the daemon's pidfile released). The pidfile (`$rundir/agent.pid`, Puppet's `pidfile`) also
+//! keeps a second daemon from starting beside the first.
 //!
 //! The runs happen on the calling thread; signals and the run listener live on a small tokio runtime
 //! and only send [`Wake`] messages, so a run never overlaps another.
@@ -28,6 +30,8 @@ pub struct DaemonConfig {
     pub retry_min: Duration,
     /// `listen = true`: serve the run listener (kick).
     pub listener: Option<ListenerConfig>,
+    /// The daemon's pidfile, held while it lives.
+    pub pidfile: Option<std::path::PathBuf>,
 }
 
 /// Settings as the daemon needs them, re-read on SIGHUP.
@@ -43,8 +47,8 @@ pub enum Wake {
     Run(Option<KickRequest>),
     /// Re-read the settings (SIGHUP).
     Reload,
-    /// Exit (SIGTERM, SIGINT).
-    Stop,
+    /// Exit (SIGTERM, SIGINT), with the signal's name.
+    Stop(&'static str),
 }
 
 /// The delay before the next run after `failures` consecutive runs that could not reach the master:
@@ -86,6 +90,20 @@ pub fn run(
             error!("Could not start the daemon's runtime: {e}");
             return 1;
         }
+    };
+    let _pidfile = match &settings.daemon.pidfile {
+        Some(path) => match crate::lock::RunLock::acquire(path) {
+            Ok(Some(lock)) => Some(lock),
+            Ok(None) => {
+                error!("Could not create PID file: {} (another agent daemon is running)", path.display());
+                return 1;
+            }
+            Err(e) => {
+                error!("Could not create PID file: {}: {e}", path.display());
+                return 1;
+            }
+        },
+        None => None,
     };
     let (tx, rx) = mpsc::channel::<Wake>();
     if let Err(e) = runtime.block_on(watch_signals(tx.clone())) {
@@ -129,17 +147,29 @@ pub fn run(
         next += d;
     }
     let mut failures = 0u32;
-    loop {
+    let stopped_by = loop {
         let wait = next.saturating_duration_since(Instant::now());
         let kick = match rx.recv_timeout(wait) {
-            Ok(Wake::Stop) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Ok(Wake::Stop(signal)) => break signal,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break "TERM",
             Ok(Wake::Reload) => {
                 info!("Caught HUP; re-reading the configuration");
                 match load() {
                     Ok(s) => settings = s,
                     Err(e) => warn!("Keeping the previous configuration: {e}"),
                 }
+                // As a restarted Puppet daemon: run now (after a splay), then every (new) runinterval.
+                next = Instant::now();
+                if settings.daemon.splay {
+                    next += splay_delay(settings.daemon.splaylimit);
+                }
+                failures = 0;
                 continue;
+            }
+            Ok(Wake::Run(None)) => {
+                info!("Caught USR1; storing reload");
+                info!("Processing reload");
+                None
             }
             Ok(Wake::Run(kick)) => kick,
             Err(mpsc::RecvTimeoutError::Timeout) => None,
@@ -168,8 +198,8 @@ pub fn run(
             warn!("Could not reach the master; retrying in {} seconds", delay.as_secs());
         }
         next = Instant::now() + delay;
-    }
-    info!("Caught TERM; exiting");
+    };
+    info!("Caught {stopped_by}; exiting");
     runtime.shutdown_timeout(Duration::from_secs(1));
     0
 }
@@ -177,8 +207,8 @@ pub fn run(
 async fn watch_signals(tx: mpsc::Sender<Wake>) -> std::io::Result<()> {
     use tokio::signal::unix::{signal, SignalKind};
     for (kind, wake) in [
-        (SignalKind::terminate(), Wake::Stop),
-        (SignalKind::interrupt(), Wake::Stop),
+        (SignalKind::terminate(), Wake::Stop("TERM")),
+        (SignalKind::interrupt(), Wake::Stop("INT")),
         (SignalKind::hangup(), Wake::Reload),
         (SignalKind::user_defined1(), Wake::Run(None)),
     ] {
@@ -206,6 +236,7 @@ mod tests {
             splaylimit: Duration::from_secs(1800),
             retry_min: Duration::from_secs(30),
             listener: None,
+            pidfile: None,
         }
     }
 

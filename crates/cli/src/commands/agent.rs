@@ -124,6 +124,8 @@ fn daemon_config(s: &Settings, cfg: &AgentConfig) -> Result<DaemonConfig, Settin
         splaylimit: s.duration("splaylimit")?,
         retry_min: Duration::from_secs(30).min(runinterval.max(Duration::from_secs(1))),
         listener,
+        // Puppet's `pidfile` default for the agent.
+        pidfile: Some(s.path("rundir").join("agent.pid")),
     })
 }
 
