@@ -123,7 +123,7 @@ impl<'e> Compiler<'e> {
                         type_name: type_name.clone(),
                         title: self.resources[idx].title.clone(),
                     };
-                    self.resource_override(target, &attrs, scope)?;
+                    self.resource_override(target, &attrs, scope, Span::default(), true)?;
                 }
                 changed = true;
             }

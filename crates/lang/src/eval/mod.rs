@@ -524,7 +524,7 @@ impl<'e> Compiler<'e> {
             }
             ExprKind::ResourceOverride { target, attrs } => {
                 let t = self.eval(target, scope)?;
-                self.resource_override(t, attrs, scope)?;
+                self.resource_override(t, attrs, scope, e.span, false)?;
                 Value::Undef
             }
             ExprKind::Collector { type_name, query, exported, attrs } => {

@@ -15,16 +15,29 @@ use crate::source::SourceFile;
 use crate::span::Span;
 use crate::value::{valid_tag, TypeValue, Value};
 
-/// A resource being built.
-#[derive(Debug, Clone)]
 /// A resource override (`Type['x'] { … }`) whose resource is not declared yet: its values,
 /// evaluated where the override was written.
 pub(crate) struct PendingOverride {
     key: (String, String),
     values: Vec<(AttributeOp, Value)>,
     file: Arc<SourceFile>,
+    span: Span,
+    /// Who wrote it; `None` for a collector's override, which may change any resource.
+    source: Option<Source>,
 }
 
+/// What Puppet calls a statement's `source`: the class, defined type or node whose body it is
+/// in (the top scope is class `main`). Only a resource's own source, or a class inheriting it,
+/// may override its parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Source {
+    Class(String),
+    Define(String),
+    Node(String),
+}
+
+/// A resource being built.
+#[derive(Debug, Clone)]
 pub(crate) struct Res {
     pub type_name: String,
     pub title: String,
@@ -42,6 +55,8 @@ pub(crate) struct Res {
     /// A defined type's definition, until evaluated.
     pub define: Option<Def<DefineDef>>,
     pub evaluated: bool,
+    /// Parameters that came from resource defaults (`Package { … }`), not the declaration.
+    pub defaulted: Vec<String>,
 }
 
 /// Metaparameters a define instance passes to the resources in its body, in Puppet's order.
@@ -128,6 +143,7 @@ impl<'e> Compiler<'e> {
             scope: None,
             define: None,
             evaluated: true,
+            defaulted: Vec::new(),
         });
         self.index.insert((type_name.to_string(), title.to_string()), idx);
         if let Some(c) = container {
@@ -283,9 +299,11 @@ impl<'e> Compiler<'e> {
             self.set_param(&mut params, &mut param_lines, op, v.clone());
         }
         // Defaults apply to attributes the resource does not set.
+        let mut defaulted = Vec::new();
         for (name, (op, v)) in defaults_for(&self.scopes, scope, type_name) {
             if !params.contains_key(&name) {
                 self.set_param(&mut params, &mut param_lines, &op, v);
+                defaulted.push(name);
             }
         }
         // A defined type's instance hands its non-relationship metaparameters to every resource
@@ -357,6 +375,7 @@ impl<'e> Compiler<'e> {
             scope: Some(scope),
             evaluated: define.is_none(),
             define,
+            defaulted,
         });
         self.index.insert(key, idx);
         for a in aliases {
@@ -414,16 +433,21 @@ impl<'e> Compiler<'e> {
         params.insert(op.name.clone(), v);
     }
 
+    /// `Type['x'] { … }`, or a collector's `{ … }` (`collector`: allowed from anywhere, as
+    /// Puppet's collectors are).
     pub(crate) fn resource_override(
         &mut self,
         target: Value,
         attrs: &[AttributeOp],
         scope: ScopeId,
+        span: Span,
+        collector: bool,
     ) -> R<()> {
         let refs = match target {
             Value::Array(a) => a,
             o => vec![o],
         };
+        let source = if collector { None } else { Some(self.source_of(scope)) };
         for r in refs {
             let Value::Resource { type_name, title } = r else { continue };
             let mut values = Vec::with_capacity(attrs.len());
@@ -431,14 +455,84 @@ impl<'e> Compiler<'e> {
                 values.push((a.clone(), self.eval(&a.value, scope)?));
             }
             let key = (type_name, title);
-            match self.index.get(&key) {
-                Some(&idx) => self.merge_override(idx, &values),
+            let file = self.file.clone();
+            let pending = PendingOverride { key, values, file, span, source: source.clone() };
+            match self.index.get(&pending.key) {
+                Some(&idx) => self.apply_override(idx, &pending)?,
                 // Puppet keeps an override of a resource not declared yet and merges it when the
                 // catalog is finished (`Compiler#add_override`); one that never finds its
                 // resource fails the compile then.
-                None => self.pending_overrides.push(PendingOverride { key, values, file: self.file.clone() }),
+                None => self.pending_overrides.push(pending),
             }
         }
+        Ok(())
+    }
+
+    /// Puppet's `source` of the statements in `scope`.
+    fn source_of(&self, scope: ScopeId) -> Source {
+        let Some(idx) = resource_of(&self.scopes, scope) else { return Source::Class("main".into()) };
+        let r = &self.resources[idx];
+        match r.type_name.as_str() {
+            "Class" => Source::Class(r.title.to_lowercase()),
+            "Node" => Source::Node(r.title.clone()),
+            t => Source::Define(t.to_lowercase()),
+        }
+    }
+
+    /// Whether `a` is a class inheriting (at any depth) from class `b`.
+    fn inherits(&self, a: &Source, b: &Source) -> bool {
+        let (Source::Class(a), Source::Class(b)) = (a, b) else { return false };
+        let mut cur = a.clone();
+        for _ in 0..64 {
+            let Some(parent) = self.classes.get(&cur).and_then(|d| d.def.parent.clone()) else {
+                return false;
+            };
+            cur = parent.trim_start_matches("::").to_lowercase();
+            if &cur == b {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Merges an override into resource `idx` after Puppet's checks (`Parser::Resource#merge`):
+    /// only the resource's source or a class inheriting it may override, and the source itself
+    /// may not change a parameter its declaration set.
+    fn apply_override(&mut self, idx: usize, o: &PendingOverride) -> R<()> {
+        if let Some(source) = &o.source {
+            let here = |message: String| {
+                let mut e = CompileError::new(message);
+                e.file = Some(o.file.path.clone());
+                e.line = Some(o.file.line(o.span));
+                Box::new(e)
+            };
+            let owner = self.resources[idx].scope.map(|s| self.source_of(s));
+            let owner = owner.unwrap_or(Source::Class("main".into()));
+            let child = self.inherits(source, &owner);
+            if *source != owner && !child {
+                return Err(here("Only subclasses can override parameters".into()));
+            }
+            if !child {
+                let r = &self.resources[idx];
+                for (a, _) in &o.values {
+                    let declared = r.params.contains_key(&a.name) && !r.defaulted.contains(&a.name);
+                    if declared {
+                        let at = match (&r.file, r.param_lines.get(&a.name)) {
+                            (_, Some((f, l))) => format!(" at (file: {}, line: {l})", f.path.display()),
+                            (Some(f), None) => format!(" at (file: {})", f.path.display()),
+                            _ => String::new(),
+                        };
+                        return Err(here(format!(
+                            "Parameter '{}' is already set on {}[{}]{at}; cannot redefine",
+                            a.name, r.type_name, r.title
+                        )));
+                    }
+                }
+            }
+        }
+        let saved = std::mem::replace(&mut self.file, o.file.clone());
+        self.merge_override(idx, &o.values);
+        self.file = saved;
         Ok(())
     }
 
@@ -475,10 +569,7 @@ impl<'e> Compiler<'e> {
         }
         found.sort_unstable();
         for (idx, n) in found {
-            let o = &pending[n];
-            let saved = std::mem::replace(&mut self.file, o.file.clone());
-            self.merge_override(idx, &o.values);
-            self.file = saved;
+            self.apply_override(idx, &pending[n])?;
         }
         if !missing.is_empty() {
             return Err(Box::new(CompileError::new(format!(

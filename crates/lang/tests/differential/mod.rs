@@ -137,6 +137,12 @@ fn normalise_error(line: &str, certname: &str, prefix: &str, suite: &str) -> Str
     let line = line.strip_prefix("Could not parse for environment production: ").unwrap_or(line);
     let line = line.strip_suffix(&format!(" on node {certname}")).unwrap_or(line);
     let line = line.replace(prefix, "");
+    // "already set on X by #<Puppet::Resource::Type:0x00007f…>": Ruby's object address, which no
+    // other run reproduces; Bunraku names no source there.
+    let line = match (line.find(" by #<Puppet::Resource::Type:0x"), line.find("> at (file: ")) {
+        (Some(a), Some(b)) if a < b => format!("{}{}", &line[..a], &line[b + 1..]),
+        _ => line,
+    };
     let Some(marker) = case_marker(prefix, suite) else { return line };
     let mut out = String::new();
     let mut rest = line.as_str();

@@ -1,0 +1,4 @@
+package { 'top': }
+node default {
+  Package['top'] { ensure => latest }
+}

@@ -1,0 +1,5 @@
+package { 'top': }
+define d() {
+  Package['top'] { ensure => latest }
+}
+node default { d { 'x': } }

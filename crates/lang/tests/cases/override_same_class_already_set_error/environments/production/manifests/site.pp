@@ -1,0 +1,7 @@
+class c {
+  package { 'n':
+    ensure => present,
+  }
+  Package['n'] { ensure => absent }
+}
+include c
