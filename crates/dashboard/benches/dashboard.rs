@@ -1,7 +1,8 @@
 //! bench/dashboard: sustained report ingestion and page response times.
 //!
 //! `cargo bench -p bunraku-dashboard --bench dashboard` (environment: `BENCH_BACKENDS=sqlite,postgres`,
-//! `BENCH_REPORTS=2000`, `BENCH_NODES=10000`, `BENCH_HISTORY=1000000`). PostgreSQL is the machine's
+//! `BENCH_REPORTS=4000`, `BENCH_NODES=10000`, `BENCH_HISTORY=1000000`, `BENCH_PAGES=0` to skip
+//! the pages). PostgreSQL is the machine's
 //! server on 127.0.0.1:5432; a database is created for the run and dropped after.
 //!
 //! 1. Ingestion of Puppet-sized reports (300 resources; 9 in 10 unchanged, 1 in 10 changed with
@@ -46,7 +47,8 @@ fn reports(n: usize, prefix: &str) -> Vec<Report> {
         .collect()
 }
 
-async fn ingest_direct(store: &Store, reports: Arc<Vec<Report>>, concurrency: usize) -> f64 {
+/// `concurrency` writers, each storing `batch` reports per transaction.
+async fn ingest_direct(store: &Store, reports: Arc<Vec<Report>>, concurrency: usize, batch: usize) -> f64 {
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let mut tasks = Vec::new();
@@ -54,9 +56,13 @@ async fn ingest_direct(store: &Store, reports: Arc<Vec<Report>>, concurrency: us
         let (store, reports, next) = (store.clone(), reports.clone(), next.clone());
         tasks.push(tokio::spawn(async move {
             loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(r) = reports.get(i) else { break };
-                store.ingest(r, None).await.unwrap();
+                let i = next.fetch_add(batch, Ordering::SeqCst);
+                if i >= reports.len() {
+                    break;
+                }
+                let items: Vec<_> =
+                    reports[i..(i + batch).min(reports.len())].iter().map(|r| (r, None)).collect();
+                store.ingest_batch(&items).await.unwrap();
             }
         }));
     }
@@ -80,14 +86,18 @@ async fn serve(url: &str) -> (SocketAddr, tokio::sync::oneshot::Sender<()>, Stor
     (addr, tx, store)
 }
 
+/// Concurrent uploaders, as many masters' `http` processors (or one busy master) would be.
+const CLIENTS: usize = 8;
+
 async fn ingest_http(url: &str, reports: &[Report]) -> f64 {
     let (addr, stop, store) = serve(url).await;
-    let bodies: Arc<Vec<String>> = Arc::new(reports.iter().map(|r| r.to_json()).collect());
+    // Serialised beforehand: the clients only send (a clone of `Bytes` copies nothing).
+    let bodies: Arc<Vec<axum::body::Bytes>> = Arc::new(reports.iter().map(|r| r.to_json().into()).collect());
     let http = reqwest::Client::new();
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let mut tasks = Vec::new();
-    for _ in 0..8 {
+    for _ in 0..CLIENTS {
         let (http, bodies, next) = (http.clone(), bodies.clone(), next.clone());
         tasks.push(tokio::spawn(async move {
             loop {
@@ -204,7 +214,8 @@ async fn main() {
         return; // `cargo test --benches` asks for a list; this is a plain program
     }
     let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
-    let n = env("BENCH_REPORTS", 2000) as usize;
+    let n = env("BENCH_REPORTS", 4000) as usize;
+    let pages = env("BENCH_PAGES", 1) != 0;
     let nodes = env("BENCH_NODES", 10_000);
     let history = env("BENCH_HISTORY", 1_000_000);
     println!("bench/dashboard: {n} reports of 300 resources (1 in 10 changed); pages with {nodes} nodes / {history} reports");
@@ -217,14 +228,20 @@ async fn main() {
             other => panic!("unknown backend {other}"),
         };
         let store = Store::open(&db.url).await.unwrap();
-        let set = Arc::new(reports(n, "direct"));
-        let direct = ingest_direct(&store, set, concurrency).await;
-        println!("{backend:>8}: ingest (store, {concurrency} writer(s)):       {direct:>7.0} reports/s");
-        let set = reports(n / 2, "http");
+        let set = Arc::new(reports(n, "single"));
+        let single = ingest_direct(&store, set, concurrency, 1).await;
+        println!("{backend:>8}: ingest (store, {concurrency} writer(s), 1 report per transaction):   {single:>7.0} reports/s");
+        let set = Arc::new(reports(n, "batch"));
+        let batched = ingest_direct(&store, set, concurrency, 64).await;
+        println!("{backend:>8}: ingest (store, {concurrency} writer(s), 64 reports per transaction): {batched:>7.0} reports/s");
+        let set = reports(n, "http");
         let http = ingest_http(&db.url, &set).await;
-        println!("{backend:>8}: ingest (HTTP upload → queue → workers): {http:>7.0} reports/s");
+        println!("{backend:>8}: ingest (HTTP upload → queue → workers, {CLIENTS} clients):     {http:>7.0} reports/s");
         store.close().await;
         db.drop_db().await;
+        if !pages {
+            continue;
+        }
 
         let db = match backend {
             "sqlite" => common::TestDb::sqlite().await,

@@ -184,7 +184,7 @@ pub fn now_ms() -> i64 {
 }
 
 /// "?, ?, ?" for `n` columns: one row of a multi-row `VALUES`.
-pub(crate) fn row_placeholders(n: usize) -> String {
+pub fn row_placeholders(n: usize) -> String {
     let mut s = String::with_capacity(n * 3 + 2);
     s.push('(');
     for i in 0..n {

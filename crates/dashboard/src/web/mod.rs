@@ -42,6 +42,10 @@ pub struct Config {
     /// Serve HTTPS with this identity; clients presenting a certificate from our CA may then
     /// upload from any network. `None` serves plain HTTP (puppet-dashboard's default).
     pub tls: Option<tls::TlsSettings>,
+    /// Pages and the API computed as of this instant (milliseconds since the epoch) instead of the
+    /// wall clock: node states and the runs-over-time window then depend only on the data, which
+    /// tests comparing backends need. `None` (the default) is the wall clock.
+    pub fixed_now: Option<i64>,
 }
 
 impl Config {
@@ -64,6 +68,7 @@ impl Config {
             retention: Some(RetentionPolicy::default()),
             session_ttl: Duration::from_secs(12 * 3600),
             tls: None,
+            fixed_now: None,
         }
     }
 }
@@ -79,7 +84,11 @@ pub struct AppState {
 impl AppState {
     /// The clock pages compute node states with.
     pub fn clock(&self) -> Clock {
-        Clock::wall(self.config.unresponsive_after.as_millis() as i64)
+        let unresponsive_after = self.config.unresponsive_after.as_millis() as i64;
+        match self.config.fixed_now {
+            Some(now) => Clock { now, unresponsive_after },
+            None => Clock::wall(unresponsive_after),
+        }
     }
 }
 

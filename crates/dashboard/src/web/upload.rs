@@ -14,7 +14,8 @@ use crate::error::DashboardError;
 use crate::queue::parse_upload;
 
 /// Checks the source (a listed network, or a client certificate from our CA over HTTPS), parses and validates the body (a bad report is a 400 saying what is wrong),
-/// and queues it; the answer comes once the report is committed to the queue table.
+/// and queues it; the answer comes once the report is committed durably to the queue table
+/// (uploads arriving together share that commit).
 pub async fn upload(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -38,14 +39,14 @@ pub async fn upload(
         }
     };
     // A JSON body is queued as received; YAML is re-encoded once so that workers parse JSON.
-    let json = match crate::queue::UploadFormat::detect(
+    let packed = match crate::queue::UploadFormat::detect(
         content_type,
         std::str::from_utf8(&body).unwrap_or_default(),
     ) {
-        crate::queue::UploadFormat::Json => String::from_utf8_lossy(&body).into_owned(),
-        crate::queue::UploadFormat::Yaml => report.to_json(),
+        crate::queue::UploadFormat::Json => crate::queue::pack(&body),
+        crate::queue::UploadFormat::Yaml => crate::queue::pack(report.to_json().as_bytes()),
     };
-    match state.store.enqueue_json(&report.host, json, &peer.ip().to_string()).await {
+    match state.signal.enqueue(&state.store, &report.host, packed, &peer.ip().to_string()).await {
         Ok(id) => {
             tracing::debug!(host = %report.host, queue_id = id, "report queued");
             let answer = Json(serde_json::json!({ "queued": id, "host": report.host }));
