@@ -78,6 +78,9 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("reports", "store"),
     ("reportdir", "$vardir/reports"),
     ("reporturl", "http://localhost:3000/reports/upload"),
+    // Bunraku's own: where the `database` report processor writes, by default the database
+    // `bunraku dashboard` uses when given no `--database` (it reads the same vardir).
+    ("dashboard_database", "sqlite://$vardir/dashboard.sqlite3"),
     ("autosign", "$confdir/autosign.conf"),
     ("waitforcert", "2m"),
     ("maxwaitforcert", "unlimited"),

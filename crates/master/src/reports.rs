@@ -9,6 +9,15 @@
 //! report is first written to `<reportdir>/.http-spool/` and deleted once the receiver answered 2xx,
 //! so a dashboard that is down or restarting loses nothing: the spool is sent, oldest first, with
 //! the next report and periodically.
+//!
+//! `database` writes the report straight into the dashboard's database (`dashboard_database`, a
+//! `sqlite://`, `postgres://` or `mysql://` URL; by default the SQLite file `bunraku dashboard`
+//! uses in the same vardir), as the dashboard's own workers would, skipping its HTTP upload and
+//! queue. Same guarantee as `http`: the report is first written to `<reportdir>/.database-spool/`
+//! and deleted only once it is committed; a background thread stores the spool, oldest first,
+//! after every report and periodically, so an agent's report PUT never waits for the database.
+//! Ingestion is idempotent (a run is keyed by its host and transaction UUID), so a report that was
+//! stored just before a crash and is sent again is stored once.
 
 use std::fs;
 use std::io::Write;
@@ -37,6 +46,8 @@ pub enum Processor {
     Store,
     /// POSTs the report's YAML to `reporturl`.
     Http,
+    /// Stores the report in the dashboard's database (`dashboard_database`).
+    Database,
 }
 
 impl Processor {
@@ -45,6 +56,7 @@ impl Processor {
         match self {
             Processor::Store => "store",
             Processor::Http => "http",
+            Processor::Database => "database",
         }
     }
 }
@@ -59,6 +71,7 @@ pub struct ReportProcessors {
     processors: Vec<Processor>,
     reportdir: PathBuf,
     http: Option<HttpSender>,
+    database: Option<DatabaseSender>,
     /// Serialises spool flushing so two flushes never store one report twice.
     spool_lock: Mutex<()>,
 }
@@ -77,13 +90,19 @@ impl ReportProcessors {
         reportdir: PathBuf,
         reporturl: Option<(String, Option<std::sync::Arc<rustls::ClientConfig>>)>,
     ) -> (Self, Vec<String>) {
+        Self::configure(names, reportdir, Destinations { reporturl, database: None })
+    }
+
+    /// Interprets the `reports` setting with where the `http` and `database` processors send to.
+    pub fn configure(names: &[String], reportdir: PathBuf, to: Destinations) -> (Self, Vec<String>) {
         let mut processors = Vec::new();
         let mut warnings = Vec::new();
         let mut http = None;
+        let mut database = None;
         for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
             match name {
                 "store" if !processors.contains(&Processor::Store) => processors.push(Processor::Store),
-                "http" if !processors.contains(&Processor::Http) => match &reporturl {
+                "http" if !processors.contains(&Processor::Http) => match &to.reporturl {
                     Some((url, tls)) => {
                         match HttpSender::new(url, tls.clone(), reportdir.join(".http-spool")) {
                             Ok(sender) => {
@@ -96,11 +115,23 @@ impl ReportProcessors {
                     None => warnings
                         .push("The http report processor needs `reporturl`; it will be skipped".into()),
                 },
-                "store" | "http" | "none" => {}
+                "database" if !processors.contains(&Processor::Database) => match &to.database {
+                    Some(url) => match DatabaseSender::start(url, reportdir.join(".database-spool")) {
+                        Ok(sender) => {
+                            database = Some(sender);
+                            processors.push(Processor::Database);
+                        }
+                        Err(e) => warnings.push(format!("The database report processor is disabled: {e}")),
+                    },
+                    None => warnings.push(
+                        "The database report processor needs `dashboard_database`; it will be skipped".into(),
+                    ),
+                },
+                "store" | "http" | "database" | "none" => {}
                 other => warnings.push(format!("No report processor named '{other}'; it will be skipped")),
             }
         }
-        (ReportProcessors { processors, reportdir, http, spool_lock: Mutex::new(()) }, warnings)
+        (ReportProcessors { processors, reportdir, http, database, spool_lock: Mutex::new(()) }, warnings)
     }
 
     /// The processors that run, in order.
@@ -139,6 +170,12 @@ impl ReportProcessors {
                         http.flush();
                     }
                 }
+                Processor::Database => {
+                    if let Some(database) = &self.database {
+                        database.enqueue(report)?;
+                        database.wake();
+                    }
+                }
             }
         }
         self.flush_spool();
@@ -165,6 +202,9 @@ impl ReportProcessors {
     pub fn flush_spool(&self) -> usize {
         if let Some(http) = &self.http {
             http.flush();
+        }
+        if let Some(database) = &self.database {
+            database.flush();
         }
         if !self.processors.contains(&Processor::Store) {
             return 0;
@@ -245,12 +285,7 @@ impl HttpSender {
     /// down: the rest would fail too, and order is kept for the next attempt).
     fn flush(&self) -> usize {
         let _guard = self.sending.lock().unwrap_or_else(|p| p.into_inner());
-        let Ok(entries) = fs::read_dir(&self.outbox) else { return 0 };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("yaml"))
-            .collect();
-        files.sort();
+        let files = outbox_files(&self.outbox, "yaml");
         if files.is_empty() {
             return 0;
         }
@@ -300,6 +335,210 @@ impl HttpSender {
         }
         sent
     }
+}
+
+/// Where the `http` and `database` processors send reports.
+#[derive(Default)]
+pub struct Destinations {
+    /// `reporturl`, with the client TLS config for an `https` URL.
+    pub reporturl: Option<(String, Option<std::sync::Arc<rustls::ClientConfig>>)>,
+    /// `dashboard_database`: the dashboard's database URL.
+    pub database: Option<String>,
+}
+
+/// How long connecting to the database may take, and one attempt to store the spool, before they
+/// are left for the next attempt (a database that does not answer must not hold the spool thread
+/// for the pool's 30 s of retries).
+const DATABASE_CONNECT: std::time::Duration = std::time::Duration::from_secs(5);
+const DATABASE_ATTEMPT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The `database` processor: a durable outbox of JSON reports and a thread (with its own async
+/// runtime, since the dashboard's store is async and `process` runs on blocking threads) that
+/// stores them in the dashboard's database.
+struct DatabaseSender {
+    outbox: PathBuf,
+    jobs: Mutex<std::sync::mpsc::Sender<Option<std::sync::mpsc::Sender<usize>>>>,
+}
+
+impl DatabaseSender {
+    fn start(url: &str, outbox: PathBuf) -> Result<Self, String> {
+        bunraku_dashboard::store::Backend::from_url(url).map_err(|e| e.to_string())?;
+        let (tx, rx) = std::sync::mpsc::channel::<Option<std::sync::mpsc::Sender<usize>>>();
+        let (url, dir) = (url.to_string(), outbox.clone());
+        std::thread::Builder::new()
+            .name("report-database".into())
+            .spawn(move || database_thread(&url, &dir, rx))
+            .map_err(|e| format!("cannot start its thread: {e}"))?;
+        let sender = DatabaseSender { outbox, jobs: Mutex::new(tx) };
+        sender.wake(); // what an earlier run left in the outbox
+        Ok(sender)
+    }
+
+    /// Writes the report to the outbox; named by arrival so the outbox is stored in order.
+    fn enqueue(&self, report: &Report) -> Result<(), ReportError> {
+        create_dir(&self.outbox, 0o750)?;
+        let name = format!("{}-{}.json", Utc::now().format("%Y%m%dT%H%M%S%.9f"), uuid::Uuid::new_v4());
+        write_atomically(&self.outbox.join(name), report.to_json().as_bytes(), 0o640)
+    }
+
+    /// Asks the thread to store the outbox, without waiting.
+    fn wake(&self) {
+        if let Ok(jobs) = self.jobs.lock() {
+            let _ = jobs.send(None);
+        }
+    }
+
+    /// Stores the outbox now and waits; returns how many reports were stored.
+    fn flush(&self) -> usize {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let sent = self.jobs.lock().map(|jobs| jobs.send(Some(tx)).is_ok()).unwrap_or(false);
+        if !sent {
+            return 0;
+        }
+        rx.recv().unwrap_or(0)
+    }
+}
+
+/// The thread of the `database` processor: runs until the processors are dropped.
+fn database_thread(
+    url: &str,
+    outbox: &Path,
+    jobs: std::sync::mpsc::Receiver<Option<std::sync::mpsc::Sender<usize>>>,
+) {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!("The database report processor cannot run: {e}");
+            return;
+        }
+    };
+    let mut store: Option<bunraku_dashboard::Store> = None;
+    while let Ok(first) = jobs.recv() {
+        // Requests that arrived meanwhile are served by the same pass.
+        let mut waiting: Vec<_> = first.into_iter().collect();
+        while let Ok(more) = jobs.try_recv() {
+            waiting.extend(more);
+        }
+        let stored = runtime.block_on(async {
+            match tokio::time::timeout(DATABASE_ATTEMPT, store_outbox(url, outbox, &mut store)).await {
+                Ok(n) => n,
+                Err(_) => {
+                    tracing::warn!(
+                        "Unable to store reports in {}: no answer within {} s; they are kept in {} for a retry",
+                        redact(url),
+                        DATABASE_ATTEMPT.as_secs(),
+                        outbox.display()
+                    );
+                    store = None;
+                    0
+                }
+            }
+        });
+        for reply in waiting {
+            let _ = reply.send(stored);
+        }
+    }
+    if let Some(store) = store.take() {
+        runtime.block_on(store.close());
+    }
+}
+
+/// Stores what the outbox holds, oldest first, stopping at the first database error (the rest
+/// would fail too, and order is kept for the next attempt). Connects (and migrates) on first use
+/// and again after an error.
+async fn store_outbox(url: &str, outbox: &Path, store: &mut Option<bunraku_dashboard::Store>) -> usize {
+    let files = outbox_files(outbox, "json");
+    if files.is_empty() {
+        return 0;
+    }
+    let keep = |e: &dyn std::fmt::Display| {
+        tracing::warn!(
+            "Unable to store reports in {}: {e}; they are kept in {} for a retry",
+            redact(url),
+            outbox.display()
+        );
+    };
+    if store.is_none() {
+        match tokio::time::timeout(DATABASE_CONNECT, bunraku_dashboard::Store::open(url)).await {
+            Ok(Ok(s)) => *store = Some(s),
+            Ok(Err(e)) => {
+                keep(&e);
+                return 0;
+            }
+            Err(_) => {
+                keep(&format!("no connection within {} s", DATABASE_CONNECT.as_secs()));
+                return 0;
+            }
+        }
+    }
+    let Some(db) = store.as_ref() else { return 0 };
+    let mut stored = 0;
+    for path in files {
+        let report = match fs::read_to_string(&path).map(|t| Report::from_json(&t)) {
+            Ok(Ok(report)) => report,
+            Ok(Err(e)) => {
+                set_aside(&path, &e);
+                continue;
+            }
+            Err(_) => continue,
+        };
+        match db.ingest(&report, None).await {
+            Ok(outcome) => {
+                let _ = fs::remove_file(&path);
+                tracing::debug!(
+                    "Stored the report of {} in the dashboard database ({outcome:?})",
+                    report.host
+                );
+                stored += 1;
+            }
+            Err(e @ bunraku_dashboard::DashboardError::BadReport(_)) => set_aside(&path, &e),
+            Err(e) => {
+                keep(&e);
+                db.close().await;
+                *store = None;
+                break;
+            }
+        }
+    }
+    stored
+}
+
+/// A spooled report the database will never take (it fails validation) is renamed `*.rejected`
+/// beside the others: kept for a person to look at, no longer holding back the ones after it.
+fn set_aside(path: &Path, why: &dyn std::fmt::Display) {
+    let aside = path.with_extension("rejected");
+    tracing::error!(
+        "The report in {} cannot be stored in the dashboard database ({why}); it is set aside as {}",
+        path.display(),
+        aside.display()
+    );
+    let _ = fs::rename(path, aside);
+}
+
+/// A database URL for messages, without its password.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The reports an outbox holds (files ending in `.ext`), oldest first: their names start with
+/// the time they were spooled.
+fn outbox_files(outbox: &Path, ext: &str) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(outbox) else { return Vec::new() };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().and_then(|e| e.to_str()) == Some(ext))
+        .collect();
+    files.sort();
+    files
 }
 
 fn create_dir(dir: &Path, mode: u32) -> Result<(), ReportError> {

@@ -11,7 +11,7 @@ use bunraku_pki::{Autosign, CertificateAuthority, SslDir};
 use tokio::net::TcpListener;
 
 use crate::environments::Environments;
-use crate::reports::ReportProcessors;
+use crate::reports::{Destinations, ReportProcessors};
 use crate::routes::{self, AppState};
 use crate::tls_listener::{self, TlsState};
 use crate::MasterError;
@@ -33,11 +33,13 @@ pub struct MasterConfig {
     pub environmentpath: PathBuf,
     pub basemodulepath: Vec<PathBuf>,
     pub autosign: Autosign,
-    /// Report processors by name (`store`, `http`; `none`); unknown ones are warned about and skipped.
+    /// Report processors by name (`store`, `http`, `database`; `none`); unknown ones are warned about and skipped.
     pub reports: Vec<String>,
     pub reportdir: PathBuf,
     /// Where the `http` processor sends reports (`reporturl`).
     pub reporturl: Option<String>,
+    /// The dashboard's database, where the `database` processor stores reports (`dashboard_database`).
+    pub dashboard_database: Option<String>,
     /// RSA key size for the CA and the master's key when they are created.
     pub keylength: u32,
     /// Validity of certificates the CA issues.
@@ -96,8 +98,9 @@ impl Master {
             let tls = bunraku_pki::tls::client_config(&ssldir, Some(&config.certname)).ok();
             (url, tls)
         });
+        let destinations = Destinations { reporturl, database: config.dashboard_database.clone() };
         let (reports, warnings) =
-            ReportProcessors::with_reporturl(&config.reports, config.reportdir.clone(), reporturl);
+            ReportProcessors::configure(&config.reports, config.reportdir.clone(), destinations);
         for warning in warnings {
             tracing::warn!("{warning}");
         }

@@ -74,6 +74,7 @@ fn config(root: &Path, bind: SocketAddr) -> MasterConfig {
         reports: vec!["store".into(), "nonsense".into()],
         reportdir: root.join("reports"),
         reporturl: None,
+        dashboard_database: None,
         keylength: 2048,
         ca_ttl: Duration::from_secs(5 * 365 * 86400),
         ca: true,

@@ -60,6 +60,7 @@ fn puppet_agent_completes_runs() {
         reports: vec!["store".into()],
         reportdir: root.join("reports"),
         reporturl: None,
+        dashboard_database: None,
         keylength: 2048,
         ca_ttl: Duration::from_secs(5 * 365 * 86400),
         ca: true,

@@ -50,6 +50,7 @@ pub fn config(s: &Settings, bind: IpAddr) -> Result<MasterConfig, SettingsError>
         reports: s.list("reports"),
         reportdir: s.path("reportdir"),
         reporturl: Some(s.get("reporturl").to_string()).filter(|u| !u.is_empty()),
+        dashboard_database: Some(s.get("dashboard_database").to_string()).filter(|u| !u.is_empty()),
         keylength: s.u32("keylength")?,
         ca_ttl: s.duration("ca_ttl")?,
         ca: true,
