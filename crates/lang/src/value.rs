@@ -16,7 +16,28 @@ use indexmap::IndexMap;
 #[derive(Debug, Clone)]
 pub struct RegexValue {
     pub source: String,
-    pub regex: fancy_regex::Regex,
+    pub regex: Arc<fancy_regex::Regex>,
+}
+
+/// Compiled regexes by translated pattern. Type aliases (`Stdlib::Absolutepath`, …) check their
+/// patterns on every parameter they type, so compiling each time was half a module's compile.
+/// Bounded: a master compiling for months must not grow without limit on interpolated patterns.
+pub(crate) fn cached_regex(pattern: &str) -> Result<Arc<fancy_regex::Regex>, fancy_regex::Error> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<fancy_regex::Regex>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(r) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
+        return Ok(r);
+    }
+    let r = Arc::new(fancy_regex::Regex::new(pattern)?);
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= 10_000 {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), r.clone());
+    }
+    Ok(r)
 }
 
 impl RegexValue {
@@ -28,7 +49,7 @@ impl RegexValue {
             .replace("\\z", "$")
             .replace("\\Z", "$")
             .replace("\\0", "\\x00");
-        let regex = fancy_regex::Regex::new(&format!("(?m){translated}"))?;
+        let regex = cached_regex(&format!("(?m){translated}"))?;
         Ok(RegexValue { source: source.to_string(), regex })
     }
 

@@ -34,6 +34,8 @@ pub(crate) struct ModuleState {
     /// Names of resource types written in Ruby (`lib/puppet/type/<name>.rb`) on the modulepath.
     module_types: Option<HashSet<String>>,
     epp_cache: HashMap<PathBuf, Arc<EppTemplate>>,
+    /// ERB template files parsed once per compile (collectd renders one per plugin).
+    erb_cache: HashMap<PathBuf, std::rc::Rc<crate::templates::erb::Program>>,
     /// Output buffers of the EPP templates being rendered (nested calls stack up), and their texts.
     epp_output: Vec<(String, Arc<Vec<String>>)>,
 }
@@ -45,6 +47,7 @@ impl ModuleState {
             modulepath: env.modulepath().to_vec(),
             module_types: None,
             epp_cache: HashMap::new(),
+            erb_cache: HashMap::new(),
             epp_output: Vec::new(),
         }
     }
@@ -187,12 +190,7 @@ impl<'e> Compiler<'e> {
                         let Some(file) = self.find_template(&path) else {
                             return Some(Err(fcall(self, format!("Could not find template '{path}'"))));
                         };
-                        match std::fs::read_to_string(&file) {
-                            Ok(text) => {
-                                self.render_erb(&file, &text, scope, span).inspect(|_| trace_rendered(&file))
-                            }
-                            Err(e) => Err(fcall(self, format!("Could not read {}: {e}", file.display()))),
-                        }
+                        self.render_erb_file(&file, scope, span).inspect(|_| trace_rendered(&file))
                     } else {
                         let path = self.file.path.clone();
                         self.render_erb(&path, &v.to_display_string(), scope, span)
@@ -439,24 +437,52 @@ impl<'e> Compiler<'e> {
         result
     }
 
+    /// Renders an ERB template file, parsed once per compile (collectd renders one per plugin).
+    fn render_erb_file(&mut self, file: &Path, scope: usize, span: Span) -> R<String> {
+        let program = match self.module_state.erb_cache.get(file) {
+            Some(p) => p.clone(),
+            None => {
+                let text = std::fs::read_to_string(file).map_err(|e| {
+                    self.err(
+                        span,
+                        format!(
+                            "Error while evaluating a Function Call, Could not read {}: {e}",
+                            file.display()
+                        ),
+                    )
+                })?;
+                let program =
+                    crate::templates::erb::compile(&text).map_err(|e| self.erb_error(file, e, span))?;
+                let program = std::rc::Rc::new(program);
+                self.module_state.erb_cache.insert(file.to_path_buf(), program.clone());
+                program
+            }
+        };
+        let mut host = ErbHost { compiler: self, scope, span };
+        crate::templates::erb::run(&program, &mut host).map_err(|e| self.erb_error(file, e, span))
+    }
+
     /// Renders an ERB template with the Ruby-subset interpreter.
     fn render_erb(&mut self, file: &Path, text: &str, scope: usize, span: Span) -> R<String> {
         let mut host = ErbHost { compiler: self, scope, span };
-        crate::templates::erb::render(file, text, &mut host).map_err(|e| {
-            let mut err = CompileError::new(format!(
-                "Evaluation Error: Error while evaluating a Function Call, Failed to parse template {}:\n  Filepath: {}\n  Line: {}\n  Detail: {}\n",
-                // Puppet names an ERB template here without quotes.
-                template_name(file).trim_matches('\''),
-                file.display(),
-                e.line,
-                e.message
-            ));
-            err.file = Some(self.file.path.clone());
-            let (line, column) = self.file.lines.line_col(&self.file.text, span.start as usize);
-            err.line = Some(line);
-            err.column = Some(column);
-            Box::new(err)
-        })
+        crate::templates::erb::render(file, text, &mut host).map_err(|e| self.erb_error(file, e, span))
+    }
+
+    /// Puppet's report of a template failure, located at the calling statement.
+    fn erb_error(&self, file: &Path, e: crate::templates::erb::ErbError, span: Span) -> Box<CompileError> {
+        let mut err = CompileError::new(format!(
+            "Evaluation Error: Error while evaluating a Function Call, Failed to parse template {}:\n  Filepath: {}\n  Line: {}\n  Detail: {}\n",
+            // Puppet names an ERB template here without quotes.
+            template_name(file).trim_matches('\''),
+            file.display(),
+            e.line,
+            e.message
+        ));
+        err.file = Some(self.file.path.clone());
+        let (line, column) = self.file.lines.line_col(&self.file.text, span.start as usize);
+        err.line = Some(line);
+        err.column = Some(column);
+        Box::new(err)
     }
 
     /// Declares resources unless they exist (`ensure_resource`, `ensure_packages`).

@@ -217,11 +217,11 @@ fn compare(a: &RV, b: &RV) -> Option<std::cmp::Ordering> {
 }
 
 /// A Ruby regexp literal as a `fancy-regex` (look-around and backreferences, as Onigmo has them).
-fn regex(pat: &str, ci: bool) -> Option<fancy_regex::Regex> {
+fn regex(pat: &str, ci: bool) -> Option<std::sync::Arc<fancy_regex::Regex>> {
     let translated =
         pat.replace("\\A", "^").replace("\\z", "$").replace("\\Z", "$").replace("\\h", "[0-9a-fA-F]");
     let flags = if ci { "(?mi)" } else { "(?m)" };
-    fancy_regex::Regex::new(&format!("{flags}{translated}")).ok()
+    crate::value::cached_regex(&format!("{flags}{translated}")).ok()
 }
 
 pub struct Interp<'h> {
@@ -1129,10 +1129,10 @@ impl<'h> Interp<'h> {
         line: usize,
     ) -> Res<RV> {
         let arg = |i: usize| args.get(i).cloned().unwrap_or(RV::Nil);
-        let pattern = |v: &RV| -> Option<fancy_regex::Regex> {
+        let pattern = |v: &RV| -> Option<std::sync::Arc<fancy_regex::Regex>> {
             match v {
                 RV::Regex(r, ci) => regex(r, *ci),
-                other => fancy_regex::Regex::new(&fancy_regex::escape(&to_s(other))).ok(),
+                other => crate::value::cached_regex(&fancy_regex::escape(&to_s(other))).ok(),
             }
         };
         Ok(match name {

@@ -28,11 +28,28 @@ pub struct ErbError {
 
 /// Renders `text` (read from `path`) with Puppet's trim mode `-`.
 pub fn render(_path: &Path, text: &str, host: &mut dyn Host) -> Result<String, ErbError> {
+    run(&compile(text)?, host)
+}
+
+/// A template scanned and parsed, ready to run any number of times.
+pub struct Program {
+    body: Vec<parser::Node>,
+    locals: std::collections::HashSet<String>,
+    texts: Vec<String>,
+}
+
+/// Scans and parses a template (what `render` does before running it).
+pub fn compile(text: &str) -> Result<Program, ErbError> {
     let (source, texts) = scan(text)?;
-    let (program, locals) = parser::parse(&source)?;
-    let mut it = interp::Interp::new(host, texts);
-    it.declare_locals(locals);
-    it.run(&program)?;
+    let (body, locals) = parser::parse(&source)?;
+    Ok(Program { body, locals, texts })
+}
+
+/// Runs a compiled template against `host`.
+pub fn run(program: &Program, host: &mut dyn Host) -> Result<String, ErbError> {
+    let mut it = interp::Interp::new(host, program.texts.clone());
+    it.declare_locals(program.locals.clone());
+    it.run(&program.body)?;
     Ok(it.out)
 }
 
