@@ -11,6 +11,7 @@ use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::fmt::format::{FormatEvent, FormatFields, Writer};
 use tracing_subscriber::fmt::FmtContext;
 use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::fmt::writer::MakeWriterExt;
 use tracing_subscriber::EnvFilter;
 
 /// How much to print, from the Puppet flags a command was given.
@@ -89,7 +90,8 @@ where
     }
 }
 
-/// Installs the Puppet-style log output on stdout, where Puppet prints its run log.
+/// Installs the Puppet-style log output where Puppet prints it: the run log (Notice, Info, Debug)
+/// on stdout, warnings and errors on stderr (so `catalog compile > catalog.json` stays JSON).
 pub fn init(verbosity: Verbosity) {
     let ours = match verbosity {
         Verbosity::Notice => "info",
@@ -107,6 +109,6 @@ pub fn init(verbosity: Verbosity) {
     let _ = tracing_subscriber::fmt()
         .event_format(PuppetFormat)
         .with_env_filter(filter)
-        .with_writer(std::io::stdout)
+        .with_writer(std::io::stderr.with_max_level(Level::WARN).or_else(std::io::stdout))
         .try_init();
 }
