@@ -32,4 +32,15 @@ pub trait FileSource: Send + Sync {
     fn metadata(&self, source: &str) -> Result<bunraku_model::FileMetadata, String>;
     /// The bytes of that file.
     fn content(&self, source: &str) -> Result<Vec<u8>, String>;
+    /// The metadata of a source and, when it is a directory, of everything below it to `limit`
+    /// levels (`file_metadatas` with `recurse`, for a recursive `file`), each with its
+    /// `relative_path` (`"."` for the source itself).
+    fn metadatas(
+        &self,
+        source: &str,
+        limit: Option<u32>,
+    ) -> Result<Vec<bunraku_model::FileMetadata>, String> {
+        let _ = limit;
+        Err(format!("Could not list {source}: this source cannot be searched"))
+    }
 }

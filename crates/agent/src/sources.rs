@@ -41,6 +41,49 @@ pub fn local_metadata(path: &Path) -> Result<FileMetadata, String> {
     })
 }
 
+/// [`local_metadata`] of `base` (as `"."`) and of everything below it to `limit` levels, depth first
+/// in name order, each with its `relative_path`, as the master's `file_metadatas` search lists them.
+pub fn local_metadatas(base: &Path, limit: Option<u32>) -> Result<Vec<FileMetadata>, String> {
+    fn walk(
+        dir: &Path,
+        rel: &str,
+        depth: u32,
+        limit: Option<u32>,
+        out: &mut Vec<FileMetadata>,
+    ) -> Result<(), String> {
+        if limit.is_some_and(|l| depth > l) {
+            return Ok(());
+        }
+        let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
+        let mut names: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+        names.sort();
+        for name in names {
+            let full = dir.join(&name);
+            let relative = if rel.is_empty() {
+                name.to_string_lossy().into_owned()
+            } else {
+                format!("{rel}/{}", name.to_string_lossy())
+            };
+            let mut meta = local_metadata(&full)?;
+            meta.relative_path = Some(relative.clone());
+            let is_dir = meta.file_type == FileType::Directory;
+            out.push(meta);
+            if is_dir {
+                walk(&full, &relative, depth + 1, limit, out)?;
+            }
+        }
+        Ok(())
+    }
+    let mut root = local_metadata(base)?;
+    root.relative_path = Some(".".into());
+    let is_dir = root.file_type == FileType::Directory;
+    let mut out = vec![root];
+    if is_dir {
+        walk(base, "", 1, limit, &mut out)?;
+    }
+    Ok(out)
+}
+
 /// A local path from `/abs/path` or `file:///abs/path`, if the source is local.
 fn local_path(source: &str) -> Option<PathBuf> {
     if let Some(rest) = source.strip_prefix("file://") {
@@ -101,6 +144,20 @@ impl FileSource for MasterFileSource {
         );
         self.client.get_bytes(&url).map_err(|e| format!("Could not retrieve file content for {source}: {e}"))
     }
+
+    fn metadatas(&self, source: &str, limit: Option<u32>) -> Result<Vec<FileMetadata>, String> {
+        if let Some(p) = local_path(source) {
+            return local_metadatas(&p, limit);
+        }
+        let path = puppet_path(source)?;
+        let limit = limit.map(|l| format!("&recurselimit={l}")).unwrap_or_default();
+        let url = format!(
+            "/puppet/v3/file_metadatas/{}?recurse=true{limit}&links=manage&checksum_type=sha256&source_permissions=ignore&environment={}",
+            encode_path(path),
+            encode(&self.environment)
+        );
+        self.client.get_json(&url).map_err(|e| format!("Could not retrieve file metadata for {source}: {e}"))
+    }
 }
 
 /// Sources for `bunraku apply`: `puppet:///modules/<module>/<path>` from `<modulepath>/<module>/files/`.
@@ -139,6 +196,10 @@ impl FileSource for ModulepathFileSource {
     fn content(&self, source: &str) -> Result<Vec<u8>, String> {
         let p = self.resolve(source)?;
         std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))
+    }
+
+    fn metadatas(&self, source: &str, limit: Option<u32>) -> Result<Vec<FileMetadata>, String> {
+        local_metadatas(&self.resolve(source)?, limit)
     }
 }
 

@@ -396,7 +396,7 @@ impl<'c> Transaction<'c> {
             for e in &status.events {
                 emitted.add(e.status == "noop");
             }
-            if matches!(kind, Kind::File | Kind::ConcatFile) {
+            if matches!(kind, Kind::File | Kind::ConcatFile | Kind::Tidy) {
                 self.evaluate_generated(i, &mut status, &path, noop, sources, &mut emitted);
             }
         }
@@ -505,18 +505,26 @@ impl<'c> Transaction<'c> {
                 r.type_name == "File" && (r.title == title || r.param_str("path").as_deref() == Some(title))
             })
         };
-        let children = if res.type_name == "Concat_file" {
-            match providers::concat::generate(res, catalog, sources) {
-                Ok(file) => vec![file],
-                Err(e) => {
-                    self.log(Level::Err, parent_path, &format!("Could not evaluate: {e}"), Some(res));
-                    fail_with_event(parent, &e);
-                    self.state[i].failed = true;
-                    return;
+        let generated = if res.type_name == "Concat_file" {
+            providers::concat::generate(res, catalog, sources).map(|file| vec![file])
+        } else if res.type_name == "Tidy" {
+            providers::tidy::generate(res, &managed).inspect(|files| {
+                if !files.is_empty() {
+                    let message = format!("Tidying {} files", files.len());
+                    self.log(Level::Notice, parent_path, &message, Some(res));
                 }
-            }
+            })
         } else {
-            providers::file::generate_children(res, &managed)
+            providers::file::generate_children(res, &managed, sources)
+        };
+        let children = match generated {
+            Ok(children) => children,
+            Err(e) => {
+                self.log(Level::Err, parent_path, &format!("Could not evaluate: {e}"), Some(res));
+                fail_with_event(parent, &e);
+                self.state[i].failed = true;
+                return;
+            }
         };
         if children.is_empty() {
             return;
@@ -530,6 +538,7 @@ impl<'c> Transaction<'c> {
             let mut status = parent.clone();
             status.title = child.title.clone();
             status.resource = reference.clone();
+            status.resource_type = child.type_name.clone();
             status.events = Vec::new();
             status.change_count = 0;
             status.out_of_sync_count = 0;

@@ -399,3 +399,36 @@ fn batched_writes_and_what_reads_them() {
         ],
     );
 }
+
+/// `tidy` generates a `file` removal for each old, big or matching file, deepest first.
+#[test]
+fn tidy_removes_what_matches() {
+    require_root_and_puppet();
+    let aged = |path: &Path, days: u64| {
+        let t = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86400);
+        let f = std::fs::File::options().write(true).open(path).unwrap();
+        f.set_times(std::fs::FileTimes::new().set_accessed(t).set_modified(t)).unwrap();
+    };
+    differential(
+        &|root| {
+            std::fs::create_dir_all(root.join("t/sub/deeper")).unwrap();
+            for (name, days) in
+                [("t/old.log", 10), ("t/new.log", 0), ("t/sub/old.tmp", 10), ("t/sub/deeper/x.log", 30)]
+            {
+                std::fs::write(root.join(name), "x\n").unwrap();
+                aged(&root.join(name), days);
+            }
+            std::fs::write(root.join("t/big.dat"), vec![b'x'; 3 * 1024]).unwrap();
+            std::fs::write(root.join("alone.log"), "x\n").unwrap();
+            aged(&root.join("alone.log"), 10);
+        },
+        &[
+            (
+                "Tidy",
+                "@ROOT@/t",
+                json!({"recurse": true, "age": "1w", "size": "2k", "matches": ["*.log", "*.tmp", "*.dat"]}),
+            ),
+            ("Tidy", "@ROOT@/alone.log", json!({"age": "2d", "type": "mtime"})),
+        ],
+    );
+}

@@ -30,17 +30,7 @@ pub fn generate(
     if !absent {
         parameters.insert("content".into(), Value::String(content(res, &path, catalog, sources)?));
     }
-    Ok(Resource {
-        type_name: "File".into(),
-        title: path,
-        tags: res.tags.clone(),
-        file: res.file.clone(),
-        line: res.line,
-        exported: false,
-        kind: None,
-        parameters,
-        sensitive_parameters: Vec::new(),
-    })
+    Ok(super::generated_file(res, path, parameters))
 }
 
 fn content(

@@ -127,10 +127,15 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
 }
 
 /// The file resources a recursive `file` generates for what lies under it, sorted by path, as Puppet's
-/// `eval_generate` does: one per entry of the first local `source` directory (to `recurselimit`), one per
-/// entry already under the path (to manage its mode and owner, or to remove it with `purge`), skipping
-/// paths the catalog manages itself. Sources on a master are not walked yet.
-pub fn generate_children(res: &Resource, managed: &dyn Fn(&str) -> bool) -> Vec<Resource> {
+/// `eval_generate` does: one per entry of the first `source` directory that exists (to `recurselimit`;
+/// a local directory is walked, a `puppet:///` one is searched on the master with `file_metadatas`),
+/// one per entry already under the path (to manage its mode and owner, or to remove it with `purge`),
+/// skipping paths the catalog manages itself.
+pub fn generate_children(
+    res: &Resource,
+    managed: &dyn Fn(&str) -> bool,
+    files: &dyn crate::FileSource,
+) -> Result<Vec<Resource>, String> {
     let recurse = match res.param("recurse") {
         Some(Value::Bool(b)) => *b,
         Some(Value::String(s)) => matches!(s.as_str(), "true" | "remote" | "inf"),
@@ -139,7 +144,7 @@ pub fn generate_children(res: &Resource, managed: &dyn Fn(&str) -> bool) -> Vec<
     };
     let ensure = res.param_str("ensure");
     if !recurse || matches!(ensure.as_deref(), Some("absent") | Some("link")) {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let limit = res
         .param("recurselimit")
@@ -149,21 +154,49 @@ pub fn generate_children(res: &Resource, managed: &dyn Fn(&str) -> bool) -> Vec<
         .unwrap_or(usize::MAX);
     let root = PathBuf::from(res.param_str("path").unwrap_or_else(|| res.title.clone()));
     if !root.is_dir() && res.param("source").is_none() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let source_dir = super::param_list(res, "source")
-        .iter()
-        .filter_map(|s| local_path(s))
-        .find(|p| p.exists())
-        .filter(|p| p.is_dir());
     let purge = param_bool(res, "purge") == Some(true);
 
+    // The first source that exists, if it is a directory: its entries by relative path (is_dir).
+    let mut source_dir: Option<String> = None;
     let mut from_source = std::collections::BTreeMap::new();
-    if let Some(dir) = &source_dir {
-        walk(dir, Path::new(""), limit, &mut |rel, is_dir| {
-            from_source.insert(rel.to_path_buf(), is_dir);
-            true
-        });
+    let mut errors = Vec::new();
+    for source in super::param_list(res, "source") {
+        if let Some(dir) = local_path(&source) {
+            if !dir.exists() {
+                continue;
+            }
+            if dir.is_dir() {
+                walk(&dir, Path::new(""), limit, &mut |rel, is_dir| {
+                    from_source.insert(rel.to_path_buf(), is_dir);
+                    true
+                });
+                source_dir = Some(dir.display().to_string());
+            }
+            break;
+        }
+        let depth = u32::try_from(limit).ok();
+        match files.metadatas(&source, depth) {
+            Ok(entries) => {
+                let is_dir = |m: &bunraku_model::FileMetadata| m.file_type == FileType::Directory;
+                if entries.iter().any(|m| m.relative_path.as_deref() == Some(".") && is_dir(m)) {
+                    for m in &entries {
+                        let Some(rel) = m.relative_path.as_deref().filter(|r| *r != ".") else { continue };
+                        if rel.split('/').any(|seg| seg == ".." || seg.is_empty()) {
+                            continue;
+                        }
+                        from_source.insert(PathBuf::from(rel), is_dir(m));
+                    }
+                    source_dir = Some(source.trim_end_matches('/').to_string());
+                }
+                break;
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if source_dir.is_none() && !errors.is_empty() && !root.is_dir() {
+        return Err(errors.join("; "));
     }
     let mut on_disk = std::collections::BTreeSet::new();
     walk(&root, Path::new(""), limit, &mut |rel, _| {
@@ -203,7 +236,7 @@ pub fn generate_children(res: &Resource, managed: &dyn Fn(&str) -> bool) -> Vec<
             }
             (Some(dir), Some(false)) => {
                 parameters.insert("ensure".into(), Value::String("file".into()));
-                parameters.insert("source".into(), Value::String(dir.join(rel).display().to_string()));
+                parameters.insert("source".into(), Value::String(format!("{dir}/{}", rel.display())));
             }
             (_, None) if purge => {
                 parameters.insert("ensure".into(), Value::String("absent".into()));
@@ -215,19 +248,9 @@ pub fn generate_children(res: &Resource, managed: &dyn Fn(&str) -> bool) -> Vec<
                 parameters.insert((*name).to_string(), v.clone());
             }
         }
-        children.push(Resource {
-            type_name: "File".into(),
-            title,
-            tags: res.tags.clone(),
-            file: res.file.clone(),
-            line: res.line,
-            exported: false,
-            kind: None,
-            parameters,
-            sensitive_parameters: Vec::new(),
-        });
+        children.push(super::generated_file(res, title, parameters));
     }
-    children
+    Ok(children)
 }
 
 /// Visits the entries under `dir` (not following links) in name order, depth first, to `limit` levels;
@@ -1241,6 +1264,50 @@ mod tests {
         let report = run(&cat);
         assert_eq!(report.status, RunStatus::Changed, "{:?}", lines(&report));
         assert_eq!(fs::read_to_string(&f).unwrap(), "good too\n");
+    }
+
+    #[test]
+    fn recurse_from_a_puppet_url_searches_the_source_and_copies_each_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = dir.path().join("modules/m/files/tree");
+        fs::create_dir_all(tree.join("sub/deep")).unwrap();
+        fs::write(tree.join("a"), "a\n").unwrap();
+        fs::write(tree.join("sub/b"), "b\n").unwrap();
+        fs::write(tree.join("sub/deep/c"), "c\n").unwrap();
+        let dst = dir.path().join("dst");
+        fs::create_dir_all(&dst).unwrap();
+        fs::write(dst.join("stray"), "s").unwrap();
+        let d = dst.display().to_string();
+        let params = json!({"ensure": "directory", "source": ["puppet:///modules/m/missing", "puppet:///modules/m/tree"],
+            "recurse": true, "purge": true, "mode": "0640"});
+        let cat = catalog(&[("File", &d, params)], &[]);
+        let files = crate::sources::ModulepathFileSource::new(vec![dir.path().join("modules")]);
+        let report = crate::transaction::apply(&cat, &opts(), &files);
+        assert_eq!(report.status, RunStatus::Changed, "{:?}", lines(&report));
+        assert_eq!(fs::read_to_string(dst.join("a")).unwrap(), "a\n");
+        assert_eq!(fs::read_to_string(dst.join("sub/deep/c")).unwrap(), "c\n");
+        assert_eq!(mode_of(&dst.join("sub/b")), 0o640);
+        assert_eq!(mode_of(&dst.join("sub/deep")), 0o750);
+        assert!(!dst.join("stray").exists());
+        let c = dst.join("sub/deep/c").display().to_string();
+        let l = lines(&report);
+        assert!(
+            l.contains(&format!(
+                "/Stage[main]/Main/File[{c}]/ensure: defined content as '{}'",
+                sha256_label(b"c\n")
+            )),
+            "{l:?}"
+        );
+        let again = crate::transaction::apply(&cat, &opts(), &files);
+        assert_eq!(again.status, RunStatus::Unchanged, "{:?}", lines(&again));
+        // A source that cannot be searched fails the directory when there is nothing to manage yet.
+        let fresh = dir.path().join("fresh").display().to_string();
+        let cat = catalog(
+            &[("File", &fresh, json!({"source": "puppet:///modules/m/nowhere", "recurse": true}))],
+            &[],
+        );
+        let report = crate::transaction::apply(&cat, &opts(), &files);
+        assert_eq!(report.status, RunStatus::Failed, "{:?}", lines(&report));
     }
 
     #[test]
