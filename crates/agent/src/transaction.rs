@@ -381,7 +381,7 @@ impl<'c> Transaction<'c> {
         status.provider_used = ctx.provider_used.clone();
         self.emit_provider_logs(&ctx, &path, res);
         for change in &ctx.changes {
-            add_event(&mut status, change_event(change));
+            add_event(&mut status, change_event(change, &res.type_name));
         }
         if let Err(e) = outcome {
             self.log(Level::Err, &path, &format!("Could not evaluate: {e}"), Some(res));
@@ -398,6 +398,18 @@ impl<'c> Transaction<'c> {
             }
             if matches!(kind, Kind::File | Kind::ConcatFile | Kind::Tidy) {
                 self.evaluate_generated(i, &mut status, &path, noop, sources, &mut emitted);
+            }
+        }
+
+        // A type that refreshes itself when it changes (Puppet's `self_refresh`: mount) queues
+        // one refresh per event, unless it is being removed.
+        if providers::self_refresh(kind) && !failed && !noop {
+            let real = status.events.iter().filter(|e| e.status == "success").count();
+            let deleting = res.param("ensure").and_then(|v| v.as_str()) == Some("absent");
+            if real > 0 && !deleting {
+                let q = self.queued.entry(i).or_insert(Queued { count: 0, real: false });
+                q.count += real;
+                q.real = true;
             }
         }
 
@@ -422,7 +434,7 @@ impl<'c> Transaction<'c> {
                     });
                 self.emit_provider_logs(&rctx, &path, res);
                 for change in &rctx.changes {
-                    add_event(&mut status, change_event(change));
+                    add_event(&mut status, change_event(change, &res.type_name));
                 }
                 match result {
                     Ok(()) => {
@@ -559,7 +571,7 @@ impl<'c> Transaction<'c> {
                 });
             self.emit_provider_logs(&ctx, &path, child);
             for change in &ctx.changes {
-                add_event(&mut status, change_event(change));
+                add_event(&mut status, change_event(change, &child.type_name));
             }
             if let Err(e) = outcome {
                 self.log(Level::Err, &path, &format!("Could not evaluate: {e}"), Some(child));
@@ -932,13 +944,21 @@ fn new_event(
     }
 }
 
-fn change_event(change: &providers::Change) -> Event {
+/// A provider's change as a report event. An `ensure` change a provider calls just `created` or
+/// `removed` gets Puppet's name for it, `<type>_created` / `<type>_removed` (`Property::Ensure`).
+fn change_event(change: &providers::Change, type_name: &str) -> Event {
+    let name = match change.name.as_str() {
+        "created" | "removed" if change.property == "ensure" => {
+            format!("{}_{}", type_name.to_lowercase(), change.name)
+        }
+        other => other.to_string(),
+    };
     let mut e = new_event(
         Some(&change.property),
         change.previous.clone(),
         change.desired.clone(),
         &change.message,
-        &change.name,
+        &name,
         change.status.as_str(),
     );
     e.redacted = change.redacted;

@@ -356,9 +356,15 @@ pub fn apply(kind: Kind, res: &Resource, ctx: &mut Context) -> Result<(), Provid
     }
 }
 
-/// Whether a resource kind reacts to refresh events (`service` restarts, `exec` reruns).
+/// Whether a resource kind reacts to refresh events (`service` restarts, `exec` reruns, `mount`
+/// remounts).
 pub fn refreshable(kind: Kind) -> bool {
-    matches!(kind, Kind::Service | Kind::Exec)
+    matches!(kind, Kind::Service | Kind::Exec | Kind::Mount)
+}
+
+/// Whether a kind refreshes itself after its own changes (Puppet's `self_refresh` types).
+pub fn self_refresh(kind: Kind) -> bool {
+    matches!(kind, Kind::Mount)
 }
 
 /// Refreshes a resource after an event it subscribed to.
@@ -366,6 +372,7 @@ pub fn refresh(kind: Kind, res: &Resource, ctx: &mut Context) -> Result<(), Prov
     match kind {
         Kind::Service => service::refresh(res, ctx),
         Kind::Exec => exec::refresh(res, ctx),
+        Kind::Mount => parsedfile::remount(res, ctx),
         _ => Ok(()),
     }
 }

@@ -316,7 +316,18 @@ mod tests {
             lines(&report),
             ["/Stage[main]/Main/Service[sleeper]/ensure: ensure changed 'running' to 'stopped'"]
         );
-        std::thread::sleep(std::time::Duration::from_millis(100));
+        // `kill` returns before the process is gone; wait for it (a loaded machine takes a while).
+        let pid = std::fs::read_to_string(&pidfile).unwrap().trim().to_string();
+        let alive = || {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|s| s.rsplit(')').next().is_some_and(|rest| !rest.trim_start().starts_with('Z')))
+        };
+        for _ in 0..200 {
+            if !alive() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
         let report = run(&cat);
         assert_eq!(report.status, RunStatus::Unchanged, "{:?}", lines(&report));
 

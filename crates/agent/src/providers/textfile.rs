@@ -18,9 +18,14 @@ fn read(path: &Path) -> Result<String, ProviderError> {
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
-    let mode =
+    write_new_as(path, text, 0o644)
+}
+
+/// Writes `text`, keeping the file's mode, or `mode` for a new file.
+fn write_new_as(path: &Path, text: &str, mode: u32) -> Result<(), String> {
+    let kept =
         std::fs::metadata(path).map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o7777);
-    crate::state::write_atomic(path, text.as_bytes(), mode.unwrap_or(0o644)).map_err(|e| e.to_string())
+    crate::state::write_atomic(path, text.as_bytes(), kept.unwrap_or(mode)).map_err(|e| e.to_string())
 }
 
 fn lines_of(text: &str) -> Vec<String> {
@@ -37,12 +42,17 @@ fn join(lines: &[String]) -> String {
 
 /// Records an `ensure` change (created/removed) and writes the new text unless in noop.
 fn sync_ensure(ctx: &mut Context, path: &Path, text: &str, from: &str, to: &str) {
+    sync_ensure_as(ctx, path, text, from, to, 0o644)
+}
+
+/// `sync_ensure`, creating a missing file with `mode`.
+fn sync_ensure_as(ctx: &mut Context, path: &Path, text: &str, from: &str, to: &str, mode: u32) {
     let (prev, want) = (Value::from(from), Value::from(to));
     let name = if to == "absent" { "removed" } else { "created" };
     if !ctx.should_sync("ensure", &prev, &want, name) {
         return;
     }
-    match write(path, text) {
+    match write_new_as(path, text, mode) {
         Ok(()) => ctx.changed("ensure", prev, want, name, name.to_string()),
         Err(e) => ctx.failed("ensure", prev, want, name, &e),
     }
@@ -225,17 +235,24 @@ fn parse_host(line: &str) -> Option<HostEntry> {
     Some(HostEntry { ip, name, aliases: words.map(String::from).collect(), comment })
 }
 
+/// Puppet's host record: ip, name, the aliases as one space-separated field, the comment.
 fn format_host(e: &HostEntry) -> String {
     let mut out = format!("{}\t{}", e.ip, e.name);
-    for a in &e.aliases {
+    if !e.aliases.is_empty() {
         out.push('\t');
-        out.push_str(a);
+        out.push_str(&e.aliases.join(" "));
     }
     if let Some(c) = &e.comment {
         out.push_str("\t# ");
         out.push_str(c);
     }
     out
+}
+
+/// An `/etc/hosts` file as Puppet's parsed provider writes it (header, every entry reformatted;
+/// a new file is 0600, as Puppet's flat file type creates it).
+fn hosts_text(lines: &[String]) -> String {
+    super::parsedfile::to_file(lines, &|l| parse_host(l).map(|e| format_host(&e)))
 }
 
 /// `host`: an entry in `target` (default `/etc/hosts`), keyed by its name.
@@ -250,7 +267,7 @@ pub fn host(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
     if ensure == "absent" {
         if let Some(i) = found {
             lines.remove(i);
-            sync_ensure(ctx, &target, &join(&lines), "present", "absent");
+            sync_ensure_as(ctx, &target, &hosts_text(&lines), "present", "absent", 0o600);
         }
         return Ok(());
     }
@@ -260,7 +277,7 @@ pub fn host(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
     let Some(i) = found else {
         let entry = HostEntry { ip, name, aliases, comment };
         lines.push(format_host(&entry));
-        sync_ensure(ctx, &target, &join(&lines), "absent", "present");
+        sync_ensure_as(ctx, &target, &hosts_text(&lines), "absent", "present", 0o600);
         return Ok(());
     };
     let mut entry = parse_host(&lines[i]).unwrap_or(HostEntry {
@@ -291,7 +308,7 @@ pub fn host(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
         return Ok(());
     }
     lines[i] = format_host(&entry);
-    let write_result = if ctx.noop { Ok(()) } else { write(&target, &join(&lines)) };
+    let write_result = if ctx.noop { Ok(()) } else { write_new_as(&target, &hosts_text(&lines), 0o600) };
     for (property, prev, want) in changed {
         let event = format!("{property}_changed");
         if !ctx.should_sync(property, &prev, &want, &event) {
@@ -422,11 +439,11 @@ mod tests {
             vec![("ip changed '10.0.0.5' to '10.0.0.6'".into(), ChangeStatus::Success)]
         );
         assert_eq!(
-            std::fs::read_to_string(&p).unwrap(),
+            crate::providers::parsedfile::tests::body(&p),
             "127.0.0.1\tlocalhost\n# a comment\n10.0.0.6\tdb.example.com\tdb\n"
         );
         let gone = res("Host", "db.example.com", json!({"ensure": "absent", "target": target}));
         assert_eq!(run(host, &gone, false), vec![("removed".into(), ChangeStatus::Success)]);
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "127.0.0.1\tlocalhost\n# a comment\n");
+        assert_eq!(crate::providers::parsedfile::tests::body(&p), "127.0.0.1\tlocalhost\n# a comment\n");
     }
 }
