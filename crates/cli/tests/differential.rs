@@ -527,3 +527,42 @@ fn target_files_and_module_types() {
         ],
     );
 }
+
+/// Schedules: a range and weekdays that exclude now, `period => never`, and periods counted from
+/// state.yaml (a daily one runs on the first run and not on the second; `repeat` allows two).
+#[test]
+fn schedules_decide_what_runs() {
+    require_root_and_puppet();
+    let date = |f: &str| {
+        let out = Command::new("date").arg(f).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let hour: u32 = date("+%H").parse().unwrap();
+    let other_hours = format!("{:02}:00 - {:02}:59", (hour + 2) % 24, (hour + 3) % 24);
+    let today = date("+%a");
+    let other_day = if today == "Mon" { "Tue" } else { "Mon" };
+    differential(
+        &|_| {},
+        &[
+            ("Schedule", "not now", json!({"range": other_hours})),
+            ("Schedule", "other day", json!({"weekday": [other_day]})),
+            ("Schedule", "never", json!({"period": "never"})),
+            ("Schedule", "daily", json!({"period": "daily"})),
+            ("Schedule", "twice hourly", json!({"period": "hourly", "repeat": 2})),
+            ("File", "@ROOT@/ranged", json!({"content": "r\n", "schedule": "not now"})),
+            ("File", "@ROOT@/weekday", json!({"content": "w\n", "schedule": "other day"})),
+            ("File", "@ROOT@/never", json!({"content": "n\n", "schedule": "never"})),
+            (
+                "Exec",
+                "daily",
+                json!({"command": "/bin/sh -c 'echo run >> @ROOT@/daily.log'", "schedule": "daily"}),
+            ),
+            (
+                "Exec",
+                "twice",
+                json!({"command": "/bin/sh -c 'echo run >> @ROOT@/twice.log'", "schedule": "twice hourly"}),
+            ),
+            ("File", "@ROOT@/always", json!({"content": "a\n"})),
+        ],
+    );
+}
