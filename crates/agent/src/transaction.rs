@@ -912,10 +912,13 @@ impl Containers {
     }
 }
 
+/// Whether a resource carries one of `tags`: its catalog tags, its type and title, and the
+/// values of its `tag` metaparameter (which Puppet adds to the tags when it builds the resource).
 fn tagged(res: &Resource, tags: &[String]) -> bool {
+    let from_param = providers::param_list(res, "tag");
     tags.iter().flat_map(|t| t.split(',')).any(|t| {
         let t = t.trim().to_lowercase();
-        res.tags.iter().any(|rt| rt.to_lowercase() == t)
+        res.tags.iter().chain(&from_param).any(|rt| rt.to_lowercase() == t)
             || res.type_name.to_lowercase() == t
             || res.title.to_lowercase() == t
     })

@@ -204,7 +204,7 @@ impl Sandbox {
         self.dir.path().join("roots").join(who)
     }
 
-    fn puppet_apply(&self, catalog: &str) -> (i32, String) {
+    fn puppet_apply(&self, catalog: &str, args: &[&str]) -> (i32, String) {
         let p = self.dir.path().join("puppet");
         let file = p.join("catalog.json");
         std::fs::write(&file, catalog).unwrap();
@@ -213,6 +213,7 @@ impl Sandbox {
             .arg("--catalog")
             .arg(&file)
             .args(["--color", "false", "--detailed-exitcodes"])
+            .args(args)
             .arg("--confdir")
             .arg(p.join("conf"))
             .arg("--vardir")
@@ -230,7 +231,7 @@ impl Sandbox {
         (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&[out.stdout, out.stderr].concat()).into())
     }
 
-    fn bunraku_apply(&self, catalog: &str) -> (i32, String) {
+    fn bunraku_apply(&self, catalog: &str, args: &[&str]) -> (i32, String) {
         let b = self.dir.path().join("bunraku");
         let file = b.join("catalog.json");
         std::fs::write(&file, catalog).unwrap();
@@ -239,6 +240,7 @@ impl Sandbox {
             .arg("--catalog")
             .arg(&file)
             .arg("--detailed-exitcodes")
+            .args(args)
             .arg("--confdir")
             .arg(b.join("conf"))
             .output()
@@ -266,12 +268,17 @@ fn require_root_and_puppet() {
 
 /// Prepares both roots the same way, applies the catalog with both tools, compares everything.
 fn differential(prepare: &dyn Fn(&Path), resources: &[(&str, &str, Value)]) {
+    differential_with(prepare, resources, &[]);
+}
+
+/// `differential`, with the same extra command-line flags (`--noop`, `--tags`) for both tools.
+fn differential_with(prepare: &dyn Fn(&Path), resources: &[(&str, &str, Value)], args: &[&str]) {
     let sb = Sandbox::new();
     let (pr, br) = (sb.root("puppet"), sb.root("bunraku"));
     prepare(&pr);
     prepare(&br);
-    let (pc, pout) = sb.puppet_apply(&catalog(resources, &pr));
-    let (bc, bout) = sb.bunraku_apply(&catalog(resources, &br));
+    let (pc, pout) = sb.puppet_apply(&catalog(resources, &pr), args);
+    let (bc, bout) = sb.bunraku_apply(&catalog(resources, &br), args);
     let context = format!("puppet ({pc}):\n{pout}\nbunraku ({bc}):\n{bout}");
     // `puppet apply --catalog` exits 0 whatever happened (its `apply` path ignores
     // --detailed-exitcodes), so the reports' statuses are compared instead of exit codes.
@@ -284,8 +291,8 @@ fn differential(prepare: &dyn Fn(&Path), resources: &[(&str, &str, Value)]) {
         "events differ\n{context}"
     );
     // A second run changes nothing, for both.
-    let (pc2, pout2) = sb.puppet_apply(&catalog(resources, &pr));
-    let (bc2, bout2) = sb.bunraku_apply(&catalog(resources, &br));
+    let (pc2, pout2) = sb.puppet_apply(&catalog(resources, &pr), args);
+    let (bc2, bout2) = sb.bunraku_apply(&catalog(resources, &br), args);
     let context = format!("puppet ({pc2}):\n{pout2}\nbunraku ({bc2}):\n{bout2}");
     let _ = (pc2, bc2);
     assert_eq!(status(&sb.puppet_report()), status(&sb.bunraku_report()), "statuses differ\n{context}");
@@ -564,5 +571,38 @@ fn schedules_decide_what_runs() {
             ),
             ("File", "@ROOT@/always", json!({"content": "a\n"})),
         ],
+    );
+}
+
+/// A whole run in noop: nothing changes on disk, and both report the same noop events (a
+/// notified exec reports that it would have refreshed).
+#[test]
+fn noop_run_changes_nothing() {
+    require_root_and_puppet();
+    differential_with(
+        &|root| std::fs::write(root.join("old"), "old\n").unwrap(),
+        &[
+            ("File", "@ROOT@/new", json!({"ensure": "file", "content": "n\n", "notify": "Exec[reload]"})),
+            ("File", "@ROOT@/old", json!({"content": "changed\n", "mode": "0600"})),
+            ("Exec", "reload", json!({"command": "/bin/touch @ROOT@/reloaded", "refreshonly": true})),
+            ("Exec", "run", json!({"command": "/bin/touch @ROOT@/ran", "creates": "@ROOT@/ran"})),
+        ],
+        &["--noop"],
+    );
+}
+
+/// `--tags`: only resources carrying a listed tag are applied, the others are skipped.
+#[test]
+fn tags_select_resources() {
+    require_root_and_puppet();
+    differential_with(
+        &|_| {},
+        &[
+            ("File", "@ROOT@/web", json!({"content": "w\n", "tag": ["web"]})),
+            ("File", "@ROOT@/db", json!({"content": "d\n", "tag": ["db"]})),
+            ("File", "@ROOT@/both", json!({"content": "b\n", "tag": ["web", "db"]})),
+            ("File", "@ROOT@/none", json!({"content": "x\n"})),
+        ],
+        &["--tags", "web"],
     );
 }

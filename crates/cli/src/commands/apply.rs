@@ -37,6 +37,9 @@ pub struct ApplyArgs {
     detailed_exitcodes: bool,
     #[arg(long)]
     show_diff: bool,
+    /// Only apply resources with these tags (comma-separated), as `puppet apply --tags`.
+    #[arg(long)]
+    tags: Option<String>,
 }
 
 /// `$trusted` for a compile with no certificate, as Puppet fills it for `puppet apply`.
@@ -53,7 +56,8 @@ pub fn local_trusted(certname: &str) -> IndexMap<String, Value> {
 
 pub fn run(args: ApplyArgs) -> u8 {
     logging::init(Verbosity::from_flags(args.common.verbose, args.common.debug));
-    let settings = match load_settings(&args.common, RunMode::User, Vec::new()) {
+    let extra = args.tags.iter().map(|t| ("tags", t.clone())).collect();
+    let settings = match load_settings(&args.common, RunMode::User, extra) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -110,7 +114,7 @@ pub fn run(args: ApplyArgs) -> u8 {
         transaction_uuid: uuid::Uuid::new_v4().to_string(),
         noop: args.noop,
         show_diff: args.show_diff,
-        tags: Vec::new(),
+        tags: settings.list("tags"),
         statefile: Some(settings.path("statefile")),
     };
     let started = Instant::now();
