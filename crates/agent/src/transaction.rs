@@ -107,6 +107,8 @@ struct Transaction<'c> {
     generated: HashMap<usize, Vec<ResourceStatus>>,
     /// `state.yaml`: when each resource was last checked and synced.
     states: crate::state::ResourceStates,
+    /// How many batches of staged writes were completed (one fsync round and renames each).
+    write_batches: usize,
 }
 
 /// The catalog's local filebuckets by title, and Puppet's implicit `puppet` bucket in the clientbucketdir.
@@ -145,6 +147,7 @@ impl<'c> Transaction<'c> {
             filebuckets,
             generated: HashMap::new(),
             states: Default::default(),
+            write_batches: 0,
         }
     }
 
@@ -190,8 +193,8 @@ impl<'c> Transaction<'c> {
 
     /// Whether resource `i` may join the batch of resources whose file writes are still staged:
     /// a plain `file` (content, not source; no recursion, validation, link or removal), applied
-    /// (not skipped), that depends on nothing in the batch and whose path is neither the target of a
-    /// staged write nor above or below one. Anything else first has the batch completed, so nothing
+    /// (not skipped), that depends on nothing unsettled in the batch and whose path is neither the
+    /// target of a staged write nor above or below one. Anything else first has the batch completed, so nothing
     /// ever observes a file before its write is done, and logs and events keep their order.
     fn may_stage(&self, graph: &ResourceGraph, i: usize, batch: &Batch) -> bool {
         let res = &self.catalog.resources[i];
@@ -212,7 +215,7 @@ impl<'c> Transaction<'c> {
         let blocked = graph.dependencies[i].iter().any(|d| {
             self.state[d.index].failed
                 || self.state[d.index].dependency_failed
-                || batch.members.contains(&d.index)
+                || batch.unsettled.contains(&d.index)
         });
         if blocked {
             return false;
@@ -248,6 +251,9 @@ impl<'c> Transaction<'c> {
                 owners.push(n);
                 writes.push(write);
             }
+        }
+        if !writes.is_empty() {
+            self.write_batches += 1;
         }
         for (owner, result) in owners.into_iter().zip(providers::staged::complete(writes)) {
             if let Err(failure) = result {
@@ -804,8 +810,10 @@ struct Applied<'s> {
 #[derive(Default)]
 struct Batch<'s> {
     applied: Vec<Applied<'s>>,
-    /// Their catalog indices.
-    members: std::collections::HashSet<usize>,
+    /// Those whose outcome is not settled yet (a staged write, or a failure still to be recorded):
+    /// their dependents wait for the batch. A member that changed nothing or made its changes at
+    /// once (a directory, a mode) has succeeded already, so a file inside it may join the batch.
+    unsettled: std::collections::HashSet<usize>,
     /// The targets of the staged writes, and every directory above one.
     targets: std::collections::HashSet<std::path::PathBuf>,
     above: std::collections::HashSet<std::path::PathBuf>,
@@ -818,7 +826,9 @@ impl<'s> Batch<'s> {
     }
 
     fn push(&mut self, applied: Applied<'s>) {
-        self.members.insert(applied.index);
+        if !applied.ctx.staged.is_empty() || applied.outcome.is_err() || applied.ctx.any_failed() {
+            self.unsettled.insert(applied.index);
+        }
         for write in &applied.ctx.staged {
             let target = write.target();
             self.targets.insert(target.to_path_buf());

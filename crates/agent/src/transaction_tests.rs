@@ -508,3 +508,38 @@ fn periods_and_repeat_count_from_state_yaml() {
     assert!(applied(&run(&cat)));
     assert!(applied(&run(&cat)));
 }
+
+#[test]
+fn files_in_a_new_directory_join_the_batch_and_readers_split_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    let batches = |resources: &[(&str, &str, Value)]| {
+        let cat = catalog(resources, &[]);
+        let graph = ResourceGraph::build(&cat).unwrap();
+        let buckets = filebuckets(&cat);
+        let o = opts();
+        let mut tx = Transaction::new(&cat, &o, &buckets);
+        tx.run(&graph, &NoSources);
+        assert!(tx.statuses.values().all(|s| !s.failed), "{:?}", tx.logs);
+        tx.write_batches
+    };
+    // A file, a new directory (autorequired by the files in it), two files in it: one batch.
+    let tree = [
+        ("File", p("a"), json!({"ensure": "file", "content": "a\n"})),
+        ("File", p("d"), json!({"ensure": "directory"})),
+        ("File", p("d/x"), json!({"ensure": "file", "content": "x\n"})),
+        ("File", p("d/y"), json!({"ensure": "file", "content": "y\n", "mode": "0600"})),
+    ];
+    let refs: Vec<(&str, &str, Value)> = tree.iter().map(|(t, n, v)| (*t, n.as_str(), v.clone())).collect();
+    assert_eq!(batches(&refs), 1);
+    assert_eq!(std::fs::read_to_string(dir.path().join("d/y")).unwrap(), "y\n");
+    // An exec between the files completes the batch before it runs: two batches.
+    let (e, f) = (p("e"), p("f"));
+    let cmd = format!("/bin/sh -c 'test -s {e}'");
+    let split = [
+        ("File", e.as_str(), json!({"ensure": "file", "content": "e\n"})),
+        ("Exec", cmd.as_str(), json!({})),
+        ("File", f.as_str(), json!({"ensure": "file", "content": "f\n"})),
+    ];
+    assert_eq!(batches(&split), 2);
+}
