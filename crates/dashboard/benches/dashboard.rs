@@ -2,7 +2,7 @@
 //!
 //! `cargo bench -p bunraku-dashboard --bench dashboard` (environment: `BENCH_BACKENDS=sqlite,postgres`,
 //! `BENCH_REPORTS=4000`, `BENCH_NODES=10000`, `BENCH_HISTORY=1000000`, `BENCH_PAGES=0` to skip
-//! the pages). PostgreSQL is the machine's
+//! the pages, `BENCH_STORE=0` to skip the store-path figures, e.g. to profile the HTTP path alone). PostgreSQL is the machine's
 //! server on 127.0.0.1:5432; a database is created for the run and dropped after.
 //!
 //! 1. Ingestion of Puppet-sized reports (300 resources; 9 in 10 unchanged, 1 in 10 changed with
@@ -216,6 +216,7 @@ async fn main() {
     let backends = std::env::var("BENCH_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
     let n = env("BENCH_REPORTS", 4000) as usize;
     let pages = env("BENCH_PAGES", 1) != 0;
+    let store_path = env("BENCH_STORE", 1) != 0;
     let nodes = env("BENCH_NODES", 10_000);
     let history = env("BENCH_HISTORY", 1_000_000);
     println!("bench/dashboard: {n} reports of 300 resources (1 in 10 changed); pages with {nodes} nodes / {history} reports");
@@ -228,12 +229,14 @@ async fn main() {
             other => panic!("unknown backend {other}"),
         };
         let store = Store::open(&db.url).await.unwrap();
-        let set = Arc::new(reports(n, "single"));
-        let single = ingest_direct(&store, set, concurrency, 1).await;
-        println!("{backend:>8}: ingest (store, {concurrency} writer(s), 1 report per transaction):   {single:>7.0} reports/s");
-        let set = Arc::new(reports(n, "batch"));
-        let batched = ingest_direct(&store, set, concurrency, 64).await;
-        println!("{backend:>8}: ingest (store, {concurrency} writer(s), 64 reports per transaction): {batched:>7.0} reports/s");
+        if store_path {
+            let set = Arc::new(reports(n, "single"));
+            let single = ingest_direct(&store, set, concurrency, 1).await;
+            println!("{backend:>8}: ingest (store, {concurrency} writer(s), 1 report per transaction):   {single:>7.0} reports/s");
+            let set = Arc::new(reports(n, "batch"));
+            let batched = ingest_direct(&store, set, concurrency, 64).await;
+            println!("{backend:>8}: ingest (store, {concurrency} writer(s), 64 reports per transaction): {batched:>7.0} reports/s");
+        }
         let set = reports(n, "http");
         let http = ingest_http(&db.url, &set).await;
         println!("{backend:>8}: ingest (HTTP upload → queue → workers, {CLIENTS} clients):     {http:>7.0} reports/s");

@@ -17,7 +17,7 @@ use sqlx::Row;
 use tokio::sync::{mpsc, oneshot, Mutex, Notify};
 
 use crate::error::{DashboardError, DbContext, Result};
-use crate::store::{now_ms, Backend, Store, TextColumn};
+use crate::store::{now_ms, Backend, ReportDigest, Store, TextColumn};
 
 /// The formats `POST /reports/upload` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,20 +44,32 @@ impl UploadFormat {
     }
 }
 
-/// Reads an uploaded body into a report, or says what is wrong with it (the 400's message).
-pub fn parse_upload(content_type: Option<&str>, body: &[u8]) -> Result<Report> {
+/// An upload read and validated.
+#[derive(Debug)]
+pub struct ParsedUpload {
+    /// What the store keeps of the report.
+    pub digest: ReportDigest,
+    /// The report in Puppet's JSON, packed by [`pack`] for the queue: a JSON body as received, a
+    /// YAML one re-encoded once (so that workers only ever read JSON).
+    pub packed: Vec<u8>,
+}
+
+/// Reads an uploaded body, or says what is wrong with it (the 400's message). A JSON body is read
+/// straight into a [`ReportDigest`], without building the whole report.
+pub fn parse_upload(content_type: Option<&str>, body: &[u8]) -> Result<ParsedUpload> {
     let text = std::str::from_utf8(body)
         .map_err(|e| DashboardError::BadReport(format!("body is not UTF-8 (byte {})", e.valid_up_to())))?;
     if text.trim().is_empty() {
         return Err(DashboardError::BadReport("body is empty".into()));
     }
-    let report = match UploadFormat::detect(content_type, text) {
-        UploadFormat::Json => Report::from_json(text),
-        UploadFormat::Yaml => Report::from_yaml(text),
+    match UploadFormat::detect(content_type, text) {
+        UploadFormat::Json => Ok(ParsedUpload { digest: ReportDigest::from_json(text)?, packed: pack(body) }),
+        UploadFormat::Yaml => {
+            let report = Report::from_yaml(text).map_err(|e| DashboardError::BadReport(e.to_string()))?;
+            let digest = ReportDigest::from_report(&report)?;
+            Ok(ParsedUpload { digest, packed: pack(report.to_json().as_bytes()) })
+        }
     }
-    .map_err(|e| DashboardError::BadReport(e.to_string()))?;
-    crate::store::ingest::validate(&report)?;
-    Ok(report)
 }
 
 impl Store {
@@ -165,7 +177,7 @@ pub struct QueueSignal {
     notify: Notify,
     in_flight: std::sync::Mutex<HashSet<i64>>,
     hot: std::sync::Mutex<Option<mpsc::Sender<i64>>>,
-    parsed: std::sync::Mutex<HashMap<i64, Box<Report>>>,
+    parsed: std::sync::Mutex<HashMap<i64, Box<ReportDigest>>>,
     committer: std::sync::Mutex<Option<mpsc::Sender<Pending>>>,
 }
 
@@ -207,7 +219,7 @@ impl QueueSignal {
     /// of the queue row (which stays the durable copy until the report is stored). Returns false
     /// (and leaves the row to the dispatcher) when the row is already being handled or the
     /// workers' backlog is full.
-    pub fn hand_over(&self, id: i64, report: Report) -> bool {
+    pub fn hand_over(&self, id: i64, report: ReportDigest) -> bool {
         if let Ok(mut parsed) = self.parsed.lock() {
             if parsed.len() < PARSED_MAX {
                 parsed.insert(id, Box::new(report));
@@ -229,7 +241,7 @@ impl QueueSignal {
         false
     }
 
-    fn take_parsed(&self, id: i64) -> Option<Box<Report>> {
+    fn take_parsed(&self, id: i64) -> Option<Box<ReportDigest>> {
         self.parsed.lock().ok()?.remove(&id)
     }
 
@@ -367,7 +379,7 @@ async fn dispatch(store: Store, signal: Arc<QueueSignal>, tx: mpsc::Sender<i64>)
 /// each report is tried alone so that one cannot hold back the others; what still fails stays
 /// queued for the dispatcher to hand out again.
 async fn process_batch(store: &Store, signal: &QueueSignal, ids: &[i64]) {
-    let mut reports: Vec<(i64, Box<Report>)> = Vec::with_capacity(ids.len());
+    let mut reports: Vec<(i64, Box<ReportDigest>)> = Vec::with_capacity(ids.len());
     let mut unread = Vec::new();
     for id in ids {
         match signal.take_parsed(*id) {
@@ -387,8 +399,8 @@ async fn process_batch(store: &Store, signal: &QueueSignal, ids: &[i64]) {
     if reports.is_empty() {
         return;
     }
-    let items: Vec<(&Report, Option<i64>)> = reports.iter().map(|(id, r)| (&**r, Some(*id))).collect();
-    match store.ingest_batch(&items).await {
+    let items: Vec<(&ReportDigest, Option<i64>)> = reports.iter().map(|(id, r)| (&**r, Some(*id))).collect();
+    match store.ingest_digests(&items).await {
         Ok(outcomes) => {
             tracing::debug!(reports = outcomes.len(), "queued reports processed");
             return;
@@ -401,8 +413,9 @@ async fn process_batch(store: &Store, signal: &QueueSignal, ids: &[i64]) {
             tracing::warn!("storing {} queued reports failed, trying them one by one: {e}", items.len())
         }
     }
-    for (report, id) in &items {
-        if let Err(e) = store.ingest(report, *id).await {
+    for item in &items {
+        let (report, id) = item;
+        if let Err(e) = store.ingest_digests(std::slice::from_ref(item)).await {
             tracing::warn!(queue_id = ?id, host = %report.host, "storing queued report failed, will retry: {e}");
         }
     }
@@ -411,7 +424,7 @@ async fn process_batch(store: &Store, signal: &QueueSignal, ids: &[i64]) {
 /// Reads and parses queue rows (a row already gone was stored by another process meanwhile). A
 /// row that no longer parses (it was validated on upload, so only corruption gets here) is
 /// dropped rather than retried forever.
-async fn read_queued(store: &Store, ids: &[i64]) -> Result<Vec<(i64, Box<Report>)>> {
+async fn read_queued(store: &Store, ids: &[i64]) -> Result<Vec<(i64, Box<ReportDigest>)>> {
     let mut sql = String::from("SELECT id, body, packed FROM report_queue WHERE id IN ");
     sql.push_str(&crate::store::row_placeholders(ids.len()));
     let sql = store.sql(&sql);
@@ -428,7 +441,7 @@ async fn read_queued(store: &Store, ids: &[i64]) -> Result<Vec<(i64, Box<Report>
             Some(p) => unpack(&p),
             None => row.text(1).map_err(|e| e.to_string()), // queued before bodies were packed
         };
-        match body.and_then(|b| Report::from_json(&b).map_err(|e| e.to_string())) {
+        match body.and_then(|b| ReportDigest::from_json(&b).map_err(|e| e.to_string())) {
             Ok(r) => out.push((id, Box::new(r))),
             Err(why) => {
                 tracing::error!(queue_id = id, "dropping unreadable queued report: {why}");

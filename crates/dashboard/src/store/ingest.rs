@@ -10,6 +10,7 @@ use bunraku_model::{Report, RunStatus};
 use serde::Serialize;
 use sqlx::{Any, Row};
 
+use super::digest::{value_text, ReportDigest};
 use super::{now_ms, row_placeholders, Backend, Store, TextColumn};
 use crate::error::{DashboardError, DbContext, Result};
 
@@ -64,40 +65,19 @@ pub fn parse_time(text: &str) -> Result<i64> {
         .map_err(|e| DashboardError::BadReport(format!("time {text:?} is not RFC 3339: {e}")))
 }
 
-/// Checks what the schema needs beyond what serde already checked, so that a bad report is a 400
-/// at upload time rather than a failure in a background worker.
-pub fn validate(report: &Report) -> Result<()> {
-    let host = report.host.as_str();
-    if host.is_empty() || host.len() > 255 || host.contains('/') || host.chars().any(char::is_control) {
-        return Err(DashboardError::BadReport(format!("host {host:?} is not a certname")));
-    }
-    parse_time(&report.time)?;
-    if report.environment.len() > 255 {
-        return Err(DashboardError::BadReport("environment is longer than 255 characters".into()));
-    }
-    Ok(())
-}
-
 fn flag(b: bool) -> i64 {
     i64::from(b)
 }
 
-fn metric_i64(report: &Report, category: &str, name: &str) -> i64 {
+fn metric_i64(report: &ReportDigest, category: &str, name: &str) -> i64 {
     match report.metric(category, name) {
         Some(v) => v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)).unwrap_or(0),
         None => 0,
     }
 }
 
-fn metric_f64(report: &Report, category: &str, name: &str) -> f64 {
+fn metric_f64(report: &ReportDigest, category: &str, name: &str) -> f64 {
     report.metric(category, name).and_then(|v| v.as_f64()).unwrap_or(0.0)
-}
-
-fn value_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 fn truncate(s: &str, max: usize) -> &str {
@@ -210,7 +190,7 @@ impl<'a> Children<'a> {
     }
 
     /// What is stored of a report besides its row (see the module doc for what is left out).
-    fn add(&mut self, report_id: i64, report: &'a Report, time: i64) {
+    fn add(&mut self, report_id: i64, report: &'a ReportDigest, time: i64) {
         // Diffs arrive as log lines sourced at `<resource path>/content`.
         let mut diffs: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
         for log in &report.logs {
@@ -220,10 +200,7 @@ impl<'a> Children<'a> {
                 }
             }
         }
-        let interesting = report.resource_statuses.values().filter(|r| {
-            r.failed || r.changed || r.out_of_sync || r.skipped || r.failed_to_restart || !r.events.is_empty()
-        });
-        for r in interesting {
+        for r in &report.statuses {
             self.statuses.vals.extend([
                 Val::Int(report_id),
                 Val::Text(&r.resource),
@@ -232,7 +209,7 @@ impl<'a> Children<'a> {
                 Val::OptText(r.file.as_deref()),
                 Val::OptInt(r.line.map(i64::from)),
                 Val::OptText(r.provider_used.as_deref().map(|p| truncate(p, 255))),
-                Val::Owned(r.containment_path.join("/")),
+                Val::Text(&r.containment_path),
                 Val::Real(r.evaluation_time),
                 Val::Int(flag(r.failed)),
                 Val::Int(flag(r.changed)),
@@ -242,7 +219,7 @@ impl<'a> Children<'a> {
                 Val::Int(flag(r.corrective_change)),
                 Val::Int(i64::from(r.change_count)),
             ]);
-            let path = format!("/{}", r.containment_path.join("/"));
+            let path = format!("/{}", r.containment_path);
             for e in &r.events {
                 let diff = crate::diff::extract(&e.message).or_else(|| {
                     (e.property.as_deref() == Some("content"))
@@ -298,12 +275,12 @@ impl<'a> Children<'a> {
 
 /// A report of a batch, with what ingesting needs to know of it.
 struct Item<'a> {
-    report: &'a Report,
+    report: &'a ReportDigest,
     node_id: i64,
     time: i64,
-    dedup_key: String,
+    dedup_key: &'a str,
     status: &'static str,
-    config_version: String,
+    config_version: &'a str,
 }
 
 const REPORT_COLS: usize = 32;
@@ -341,11 +318,17 @@ impl Store {
     /// twice in one batch is stored once. All or nothing: on an error nothing is stored and no
     /// queue row is deleted (the caller may retry the reports one by one).
     pub async fn ingest_batch(&self, items: &[(&Report, Option<i64>)]) -> Result<Vec<IngestOutcome>> {
+        let digests = items.iter().map(|(r, _)| ReportDigest::from_report(r)).collect::<Result<Vec<_>>>()?;
+        let items: Vec<(&ReportDigest, Option<i64>)> =
+            digests.iter().zip(items).map(|(d, (_, queue_id))| (d, *queue_id)).collect();
+        self.ingest_digests(&items).await
+    }
+
+    /// [`Store::ingest_batch`] for reports already read as digests (what the queue's workers
+    /// store: [`ReportDigest::from_json`] validated them).
+    pub async fn ingest_digests(&self, items: &[(&ReportDigest, Option<i64>)]) -> Result<Vec<IngestOutcome>> {
         if items.is_empty() {
             return Ok(Vec::new());
-        }
-        for (report, _) in items {
-            validate(report)?;
         }
         let first_host = items[0].0.host.as_str();
         let ctx = || match items.len() {
@@ -362,15 +345,13 @@ impl Store {
                 RunStatus::Changed => "changed",
                 RunStatus::Unchanged => "unchanged",
             };
-            let config_version = value_text(&report.configuration_version);
             batch.push(Item {
                 report,
                 node_id: nodes[report.host.as_str()],
-                time: parse_time(&report.time)?,
-                dedup_key: truncate(report.transaction_uuid.as_deref().unwrap_or(&report.time), 255)
-                    .to_string(),
+                time: report.time_ms,
+                dedup_key: truncate(report.transaction_uuid.as_deref().unwrap_or(&report.time), 255),
                 status,
-                config_version: truncate(&config_version, 255).to_string(),
+                config_version: truncate(&report.configuration_version, 255),
             });
         }
         let mut node_ids: Vec<i64> = batch.iter().map(|b| b.node_id).collect();
@@ -410,7 +391,7 @@ impl Store {
         // this batch are duplicates.
         let mut seen: std::collections::HashMap<(i64, &str), i64> = std::collections::HashMap::new();
         {
-            let mut keys: Vec<&str> = batch.iter().map(|b| b.dedup_key.as_str()).collect();
+            let mut keys: Vec<&str> = batch.iter().map(|b| b.dedup_key).collect();
             keys.sort_unstable();
             keys.dedup();
             let sql = self.sql(&format!(
@@ -429,7 +410,7 @@ impl Store {
                 let (id, node): (i64, i64) = (row.try_get(0).ctx(ctx())?, row.try_get(1).ctx(ctx())?);
                 let key = row.text(2).ctx(ctx())?;
                 if let Some(b) = batch.iter().find(|b| b.node_id == node && b.dedup_key == key) {
-                    seen.insert((node, b.dedup_key.as_str()), id);
+                    seen.insert((node, b.dedup_key), id);
                 }
             }
         }
@@ -438,7 +419,7 @@ impl Store {
         let mut plan: Vec<std::result::Result<usize, (i64, &str)>> = Vec::with_capacity(batch.len());
         let mut fresh_keys: std::collections::HashSet<(i64, &str)> = std::collections::HashSet::new();
         for b in &batch {
-            let key = (b.node_id, b.dedup_key.as_str());
+            let key = (b.node_id, b.dedup_key);
             if seen.contains_key(&key) || fresh_keys.contains(&key) {
                 plan.push(Err(key));
             } else {
@@ -470,7 +451,7 @@ impl Store {
                 q = q
                     .bind(b.node_id)
                     .bind(r.host.as_str())
-                    .bind(b.dedup_key.as_str())
+                    .bind(b.dedup_key)
                     .bind(b.time)
                     .bind(truncate(&r.time, 255))
                     .bind(received)
@@ -480,7 +461,7 @@ impl Store {
                     .bind(flag(r.transaction_completed))
                     .bind(flag(r.corrective_change))
                     .bind(r.environment.as_str())
-                    .bind(b.config_version.as_str())
+                    .bind(b.config_version)
                     .bind(r.transaction_uuid.as_deref().map(|s| truncate(s, 255)))
                     .bind(r.catalog_uuid.as_deref().map(|s| truncate(s, 255)))
                     .bind(r.cached_catalog_status.as_deref().map(|s| truncate(s, 255)))
@@ -495,14 +476,14 @@ impl Store {
                 let (id, node): (i64, i64) = (row.try_get(0).ctx(ctx())?, row.try_get(1).ctx(ctx())?);
                 let key = row.text(2).ctx(ctx())?;
                 if let Some(b) = chunk.iter().find(|b| b.node_id == node && b.dedup_key == key) {
-                    ids.insert((node, b.dedup_key.as_str()), id);
+                    ids.insert((node, b.dedup_key), id);
                 }
             }
         }
         // Ids in batch order, so that one report stored alone gets the next id as before.
         let mut report_ids = Vec::with_capacity(fresh.len());
         for b in &fresh {
-            let id = ids.get(&(b.node_id, b.dedup_key.as_str())).copied().ok_or_else(|| {
+            let id = ids.get(&(b.node_id, b.dedup_key)).copied().ok_or_else(|| {
                 DashboardError::BadReport(format!(
                     "report of {} was not returned by its INSERT",
                     b.report.host
@@ -538,15 +519,14 @@ impl Store {
         );
         for (node_id, (i, time)) in &latest {
             let b = fresh[*i];
-            let catalog = serde_json::to_string(&catalog_summary(b.report)).unwrap_or_default();
             sqlx::query(&update_node)
                 .bind(report_ids[*i])
                 .bind(*time)
                 .bind(b.status)
                 .bind(flag(b.report.noop_pending))
                 .bind(b.report.environment.as_str())
-                .bind(b.config_version.as_str())
-                .bind(catalog.as_str())
+                .bind(b.config_version)
+                .bind(b.report.catalog.as_str())
                 .bind(*node_id)
                 .bind(*time)
                 .execute(&mut *tx)
@@ -675,19 +655,4 @@ pub struct CatalogSummary {
     pub classes: Vec<String>,
     /// `Type[title]` of every resource the run evaluated.
     pub resources: Vec<String>,
-}
-
-fn catalog_summary(report: &Report) -> CatalogSummary {
-    let mut classes: Vec<String> = Vec::new();
-    let mut resources = Vec::with_capacity(report.resource_statuses.len());
-    for (key, r) in &report.resource_statuses {
-        resources.push(key.clone());
-        for c in &r.containment_path {
-            let is_class = !c.contains('[') && c != "Main";
-            if is_class && !classes.iter().any(|k| k == c) {
-                classes.push(c.clone());
-            }
-        }
-    }
-    CatalogSummary { classes, resources }
 }

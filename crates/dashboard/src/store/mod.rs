@@ -8,10 +8,12 @@
 //! drift apart, which is what the cross-backend tests check. The schema itself differs in types, so
 //! each backend has its own migration directory, embedded with `sqlx::migrate!`.
 
+pub mod digest;
 pub(crate) mod ingest;
 mod queries;
 pub(crate) mod users;
 
+pub use digest::ReportDigest;
 pub use ingest::{IngestOutcome, ReportRow};
 pub use queries::*;
 pub use users::{Role, SessionInfo, User};

@@ -11,7 +11,7 @@ use axum::{Extension, Json};
 use super::tls::ClientCert;
 use super::AppState;
 use crate::error::DashboardError;
-use crate::queue::parse_upload;
+use crate::queue::{parse_upload, ParsedUpload};
 
 /// Checks the source (a listed network, or a client certificate from our CA over HTTPS), parses and validates the body (a bad report is a 400 saying what is wrong),
 /// and queues it; the answer comes once the report is committed durably to the queue table
@@ -31,21 +31,14 @@ pub async fn upload(
             .into_response();
     }
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    let report = match parse_upload(content_type, &body) {
+    let ParsedUpload { digest: report, packed } = match parse_upload(content_type, &body) {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(%peer, "report upload rejected: {e}");
             return (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response();
         }
     };
-    // A JSON body is queued as received; YAML is re-encoded once so that workers parse JSON.
-    let packed = match crate::queue::UploadFormat::detect(
-        content_type,
-        std::str::from_utf8(&body).unwrap_or_default(),
-    ) {
-        crate::queue::UploadFormat::Json => crate::queue::pack(&body),
-        crate::queue::UploadFormat::Yaml => crate::queue::pack(report.to_json().as_bytes()),
-    };
+    drop(body);
     match state.signal.enqueue(&state.store, &report.host, packed, &peer.ip().to_string()).await {
         Ok(id) => {
             tracing::debug!(host = %report.host, queue_id = id, "report queued");
