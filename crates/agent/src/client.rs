@@ -114,6 +114,24 @@ impl MasterClient {
         resp.bytes().map(|b| b.to_vec()).map_err(|source| ClientError::Transport { url: path.into(), source })
     }
 
+    /// `HEAD`: whether the resource exists (2xx), is missing (404), or an error.
+    pub fn exists(&self, path: &str) -> Result<bool, ClientError> {
+        match self.send(self.request(reqwest::Method::HEAD, path, "application/octet-stream"), path) {
+            Ok(_) => Ok(true),
+            Err(ClientError::Status { status: 404, .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `PUT` of raw bytes (a file into the master's filebucket).
+    pub fn put_bytes(&self, path: &str, body: Vec<u8>) -> Result<(), ClientError> {
+        let req = self
+            .request(reqwest::Method::PUT, path, "application/octet-stream")
+            .header("Content-Type", "application/octet-stream")
+            .body(body);
+        self.send(req, path).map(|_| ())
+    }
+
     /// `PUT` of a text body (CSR submission).
     pub fn put_text(&self, path: &str, body: String) -> Result<(), ClientError> {
         let req = self

@@ -43,4 +43,10 @@ pub trait FileSource: Send + Sync {
         let _ = limit;
         Err(format!("Could not list {source}: this source cannot be searched"))
     }
+    /// Backs `bytes` (the content of `path`, whose sha256 is `digest`) up to the master's
+    /// filebucket, as `backup => <a filebucket with path => false>` asks.
+    fn backup(&self, path: &str, digest: &str, bytes: Vec<u8>) -> Result<(), String> {
+        let _ = (digest, bytes);
+        Err(format!("Could not back up {path}: there is no master to back up to"))
+    }
 }

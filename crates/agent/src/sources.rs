@@ -158,6 +158,21 @@ impl FileSource for MasterFileSource {
         );
         self.client.get_json(&url).map_err(|e| format!("Could not retrieve file metadata for {source}: {e}"))
     }
+
+    /// `Puppet::FileBucket::Dipper#backup`: a `HEAD` of `file_bucket_file/sha256/<sum>/<path>`, and
+    /// a `PUT` of the bytes unless the master has them for that path already.
+    fn backup(&self, path: &str, digest: &str, bytes: Vec<u8>) -> Result<(), String> {
+        let url = format!(
+            "/puppet/v3/file_bucket_file/sha256/{digest}/{}?environment={}",
+            encode_path(path),
+            encode(&self.environment)
+        );
+        let fail = |e: crate::client::ClientError| format!("Could not back up {path}: {e}");
+        if !self.client.exists(&url).map_err(fail)? {
+            self.client.put_bytes(&url, bytes).map_err(fail)?;
+        }
+        Ok(())
+    }
 }
 
 /// Sources for `bunraku apply`: `puppet:///modules/<module>/<path>` from `<modulepath>/<module>/files/`.

@@ -77,6 +77,7 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("report", "true"),
     ("reports", "store"),
     ("reportdir", "$vardir/reports"),
+    ("bucketdir", "$vardir/bucket"),
     ("reporturl", "http://localhost:3000/reports/upload"),
     // Bunraku's own: where the `database` report processor writes, by default the database
     // `bunraku dashboard` uses when given no `--database` (it reads the same vardir).

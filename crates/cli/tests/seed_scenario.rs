@@ -84,41 +84,7 @@ fn real_puppet_agent_runs_against_bunraku_master() {
     let mut site = Site::new("*.example.com\n");
     let pkg = site.build_deb("web7");
     site.start_master();
-    let conf = site.root().join("puppet-agent");
-    std::fs::create_dir_all(&conf).unwrap();
-    let puppet = |extra: &[&str]| -> common::Ran {
-        std::process::Command::new("puppet")
-            .args([
-                "agent",
-                "--test",
-                "--server",
-                "localhost",
-                "--certname",
-                "web7.example.com",
-                "--keylength",
-                "2048",
-            ])
-            .arg("--masterport")
-            .arg(site.port.to_string())
-            .arg("--confdir")
-            .arg(&conf)
-            .arg("--codedir")
-            .arg(conf.join("code"))
-            .arg("--vardir")
-            .arg(conf.join("var"))
-            .arg("--ssldir")
-            .arg(conf.join("ssl"))
-            .arg("--publicdir")
-            .arg(conf.join("public"))
-            .arg("--rundir")
-            .arg(conf.join("run"))
-            .arg("--logdir")
-            .arg(conf.join("log"))
-            .args(extra)
-            .output()
-            .expect("puppet (Debian's puppet-agent) is installed by .ci/run")
-            .into()
-    };
+    let puppet = |extra: &[&str]| site.puppet_agent("web7.example.com", extra);
     let run = puppet(&[]);
     assert_eq!(run.code, 2, "real puppet agent's first run:\n{}\nmaster:\n{}", run.text, site.master_log());
     assert!(run.text.contains(&format!("/Stage[main]/Nginx/Package[{pkg}]/ensure: created")), "{}", run.text);

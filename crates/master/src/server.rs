@@ -36,6 +36,8 @@ pub struct MasterConfig {
     /// Report processors by name (`store`, `http`, `database`; `none`); unknown ones are warned about and skipped.
     pub reports: Vec<String>,
     pub reportdir: PathBuf,
+    /// The server's filebucket (`bucketdir`), where agents back files up.
+    pub bucketdir: PathBuf,
     /// Where the `http` processor sends reports (`reporturl`).
     pub reporturl: Option<String>,
     /// The dashboard's database, where the `database` processor stores reports (`dashboard_database`).

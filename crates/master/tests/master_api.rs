@@ -13,6 +13,7 @@ use bunraku_pki::{Autosign, CertificateAuthority, SslDir};
 use reqwest::blocking::{Client, Response};
 use reqwest::StatusCode;
 use serde_json::Value;
+use sha2::Digest;
 
 const MASTER_NAME: &str = "master.test";
 const GREETING: &str = "hello from the hello module\n";
@@ -73,6 +74,7 @@ fn config(root: &Path, bind: SocketAddr) -> MasterConfig {
         autosign: Autosign::Never,
         reports: vec!["store".into(), "nonsense".into()],
         reportdir: root.join("reports"),
+        bucketdir: root.join("bucket"),
         reporturl: None,
         dashboard_database: None,
         keylength: 2048,
@@ -549,6 +551,53 @@ fn path_traversal_is_refused() {
         );
         assert!(!body.contains("outside every mount"), "{path}");
     }
+}
+
+/// `file_bucket_file`: content kept under its checksum with the paths it came from; checksums
+/// are hex of the algorithm's length (nothing else reaches the disk); unknown content is 404.
+#[test]
+fn filebucket_saves_finds_and_refuses_bad_checksums() {
+    let s = shared();
+    let agent = Agent::enroll(s, "bucket-agent.test");
+    let client = agent.client(s);
+    let sum = "e5a4c9a6f2a8d2ba7d1a27ec1d24c5de8d3fc61a4b12c8cfc0a4b3a15c8e3e10";
+    let url = |tail: &str| s.url(&format!("/puppet/v3/file_bucket_file/{tail}?environment=production"));
+    let body = b"backed up\n".to_vec();
+    let real = hex::encode(sha2::Sha256::digest(&body));
+    let r = client.put(url(&format!("sha256/{real}//etc/app.conf"))).body(body.clone()).send().unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().unwrap());
+    let got = client.get(url(&format!("sha256/{real}"))).send().unwrap();
+    assert_eq!(got.status(), StatusCode::OK);
+    assert_eq!(got.bytes().unwrap().to_vec(), body);
+    let head = client.head(url(&format!("sha256/{real}//etc/app.conf"))).send().unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    // Another original path: not found for that path.
+    let other = client.head(url(&format!("sha256/{real}//etc/other.conf"))).send().unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    let missing = client.get(url(&format!("sha256/{sum}"))).send().unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    // A wrong checksum in the URL: Puppet keeps the content under its real one.
+    let r = client.put(url(&format!("sha256/{sum}//etc/x"))).body(b"other\n".to_vec()).send().unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let right = hex::encode(sha2::Sha256::digest(b"other\n"));
+    assert_eq!(client.head(url(&format!("sha256/{right}"))).send().unwrap().status(), StatusCode::OK);
+    for bad in ["sha256/..%2F..%2F..%2Fetc", "sha256/zz", "md5/0123", "..%2F..%2Fsecret", "sha256/%2E%2E"] {
+        let r = client.put(url(bad)).body(b"x".to_vec()).send().unwrap();
+        // 404 where the client's URL normalisation already dropped a `..` segment.
+        assert!(
+            matches!(r.status(), StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND),
+            "{bad}: {}",
+            r.status()
+        );
+    }
+    let no_env = client.get(s.url(&format!("/puppet/v3/file_bucket_file/sha256/{real}"))).send().unwrap();
+    assert_eq!(no_env.status(), StatusCode::BAD_REQUEST);
+    let bucket = s.root.join("bucket");
+    let dir = bunraku_model::filebucket::bucket_dir(&bucket, &real);
+    assert_eq!(std::fs::read_to_string(dir.join("paths")).unwrap(), "/etc/app.conf\n");
+    // Unauthenticated clients may not use the bucket.
+    let anon = bootstrap_client(s).get(url(&format!("sha256/{real}"))).send().unwrap();
+    assert_eq!(anon.status(), StatusCode::FORBIDDEN);
 }
 
 #[test]

@@ -59,6 +59,7 @@ fn puppet_agent_completes_runs() {
         autosign: Autosign::All,
         reports: vec!["store".into()],
         reportdir: root.join("reports"),
+        bucketdir: root.join("bucket"),
         reporturl: None,
         dashboard_database: None,
         keylength: 2048,

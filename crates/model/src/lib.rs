@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod facts;
 pub mod file_metadata;
+pub mod filebucket;
 pub mod node;
 pub mod reference;
 pub mod report;

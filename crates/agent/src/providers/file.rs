@@ -739,15 +739,14 @@ fn run_validate_cmd(cmd: &str, replacement: &str, staged: &Path) -> std::io::Res
 fn back_up(path: &Path, spec: &Spec, ctx: &mut Context) -> Result<(), String> {
     match &spec.backup {
         None => Ok(()),
+        // A bucket with `path => false` is the master's.
         Some(Backup::Bucket(title, dir)) if dir.as_os_str().is_empty() => {
-            ctx.log(
-                Level::Warning,
-                LogSource::Resource,
-                format!(
-                    "Bunraku cannot back up to the remote filebucket {title} yet; {} not backed up",
-                    path.display()
-                ),
-            );
+            let bytes =
+                std::fs::read(path).map_err(|e| format!("Could not back up {}: {e}", path.display()))?;
+            let sum = hex::encode(Sha256::digest(&bytes));
+            ctx.sources.backup(&path.display().to_string(), &sum, bytes)?;
+            let msg = format!("Filebucketed {} to {title} with sum {sum}", path.display());
+            ctx.log(Level::Info, LogSource::Resource, msg);
             Ok(())
         }
         Some(Backup::Bucket(title, dir)) => match filebucket::backup_to_bucket(dir, path) {

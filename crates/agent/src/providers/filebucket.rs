@@ -1,9 +1,8 @@
 //! Backups of file content before Puppet replaces or removes it: a local filebucket laid out as Puppet's
-//! (`<bucket>/<d0>/…/<d7>/<sha256>/contents` and `paths`), or a copy beside the file with a suffix.
+//! (`bunraku_model::filebucket`), the master's (through the run's [`crate::FileSource`]), or a copy
+//! beside the file with a suffix.
 
 use std::fs;
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -27,45 +26,13 @@ pub fn default_clientbucketdir() -> PathBuf {
     }
 }
 
-/// Where the bucket stores content with this sha256 hex digest.
-pub fn bucket_dir(bucket: &Path, digest: &str) -> PathBuf {
-    let mut dir = bucket.to_path_buf();
-    for c in digest.chars().take(8) {
-        dir.push(c.to_string());
-    }
-    dir.join(digest)
-}
+pub use bunraku_model::filebucket::bucket_dir;
 
 /// Stores the file's current bytes in a local bucket and returns their sha256 hex digest.
 pub fn backup_to_bucket(bucket: &Path, file: &Path) -> std::io::Result<String> {
     let bytes = fs::read(file)?;
     let digest = hex::encode(Sha256::digest(&bytes));
-    let dir = bucket_dir(bucket, &digest);
-    // Puppet creates the bucket's directories under umask 0007: each new one is 0770.
-    let mut missing: Vec<PathBuf> =
-        dir.ancestors().take_while(|d| !d.exists()).map(Path::to_path_buf).collect();
-    fs::create_dir_all(&dir)?;
-    missing.reverse();
-    for d in missing {
-        fs::set_permissions(&d, fs::Permissions::from_mode(0o770))?;
-    }
-    let contents = dir.join("contents");
-    let same = fs::read(&contents).map(|old| old == bytes).unwrap_or(false);
-    if !same {
-        let tmp = dir.join(".contents.tmp");
-        let _ = fs::remove_file(&tmp);
-        let mut f = fs::OpenOptions::new().write(true).create_new(true).mode(0o440).open(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, &contents)?;
-    }
-    let paths = dir.join("paths");
-    let original = file.display().to_string();
-    let known = fs::read_to_string(&paths).unwrap_or_default();
-    if !known.lines().any(|l| l == original) {
-        let mut f = fs::OpenOptions::new().append(true).create(true).mode(0o640).open(&paths)?;
-        writeln!(f, "{original}")?;
-    }
+    bunraku_model::filebucket::store(bucket, &digest, &bytes, Some(&file.display().to_string()))?;
     Ok(digest)
 }
 

@@ -49,6 +49,7 @@ pub fn config(s: &Settings, bind: IpAddr) -> Result<MasterConfig, SettingsError>
         autosign: Autosign::from_setting(s.get("autosign")),
         reports: s.list("reports"),
         reportdir: s.path("reportdir"),
+        bucketdir: s.path("bucketdir"),
         reporturl: Some(s.get("reporturl").to_string()).filter(|u| !u.is_empty()),
         dashboard_database: Some(s.get("dashboard_database").to_string()).filter(|u| !u.is_empty()),
         keylength: s.u32("keylength")?,

@@ -232,6 +232,35 @@ impl Site {
     }
 
     /// Runs `bunraku cert ARGS` against the master's CA.
+    /// Runs Debian's real `puppet agent --test` as `certname` against this site's master, with its
+    /// own confdir, vardir and ssldir under the site (`puppet-<certname>/`).
+    pub fn puppet_agent(&self, certname: &str, extra: &[&str]) -> Ran {
+        let conf = self.root().join(format!("puppet-{certname}"));
+        std::fs::create_dir_all(&conf).unwrap();
+        Command::new("puppet")
+            .args(["agent", "--test", "--server", "localhost", "--certname", certname, "--keylength", "2048"])
+            .arg("--masterport")
+            .arg(self.port.to_string())
+            .arg("--confdir")
+            .arg(&conf)
+            .arg("--codedir")
+            .arg(conf.join("code"))
+            .arg("--vardir")
+            .arg(conf.join("var"))
+            .arg("--ssldir")
+            .arg(conf.join("ssl"))
+            .arg("--publicdir")
+            .arg(conf.join("public"))
+            .arg("--rundir")
+            .arg(conf.join("run"))
+            .arg("--logdir")
+            .arg(conf.join("log"))
+            .args(extra)
+            .output()
+            .expect("puppet (Debian's puppet-agent) is installed by .ci/run")
+            .into()
+    }
+
     pub fn cert(&self, args: &[&str]) -> Ran {
         Command::new(BUNRAKU)
             .arg("cert")

@@ -5,6 +5,7 @@
 
 mod ca;
 mod catalog;
+mod filebucket;
 mod files;
 mod report;
 mod status;
@@ -209,6 +210,10 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/puppet/v3/file_metadatas/{*path}", get(files::metadatas))
         .route("/puppet/v3/file_content/{*path}", get(files::content))
         .route("/puppet/v3/report/{*name}", put(report::report))
+        .route(
+            "/puppet/v3/file_bucket_file/{*key}",
+            get(filebucket::find).head(filebucket::find).put(filebucket::save),
+        )
         .route("/puppet/v3/facts/{*name}", put(catalog::facts_put))
         .route("/puppet/v3/environments", get(catalog::environments))
         // Status
