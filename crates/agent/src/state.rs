@@ -11,11 +11,24 @@ use indexmap::IndexMap;
 
 /// Writes `bytes` to `path` atomically, creating the parent directory.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    write_atomic_with(path, mode, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] of what `write` produces, streamed through a buffer into the temporary file.
+pub fn write_atomic_with(
+    path: &Path,
+    mode: u32,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
+    {
+        let mut buf = std::io::BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
+        write(&mut buf)?;
+        buf.flush()?;
+    }
     tmp.as_file().sync_all()?;
     tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode))?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -82,7 +95,7 @@ pub fn save_run_files_as(
     run_mode: &str,
 ) -> std::io::Result<()> {
     write_atomic(lastrunfile, summary_yaml(report, run_mode).as_bytes(), 0o644)?;
-    write_atomic(lastrunreport, report.to_yaml().as_bytes(), 0o640)
+    write_atomic_with(lastrunreport, 0o640, |w| report.write_yaml(w))
 }
 
 /// Puppet's `state.yaml` (`statefile`): per-resource facts kept between runs, by resource reference —

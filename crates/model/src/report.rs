@@ -140,6 +140,14 @@ impl Report {
         format!("--- {REPORT_YAML_TAG}\n{body}")
     }
 
+    /// [`Report::to_yaml`] streamed into `w`: a thousand-resource report is megabytes of YAML,
+    /// which an agent writing `last_run_report.yaml` need not hold in memory twice.
+    pub fn write_yaml(&self, mut w: impl std::io::Write) -> std::io::Result<()> {
+        write!(w, "--- {REPORT_YAML_TAG}\n")?;
+        serde_yaml_ng::to_writer(&mut w, self).map_err(std::io::Error::other)?;
+        w.flush()
+    }
+
     /// Reads a report from the tagged YAML of `store`/`http` (or from plain YAML).
     pub fn from_yaml(text: &str) -> Result<Report, ReportFormatError> {
         let body = match text.strip_prefix("---") {
