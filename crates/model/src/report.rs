@@ -143,7 +143,7 @@ impl Report {
     /// [`Report::to_yaml`] streamed into `w`: a thousand-resource report is megabytes of YAML,
     /// which an agent writing `last_run_report.yaml` need not hold in memory twice.
     pub fn write_yaml(&self, mut w: impl std::io::Write) -> std::io::Result<()> {
-        write!(w, "--- {REPORT_YAML_TAG}\n")?;
+        writeln!(w, "--- {REPORT_YAML_TAG}")?;
         serde_yaml_ng::to_writer(&mut w, self).map_err(std::io::Error::other)?;
         w.flush()
     }
