@@ -3,7 +3,8 @@
 //! * [`transaction`] applies a catalog: builds the resource graph (containment, relationship
 //!   metaparameters, autorequires), walks it in dependency order, propagates refresh events, skips the
 //!   dependents of failures, applies the files a recursive `file` or a `concat_file` generates right
-//!   after it, honours [`schedule`]s and `loglevel`, and produces the run's [`bunraku_model::Report`].
+//!   after it, honours [`schedule`]s, `loglevel` and [`audit`] (for `file`), and produces the run's
+//!   [`bunraku_model::Report`].
 //! * [`providers`] are the only code that touches the system (`file` with its filebucket backups,
 //!   `package`, `service`, `exec`, `notify`, `user`, `group`, `cron`, the text-file types `host`,
 //!   `file_line`, `ini_setting`, `sshkey`, `ssh_authorized_key`, `mount`, and `concat_file`).
@@ -11,6 +12,7 @@
 //!   [`client`] speaks Puppet's HTTP API over mutual TLS, [`sources`] resolves `puppet:///` URLs, and
 //!   [`state`] keeps what Puppet keeps between runs (cached catalog, last run summary and report).
 
+pub mod audit;
 pub mod authconf;
 pub mod client;
 pub mod daemon;

@@ -99,8 +99,8 @@ pub fn save_run_files_as(
 }
 
 /// Puppet's `state.yaml` (`statefile`): per-resource facts kept between runs, by resource reference —
-/// when it was last `:checked` (evaluated, which `schedule` periods count from) and last `:synced`
-/// (changed). Read and written in Puppet's own format, so either tool can pick up the other's file:
+/// when it was last `:checked` (evaluated, which `schedule` periods count from), last `:synced`
+/// (changed), and the last recorded value of each property it `audit`s (`:mode`, `:owner`…). Read and written in Puppet's own format, so either tool can pick up the other's file:
 ///
 /// ```yaml
 /// ---
@@ -121,6 +121,10 @@ pub enum StateValue {
     Time(chrono::DateTime<chrono::FixedOffset>),
     /// A Ruby symbol (`:absent`), with its colon.
     Symbol(String),
+    /// A Ruby integer (an audited `:owner`'s uid).
+    Integer(i64),
+    /// Ruby's `nil` (an audited `:content` of a directory), written as an empty value.
+    Nil,
     /// Anything else, as text.
     Text(String),
 }
@@ -166,7 +170,20 @@ impl ResourceStates {
             let mut fields = IndexMap::new();
             if let serde_yaml_ng::Value::Mapping(values) = values {
                 for (name, value) in values {
-                    let (Some(name), Some(text)) = (yaml_text(&name), yaml_text(&value)) else { continue };
+                    let Some(name) = yaml_text(&name) else { continue };
+                    let integer = match &value {
+                        serde_yaml_ng::Value::Number(n) => n.as_i64(),
+                        _ => None,
+                    };
+                    if let Some(i) = integer {
+                        fields.insert(name, StateValue::Integer(i));
+                        continue;
+                    }
+                    if value.is_null() {
+                        fields.insert(name, StateValue::Nil);
+                        continue;
+                    }
+                    let Some(text) = yaml_text(&value) else { continue };
                     let value = match chrono::DateTime::parse_from_str(&text, TIME_FORMAT) {
                         Ok(time) => StateValue::Time(time),
                         Err(_) if text.starts_with(':') => StateValue::Symbol(text),
@@ -191,6 +208,11 @@ impl ResourceStates {
     /// A value of a resource (`":synced"`, `":checked"`, an audited `":mode"`…).
     pub fn get(&self, reference: &str, key: &str) -> Option<&StateValue> {
         self.entries.get(reference)?.get(key)
+    }
+
+    /// Records a value of a resource (an audited property's, as `":mode"`).
+    pub fn set(&mut self, reference: &str, key: &str, value: StateValue) {
+        self.entries.entry(reference.to_string()).or_default().insert(key.to_string(), value);
     }
 
     /// Records a time for a resource (`":checked"`, `":synced"`).
@@ -223,6 +245,11 @@ impl ResourceStates {
                 let value = match value {
                     StateValue::Time(t) => t.format(TIME_FORMAT).to_string(),
                     StateValue::Symbol(s) => yaml_key(s),
+                    StateValue::Integer(i) => i.to_string(),
+                    StateValue::Nil => {
+                        out.push_str(&format!("  {}:\n", yaml_key(name)));
+                        continue;
+                    }
                     StateValue::Text(s) => serde_json::to_string(s).unwrap_or_default(),
                 };
                 out.push_str(&format!("  {}: {value}\n", yaml_key(name)));
@@ -283,7 +310,7 @@ mod tests {
     #[test]
     fn state_yaml_reads_puppets_file_and_writes_the_same_form() {
         // Written by `puppet apply` 7.23 on this machine (abridged).
-        let puppet = "---\nFile[/tmp/pstate-probe-b]:\n  :checked: 2026-11-27 09:06:06.746293852 +00:00\n  :mode: '0644'\n  :content: \"{sha256}3bb2\"\n  :synced: 2026-11-27 09:04:17.591343574 +00:00\nNotify[hi]:\n  :checked: 2026-11-27 09:04:17.591721897 +00:00\n  :ensure: :absent\nSchedule[puppet]:\n  :checked: 2026-11-27 09:06:06.798933993 +00:00\n";
+        let puppet = "---\nFile[/tmp/pstate-probe-b]:\n  :checked: 2026-11-27 09:06:06.746293852 +00:00\n  :mode: '0644'\n  :content: \"{sha256}3bb2\"\n  :owner: 0\n  :checksum_value:\n  :synced: 2026-11-27 09:04:17.591343574 +00:00\nNotify[hi]:\n  :checked: 2026-11-27 09:04:17.591721897 +00:00\n  :ensure: :absent\nSchedule[puppet]:\n  :checked: 2026-11-27 09:06:06.798933993 +00:00\n";
         let states = ResourceStates::parse(puppet).unwrap();
         let checked = states.checked("Notify[hi]").unwrap();
         assert_eq!(
@@ -292,8 +319,11 @@ mod tests {
         );
         assert_eq!(states.get("File[/tmp/pstate-probe-b]", ":mode"), Some(&StateValue::Text("0644".into())));
         assert_eq!(states.get("Notify[hi]", ":ensure"), Some(&StateValue::Symbol(":absent".into())));
+        // Audited values keep their Ruby types: an integer uid, nil.
+        assert_eq!(states.get("File[/tmp/pstate-probe-b]", ":owner"), Some(&StateValue::Integer(0)));
+        assert_eq!(states.get("File[/tmp/pstate-probe-b]", ":checksum_value"), Some(&StateValue::Nil));
         let written = states.to_yaml();
-        assert!(written.starts_with("---\nFile[/tmp/pstate-probe-b]:\n  :checked: 2026-11-27 09:06:06.746293852 +00:00\n  :mode: \"0644\"\n"), "{written}");
+        assert!(written.starts_with("---\nFile[/tmp/pstate-probe-b]:\n  :checked: 2026-11-27 09:06:06.746293852 +00:00\n  :mode: \"0644\"\n  :content: \"{sha256}3bb2\"\n  :owner: 0\n  :checksum_value:\n"), "{written}");
         assert!(
             written.contains(
                 "Notify[hi]:\n  :checked: 2026-11-27 09:04:17.591721897 +00:00\n  :ensure: :absent\n"

@@ -362,6 +362,14 @@ impl<'c> Transaction<'c> {
             }
         };
         self.states.set_time(&status.resource, ":checked", chrono::Local::now());
+        // `audit`: the current values are read and recorded before anything changes.
+        let audit = match crate::audit::Audit::record(kind, res, &status.resource, &mut self.states) {
+            Ok(audit) => audit,
+            Err(message) => {
+                self.log(Level::Warning, &path, &message, Some(res));
+                None
+            }
+        };
 
         let mut ctx = Context::new(noop, self.opts.show_diff, sources);
         ctx.environment = self.opts.environment.clone();
@@ -370,7 +378,7 @@ impl<'c> Transaction<'c> {
         let outcome = catch_unwind(AssertUnwindSafe(|| providers::apply(kind, res, &mut ctx)))
             .unwrap_or_else(|_| Err(providers::ProviderError::new("internal error: the provider panicked")));
         status.evaluation_time = clock.elapsed().as_secs_f64();
-        Step::Applied(Box::new(Applied { index: i, kind, noop, path, status, ctx, outcome }))
+        Step::Applied(Box::new(Applied { index: i, kind, noop, path, status, ctx, outcome, audit }))
     }
 
     /// The rest of a resource's evaluation once its writes are complete: its logs and events, the
@@ -382,12 +390,28 @@ impl<'c> Transaction<'c> {
         sources: &dyn crate::FileSource,
     ) -> Emitted {
         let clock = Instant::now();
-        let Applied { index: i, kind, noop, path, mut status, ctx, outcome } = applied;
+        let Applied { index: i, kind, noop, path, mut status, mut ctx, outcome, audit } = applied;
         let res = &self.catalog.resources[i];
         status.provider_used = ctx.provider_used.clone();
+        if let Some(audit) = &audit {
+            audit.annotate(&mut ctx);
+        }
         self.emit_provider_logs(&ctx, &path, res);
         for change in &ctx.changes {
             add_event(&mut status, change_event(change, &res.type_name));
+        }
+        if let (Some(audit), true) = (&audit, outcome.is_ok()) {
+            audit.mark(&mut status.events);
+            let synced: Vec<&str> = ctx.changes.iter().map(|c| c.property.as_str()).collect();
+            for outcome in audit.outcomes(res, &synced) {
+                let source = format!("{path}/{}", outcome.property);
+                // An audit event logs at the resource's loglevel, a newly-recorded value as a notice.
+                let level = if outcome.event.is_some() { loglevel(res) } else { Level::Notice };
+                self.log(level, &source, &outcome.message, Some(res));
+                if let Some(event) = outcome.event {
+                    add_event(&mut status, event);
+                }
+            }
         }
         if let Err(e) = outcome {
             self.log(Level::Err, &path, &format!("Could not evaluate: {e}"), Some(res));
@@ -599,14 +623,7 @@ impl<'c> Transaction<'c> {
     }
 
     fn emit_provider_logs(&mut self, ctx: &Context, path: &str, res: &Resource) {
-        // `loglevel`: the level of the resource's change lines (and exec output), notice by default.
-        let loglevel = match res.param_str("loglevel").as_deref() {
-            Some("debug") => Level::Debug,
-            Some("info") | Some("verbose") => Level::Info,
-            Some("warning") => Level::Warning,
-            Some("err") | Some("alert") | Some("emerg") | Some("crit") => Level::Err,
-            _ => Level::Notice,
-        };
+        let loglevel = loglevel(res);
         for log in &ctx.logs {
             match &log.source {
                 LogSource::Puppet => self.log(log.level, "Puppet", &log.message, None),
@@ -742,15 +759,23 @@ impl<'c> Transaction<'c> {
             "changes".to_string(),
             metric("changes", "Changes", vec![("total", "Total", changes.into())]),
         );
+        // Puppet counts total, failure and success, then every other status (noop, audit) in the
+        // order it first appears.
         let mut event_values = vec![
-            ("total", "Total", events.len().into()),
-            ("failure", "Failure", events_with("failure").into()),
-            ("success", "Success", events_with("success").into()),
+            ("total".to_string(), "Total".to_string(), events.len().into()),
+            ("failure".to_string(), "Failure".to_string(), events_with("failure").into()),
+            ("success".to_string(), "Success".to_string(), events_with("success").into()),
         ];
-        if noop_events > 0 {
-            event_values.push(("noop", "Noop", noop_events.into()));
+        for e in &events {
+            if !event_values.iter().any(|(name, _, _)| *name == e.status) {
+                let label = bunraku_model::reference::capitalize_type(&e.status);
+                event_values.push((e.status.clone(), label, events_with(&e.status).into()));
+            }
         }
-        metrics.insert("events".to_string(), metric("events", "Events", event_values));
+        metrics.insert(
+            "events".to_string(),
+            Metric { name: "events".into(), label: "Events".into(), values: event_values },
+        );
 
         let status = if failed > 0 || failed_to_restart > 0 || !self.completed {
             RunStatus::Failed
@@ -804,6 +829,8 @@ struct Applied<'s> {
     status: ResourceStatus,
     ctx: Context<'s>,
     outcome: Result<(), providers::ProviderError>,
+    /// The audited properties, recorded before the provider ran.
+    audit: Option<crate::audit::Audit>,
 }
 
 /// Resources applied since the last completed batch, in order, with what their staged writes touch.
@@ -919,6 +946,17 @@ impl Containers {
             child = p;
         }
         out
+    }
+}
+
+/// `loglevel`: the level of a resource's change lines (and exec output), notice by default.
+fn loglevel(res: &Resource) -> Level {
+    match res.param_str("loglevel").as_deref() {
+        Some("debug") => Level::Debug,
+        Some("info") | Some("verbose") => Level::Info,
+        Some("warning") => Level::Warning,
+        Some("err") | Some("alert") | Some("emerg") | Some("crit") => Level::Err,
+        _ => Level::Notice,
     }
 }
 

@@ -543,3 +543,148 @@ fn files_in_a_new_directory_join_the_batch_and_readers_split_it() {
     ];
     assert_eq!(batches(&split), 2);
 }
+
+/// `audit`: the first run records the values in state.yaml and only logs them; a later run reports
+/// each value that changed as an `audit` event without changing it back; a managed property that
+/// is also audited keeps its change event, marked as audited. Checked against `puppet apply` 7.23
+/// (see the differential test `audit_records_and_reports_changes`).
+#[test]
+fn audit_records_values_and_reports_what_changed() {
+    use crate::state::{ResourceStates, StateValue};
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let statefile = dir.path().join("state/state.yaml");
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    std::fs::write(p("watched"), "orig\n").unwrap();
+    std::fs::set_permissions(p("watched"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(p("managed"), "old\n").unwrap();
+    let (watched, managed, missing) = (p("watched"), p("managed"), p("missing"));
+    let cat = catalog(
+        &[
+            (
+                "File",
+                watched.as_str(),
+                json!({"audit": ["content", "mode", "owner"], "notify": "Exec[seen]"}),
+            ),
+            ("File", managed.as_str(), json!({"content": "new\n", "audit": "content"})),
+            ("File", missing.as_str(), json!({"audit": ["content", "mode"]})),
+            (
+                "Exec",
+                "seen",
+                json!({"command": format!("/bin/touch {}", p("refreshed")), "refreshonly": true}),
+            ),
+            ("Exec", "/bin/true", json!({"unless": "/bin/true", "audit": "all"})),
+        ],
+        &[],
+    );
+    let o = ApplyOptions { statefile: Some(statefile.clone()), ..opts() };
+    let key = |path: &str| format!("File[{path}]");
+    let messages = |report: &Report, path: &str| -> Vec<String> {
+        let source = format!("/Stage[main]/Main/File[{path}]/");
+        report.logs.iter().filter(|l| l.source.starts_with(&source)).map(|l| l.message.clone()).collect()
+    };
+
+    // First run: newly recorded, nothing audited changes; the managed content changes.
+    let first = apply(&cat, &o, &NoSources);
+    assert_eq!(first.status, RunStatus::Changed);
+    let orig = sum("orig\n");
+    let orig = orig.as_str().unwrap();
+    assert_eq!(
+        messages(&first, &watched),
+        [
+            format!("audit change: newly-recorded value {orig}"),
+            "audit change: newly-recorded value 0644".to_string(),
+            format!("audit change: newly-recorded value {}", nix::unistd::geteuid()),
+        ]
+    );
+    assert!(first.resource_statuses[&key(&watched)].events.is_empty());
+    let m = &first.resource_statuses[&key(&managed)];
+    assert_eq!(m.events.len(), 1);
+    assert!(m.events[0].audited);
+    assert_eq!((m.events[0].status.as_str(), &m.events[0].historical_value), ("success", &Value::Null));
+    assert_eq!(
+        messages(&first, &missing),
+        ["audit change: newly-recorded value absent", "audit change: newly-recorded value absent"]
+    );
+    assert!(first.logs.iter().any(|l| l.level == "warning" && l.message.contains("audit is not supported")));
+    let states = ResourceStates::load(&statefile).unwrap();
+    assert_eq!(states.get(&key(&watched), ":content"), Some(&StateValue::Text(orig.to_string())));
+    assert_eq!(states.get(&key(&watched), ":mode"), Some(&StateValue::Text("0644".into())));
+    let uid = i64::from(nix::unistd::geteuid().as_raw());
+    assert_eq!(states.get(&key(&watched), ":owner"), Some(&StateValue::Integer(uid)));
+    assert_eq!(states.get(&key(&missing), ":mode"), Some(&StateValue::Symbol(":absent".into())));
+    // The value recorded for the managed file is the one before it changed.
+    assert_eq!(states.get(&key(&managed), ":content"), Some(&sum_state("old\n")));
+    assert!(!std::path::Path::new(&p("refreshed")).exists());
+
+    // The watched file changes behind Puppet's back: audit events, nothing put back, a refresh.
+    std::fs::write(p("watched"), "edited\n").unwrap();
+    std::fs::set_permissions(p("watched"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    let second = apply(&cat, &o, &NoSources);
+    let w = &second.resource_statuses[&key(&watched)];
+    let summary: Vec<_> = w
+        .events
+        .iter()
+        .map(|e| (e.property.clone().unwrap(), e.status.clone(), e.audited, e.name.clone()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("content".to_string(), "audit".to_string(), true, "content_changed".to_string()),
+            ("mode".to_string(), "audit".to_string(), true, "mode_changed".to_string()),
+        ]
+    );
+    let edited = sum("edited\n");
+    assert_eq!((&w.events[0].previous_value, &w.events[0].historical_value), (&edited, &json!(orig)));
+    assert_eq!(w.events[0].desired_value, Value::Null);
+    assert_eq!(
+        w.events[1].message,
+        "audit change: previously recorded value '0644' has been changed to '0600'"
+    );
+    assert!(!w.changed && !w.out_of_sync && w.change_count == 0);
+    assert_eq!(std::fs::read_to_string(p("watched")).unwrap(), "edited\n");
+    assert!(std::path::Path::new(&p("refreshed")).exists(), "an audit event refreshes its subscribers");
+    // The managed file, in sync now, reports that its content changed since the first run, with
+    // the content it should have as the desired value.
+    let m = &second.resource_statuses[&key(&managed)];
+    assert_eq!(m.events.len(), 1);
+    assert_eq!((m.events[0].status.as_str(), &m.events[0].desired_value), ("audit", &sum("new\n")));
+    assert_eq!(second.metric("events", "audit"), Some(&json!(3)));
+    // The only change is the exec's refresh; audit events change nothing.
+    assert_eq!(second.metric("changes", "total"), Some(&json!(1)));
+    let states = ResourceStates::load(&statefile).unwrap();
+    assert_eq!(states.get(&key(&watched), ":mode"), Some(&StateValue::Text("0600".into())));
+
+    // Nothing changed since: no events at all.
+    let third = apply(&cat, &o, &NoSources);
+    assert!(third.resource_statuses[&key(&watched)].events.is_empty());
+    assert!(third.resource_statuses[&key(&managed)].events.is_empty());
+    let all: Vec<_> = third
+        .resource_statuses
+        .values()
+        .flat_map(|s| s.events.iter().map(move |e| (s.resource.clone(), e.message.clone())))
+        .collect();
+    assert_eq!(third.status, RunStatus::Unchanged, "{all:?}");
+    assert_eq!(third.metric("events", "audit"), None);
+
+    // A managed and audited mode whose recorded value differs says so in its change message.
+    std::fs::set_permissions(p("watched"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    let fixed = catalog(&[("File", watched.as_str(), json!({"mode": "0600", "audit": "mode"}))], &[]);
+    let fourth = apply(&fixed, &o, &NoSources);
+    let e = &fourth.resource_statuses[&key(&watched)].events;
+    assert_eq!(e.len(), 1);
+    assert_eq!(
+        (e[0].status.as_str(), e[0].audited, &e[0].historical_value),
+        ("success", true, &json!("0600"))
+    );
+    assert_eq!(e[0].message, "mode changed '0640' to '0600' (previously recorded value was '0600')");
+    assert!(fourth.logs.iter().any(|l| l.message == e[0].message));
+}
+
+fn sum(content: &str) -> Value {
+    Value::String(crate::providers::file::sha256_label(content.as_bytes()))
+}
+
+fn sum_state(content: &str) -> crate::state::StateValue {
+    crate::state::StateValue::Text(crate::providers::file::sha256_label(content.as_bytes()))
+}

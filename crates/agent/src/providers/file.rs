@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use super::filebucket::{self, Backup};
 use super::staged::StagedWrite;
 use super::{param_bool, Context, Level, LogSource, ProviderError};
+use crate::state::StateValue;
 
 /// Brings a file resource in line with the catalog.
 pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
@@ -426,6 +427,117 @@ impl Current {
 /// `{sha256}hex` of some bytes.
 pub fn sha256_label(bytes: &[u8]) -> String {
     format!("{{sha256}}{}", hex::encode(Sha256::digest(bytes)))
+}
+
+/// The properties `audit => all` stands for on a `file`, in the order Puppet records them.
+pub const AUDITABLE: [&str; 14] = [
+    "ensure",
+    "content",
+    "checksum_value",
+    "target",
+    "owner",
+    "group",
+    "mode",
+    "type",
+    "seluser",
+    "selrole",
+    "seltype",
+    "selrange",
+    "ctime",
+    "mtime",
+];
+
+/// The current values of the audited `properties` of a file, as Puppet's `retrieve` gives them and
+/// `state.yaml` keeps them: `:absent` for everything when nothing is there; an `ensure` symbol, the
+/// content's checksum (nil for a directory or link), the link target or `:notlink`, uid and gid as
+/// integers, the mode as `'0644'` (a link's own, from `lstat`), the type's name, ctime and mtime.
+/// The SELinux context parts are nil (read as on a machine without SELinux) and so is
+/// `checksum_value`. A name that is not a `file` property is left out.
+pub fn audit_values(res: &Resource, properties: &[String]) -> Vec<(String, StateValue)> {
+    let path = PathBuf::from(res.param_str("path").unwrap_or_else(|| res.title.clone()));
+    let meta = if res.param_str("links").as_deref() == Some("follow") {
+        fs::metadata(&path)
+    } else {
+        fs::symlink_metadata(&path)
+    };
+    let known = properties.iter().filter(|p| AUDITABLE.contains(&p.as_str()));
+    let Ok(meta) = meta else {
+        return known.map(|p| (p.clone(), StateValue::Symbol(":absent".into()))).collect();
+    };
+    let ft = meta.file_type();
+    let type_name = if ft.is_symlink() {
+        "link"
+    } else if ft.is_dir() {
+        "directory"
+    } else if ft.is_file() {
+        "file"
+    } else {
+        use std::os::unix::fs::FileTypeExt;
+        match () {
+            _ if ft.is_fifo() => "fifo",
+            _ if ft.is_socket() => "socket",
+            _ if ft.is_char_device() => "characterSpecial",
+            _ => "blockSpecial",
+        }
+    };
+    let time = |secs: i64, nanos: i64| {
+        chrono::DateTime::from_timestamp(secs, nanos as u32)
+            .map(|t| StateValue::Time(t.with_timezone(&chrono::Local).fixed_offset()))
+            .unwrap_or(StateValue::Nil)
+    };
+    known
+        .map(|p| {
+            let value = match p.as_str() {
+                "ensure" => StateValue::Symbol(format!(":{type_name}")),
+                "content" if ft.is_file() => {
+                    fs::read(&path).map(|b| StateValue::Text(sha256_label(&b))).unwrap_or(StateValue::Nil)
+                }
+                "target" => match fs::read_link(&path) {
+                    Ok(t) if ft.is_symlink() => StateValue::Text(t.to_string_lossy().into_owned()),
+                    _ => StateValue::Symbol(":notlink".into()),
+                },
+                "owner" => StateValue::Integer(meta.uid().into()),
+                "group" => StateValue::Integer(meta.gid().into()),
+                "mode" => StateValue::Text(format!("{:04o}", meta.mode() & 0o7777)),
+                "type" => StateValue::Text(type_name.into()),
+                "ctime" => time(meta.ctime(), meta.ctime_nsec()),
+                "mtime" => time(meta.mtime(), meta.mtime_nsec()),
+                _ => StateValue::Nil,
+            };
+            (p.clone(), value)
+        })
+        .collect()
+}
+
+/// What the catalog asks of an audited property, as Puppet's `should` puts it in an audit event:
+/// the content's checksum, the mode as `'0600'`, uid and gid as integers, `ensure` and `target` as
+/// given; null for what the resource does not manage (or manages by `source`).
+pub fn audit_desired(res: &Resource, property: &str) -> Value {
+    let desired = match property {
+        "content" => match res.param("content") {
+            Some(Value::String(s)) => Some(Value::String(sha256_label(s.as_bytes()))),
+            _ => None,
+        },
+        "mode" => {
+            res.param_str("mode").and_then(|m| parse_mode(&m)).map(|m| Value::String(format!("{m:04o}")))
+        }
+        "owner" => res.param_str("owner").and_then(|o| resolve_user(&o)).map(|(uid, _)| Value::from(uid)),
+        "group" => res.param_str("group").and_then(|g| resolve_group(&g)).map(|(gid, _)| Value::from(gid)),
+        "ensure" | "target" => res.param_str(property).map(Value::String),
+        _ => None,
+    };
+    desired.unwrap_or(Value::Null)
+}
+
+/// Puppet's `is_to_s` of an audited value in messages: quoted, with uid and gid as user and group
+/// names; nil as nothing at all.
+pub fn audit_display(property: &str, value: &StateValue) -> String {
+    match (property, value) {
+        (_, StateValue::Nil) => String::new(),
+        ("owner", StateValue::Integer(uid)) => format!("'{}'", user_name(*uid as u32)),
+        ("group", StateValue::Integer(gid)) => format!("'{}'", group_name(*gid as u32)),
+        (_, other) => format!("'{}'", crate::audit::ruby_to_s(other)),
+    }
 }
 
 fn ensure_absent(
