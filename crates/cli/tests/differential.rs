@@ -95,9 +95,9 @@ fn events(report: &Path, root: &Path) -> Vec<String> {
                 Value::String(s) => unbinary(s).unwrap_or_else(|| s.clone()),
                 other => other.to_string(),
             };
-            // An audited event also shows the value recorded by an earlier run.
+            // An audited event also shows the value recorded by an earlier run, and its message.
             let audited = if e["audited"] == json!(true) {
-                format!(" audited, was {}", v("historical_value"))
+                format!(" audited, was {}: {}", v("historical_value"), v("message"))
             } else {
                 String::new()
             };
@@ -705,6 +705,28 @@ fn audit_records_and_reports_changes() {
             std::os::unix::fs::symlink(root.join("managed"), root.join("link")).unwrap();
             std::fs::write(root.join("appears"), "here\n").unwrap();
             mode(&root.join("appears"), 0o640);
+        }),
+    );
+}
+
+/// `audit` in a `--noop` run: values are still recorded, a managed and audited content is a noop
+/// event marked as audited, and once its recorded value differs it says so in its message.
+#[test]
+fn audit_in_noop_runs() {
+    require_root_and_puppet();
+    differential_runs(
+        &|root| {
+            std::fs::write(root.join("managed"), "old\n").unwrap();
+            std::fs::write(root.join("watched"), "w\n").unwrap();
+        },
+        &[
+            ("File", "@ROOT@/managed", json!({"content": "new\n", "audit": "content"})),
+            ("File", "@ROOT@/watched", json!({"audit": ["content", "ensure"]})),
+        ],
+        &["--noop"],
+        Some(&|root| {
+            std::fs::write(root.join("managed"), "other\n").unwrap();
+            std::fs::remove_file(root.join("watched")).unwrap();
         }),
     );
 }
