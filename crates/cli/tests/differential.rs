@@ -38,7 +38,7 @@ fn catalog(resources: &[(&str, &str, Value)], root: &Path) -> String {
     .to_string()
 }
 
-/// What a tree holds: relative path → (kind, mode, content or link target).
+/// What a tree holds: relative path → (kind and owner:group, mode, content or link target).
 fn tree(root: &Path) -> BTreeMap<String, (String, u32, String)> {
     let mut out = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
@@ -47,7 +47,7 @@ fn tree(root: &Path) -> BTreeMap<String, (String, u32, String)> {
             let p = e.path();
             let rel = p.strip_prefix(root).unwrap().display().to_string();
             let m = std::fs::symlink_metadata(&p).unwrap();
-            let entry = if m.file_type().is_symlink() {
+            let entry: (String, u32, String) = if m.file_type().is_symlink() {
                 let target = std::fs::read_link(&p).unwrap().display().to_string();
                 ("link".into(), 0, target.replace(&root.display().to_string(), "@ROOT@"))
             } else if m.is_dir() {
@@ -58,6 +58,8 @@ fn tree(root: &Path) -> BTreeMap<String, (String, u32, String)> {
                 let content = without_header_time(&content.replace(&root.display().to_string(), "@ROOT@"));
                 ("file".into(), m.mode() & 0o7777, content)
             };
+            // Owner and group too (a link's own).
+            let entry = (format!("{} {}:{}", entry.0, m.uid(), m.gid()), entry.1, entry.2);
             out.insert(rel, entry);
         }
     }
@@ -728,5 +730,27 @@ fn audit_in_noop_runs() {
             std::fs::write(root.join("managed"), "other\n").unwrap();
             std::fs::remove_file(root.join("watched")).unwrap();
         }),
+    );
+}
+
+/// Ownership: the report holds uids and gids, the messages names (also in noop); a new file gets
+/// its owner and group at creation.
+#[test]
+fn owner_and_group_changes() {
+    require_root_and_puppet();
+    differential(
+        &|root| {
+            std::fs::write(root.join("owned"), "x\n").unwrap();
+            std::fs::write(root.join("quiet"), "x\n").unwrap();
+        },
+        &[
+            ("File", "@ROOT@/owned", json!({"owner": "daemon", "group": "daemon"})),
+            ("File", "@ROOT@/quiet", json!({"owner": "daemon", "noop": true})),
+            (
+                "File",
+                "@ROOT@/new",
+                json!({"ensure": "file", "content": "n\n", "owner": "daemon", "group": "daemon"}),
+            ),
+        ],
     );
 }

@@ -761,12 +761,13 @@ fn sync_ownership(
     if current.kind == Kind::Absent {
         return Ok(());
     }
+    // The report holds uids and gids (Puppet's owner and group values); messages show names.
     if let Some((uid, name)) = &spec.owner {
         if *uid != current.uid {
-            let prev = Value::String(user_name(current.uid));
-            let want = Value::String(name.clone());
-            if ctx.should_sync("owner", &prev, &want, "owner_changed") {
-                let msg = format!("owner changed '{}' to '{}'", user_name(current.uid), name);
+            let (prev, want) = (Value::from(current.uid), Value::from(*uid));
+            let was = user_name(current.uid);
+            if ctx.should_sync_shown("owner", &prev, &want, "owner_changed", (&was, name)) {
+                let msg = format!("owner changed '{was}' to '{name}'");
                 match lchown(path, Some(*uid), None) {
                     Ok(()) => ctx.changed("owner", prev, want, "owner_changed", msg),
                     Err(e) => ctx.failed("owner", prev, want, "owner_changed", &e.to_string()),
@@ -776,10 +777,10 @@ fn sync_ownership(
     }
     if let Some((gid, name)) = &spec.group {
         if *gid != current.gid {
-            let prev = Value::String(group_name(current.gid));
-            let want = Value::String(name.clone());
-            if ctx.should_sync("group", &prev, &want, "group_changed") {
-                let msg = format!("group changed '{}' to '{}'", group_name(current.gid), name);
+            let (prev, want) = (Value::from(current.gid), Value::from(*gid));
+            let was = group_name(current.gid);
+            if ctx.should_sync_shown("group", &prev, &want, "group_changed", (&was, name)) {
+                let msg = format!("group changed '{was}' to '{name}'");
                 match lchown(path, None, Some(*gid)) {
                     Ok(()) => ctx.changed("group", prev, want, "group_changed", msg),
                     Err(e) => ctx.failed("group", prev, want, "group_changed", &e.to_string()),

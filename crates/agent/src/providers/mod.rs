@@ -161,6 +161,24 @@ impl<'a> Context<'a> {
         self.push(property, previous, desired, name, message, ChangeStatus::Failure);
     }
 
+    /// `should_sync` for a property whose report values (uids, gids) are not what its messages show
+    /// (names): the noop message is built from `shown`.
+    pub fn should_sync_shown(
+        &mut self,
+        property: &str,
+        previous: &Value,
+        desired: &Value,
+        name: &str,
+        shown: (&str, &str),
+    ) -> bool {
+        if !self.noop {
+            return true;
+        }
+        let message = format!("current_value '{}', should be '{}' (noop)", shown.0, shown.1);
+        self.push(property, previous.clone(), desired.clone(), name, message, ChangeStatus::Noop);
+        false
+    }
+
     /// Either records a noop change (and returns false), or returns true: the caller should make the change.
     pub fn should_sync(&mut self, property: &str, previous: &Value, desired: &Value, name: &str) -> bool {
         if self.noop {
