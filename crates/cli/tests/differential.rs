@@ -754,3 +754,77 @@ fn owner_and_group_changes() {
         ],
     );
 }
+
+/// `user` and `group` change the machine itself, so the tools take turns with the same names, fixed
+/// ids and a cleanup in between: creation, a run that changes nothing, a changed shell, comment and
+/// supplementary group, then removal; the events and the passwd/group lines must be the same.
+#[test]
+fn users_and_groups_one_tool_at_a_time() {
+    require_root_and_puppet();
+    let name = format!("bkd{}", std::process::id() % 100_000);
+    let id = 42_000 + std::process::id() % 1000;
+    let cleanup = || {
+        let _ = Command::new("userdel").arg(&name).output();
+        let _ = Command::new("groupdel").arg(&name).output();
+    };
+    let line = |file: &str| {
+        std::fs::read_to_string(file)
+            .unwrap()
+            .lines()
+            .find(|l| l.split(':').next() == Some(name.as_str()))
+            .map(str::to_string)
+    };
+    let user = |shell: &str,
+                comment: &str,
+                groups: &[&str],
+                ensure: &str|
+     -> Vec<(&'static str, String, Value)> {
+        vec![
+            ("Group", name.clone(), json!({"ensure": ensure, "gid": id})),
+            (
+                "User",
+                name.clone(),
+                json!({"ensure": ensure, "uid": id, "gid": id, "home": format!("/nonexistent/{name}"),
+                       "shell": shell, "comment": comment, "groups": groups, "require": format!("Group[{name}]")}),
+            ),
+        ]
+    };
+    let steps = [
+        user("/bin/sh", "Bunraku diff", &["daemon"], "present"),
+        user("/bin/sh", "Bunraku diff", &["daemon"], "present"),
+        user("/bin/bash", "Changed", &["daemon", "bin"], "present"),
+        // Removal the other way round: the user before its primary group.
+        vec![
+            ("User", name.clone(), json!({"ensure": "absent"})),
+            ("Group", name.clone(), json!({"ensure": "absent", "require": format!("User[{name}]")})),
+        ],
+    ];
+    let run_all = |puppet: bool| -> Vec<(String, Vec<String>, Option<String>, Option<String>)> {
+        cleanup();
+        let sb = Sandbox::new();
+        let root = sb.root(if puppet { "puppet" } else { "bunraku" });
+        let mut seen = Vec::new();
+        for step in &steps {
+            let resources: Vec<(&str, &str, Value)> =
+                step.iter().map(|(t, title, p)| (*t, title.as_str(), p.clone())).collect();
+            let cat = catalog(&resources, &root);
+            let (report, out) = if puppet {
+                (sb.puppet_report(), sb.puppet_apply(&cat, &[]).1)
+            } else {
+                (sb.bunraku_report(), sb.bunraku_apply(&cat, &[]).1)
+            };
+            let evs = events(&report, &root);
+            seen.push((status(&report), evs, line("/etc/passwd"), line("/etc/group")));
+            let _ = out;
+        }
+        cleanup();
+        seen
+    };
+    let theirs = run_all(true);
+    let ours = run_all(false);
+    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
+        assert_eq!(t, o, "step {i} differs (puppet left, bunraku right)");
+    }
+    assert!(theirs[0].2.as_deref().is_some_and(|l| l.contains("Bunraku diff")), "{theirs:?}");
+    assert!(theirs[3].2.is_none(), "the user is gone after the last step");
+}

@@ -214,8 +214,15 @@ pub fn user(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
                 };
                 let have: Vec<String> = groups.iter().filter(|g| member_of(g)).cloned().collect();
                 if have.len() != groups.len() {
-                    let prev = Value::from(have.join(","));
-                    let want = Value::from(groups.join(","));
+                    // As Puppet reports it: the current value is a one-element array of the user's
+                    // supplementary groups joined in /etc/group order, the desired one the sorted
+                    // union with the groups asked for (membership `minimum`, the default).
+                    let current = supplementary_groups(&name);
+                    let mut wanted: Vec<String> = current.iter().chain(&groups).cloned().collect();
+                    wanted.sort();
+                    wanted.dedup();
+                    let prev = Value::Array(vec![Value::from(current.join(","))]);
+                    let want = Value::from(wanted.join(","));
                     property(
                         ctx,
                         "groups",
@@ -229,6 +236,19 @@ pub fn user(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
         }
     }
     Ok(())
+}
+
+/// The groups listing `user` as a member, in /etc/group order.
+fn supplementary_groups(user: &str) -> Vec<String> {
+    std::fs::read_to_string("/etc/group")
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            let members = f.get(3)?;
+            members.split(',').any(|m| m == user).then(|| f[0].to_string())
+        })
+        .collect()
 }
 
 #[cfg(test)]
