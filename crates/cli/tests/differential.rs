@@ -755,6 +755,9 @@ fn owner_and_group_changes() {
     );
 }
 
+/// What one step leaves: the report's status and events, the passwd and group lines.
+type Step = (String, Vec<String>, Option<String>, Option<String>);
+
 /// `user` and `group` change the machine itself, so the tools take turns with the same names, fixed
 /// ids and a cleanup in between: creation, a run that changes nothing, a changed shell, comment and
 /// supplementary group, then removal; the events and the passwd/group lines must be the same.
@@ -799,7 +802,7 @@ fn users_and_groups_one_tool_at_a_time() {
             ("Group", name.clone(), json!({"ensure": "absent", "require": format!("User[{name}]")})),
         ],
     ];
-    let run_all = |puppet: bool| -> Vec<(String, Vec<String>, Option<String>, Option<String>)> {
+    let run_all = |puppet: bool| -> Vec<Step> {
         cleanup();
         let sb = Sandbox::new();
         let root = sb.root(if puppet { "puppet" } else { "bunraku" });
