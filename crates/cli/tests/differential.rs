@@ -182,7 +182,7 @@ impl Sandbox {
         // Puppet 7 keeps host, sshkey, mount in "core" modules, and file_line, ini_setting and
         // concat come from Forge modules: Puppet finds their types on its modulepath (and skips,
         // silently, a resource whose type it cannot find). Debian's packages hold them all.
-        for m in ["host_core", "sshkeys_core", "mount_core", "stdlib", "inifile", "concat"] {
+        for m in ["host_core", "sshkeys_core", "mount_core", "cron_core", "stdlib", "inifile", "concat"] {
             let from = Path::new("/usr/share/puppet/modules").join(m);
             assert!(
                 from.is_dir(),
@@ -830,4 +830,65 @@ fn users_and_groups_one_tool_at_a_time() {
     }
     assert!(theirs[0].2.as_deref().is_some_and(|l| l.contains("Bunraku diff")), "{theirs:?}");
     assert!(theirs[3].2.is_none(), "the user is gone after the last step");
+}
+
+/// `cron` edits a user's crontab through `crontab`, so the tools take turns on a throwaway user's:
+/// an entry created (with an environment line), a run that changes nothing, a changed schedule
+/// and command, then removal; events and the crontab text (header time aside) must match.
+#[test]
+fn cron_entries_one_tool_at_a_time() {
+    require_root_and_puppet();
+    let user = format!("bkc{}", std::process::id() % 100_000);
+    let _ = Command::new("userdel").arg(&user).output();
+    let made = Command::new("useradd").args(["-M", "-d", "/nonexistent", &user]).status().unwrap();
+    assert!(made.success(), "useradd {user}");
+    let crontab = || {
+        let out = Command::new("crontab").args(["-l", "-u", &user]).output().unwrap();
+        without_header_time(&String::from_utf8_lossy(&out.stdout))
+    };
+    let clear = || {
+        let _ = Command::new("crontab").args(["-r", "-u", &user]).output();
+    };
+    let entry = |minute: &str, command: &str, ensure: &str| {
+        vec![(
+            "Cron",
+            "bunraku diff".to_string(),
+            json!({"ensure": ensure, "user": user, "minute": minute, "hour": ["*/2"], "command": command,
+                   "environment": ["MAILTO=\"\""]}),
+        )]
+    };
+    let steps = [
+        entry("5", "/bin/true first", "present"),
+        entry("5", "/bin/true first", "present"),
+        entry("10", "/bin/true second", "present"),
+        entry("10", "/bin/true second", "absent"),
+    ];
+    let run_all = |puppet: bool| -> Vec<(String, Vec<String>, String)> {
+        clear();
+        let sb = Sandbox::new();
+        let root = sb.root(if puppet { "puppet" } else { "bunraku" });
+        let mut seen = Vec::new();
+        for step in &steps {
+            let resources: Vec<(&str, &str, Value)> =
+                step.iter().map(|(t, title, p)| (*t, title.as_str(), p.clone())).collect();
+            let cat = catalog(&resources, &root);
+            let report = if puppet {
+                sb.puppet_apply(&cat, &[]);
+                sb.puppet_report()
+            } else {
+                sb.bunraku_apply(&cat, &[]);
+                sb.bunraku_report()
+            };
+            seen.push((status(&report), events(&report, &root), crontab()));
+        }
+        clear();
+        seen
+    };
+    let theirs = run_all(true);
+    let ours = run_all(false);
+    let _ = Command::new("userdel").arg(&user).output();
+    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
+        assert_eq!(t, o, "step {i} differs (puppet left, bunraku right)");
+    }
+    assert!(theirs[0].2.contains("/bin/true first"), "{theirs:?}");
 }

@@ -110,15 +110,29 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
     }
     let result = if ctx.noop { Ok(()) } else { write_crontab(&user, &lines) };
     for (property, was, want) in changes {
-        let (prev, want) = (Value::from(was), Value::from(want));
+        // The time fields and `environment` are array properties: Puppet reports arrays (a time
+        // field split at commas), and shows a new environment joined (its `should_to_s`).
+        let list = |s: &str| Value::Array(s.split(',').filter(|p| !p.is_empty()).map(Value::from).collect());
+        let (prev, want, shown_want) = match property {
+            "command" | "special" => {
+                let want = Value::from(want);
+                let shown = super::display(&want);
+                (Value::from(was), want, shown)
+            }
+            "environment" => (list(&was), list(&want), want),
+            _ => {
+                let want = list(&want);
+                let shown = super::display(&want);
+                (list(&was), want, shown)
+            }
+        };
         let event = format!("{property}_changed");
         if !ctx.should_sync(property, &prev, &want, &event) {
             continue;
         }
         match &result {
             Ok(()) => {
-                let msg =
-                    format!("{property} changed {} to {}", super::display(&prev), super::display(&want));
+                let msg = format!("{property} changed {} to {shown_want}", super::display(&prev));
                 ctx.changed(property, prev, want, &event, msg)
             }
             Err(e) => ctx.failed(property, prev, want, &event, &e.0),
@@ -210,6 +224,10 @@ fn write_crontab(user: &str, lines: &[String]) -> Result<(), ProviderError> {
         text.push_str(l);
         text.push('\n');
     }
+    if lines.is_empty() {
+        // Puppet's file has no records then, and still ends with the record separator.
+        text.push('\n');
+    }
     let mut child = Command::new("crontab")
         .args(["-u", user, "-"])
         .stdin(Stdio::piped())
@@ -281,7 +299,7 @@ mod tests {
 
         let p = json!({"command": "/bin/true", "user": user.0, "minute": 10});
         let l = lines(&run(&catalog(&[("Cron", "job", p)], &[])));
-        assert_eq!(l, ["/Stage[main]/Main/Cron[job]/minute: minute changed '5' to '10'"]);
+        assert_eq!(l, ["/Stage[main]/Main/Cron[job]/minute: minute changed ['5'] to ['10']"]);
         let p = json!({"ensure": "absent", "user": user.0});
         let l = lines(&run(&catalog(&[("Cron", "job", p)], &[])));
         assert_eq!(l, ["/Stage[main]/Main/Cron[job]/ensure: removed"]);
