@@ -1,6 +1,8 @@
 //! The ingestion queue: uploads are written to the `report_queue` table and answered once that
 //! commit is durable; background workers store them, many per transaction, and delete the queue
-//! rows in the same transaction.
+//! rows in the same transaction (PostgreSQL, MariaDB) or, on SQLite, whose queue is a file of its
+//! own so that uploads never wait for a worker's batch to commit, right after it (the batch's
+//! commit is flushed first).
 //!
 //! A table rather than an in-memory channel, because "stopping the dashboard during a run loses no
 //! report": a report is acknowledged only once it is committed to the queue, and it leaves the
@@ -95,9 +97,10 @@ impl Store {
             [one] => format!("queue report of {}", one.host),
             many => format!("queue {} reports", many.len()),
         };
-        let _turn = self.write_turn().await;
+        let _turn = self.queue_turn().await;
         let mut conn = self.pool().acquire().await.ctx(ctx())?;
-        let sqlite = self.backend() == Backend::Sqlite;
+        // A queue file of its own is always FULL.
+        let sqlite = self.backend() == Backend::Sqlite && !self.queue_apart();
         if sqlite {
             // The pool runs SQLite with `synchronous = NORMAL` (a commit reaches the WAL file but
             // is not flushed): right for ingestion, whose queue rows keep the reports, not for an
@@ -106,9 +109,10 @@ impl Store {
         }
         let result = async {
             let mut tx = sqlx::Connection::begin(&mut *conn).await.ctx(ctx())?;
-            let sql = self.sql(
-                "INSERT INTO report_queue (received_at, source, body, packed) VALUES (?, ?, '', ?) RETURNING id",
-            );
+            let sql = self.sql(&format!(
+                "INSERT INTO {} (received_at, source, body, packed) VALUES (?, ?, '', ?) RETURNING id",
+                self.queue_table()
+            ));
             let mut ids = Vec::with_capacity(uploads.len());
             let now = now_ms();
             for u in uploads {
@@ -338,7 +342,7 @@ async fn group_commit(store: Store, mut rx: mpsc::Receiver<Pending>) {
 /// "id greater than the last one seen": on the servers ids are allocated before commit, so a
 /// lower id can become visible after a higher one.
 async fn dispatch(store: Store, signal: Arc<QueueSignal>, tx: mpsc::Sender<i64>) {
-    let sql = store.sql("SELECT id FROM report_queue ORDER BY id LIMIT 512");
+    let sql = store.sql(&format!("SELECT id FROM {} ORDER BY id LIMIT 512", store.queue_table()));
     loop {
         let ids = match sqlx::query(&sql).fetch_all(store.pool()).await {
             Ok(rows) => rows.iter().filter_map(|r| r.try_get::<i64, _>(0).ok()).collect::<Vec<_>>(),
@@ -425,7 +429,7 @@ async fn process_batch(store: &Store, signal: &QueueSignal, ids: &[i64]) {
 /// row that no longer parses (it was validated on upload, so only corruption gets here) is
 /// dropped rather than retried forever.
 async fn read_queued(store: &Store, ids: &[i64]) -> Result<Vec<(i64, Box<ReportDigest>)>> {
-    let mut sql = String::from("SELECT id, body, packed FROM report_queue WHERE id IN ");
+    let mut sql = format!("SELECT id, body, packed FROM {} WHERE id IN ", store.queue_table());
     sql.push_str(&crate::store::row_placeholders(ids.len()));
     let sql = store.sql(&sql);
     let mut q = sqlx::query(&sql);
@@ -445,7 +449,8 @@ async fn read_queued(store: &Store, ids: &[i64]) -> Result<Vec<(i64, Box<ReportD
             Ok(r) => out.push((id, Box::new(r))),
             Err(why) => {
                 tracing::error!(queue_id = id, "dropping unreadable queued report: {why}");
-                let _ = sqlx::query(&store.sql("DELETE FROM report_queue WHERE id = ?"))
+                let _turn = store.queue_turn().await;
+                let _ = sqlx::query(&store.sql(&format!("DELETE FROM {} WHERE id = ?", store.queue_table())))
                     .bind(id)
                     .execute(store.pool())
                     .await;

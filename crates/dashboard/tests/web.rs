@@ -231,8 +231,20 @@ async fn uploads_only_from_configured_networks() {
 /// uploaded and stored; started again, it stores every report that was acknowledged, once.
 #[test]
 fn stopping_the_dashboard_mid_ingestion_loses_no_report() {
+    // SQLite keeps its queue in a file of its own and deletes queue rows after the batch commits;
+    // PostgreSQL deletes them in the batch's transaction.
+    stop_mid_ingestion("sqlite");
+    stop_mid_ingestion("postgres");
+}
+
+fn stop_mid_ingestion(backend: &str) {
     let outer = tokio::runtime::Runtime::new().unwrap();
-    let db = outer.block_on(TestDb::postgres());
+    let db = outer.block_on(async {
+        match backend {
+            "sqlite" => TestDb::sqlite().await,
+            _ => TestDb::postgres().await,
+        }
+    });
     let url = db.url.clone();
     let reports: Vec<_> = (0..60)
         .map(|i| common::report(&format!("n{i}.example.com"), common::BASE_MS + i * 1000, "changed", 300))
@@ -252,29 +264,63 @@ fn stopping_the_dashboard_mid_ingestion_loses_no_report() {
         }
         ok
     });
-    assert_eq!(acknowledged, reports.len());
+    assert_eq!(acknowledged, reports.len(), "{backend}");
     rt.shutdown_background(); // workers die mid-transaction
 
     outer.block_on(async {
         let store = Store::open(&url).await.unwrap();
         let pending = store.pending_tasks().await.unwrap();
-        eprintln!("{pending} reports were still queued when the dashboard stopped");
+        eprintln!("{backend}: {pending} reports were still queued when the dashboard stopped");
         store.close().await;
         let (_, stop, store) = start(config(&url)).await;
         assert!(drain(&store, Duration::from_secs(60)).await.unwrap());
         let clock = bunraku_dashboard::store::Clock::wall(i64::MAX / 4);
         let counts = store.state_counts(&clock).await.unwrap();
-        assert_eq!(counts.total, 60);
-        assert_eq!(counts.changed, 60, "every node has its one report");
+        assert_eq!(counts.total, 60, "{backend}");
+        assert_eq!(counts.changed, 60, "{backend}: every node has its one report");
         let n: i64 = sqlx::Row::get(
             &sqlx::query("SELECT COUNT(*) FROM reports").fetch_one(store.pool()).await.unwrap(),
             0,
         );
-        assert_eq!(n, 60, "each report stored exactly once");
+        assert_eq!(n, 60, "{backend}: each report stored exactly once");
+        assert_eq!(store.pending_tasks().await.unwrap(), 0, "{backend}");
         let _ = stop.send(());
         store.close().await;
         db.drop_db().await;
     });
+}
+
+/// A dashboard from before SQLite's queue had a file of its own left uploads in the database's
+/// `report_queue` (unpacked, as the oldest did): the next start moves them to the queue file,
+/// counts them as pending, and stores them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_uploads_queued_by_an_older_dashboard_are_moved_and_stored() {
+    let db = TestDb::sqlite().await;
+    let store = Store::open(&db.url).await.unwrap();
+    let report = common::report("queued-before.example.com", common::BASE_MS, "changed", 5);
+    sqlx::query("INSERT INTO main.report_queue (received_at, source, body) VALUES (0, '127.0.0.1', ?)")
+        .bind(report.to_json())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+
+    let store = Store::open(&db.url).await.unwrap();
+    assert_eq!(store.pending_tasks().await.unwrap(), 1, "moved to the queue file and counted");
+    let path = db.url.trim_start_matches("sqlite://");
+    assert!(std::path::Path::new(&format!("{path}-queue")).is_file(), "the queue file is beside {path}");
+    store.close().await;
+
+    let (_, stop, store) = start(config(&db.url)).await;
+    assert!(drain(&store, Duration::from_secs(60)).await.unwrap());
+    let count = |sql: &'static str| {
+        let store = store.clone();
+        async move { sqlx::Row::get::<i64, _>(&sqlx::query(sql).fetch_one(store.pool()).await.unwrap(), 0) }
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM main.report_queue").await, 0);
+    assert_eq!(count("SELECT COUNT(*) FROM reports WHERE host = 'queued-before.example.com'").await, 1);
+    let _ = stop.send(());
+    store.close().await;
 }
 
 /// Over HTTPS, a client with a certificate from our CA uploads from a network that is not listed;

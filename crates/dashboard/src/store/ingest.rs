@@ -305,8 +305,9 @@ const COUNT_COLUMNS: [(&str, &str); 13] = [
 
 impl Store {
     /// Stores a report; idempotent on (host, transaction_uuid, or time when there is no uuid).
-    /// `queue_id` is the queue row to delete in the same transaction, so a report is either
-    /// stored and dequeued or neither, whatever happens to the process.
+    /// `queue_id` is the queue row to delete in the same transaction (or, where the queue is a
+    /// SQLite file of its own, once this commit is on disk), so a report is never dequeued
+    /// without being stored, whatever happens to the process.
     pub async fn ingest(&self, report: &Report, queue_id: Option<i64>) -> Result<IngestOutcome> {
         let mut outcomes = self.ingest_batch(&[(report, queue_id)]).await?;
         outcomes.pop().ok_or_else(|| DashboardError::BadReport("empty batch".into()))
@@ -316,7 +317,9 @@ impl Store {
     /// cost (a WAL flush, a round of locks) is paid once for the batch, and every child table gets
     /// one multi-row INSERT for all of them. Outcomes are in the order of `items`; the same run
     /// twice in one batch is stored once. All or nothing: on an error nothing is stored and no
-    /// queue row is deleted (the caller may retry the reports one by one).
+    /// queue row is deleted (the caller may retry the reports one by one); only where the queue
+    /// is a file of its own can an error deleting the rows after the commit leave stored reports
+    /// queued, to be found duplicates and deleted on the next try.
     pub async fn ingest_batch(&self, items: &[(&Report, Option<i64>)]) -> Result<Vec<IngestOutcome>> {
         let digests = items.iter().map(|(r, _)| ReportDigest::from_report(r)).collect::<Result<Vec<_>>>()?;
         let items: Vec<(&ReportDigest, Option<i64>)> =
@@ -535,9 +538,11 @@ impl Store {
         }
 
         let queue_ids: Vec<i64> = items.iter().filter_map(|(_, q)| *q).collect();
-        if !queue_ids.is_empty() {
-            let sql = self.sql(&format!("DELETE FROM report_queue WHERE id{}", in_list(queue_ids.len())));
-            let mut q = sqlx::query(&sql);
+        let delete_queued = (!queue_ids.is_empty()).then(|| {
+            self.sql(&format!("DELETE FROM {} WHERE id{}", self.queue_table(), in_list(queue_ids.len())))
+        });
+        if let Some(sql) = delete_queued.as_deref().filter(|_| !self.queue_apart()) {
+            let mut q = sqlx::query(sql);
             for id in &queue_ids {
                 q = q.bind(*id);
             }
@@ -571,6 +576,17 @@ impl Store {
                 .ctx(ctx())?;
         }
         tx.commit().await.ctx(ctx())?;
+        drop(_turn);
+        if let Some(sql) = delete_queued.as_deref().filter(|_| self.queue_apart()) {
+            // The queue has a file of its own: its rows go once this commit is on disk. If that
+            // fails or the process stops first, they are stored again as duplicates, then deleted.
+            let _queue = self.queue_turn().await;
+            let mut q = sqlx::query(sql);
+            for id in &queue_ids {
+                q = q.bind(*id);
+            }
+            q.execute(&self.pool).await.ctx(ctx())?;
+        }
 
         let mut outcomes = Vec::with_capacity(plan.len());
         for p in plan {

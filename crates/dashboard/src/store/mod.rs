@@ -72,6 +72,11 @@ pub struct Store {
     /// per try) cut throughput tenfold under concurrent uploads, so writers queue here instead.
     /// Unused on the servers, which lock rows.
     write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// A SQLite file store keeps its ingestion queue in a file of its own beside it (`PATH-queue`,
+    /// attached as `queue`): SQLite has one writer per file, and in the same file the durable
+    /// commit of an upload waited behind a worker's whole batch. `None` on the servers and for
+    /// `sqlite::memory:`, where the queue is the `report_queue` table of the database.
+    queue_gate: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Store {
@@ -96,6 +101,14 @@ impl Store {
             _ => url.to_string(),
         };
         let options = AnyConnectOptions::from_str(&url).ctx(format!("parse database URL for {backend:?}"))?;
+        let queue_file = match backend {
+            Backend::Sqlite if !url.contains(":memory:") => {
+                let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+                Some(format!("{}-queue", path.split('?').next().unwrap_or_default()))
+            }
+            _ => None,
+        };
+        let split_queue = queue_file.is_some();
         let max = match backend {
             // SQLite has one writer at a time; more connections only add lock contention.
             Backend::Sqlite => 4,
@@ -105,13 +118,31 @@ impl Store {
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _meta| {
+                let queue_file = queue_file.clone();
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        // WAL lets the pages read while a worker writes; NORMAL is durable at each
-                        // checkpoint and fast enough for 1,000 reports/s.
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute("PRAGMA busy_timeout = 30000").await?;
+                        // WAL lets the pages read while a worker writes.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        match queue_file {
+                            Some(file) => {
+                                // Workers delete queue rows in the queue file after their batch
+                                // commits here, so that commit must be on disk first (FULL);
+                                // one flush per batch of dozens of reports.
+                                conn.execute("PRAGMA synchronous = FULL").await?;
+                                let attach =
+                                    format!("ATTACH DATABASE '{}' AS queue", file.replace('\'', "''"));
+                                conn.execute(attach.as_str()).await?;
+                                conn.execute("PRAGMA queue.journal_mode = WAL").await?;
+                                // A 2xx answer means the upload is on disk.
+                                conn.execute("PRAGMA queue.synchronous = FULL").await?;
+                                conn.execute(QUEUE_TABLE_SQLITE).await?;
+                            }
+                            // The queue's commits ask for FULL themselves.
+                            None => {
+                                conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            }
+                        }
                     }
                     Ok(())
                 })
@@ -119,7 +150,8 @@ impl Store {
             .connect_with(options)
             .await
             .ctx(format!("connect to {backend:?} database"))?;
-        Ok(Store { pool, backend, write_gate: Default::default() })
+        let queue_gate = split_queue.then(Default::default);
+        Ok(Store { pool, backend, write_gate: Default::default(), queue_gate })
     }
 
     /// Connects and brings the schema up to date; what `bunraku dashboard` does on start.
@@ -133,6 +165,9 @@ impl Store {
     /// applied versions and takes the backend's advisory lock, and every statement is `IF NOT EXISTS`.
     pub async fn migrate(&self) -> Result<()> {
         self.backend.migrator().run(&self.pool).await?;
+        if self.queue_gate.is_some() {
+            self.move_queue_to_its_file().await?;
+        }
         tracing::debug!(backend = ?self.backend, "dashboard schema is up to date");
         Ok(())
     }
@@ -166,6 +201,55 @@ impl Store {
         out
     }
 
+    /// The queue table, qualified where it lives in its own file.
+    pub(crate) fn queue_table(&self) -> &'static str {
+        if self.queue_gate.is_some() {
+            "queue.report_queue"
+        } else {
+            "report_queue"
+        }
+    }
+
+    /// Whether queue rows are in a file of their own (deleted after the batch that stored them
+    /// commits, rather than in its transaction).
+    pub(crate) fn queue_apart(&self) -> bool {
+        self.queue_gate.is_some()
+    }
+
+    /// Held around every write of the queue on SQLite; `None` on the servers.
+    pub(crate) async fn queue_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.queue_gate {
+            Some(gate) => Some(gate.lock().await),
+            None => self.write_turn().await,
+        }
+    }
+
+    /// Uploads queued in the database's own `report_queue` by a dashboard from before the queue
+    /// had its own file: copied to the queue file (committed), then deleted here. A crash in
+    /// between queues them twice, which stores them once (ingestion is idempotent).
+    async fn move_queue_to_its_file(&self) -> Result<()> {
+        let _turn = self.write_turn().await;
+        let _queue = self.queue_turn().await;
+        let mut conn = self.pool.acquire().await.ctx("move queued reports")?;
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM main.report_queue")
+            .fetch_one(&mut *conn)
+            .await
+            .ctx("move queued reports")?;
+        if left == 0 {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO queue.report_queue (received_at, source, body, packed) \
+             SELECT received_at, source, body, packed FROM main.report_queue ORDER BY id",
+        )
+        .execute(&mut *conn)
+        .await
+        .ctx("move queued reports")?;
+        sqlx::query("DELETE FROM main.report_queue").execute(&mut *conn).await.ctx("move queued reports")?;
+        tracing::info!("moved {left} queued reports to the queue file");
+        Ok(())
+    }
+
     /// Held around every write on SQLite (see `write_gate`); `None` on the servers.
     pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
         match self.backend {
@@ -179,6 +263,11 @@ impl Store {
         self.pool.close().await;
     }
 }
+
+/// The queue file's one table, as `report_queue` is in the SQLite migrations.
+const QUEUE_TABLE_SQLITE: &str = "CREATE TABLE IF NOT EXISTS queue.report_queue (\
+    id INTEGER PRIMARY KEY AUTOINCREMENT, received_at INTEGER NOT NULL, source TEXT NOT NULL, \
+    body TEXT NOT NULL, packed BLOB)";
 
 /// Milliseconds since the epoch, the time unit of every column.
 pub fn now_ms() -> i64 {

@@ -441,7 +441,7 @@ impl Store {
 
     /// Reports waiting in the queue.
     pub async fn pending_tasks(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) FROM report_queue")
+        let row = sqlx::query(&format!("SELECT COUNT(*) FROM {}", self.queue_table()))
             .fetch_one(&self.pool)
             .await
             .ctx("count queue")?;
