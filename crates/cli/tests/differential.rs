@@ -892,3 +892,88 @@ fn cron_entries_one_tool_at_a_time() {
     }
     assert!(theirs[0].2.contains("/bin/true first"), "{theirs:?}");
 }
+
+/// A throwaway .deb of `name` at `version` (an empty package) in `dir`.
+fn build_deb(dir: &Path, name: &str, version: &str) -> PathBuf {
+    let tree = dir.join(format!("{name}-{version}"));
+    std::fs::create_dir_all(tree.join("DEBIAN")).unwrap();
+    std::fs::write(
+        tree.join("DEBIAN/control"),
+        format!("Package: {name}\nVersion: {version}\nArchitecture: all\nMaintainer: Bunraku tests <tests@bunraku.invalid>\nDescription: throwaway package of a Bunraku differential test\n"),
+    )
+    .unwrap();
+    let deb = dir.join(format!("{name}_{version}.deb"));
+    let out = Command::new("dpkg-deb")
+        .args(["--build", "--root-owner-group"])
+        .arg(&tree)
+        .arg(&deb)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "dpkg-deb: {}", String::from_utf8_lossy(&out.stderr));
+    deb
+}
+
+/// `package` with the dpkg provider changes the machine's package database, so the tools take
+/// turns on one throwaway package: installed from a .deb, a run that changes nothing, upgraded to
+/// the latest (another .deb), removed, then purged; events and dpkg's status must match.
+#[test]
+fn dpkg_packages_one_tool_at_a_time() {
+    require_root_and_puppet();
+    let _lock = {
+        use fs2::FileExt;
+        let f = std::fs::File::create("/tmp/bunraku-e2e-dpkg.lock").unwrap();
+        f.lock_exclusive().unwrap();
+        f
+    };
+    let debs = tempfile::tempdir().unwrap();
+    let name = format!("bunraku-diff-{}", std::process::id());
+    let v1 = build_deb(debs.path(), &name, "1.0").display().to_string();
+    let v2 = build_deb(debs.path(), &name, "2.0").display().to_string();
+    let purge = || {
+        let _ = Command::new("dpkg").args(["-P", &name]).output();
+    };
+    let dpkg_status = || {
+        let out =
+            Command::new("dpkg-query").args(["-W", "-f", "${Status} ${Version}", &name]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let step = |ensure: &str, source: &str| {
+        vec![("Package", name.clone(), json!({"ensure": ensure, "provider": "dpkg", "source": source}))]
+    };
+    let steps = [
+        step("installed", &v1),
+        step("installed", &v1),
+        // dpkg is not `versionable` (Puppet refuses `ensure => '2.0'` with it); `latest` reads the
+        // version from the source .deb.
+        step("latest", &v2),
+        step("absent", &v2),
+        step("purged", &v2),
+    ];
+    let run_all = |puppet: bool| -> Vec<(String, Vec<String>, String)> {
+        purge();
+        let sb = Sandbox::new();
+        let root = sb.root(if puppet { "puppet" } else { "bunraku" });
+        let mut seen = Vec::new();
+        for step in &steps {
+            let resources: Vec<(&str, &str, Value)> =
+                step.iter().map(|(t, title, p)| (*t, title.as_str(), p.clone())).collect();
+            let cat = catalog(&resources, &root);
+            let report = if puppet {
+                sb.puppet_apply(&cat, &[]);
+                sb.puppet_report()
+            } else {
+                sb.bunraku_apply(&cat, &[]);
+                sb.bunraku_report()
+            };
+            seen.push((status(&report), events(&report, &root), dpkg_status()));
+        }
+        purge();
+        seen
+    };
+    let theirs = run_all(true);
+    let ours = run_all(false);
+    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
+        assert_eq!(t, o, "step {i} differs (puppet left, bunraku right)");
+    }
+    assert!(theirs[0].2.contains("install ok installed 1.0"), "{theirs:?}");
+}

@@ -81,6 +81,15 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
         _ => None,
     };
 
+    // Puppet's dpkg and rpm providers are not `versionable`: a version in `ensure` is refused.
+    let named = matches!(ensure.as_str(), "present" | "installed" | "latest" | "absent" | "purged" | "held");
+    if !named && matches!(provider, Provider::Dpkg | Provider::Rpm) {
+        return Err(ProviderError(format!(
+            "Parameter ensure failed on Package[{}]: Provider {} must have features 'versionable' to set 'ensure' to '{ensure}'",
+            res.title,
+            provider.name()
+        )));
+    }
     let installed = matches!(current, Installed::Version(_));
     let (action, event) = match ensure.as_str() {
         "present" | "installed" | "latest" if !installed => (Action::Install(None), "package_installed"),
@@ -101,7 +110,8 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
     };
 
     let prev = Value::String(current.label());
-    let want = Value::String(ensure.clone());
+    // `installed` is an alias of `present`: Puppet reports the latter.
+    let want = Value::String(if ensure == "installed" { "present".into() } else { ensure.clone() });
     if !ctx.should_sync("ensure", &prev, &want, event) {
         return Ok(());
     }
@@ -392,8 +402,14 @@ mod tests {
         assert_eq!(query(&name).unwrap(), Installed::Version("2.0".into()));
         assert_eq!(apply(&pkg("latest", &deb2)).status, RunStatus::Unchanged);
 
+        // dpkg is not versionable: Puppet refuses a version, and so do we (nothing is installed).
         let report = apply(&pkg("1.0", &deb1));
-        assert_eq!(lines(&report), [format!("{path}: ensure changed '2.0' to '1.0'")]);
+        assert_eq!(
+            lines(&report),
+            [format!("/Stage[main]/Main/Package[{name}]: Could not evaluate: Parameter ensure failed on Package[{name}]: Provider dpkg must have features 'versionable' to set 'ensure' to '1.0'")]
+        );
+        assert_eq!(report.status, RunStatus::Failed);
+        assert_eq!(query(&name).unwrap(), Installed::Version("2.0".into()));
 
         let report = apply(&pkg("absent", &deb2));
         assert_eq!(lines(&report), [format!("{path}: removed")]);
