@@ -81,9 +81,10 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
         _ => None,
     };
 
-    // Puppet's dpkg and rpm providers are not `versionable`: a version in `ensure` is refused.
+    // Puppet's dpkg provider is not `versionable` (apt, dnf, yum and rpm are): a version in
+    // `ensure` is refused.
     let named = matches!(ensure.as_str(), "present" | "installed" | "latest" | "absent" | "purged" | "held");
-    if !named && matches!(provider, Provider::Dpkg | Provider::Rpm) {
+    if !named && matches!(provider, Provider::Dpkg) {
         return Err(ProviderError(format!(
             "Parameter ensure failed on Package[{}]: Provider {} must have features 'versionable' to set 'ensure' to '{ensure}'",
             res.title,
