@@ -977,3 +977,63 @@ fn dpkg_packages_one_tool_at_a_time() {
     }
     assert!(theirs[0].2.contains("install ok installed 1.0"), "{theirs:?}");
 }
+
+/// `service` with the base provider starts and stops a real process, so the tools take turns on
+/// one: started, a run that changes nothing, restarted by a notifying file, then stopped.
+#[test]
+fn base_services_one_tool_at_a_time() {
+    require_root_and_puppet();
+    let secs = format!("3{}", std::process::id());
+    let pattern = format!("sleep {secs}");
+    let kill_all = || {
+        let _ = Command::new("pkill").args(["-f", &pattern]).output();
+        for _ in 0..100 {
+            let alive = Command::new("pgrep").args(["-f", &pattern]).output().map(|o| o.status.success());
+            if !alive.unwrap_or(false) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    let service = |ensure: &str| {
+        json!({"ensure": ensure, "provider": "base", "pattern": pattern,
+               "start": format!("/bin/sh -c 'sleep {secs} >/dev/null 2>&1 &'"),
+               "stop": format!("/usr/bin/pkill -f '{pattern}'")})
+    };
+    let steps: Vec<Vec<(&str, &str, Value)>> = vec![
+        vec![("Service", "sleeper", service("running"))],
+        vec![("Service", "sleeper", service("running"))],
+        vec![
+            ("File", "@ROOT@/conf", json!({"content": "v2\n", "notify": "Service[sleeper]"})),
+            ("Service", "sleeper", service("running")),
+        ],
+        vec![("Service", "sleeper", service("stopped"))],
+    ];
+    let run_all = |puppet: bool| -> Vec<(String, Vec<String>)> {
+        kill_all();
+        let sb = Sandbox::new();
+        let root = sb.root(if puppet { "puppet" } else { "bunraku" });
+        let mut seen = Vec::new();
+        for step in &steps {
+            let cat = catalog(step, &root);
+            let report = if puppet {
+                sb.puppet_apply(&cat, &[]);
+                sb.puppet_report()
+            } else {
+                sb.bunraku_apply(&cat, &[]);
+                sb.bunraku_report()
+            };
+            seen.push((status(&report), events(&report, &root)));
+            // A stop's kill is asynchronous; let it land before the next step looks.
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+        kill_all();
+        seen
+    };
+    let theirs = run_all(true);
+    let ours = run_all(false);
+    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
+        assert_eq!(t, o, "step {i} differs (puppet left, bunraku right)");
+    }
+    assert!(theirs[0].1.iter().any(|e| e.contains("service_started")), "{theirs:?}");
+}
