@@ -755,6 +755,10 @@ fn owner_and_group_changes() {
     );
 }
 
+/// Held by the tests that add users: useradd/userdel lock /etc/passwd and fail, not wait, when
+/// another holds it.
+static PASSWD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// What one step leaves: the report's status and events, the passwd and group lines.
 type Step = (String, Vec<String>, Option<String>, Option<String>);
 
@@ -764,6 +768,7 @@ type Step = (String, Vec<String>, Option<String>, Option<String>);
 #[test]
 fn users_and_groups_one_tool_at_a_time() {
     require_root_and_puppet();
+    let _passwd = PASSWD.lock().unwrap_or_else(|e| e.into_inner());
     let name = format!("bkd{}", std::process::id() % 100_000);
     let id = 42_000 + std::process::id() % 1000;
     let cleanup = || {
@@ -838,6 +843,7 @@ fn users_and_groups_one_tool_at_a_time() {
 #[test]
 fn cron_entries_one_tool_at_a_time() {
     require_root_and_puppet();
+    let _passwd = PASSWD.lock().unwrap_or_else(|e| e.into_inner());
     let user = format!("bkc{}", std::process::id() % 100_000);
     let _ = Command::new("userdel").arg(&user).output();
     let made = Command::new("useradd").args(["-M", "-d", "/nonexistent", &user]).status().unwrap();
