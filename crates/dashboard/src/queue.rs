@@ -99,6 +99,9 @@ impl Store {
         };
         let _turn = self.queue_turn().await;
         let mut conn = self.pool().acquire().await.ctx(ctx())?;
+        if self.backend() == Backend::Postgres {
+            return enqueue_postgres(&mut conn, uploads).await.ctx(ctx());
+        }
         // A queue file of its own is always FULL.
         let sqlite = self.backend() == Backend::Sqlite && !self.queue_apart();
         if sqlite {
@@ -136,6 +139,34 @@ impl Store {
     }
 }
 
+/// [`Store::enqueue_many`] on PostgreSQL in two round trips rather than one per upload plus
+/// three: the group's ids from the table's sequence, then one multi-row INSERT, which commits
+/// (and is flushed) on its own, all rows or none.
+async fn enqueue_postgres(conn: &mut sqlx::AnyConnection, uploads: &[Upload<'_>]) -> sqlx::Result<Vec<i64>> {
+    let mut ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT nextval(pg_get_serial_sequence('report_queue', 'id')) FROM generate_series(1, $1)",
+    )
+    .bind(uploads.len() as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    ids.sort_unstable();
+    let mut sql = String::from("INSERT INTO report_queue (id, received_at, source, body, packed) VALUES ");
+    for i in 0..uploads.len() {
+        let n = i * 4;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("(${}, ${}, ${}, '', ${})", n + 1, n + 2, n + 3, n + 4));
+    }
+    let now = now_ms();
+    let mut q = sqlx::query(&sql);
+    for (u, id) in uploads.iter().zip(&ids) {
+        q = q.bind(*id).bind(now).bind(u.source).bind(u.packed);
+    }
+    q.execute(&mut *conn).await?;
+    Ok(ids)
+}
+
 /// One upload to queue: its node (for messages), its body in Puppet's report JSON compressed by
 /// [`pack`], where it came from.
 #[derive(Debug, Clone, Copy)]
@@ -163,6 +194,9 @@ const BATCH_MAX: usize = 64;
 /// Uploads committed to the queue together, at most (and at most this many bytes).
 const GROUP_MAX: usize = 64;
 const GROUP_BYTES: usize = 32 * 1024 * 1024;
+/// Groups committing at once on the servers (each on its connection; the server's own group
+/// commit shares their WAL flushes). SQLite has one writer: one group at a time.
+const GROUPS_AT_ONCE: usize = 3;
 
 /// An upload waiting for the group commit, and where to send its queue id.
 struct Pending {
@@ -304,7 +338,15 @@ pub fn spawn_workers(store: Store, signal: Arc<QueueSignal>, workers: usize) {
 
 /// Commits the uploads that wait, together, and answers each with its queue id (or the error).
 async fn group_commit(store: Store, mut rx: mpsc::Receiver<Pending>) {
-    while let Some(first) = rx.recv().await {
+    let groups = Arc::new(tokio::sync::Semaphore::new(match store.backend() {
+        Backend::Sqlite => 1,
+        _ => GROUPS_AT_ONCE,
+    }));
+    loop {
+        // The next group forms while the previous ones commit, and takes every upload that
+        // arrived meanwhile.
+        let Ok(turn) = groups.clone().acquire_owned().await else { return };
+        let Some(first) = rx.recv().await else { return };
         let mut bytes = first.packed.len();
         let mut group = vec![first];
         while group.len() < GROUP_MAX && bytes < GROUP_BYTES {
@@ -316,23 +358,32 @@ async fn group_commit(store: Store, mut rx: mpsc::Receiver<Pending>) {
                 Err(_) => break,
             }
         }
-        let uploads: Vec<Upload> =
-            group.iter().map(|p| Upload { host: &p.host, packed: &p.packed, source: &p.source }).collect();
-        let result = store.enqueue_many(&uploads).await;
-        drop(uploads);
-        match result {
-            Ok(ids) => {
-                for (p, id) in group.into_iter().zip(ids) {
-                    let _ = p.reply.send(Ok(id));
-                }
+        let store = store.clone();
+        tokio::spawn(async move {
+            commit_group(&store, group).await;
+            drop(turn);
+        });
+    }
+}
+
+/// Queues one group of uploads in one transaction and answers each.
+async fn commit_group(store: &Store, group: Vec<Pending>) {
+    let uploads: Vec<Upload> =
+        group.iter().map(|p| Upload { host: &p.host, packed: &p.packed, source: &p.source }).collect();
+    let result = store.enqueue_many(&uploads).await;
+    drop(uploads);
+    match result {
+        Ok(ids) => {
+            for (p, id) in group.into_iter().zip(ids) {
+                let _ = p.reply.send(Ok(id));
             }
-            Err(e) => {
-                for p in group {
-                    let _ = p.reply.send(Err(DashboardError::Database {
-                        context: format!("queue report of {}", p.host),
-                        source: sqlx::Error::Protocol(e.to_string()),
-                    }));
-                }
+        }
+        Err(e) => {
+            for p in group {
+                let _ = p.reply.send(Err(DashboardError::Database {
+                    context: format!("queue report of {}", p.host),
+                    source: sqlx::Error::Protocol(e.to_string()),
+                }));
             }
         }
     }

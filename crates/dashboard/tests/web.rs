@@ -380,3 +380,42 @@ async fn client_certificate_from_our_ca_may_upload_over_https() {
     assert_eq!(resp.status(), 303, "browsers are sent to the login page");
     let _ = stop.send(());
 }
+
+/// Uploads committed to the queue as one group (what concurrent uploads become) get one queue id
+/// each, in order, and each is stored as itself, on every backend (PostgreSQL queues a group in
+/// one multi-row INSERT with ids taken beforehand).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_of_uploads_is_queued_and_stored_on_every_backend() {
+    use bunraku_dashboard::queue::{pack, Upload};
+    for (name, db) in TestDb::all().await {
+        let store = Store::open(&db.url).await.unwrap();
+        let reports: Vec<_> = (0..5)
+            .map(|i| {
+                common::report(&format!("group{i}.example.com"), common::BASE_MS + i * 1000, "changed", 5)
+            })
+            .collect();
+        let packed: Vec<Vec<u8>> = reports.iter().map(|r| pack(r.to_json().as_bytes())).collect();
+        let uploads: Vec<Upload> = reports
+            .iter()
+            .zip(&packed)
+            .map(|(r, p)| Upload { host: &r.host, packed: p, source: "127.0.0.1" })
+            .collect();
+        let ids = store.enqueue_many(&uploads).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(ids.len(), 5, "{name}");
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{name}: ids in upload order: {ids:?}");
+        assert_eq!(store.pending_tasks().await.unwrap(), 5, "{name}");
+        store.close().await;
+
+        let (_, stop, store) = start(config(&db.url)).await;
+        assert!(drain(&store, Duration::from_secs(60)).await.unwrap(), "{name}");
+        use bunraku_dashboard::store::TextColumn;
+        let rows =
+            sqlx::query("SELECT host FROM reports ORDER BY host").fetch_all(store.pool()).await.unwrap();
+        let hosts: Vec<String> = rows.iter().map(|r| r.text(0).unwrap()).collect();
+        let want: Vec<&str> = reports.iter().map(|r| r.host.as_str()).collect();
+        assert_eq!(hosts, want, "{name}: each report stored once, as itself");
+        let _ = stop.send(());
+        store.close().await;
+        db.drop_db().await;
+    }
+}
