@@ -232,6 +232,9 @@ fn assignable(target: &Expr, at: Span) -> Result<(), ParseError> {
         ),
         ExprKind::Var(_) => Ok(()),
         ExprKind::Array(items) => items.iter().try_for_each(|i| assignable(i, at)),
+        ExprKind::Access(..) => {
+            fail(at, "Illegal attempt to assign via [index/key]. Not an assignable reference".to_string())
+        }
         _ => fail(
             at,
             format!("Illegal attempt to assign to '{}'. Not an assignable reference", article(target)),
@@ -283,15 +286,50 @@ fn label(e: &Expr) -> &'static str {
     }
 }
 
-/// "a String", "an Integer", as the assignment error describes a value.
-fn article(e: &Expr) -> &'static str {
+/// The assignment error's description of its target: Puppet's `ModelLabelProvider` label with
+/// its `a_an` article ("a Literal Integer", "an 'and' expression", "an Unary Minus").
+fn article(e: &Expr) -> String {
     use ExprKind::*;
-    match &e.kind {
-        Str(_) | Interpolated(_) => "a String",
-        Int(_) => "an Integer",
-        Float(_) => "a Float",
-        Bool(_) => "a Boolean",
-        BareWord(_) => "a Name",
-        _ => "an Expression",
-    }
+    let op = |o: &BinOp| match o {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+        BinOp::Mod => "%",
+        BinOp::Shl => "<<",
+        BinOp::Shr => ">>",
+        BinOp::Eq => "==",
+        BinOp::Ne => "!=",
+        BinOp::Lt => "<",
+        BinOp::Le => "<=",
+        BinOp::Gt => ">",
+        BinOp::Ge => ">=",
+        BinOp::Match => "=~",
+        BinOp::NoMatch => "!~",
+        BinOp::In => "in",
+        BinOp::And => "and",
+        BinOp::Or => "or",
+    };
+    let label = match &e.kind {
+        Str(_) => "String".to_string(),
+        Interpolated(_) => "Double Quoted String".to_string(),
+        Int(_) => "Literal Integer".to_string(),
+        Float(_) => "Literal Float".to_string(),
+        Bool(_) => "Boolean".to_string(),
+        BareWord(_) => "Name".to_string(),
+        TypeRef(_) => "Type-Name".to_string(),
+        Regex(_) => "Regular Expression".to_string(),
+        Paren(_) => "Parenthesized Expression".to_string(),
+        Neg(_) => "Unary Minus".to_string(),
+        Not(_) => "'not' expression".to_string(),
+        Undef => "'undef' expression".to_string(),
+        Default => "'default' expression".to_string(),
+        Hash(_) => "Hash Expression".to_string(),
+        Binary(o, ..) => format!("'{}' expression", op(o)),
+        _ => "Expression".to_string(),
+    };
+    // `a_an`: "an" before a vowel, looking past a leading quote.
+    let first = label.chars().find(|c| *c != '\'').unwrap_or('x');
+    let a = if "aeiouAEIOU".contains(first) { "an" } else { "a" };
+    format!("{a} {label}")
 }
