@@ -759,8 +759,51 @@ fn owner_and_group_changes() {
 /// another holds it.
 static PASSWD: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// What one step leaves: the report's status and events, the passwd and group lines.
-type Step = (String, Vec<String>, Option<String>, Option<String>);
+/// One catalog of a take-turns test: (type, title, parameters).
+type Resources<'a> = Vec<(&'a str, String, Value)>;
+
+/// What one step of a take-turns test left: the report's status and events, and the state of the
+/// machine as the test reads it.
+#[derive(Debug, PartialEq)]
+struct Turn {
+    status: String,
+    events: Vec<String>,
+    machine: String,
+}
+
+/// Types that change the machine itself (users, crontabs, packages, processes) cannot be applied
+/// into two roots: Puppet and then Bunraku each apply `steps` in turn, from a machine `reset` to
+/// the same state (and reset again after), and every step must leave the same status, events and
+/// `observe`d state. Returns Puppet's turns for the test's own checks.
+fn take_turns(steps: &[Resources], reset: &dyn Fn(), observe: &dyn Fn() -> String) -> Vec<Turn> {
+    let run_all = |puppet: bool| -> Vec<Turn> {
+        reset();
+        let sb = Sandbox::new();
+        let root = sb.root(if puppet { "puppet" } else { "bunraku" });
+        let mut seen = Vec::new();
+        for step in steps {
+            let resources: Vec<(&str, &str, Value)> =
+                step.iter().map(|(t, title, p)| (*t, title.as_str(), p.clone())).collect();
+            let cat = catalog(&resources, &root);
+            let report = if puppet {
+                sb.puppet_apply(&cat, &[]);
+                sb.puppet_report()
+            } else {
+                sb.bunraku_apply(&cat, &[]);
+                sb.bunraku_report()
+            };
+            seen.push(Turn { status: status(&report), events: events(&report, &root), machine: observe() });
+        }
+        reset();
+        seen
+    };
+    let theirs = run_all(true);
+    let ours = run_all(false);
+    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
+        assert_eq!(t, o, "step {i} differs (puppet left, bunraku right)");
+    }
+    theirs
+}
 
 /// `user` and `group` change the machine itself, so the tools take turns with the same names, fixed
 /// ids and a cleanup in between: creation, a run that changes nothing, a changed shell, comment and
@@ -781,12 +824,9 @@ fn users_and_groups_one_tool_at_a_time() {
             .lines()
             .find(|l| l.split(':').next() == Some(name.as_str()))
             .map(str::to_string)
+            .unwrap_or_default()
     };
-    let user = |shell: &str,
-                comment: &str,
-                groups: &[&str],
-                ensure: &str|
-     -> Vec<(&'static str, String, Value)> {
+    let user = |shell: &str, comment: &str, groups: &[&str], ensure: &str| -> Resources {
         vec![
             ("Group", name.clone(), json!({"ensure": ensure, "gid": id})),
             (
@@ -807,34 +847,10 @@ fn users_and_groups_one_tool_at_a_time() {
             ("Group", name.clone(), json!({"ensure": "absent", "require": format!("User[{name}]")})),
         ],
     ];
-    let run_all = |puppet: bool| -> Vec<Step> {
-        cleanup();
-        let sb = Sandbox::new();
-        let root = sb.root(if puppet { "puppet" } else { "bunraku" });
-        let mut seen = Vec::new();
-        for step in &steps {
-            let resources: Vec<(&str, &str, Value)> =
-                step.iter().map(|(t, title, p)| (*t, title.as_str(), p.clone())).collect();
-            let cat = catalog(&resources, &root);
-            let (report, out) = if puppet {
-                (sb.puppet_report(), sb.puppet_apply(&cat, &[]).1)
-            } else {
-                (sb.bunraku_report(), sb.bunraku_apply(&cat, &[]).1)
-            };
-            let evs = events(&report, &root);
-            seen.push((status(&report), evs, line("/etc/passwd"), line("/etc/group")));
-            let _ = out;
-        }
-        cleanup();
-        seen
-    };
-    let theirs = run_all(true);
-    let ours = run_all(false);
-    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
-        assert_eq!(t, o, "step {i} differs (puppet left, bunraku right)");
-    }
-    assert!(theirs[0].2.as_deref().is_some_and(|l| l.contains("Bunraku diff")), "{theirs:?}");
-    assert!(theirs[3].2.is_none(), "the user is gone after the last step");
+    // The passwd line, then the group line (each empty when absent).
+    let theirs = take_turns(&steps, &cleanup, &|| format!("{}\n{}", line("/etc/passwd"), line("/etc/group")));
+    assert!(theirs[0].machine.lines().next().is_some_and(|l| l.contains("Bunraku diff")), "{theirs:?}");
+    assert_eq!(theirs[3].machine, "\n", "the user and its group are gone after the last step");
 }
 
 /// `cron` edits a user's crontab through `crontab`, so the tools take turns on a throwaway user's:
@@ -869,34 +885,9 @@ fn cron_entries_one_tool_at_a_time() {
         entry("10", "/bin/true second", "present"),
         entry("10", "/bin/true second", "absent"),
     ];
-    let run_all = |puppet: bool| -> Vec<(String, Vec<String>, String)> {
-        clear();
-        let sb = Sandbox::new();
-        let root = sb.root(if puppet { "puppet" } else { "bunraku" });
-        let mut seen = Vec::new();
-        for step in &steps {
-            let resources: Vec<(&str, &str, Value)> =
-                step.iter().map(|(t, title, p)| (*t, title.as_str(), p.clone())).collect();
-            let cat = catalog(&resources, &root);
-            let report = if puppet {
-                sb.puppet_apply(&cat, &[]);
-                sb.puppet_report()
-            } else {
-                sb.bunraku_apply(&cat, &[]);
-                sb.bunraku_report()
-            };
-            seen.push((status(&report), events(&report, &root), crontab()));
-        }
-        clear();
-        seen
-    };
-    let theirs = run_all(true);
-    let ours = run_all(false);
+    let theirs = take_turns(&steps, &clear, &crontab);
     let _ = Command::new("userdel").arg(&user).output();
-    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
-        assert_eq!(t, o, "step {i} differs (puppet left, bunraku right)");
-    }
-    assert!(theirs[0].2.contains("/bin/true first"), "{theirs:?}");
+    assert!(theirs[0].machine.contains("/bin/true first"), "{theirs:?}");
 }
 
 /// A throwaway .deb of `name` at `version` (an empty package) in `dir`.
@@ -955,33 +946,8 @@ fn dpkg_packages_one_tool_at_a_time() {
         step("absent", &v2),
         step("purged", &v2),
     ];
-    let run_all = |puppet: bool| -> Vec<(String, Vec<String>, String)> {
-        purge();
-        let sb = Sandbox::new();
-        let root = sb.root(if puppet { "puppet" } else { "bunraku" });
-        let mut seen = Vec::new();
-        for step in &steps {
-            let resources: Vec<(&str, &str, Value)> =
-                step.iter().map(|(t, title, p)| (*t, title.as_str(), p.clone())).collect();
-            let cat = catalog(&resources, &root);
-            let report = if puppet {
-                sb.puppet_apply(&cat, &[]);
-                sb.puppet_report()
-            } else {
-                sb.bunraku_apply(&cat, &[]);
-                sb.bunraku_report()
-            };
-            seen.push((status(&report), events(&report, &root), dpkg_status()));
-        }
-        purge();
-        seen
-    };
-    let theirs = run_all(true);
-    let ours = run_all(false);
-    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
-        assert_eq!(t, o, "step {i} differs (puppet left, bunraku right)");
-    }
-    assert!(theirs[0].2.contains("install ok installed 1.0"), "{theirs:?}");
+    let theirs = take_turns(&steps, &purge, &dpkg_status);
+    assert!(theirs[0].machine.contains("install ok installed 1.0"), "{theirs:?}");
 }
 
 /// `service` with the base provider starts and stops a real process, so the tools take turns on
@@ -1006,40 +972,22 @@ fn base_services_one_tool_at_a_time() {
                "start": format!("/bin/sh -c 'sleep {secs} >/dev/null 2>&1 &'"),
                "stop": format!("/usr/bin/pkill -f '{pattern}'")})
     };
-    let steps: Vec<Vec<(&str, &str, Value)>> = vec![
-        vec![("Service", "sleeper", service("running"))],
-        vec![("Service", "sleeper", service("running"))],
+    let sleeper = |ensure: &str| ("Service", "sleeper".to_string(), service(ensure));
+    let steps: Vec<Resources> = vec![
+        vec![sleeper("running")],
+        vec![sleeper("running")],
         vec![
-            ("File", "@ROOT@/conf", json!({"content": "v2\n", "notify": "Service[sleeper]"})),
-            ("Service", "sleeper", service("running")),
+            ("File", "@ROOT@/conf".to_string(), json!({"content": "v2\n", "notify": "Service[sleeper]"})),
+            sleeper("running"),
         ],
-        vec![("Service", "sleeper", service("stopped"))],
+        vec![sleeper("stopped")],
     ];
-    let run_all = |puppet: bool| -> Vec<(String, Vec<String>)> {
-        kill_all();
-        let sb = Sandbox::new();
-        let root = sb.root(if puppet { "puppet" } else { "bunraku" });
-        let mut seen = Vec::new();
-        for step in &steps {
-            let cat = catalog(step, &root);
-            let report = if puppet {
-                sb.puppet_apply(&cat, &[]);
-                sb.puppet_report()
-            } else {
-                sb.bunraku_apply(&cat, &[]);
-                sb.bunraku_report()
-            };
-            seen.push((status(&report), events(&report, &root)));
-            // A stop's kill is asynchronous; let it land before the next step looks.
-            std::thread::sleep(std::time::Duration::from_millis(300));
-        }
-        kill_all();
-        seen
+    // Nothing to read off the machine but time: a stop's kill is asynchronous, so let it land
+    // before the next step looks.
+    let settle = || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        String::new()
     };
-    let theirs = run_all(true);
-    let ours = run_all(false);
-    for (i, (t, o)) in theirs.iter().zip(&ours).enumerate() {
-        assert_eq!(t, o, "step {i} differs (puppet left, bunraku right)");
-    }
-    assert!(theirs[0].1.iter().any(|e| e.contains("service_started")), "{theirs:?}");
+    let theirs = take_turns(&steps, &kill_all, &settle);
+    assert!(theirs[0].events.iter().any(|e| e.contains("service_started")), "{theirs:?}");
 }
