@@ -79,6 +79,14 @@ fn fail<T>(line: usize, m: impl Into<String>) -> Res<T> {
     Err(Flow::Error(ErbError { message: m.into(), line }))
 }
 
+/// The count `take`/`drop` are given: a negative or non-Integer one takes nothing.
+fn how_many(v: RV) -> usize {
+    match v {
+        RV::Int(n) => n.max(0) as usize,
+        _ => 0,
+    }
+}
+
 pub fn from_puppet(v: &Value) -> RV {
     match v {
         Value::Undef => RV::Nil,
@@ -1601,22 +1609,8 @@ impl<'h> Interp<'h> {
                 RV::Int(n) => RV::Array(a[a.len().saturating_sub(n.max(0) as usize)..].to_vec()),
                 _ => a.last().cloned().unwrap_or(RV::Nil),
             },
-            "take" => RV::Array(
-                a.into_iter()
-                    .take(match arg(0) {
-                        RV::Int(n) => n.max(0) as usize,
-                        _ => 0,
-                    })
-                    .collect(),
-            ),
-            "drop" => RV::Array(
-                a.into_iter()
-                    .skip(match arg(0) {
-                        RV::Int(n) => n.max(0) as usize,
-                        _ => 0,
-                    })
-                    .collect(),
-            ),
+            "take" => RV::Array(a.into_iter().take(how_many(arg(0))).collect()),
+            "drop" => RV::Array(a.into_iter().skip(how_many(arg(0))).collect()),
             "length" | "size" => RV::Int(a.len() as i64),
             "count" => match args.first() {
                 Some(v) => RV::Int(a.iter().filter(|x| *x == v).count() as i64),
