@@ -69,16 +69,23 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
         return sync_ensure(ctx, &user, &lines, "absent", "present");
     };
 
-    let mut changes: Vec<(&str, String, String)> = Vec::new();
+    // (property, current, desired, how the desired value is shown). The time fields and
+    // `environment` are array properties: Puppet reports arrays (a time field split at commas),
+    // and shows a new environment joined (its `should_to_s`).
+    let fields = |s: &str| Value::Array(s.split(',').filter(|p| !p.is_empty()).map(Value::from).collect());
+    let strings = |v: &[String]| Value::Array(v.iter().map(|s| Value::from(s.as_str())).collect());
+    let mut changes: Vec<(&str, Value, Value, String)> = Vec::new();
     if let Some(c) = command {
         if c != job.command {
-            changes.push(("command", job.command.clone(), c.clone()));
+            let want = Value::from(c.as_str());
+            changes.push(("command", Value::from(job.command.as_str()), want.clone(), super::display(&want)));
             job.command = c;
         }
     }
     match special {
         Some(s) if job.time != [s.clone()] => {
-            changes.push(("special", job.time.join(" "), s.trim_start_matches('@').to_string()));
+            let want = Value::from(s.trim_start_matches('@'));
+            changes.push(("special", Value::from(job.time.join(" ")), want.clone(), super::display(&want)));
             job.time = vec![s];
         }
         Some(_) => {}
@@ -89,7 +96,8 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
             for (i, f) in TIME_FIELDS.iter().enumerate() {
                 if let Some(want) = field(f) {
                     if job.time[i] != want {
-                        changes.push((f, job.time[i].clone(), want.clone()));
+                        let wanted = fields(&want);
+                        changes.push((f, fields(&job.time[i]), wanted.clone(), super::display(&wanted)));
                         job.time[i] = want;
                     }
                 }
@@ -98,7 +106,7 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
     }
     if let Some(env) = environment {
         if env != job.environment {
-            changes.push(("environment", job.environment.join(","), env.join(",")));
+            changes.push(("environment", strings(&job.environment), strings(&env), env.join(",")));
             job.environment = env;
         }
     }
@@ -109,23 +117,7 @@ pub fn apply(res: &Resource, ctx: &mut Context) -> Result<(), ProviderError> {
         lines.splice(start..end, job.lines(&name));
     }
     let result = if ctx.noop { Ok(()) } else { write_crontab(&user, &lines) };
-    for (property, was, want) in changes {
-        // The time fields and `environment` are array properties: Puppet reports arrays (a time
-        // field split at commas), and shows a new environment joined (its `should_to_s`).
-        let list = |s: &str| Value::Array(s.split(',').filter(|p| !p.is_empty()).map(Value::from).collect());
-        let (prev, want, shown_want) = match property {
-            "command" | "special" => {
-                let want = Value::from(want);
-                let shown = super::display(&want);
-                (Value::from(was), want, shown)
-            }
-            "environment" => (list(&was), list(&want), want),
-            _ => {
-                let want = list(&want);
-                let shown = super::display(&want);
-                (list(&was), want, shown)
-            }
-        };
+    for (property, prev, want, shown_want) in changes {
         let event = format!("{property}_changed");
         if !ctx.should_sync(property, &prev, &want, &event) {
             continue;
