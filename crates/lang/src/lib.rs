@@ -128,6 +128,28 @@ impl Environment {
         &self.modulepath
     }
 
+    /// The directories of the modules on the modulepath, in Puppet's order: modulepath order,
+    /// then by name within a directory; a name found earlier hides the same name later.
+    pub fn modules(&self) -> Vec<PathBuf> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for dir in &self.modulepath {
+            let Ok(entries) = std::fs::read_dir(dir) else { continue };
+            let mut names: Vec<String> = entries
+                .flatten()
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            for n in names {
+                if seen.insert(n.clone()) {
+                    out.push(dir.join(n));
+                }
+            }
+        }
+        out
+    }
+
     /// The main manifest: a file, or a directory whose `*.pp` files are read in sorted order.
     pub fn manifest(&self) -> &Path {
         &self.manifest

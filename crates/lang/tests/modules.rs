@@ -54,12 +54,9 @@ fn templates(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// EPP goes through our front end (translation, then the Puppet parser); ERB is Ruby's own.
 fn check(path: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    if path.extension().is_some_and(|x| x == "erb") {
-        return bunraku_lang::templates::erb::check(&text)
-            .map_err(|e| format!("line {}: {}", e.line, e.message));
-    }
     let program = bunraku_lang::templates::epp::translate(&text)
         .map_err(|e| format!("line {}: {}", e.line, e.message))?;
     bunraku_lang::parser::parse(&program.source).map(|_| ()).map_err(|e| e.message)
@@ -91,10 +88,11 @@ fn module_catalogs_match_puppet() {
 }
 
 #[test]
-fn module_templates_are_in_the_supported_subset() {
+fn module_epp_templates_pass_our_front_end() {
     let root = Path::new(BASEMODULEPATH);
     let listed = listed("### Not taken by our front ends");
-    let all = all_templates();
+    let all: Vec<PathBuf> =
+        all_templates().into_iter().filter(|p| p.extension().is_some_and(|x| x == "epp")).collect();
     let mut ok = 0;
     let mut problems = Vec::new();
     for path in &all {

@@ -281,7 +281,15 @@ impl<'e> Compiler<'e> {
                 Ok(Value::Type(t))
             }
             "new" => self.new_value(&vals, span),
-            _ => Err(self.unknown_function(fname, span)),
+            _ => match self.find_ruby_function(fname, span)? {
+                Some(f) => {
+                    if let Some(r) = self.call_proven_native(&f, &vals, lambda.is_some()) {
+                        return r.map_err(|m| fcall(self, m));
+                    }
+                    self.call_ruby_function(&f, vals, lambda, scope, span)
+                }
+                None => Err(self.err(span, format!("Unknown function: '{fname}'."))),
+            },
         }
     }
 

@@ -8,6 +8,7 @@ mod iteration;
 mod modules;
 mod ops;
 mod resources;
+mod ruby;
 pub mod scope;
 mod types;
 
@@ -88,6 +89,8 @@ pub(crate) struct Compiler<'e> {
     pending_overrides: Vec<resources::PendingOverride>,
     /// Hiera, templates and module metadata for this compile (`modules.rs`).
     module_state: modules::ModuleState,
+    /// The Ruby session and the Ruby functions found so far (`ruby.rs`).
+    ruby: ruby::RubyState,
 }
 
 const TOP: ScopeId = 0;
@@ -121,6 +124,7 @@ impl<'e> Compiler<'e> {
             collectors: Vec::new(),
             pending_overrides: Vec::new(),
             module_state: modules::ModuleState::new(env),
+            ruby: ruby::RubyState::default(),
         }
     }
 

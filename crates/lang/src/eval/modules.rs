@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 
 use super::scope::{lookup, ScopeKind};
 use super::{Compiler, R, TOP};
-use crate::ast::{AttributeOp, Expr, ExprKind, Lambda, Param, ResourceForm};
+use crate::ast::{ExprKind, Lambda, Param};
 use crate::error::CompileError;
 use crate::hiera::{Hiera, Merge};
 use crate::source::SourceFile;
@@ -34,8 +34,6 @@ pub(crate) struct ModuleState {
     /// Names of resource types written in Ruby (`lib/puppet/type/<name>.rb`) on the modulepath.
     module_types: Option<HashSet<String>>,
     epp_cache: HashMap<PathBuf, Arc<EppTemplate>>,
-    /// ERB template files parsed once per compile (collectd renders one per plugin).
-    erb_cache: HashMap<PathBuf, std::rc::Rc<crate::templates::erb::Program>>,
     /// Output buffers of the EPP templates being rendered (nested calls stack up), and their texts.
     epp_output: Vec<(String, Arc<Vec<String>>)>,
 }
@@ -47,7 +45,6 @@ impl ModuleState {
             modulepath: env.modulepath().to_vec(),
             module_types: None,
             epp_cache: HashMap::new(),
-            erb_cache: HashMap::new(),
             epp_output: Vec::new(),
         }
     }
@@ -102,33 +99,6 @@ impl<'e> Compiler<'e> {
             self.module_state.module_types = Some(set);
         }
         self.module_state.module_types.as_ref().is_some_and(|s| s.contains(name))
-    }
-
-    /// "Unknown function", naming the module and file when the function exists in Ruby.
-    pub(crate) fn unknown_function(&self, name: &str, span: Span) -> Box<CompileError> {
-        let (ns, short) = name.rsplit_once("::").unwrap_or(("", name));
-        for dir in &self.module_state.modulepath {
-            let Ok(modules) = std::fs::read_dir(dir) else { continue };
-            for m in modules.flatten() {
-                let root = m.path();
-                let candidates = [
-                    root.join("lib/puppet/functions").join(ns.replace("::", "/")).join(format!("{short}.rb")),
-                    root.join("lib/puppet/parser/functions").join(format!("{name}.rb")),
-                ];
-                for c in candidates {
-                    if c.is_file() {
-                        return self.err(
-                            span,
-                            format!(
-                                "Unknown function: '{name}'. It is written in Ruby ({}), which Bunraku does not run, and Bunraku has no native implementation of it",
-                                c.display()
-                            ),
-                        );
-                    }
-                }
-            }
-        }
-        self.err(span, format!("Unknown function: '{name}'."))
     }
 
     /// Functions for modules: Hiera, templates, stdlib. `None`: not one of them.
@@ -192,8 +162,7 @@ impl<'e> Compiler<'e> {
                         };
                         self.render_erb_file(&file, scope, span).inspect(|_| trace_rendered(&file))
                     } else {
-                        let path = self.file.path.clone();
-                        self.render_erb(&path, &v.to_display_string(), scope, span)
+                        self.render_erb_inline(&v.to_display_string(), scope, span)
                     };
                     match piece {
                         Ok(p) => out.push_str(&p),
@@ -437,100 +406,44 @@ impl<'e> Compiler<'e> {
         result
     }
 
-    /// Renders an ERB template file, parsed once per compile (collectd renders one per plugin).
+    /// Renders an ERB template file with Ruby's ERB, as Puppet's `template()` does.
     fn render_erb_file(&mut self, file: &Path, scope: usize, span: Span) -> R<String> {
-        let program = match self.module_state.erb_cache.get(file) {
-            Some(p) => p.clone(),
-            None => {
-                let text = std::fs::read_to_string(file).map_err(|e| {
-                    self.err(
-                        span,
-                        format!(
-                            "Error while evaluating a Function Call, Could not read {}: {e}",
-                            file.display()
-                        ),
-                    )
-                })?;
-                let program =
-                    crate::templates::erb::compile(&text).map_err(|e| self.erb_error(file, e, span))?;
-                let program = std::rc::Rc::new(program);
-                self.module_state.erb_cache.insert(file.to_path_buf(), program.clone());
-                program
-            }
+        self.render_erb(Some(file), None, scope, span).map_err(|e| self.erb_error(Some(file), e, span))
+    }
+
+    /// `inline_template()`.
+    fn render_erb_inline(&mut self, text: &str, scope: usize, span: Span) -> R<String> {
+        self.render_erb(None, Some(text), scope, span).map_err(|e| self.erb_error(None, e, span))
+    }
+
+    /// Puppet's report of a template failure, located at the calling statement: the template, and
+    /// the file and line of the innermost Ruby frame (the template's own line, or the Ruby file a
+    /// function it called failed in).
+    fn erb_error(&self, file: Option<&Path>, e: bunraku_ruby::RubyError, span: Span) -> Box<CompileError> {
+        let detail = match &e {
+            bunraku_ruby::RubyError::Raised { message, .. } => message.clone(),
+            other => other.to_string(),
         };
-        let mut host = ErbHost { compiler: self, scope, span };
-        crate::templates::erb::run(&program, &mut host).map_err(|e| self.erb_error(file, e, span))
-    }
-
-    /// Renders an ERB template with the Ruby-subset interpreter.
-    fn render_erb(&mut self, file: &Path, text: &str, scope: usize, span: Span) -> R<String> {
-        let mut host = ErbHost { compiler: self, scope, span };
-        crate::templates::erb::render(file, text, &mut host).map_err(|e| self.erb_error(file, e, span))
-    }
-
-    /// Puppet's report of a template failure, located at the calling statement.
-    fn erb_error(&self, file: &Path, e: crate::templates::erb::ErbError, span: Span) -> Box<CompileError> {
+        let Some(file) = file else {
+            return self.err(
+                span,
+                format!("Error while evaluating a Function Call, Failed to parse inline template: {detail}"),
+            );
+        };
+        let (at_file, at_line) = e
+            .location()
+            .map(|(f, l)| (f, l.to_string()))
+            .unwrap_or_else(|| (file.display().to_string(), String::new()));
         let mut err = CompileError::new(format!(
-            "Evaluation Error: Error while evaluating a Function Call, Failed to parse template {}:\n  Filepath: {}\n  Line: {}\n  Detail: {}\n",
+            "Evaluation Error: Error while evaluating a Function Call, Failed to parse template {}:\n  Filepath: {at_file}\n  Line: {at_line}\n  Detail: {detail}\n",
             // Puppet names an ERB template here without quotes.
             template_name(file).trim_matches('\''),
-            file.display(),
-            e.line,
-            e.message
         ));
         err.file = Some(self.file.path.clone());
         let (line, column) = self.file.lines.line_col(&self.file.text, span.start as usize);
         err.line = Some(line);
         err.column = Some(column);
         Box::new(err)
-    }
-
-    /// Declares resources unless they exist (`ensure_resource`, `ensure_packages`).
-    pub(crate) fn ensure_resource(
-        &mut self,
-        type_name: &str,
-        titles: &[String],
-        params: &IndexMap<Value, Value>,
-        scope: usize,
-        span: Span,
-    ) -> R<()> {
-        let type_name = type_name.trim_start_matches("::").to_lowercase();
-        let cap = bunraku_model::reference::capitalize_type(&type_name);
-        for title in titles {
-            if let Some(&idx) = self.index.get(&(cap.clone(), title.clone())) {
-                // Puppet's defined_with_params: an existing resource with the same parameters is fine.
-                let existing = &self.resources[idx].params;
-                let same = params.iter().all(|(k, v)| {
-                    let k = k.to_display_string();
-                    matches!(v, Value::Undef) && !existing.contains_key(&k)
-                        || existing.get(&k).is_some_and(|e| crate::value::puppet_eq(e, v))
-                });
-                if same {
-                    continue;
-                }
-            }
-            let dummy = Expr::new(ExprKind::Undef, span);
-            let attrs: Vec<(AttributeOp, Value)> = params
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        AttributeOp {
-                            name: k.to_display_string(),
-                            append: false,
-                            value: dummy.clone(),
-                            span,
-                        },
-                        v.clone(),
-                    )
-                })
-                .collect();
-            if type_name == "class" {
-                self.declare_class_resource_like(title, &attrs, scope, span)?;
-            } else {
-                self.declare_resource(&type_name, title, &attrs, ResourceForm::Regular, scope, span, span)?;
-            }
-        }
-        Ok(())
     }
 
     /// `getvar('a::b')`, `fact('os.family')` helpers: a qualified variable.
@@ -586,198 +499,17 @@ fn compile_epp(file: &Path, text: &str) -> R<EppTemplate> {
     Ok(EppTemplate { file: Arc::new(parsed), texts: Arc::new(program.texts), params })
 }
 
-/// The compiler as seen from an ERB template: variables and functions.
-struct ErbHost<'c, 'e> {
-    compiler: &'c mut Compiler<'e>,
-    scope: usize,
-    span: Span,
-}
-
-impl crate::templates::erb::Host for ErbHost<'_, '_> {
-    fn variable(&mut self, name: &str) -> Option<Value> {
-        self.compiler.qualified_var(name, self.scope)
-    }
-
-    fn call_function(&mut self, name: &str, args: Vec<Value>) -> Result<Value, String> {
-        self.compiler
-            .call_values(name, args, None, self.scope, self.span)
-            .map_err(|e| e.message.trim_start_matches("Evaluation Error: ").to_string())
-    }
-
-    fn classes(&self) -> Vec<String> {
-        self.compiler.class_list.clone()
-    }
-}
-
 impl<'e> Compiler<'e> {
-    /// stdlib functions that need the catalog or scope; the pure ones are in
-    /// `crate::functions::stdlib`.
-    fn call_stdlib(&mut self, name: &str, vals: &[Value], scope: usize, span: Span) -> Option<R<Value>> {
-        let fcall =
-            |c: &Self, msg: String| c.err(span, format!("Error while evaluating a Function Call, {msg}"));
-        let name = name.strip_prefix("stdlib::").filter(|n| matches!(*n, "ensure_packages")).unwrap_or(name);
-        Some(match name {
-            "ensure_resource" | "ensure_resources" => {
-                let type_name = vals.first().map(Value::to_display_string).unwrap_or_default();
-                let empty = IndexMap::new();
-                if name == "ensure_resources" {
-                    let Some(Value::Hash(items)) = vals.get(1) else {
-                        return Some(Err(fcall(
-                            self,
-                            "ensure_resources(): second argument must be a Hash".into(),
-                        )));
-                    };
-                    let defaults = match vals.get(2) {
-                        Some(Value::Hash(h)) => h.clone(),
-                        _ => empty,
-                    };
-                    for (title, params) in items.clone() {
-                        let mut p = defaults.clone();
-                        if let Value::Hash(h) = params {
-                            p.extend(h);
-                        }
-                        if let Err(e) =
-                            self.ensure_resource(&type_name, &[title.to_display_string()], &p, scope, span)
-                        {
-                            return Some(Err(e));
-                        }
-                    }
-                    return Some(Ok(Value::Undef));
-                }
-                let titles: Vec<String> = match vals.get(1) {
-                    Some(Value::Array(a)) => a.iter().map(Value::to_display_string).collect(),
-                    Some(v) => vec![v.to_display_string()],
-                    None => vec![],
-                };
-                let params = match vals.get(2) {
-                    Some(Value::Hash(h)) => h.clone(),
-                    _ => empty,
-                };
-                self.ensure_resource(&type_name, &titles, &params, scope, span).map(|_| Value::Undef)
-            }
-            "ensure_packages" => {
-                let mut defaults = match vals.get(1) {
-                    Some(Value::Hash(h)) => h.clone(),
-                    _ => IndexMap::new(),
-                };
-                // stdlib turns a default 'present' into 'installed' (not a per-package one).
-                if let Some(e) = defaults.get_mut(&s("ensure")) {
-                    if *e == s("present") {
-                        *e = s("installed");
-                    }
-                }
-                let r = match vals.first() {
-                    Some(Value::Hash(pkgs)) => {
-                        let mut r = Ok(());
-                        for (title, params) in pkgs.clone() {
-                            let mut p: IndexMap<Value, Value> = IndexMap::new();
-                            p.insert(s("ensure"), s("installed"));
-                            p.extend(defaults.clone());
-                            if let Value::Hash(h) = params {
-                                p.extend(h);
-                            }
-                            r = self.ensure_resource(
-                                "package",
-                                &[title.to_display_string()],
-                                &p,
-                                scope,
-                                span,
-                            );
-                            if r.is_err() {
-                                break;
-                            }
-                        }
-                        r
-                    }
-                    Some(v) => {
-                        let names: Vec<String> = match v {
-                            Value::Array(a) => a.iter().map(Value::to_display_string).collect(),
-                            other => vec![other.to_display_string()],
-                        };
-                        let mut p: IndexMap<Value, Value> = IndexMap::new();
-                        p.insert(s("ensure"), s("installed"));
-                        p.extend(defaults);
-                        self.ensure_resource("package", &names, &p, scope, span)
-                    }
-                    None => Ok(()),
-                };
-                r.map(|_| Value::Undef)
-            }
-            "defined_with_params" => {
-                let Some(Value::Resource { type_name, title }) = vals.first() else {
-                    return Some(Ok(Value::Bool(false)));
-                };
-                let Some(&idx) = self.index.get(&(type_name.clone(), title.clone())) else {
-                    return Some(Ok(Value::Bool(false)));
-                };
-                let existing = &self.resources[idx].params;
-                let ok = match vals.get(1) {
-                    Some(Value::Hash(h)) => h.iter().all(|(k, v)| {
-                        existing.get(&k.to_display_string()).is_some_and(|e| crate::value::puppet_eq(e, v))
-                    }),
-                    _ => true,
-                };
-                Ok(Value::Bool(ok))
-            }
+    /// `getvar`, a Puppet built-in that reads the scope.
+    fn call_stdlib(&mut self, name: &str, vals: &[Value], scope: usize, _span: Span) -> Option<R<Value>> {
+        match name {
             "getvar" => {
                 let n = vals.first().map(Value::to_display_string).unwrap_or_default();
-                Ok(self
+                Some(Ok(self
                     .qualified_var(&n, scope)
-                    .unwrap_or_else(|| vals.get(1).cloned().unwrap_or(Value::Undef)))
+                    .unwrap_or_else(|| vals.get(1).cloned().unwrap_or(Value::Undef))))
             }
-            "fact" => {
-                let n = vals.first().map(Value::to_display_string).unwrap_or_default();
-                let mut v = lookup(&self.scopes, TOP, "facts").cloned().unwrap_or(Value::Undef);
-                for seg in n.split('.') {
-                    v = match v {
-                        Value::Hash(h) => h.get(&s(seg)).cloned().unwrap_or(Value::Undef),
-                        Value::Array(a) => {
-                            seg.parse::<usize>().ok().and_then(|i| a.get(i).cloned()).unwrap_or(Value::Undef)
-                        }
-                        _ => Value::Undef,
-                    };
-                }
-                Ok(v)
-            }
-            "assert_private" => {
-                // The caller's module is the module of the scope that declared this class.
-                let own = lookup(&self.scopes, scope, "module_name").map(Value::to_display_string);
-                let caller = lookup(&self.scopes, scope, "caller_module_name").map(Value::to_display_string);
-                match (own, caller) {
-                    (Some(o), Some(c)) if o != c => {
-                        let msg = match vals.first() {
-                            Some(Value::Str(m)) => m.clone(),
-                            _ => format!(
-                                "Class {} is private",
-                                lookup(&self.scopes, scope, "title")
-                                    .map(Value::to_display_string)
-                                    .unwrap_or_default()
-                            ),
-                        };
-                        Err(fcall(self, msg))
-                    }
-                    _ => Ok(Value::Undef),
-                }
-            }
-            "deprecation" => {
-                if let Some(m) = vals.get(1) {
-                    tracing::warn!(target: "puppet", "{}", m.to_display_string());
-                }
-                Ok(Value::Undef)
-            }
-            "is_function_available" => {
-                let n = vals.first().map(Value::to_display_string).unwrap_or_default();
-                Ok(Value::Bool(
-                    crate::functions::stdlib::is_native(&n)
-                        || super::functions::SIGNATURES.iter().any(|sig| sig.name == n),
-                ))
-            }
-            _ => {
-                let r = crate::functions::stdlib::call(name, vals, &mut |n| {
-                    lookup(&self.scopes, TOP, n).cloned()
-                })?;
-                r.map_err(|m| fcall(self, m))
-            }
-        })
+            _ => None,
+        }
     }
 }

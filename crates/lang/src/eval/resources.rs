@@ -735,6 +735,9 @@ impl<'e> Compiler<'e> {
             self.scopes[scope].vars.insert("name".into(), Value::Str(name.clone()));
             let module = name.split("::").next().unwrap_or("").to_string();
             self.scopes[scope].vars.insert("module_name".into(), Value::Str(module));
+            if let Some(caller) = self.source_module(declaring) {
+                self.scopes[scope].vars.insert("caller_module_name".into(), Value::Str(caller));
+            }
             self.bind_params(
                 idx,
                 &def.def.params,
@@ -747,6 +750,22 @@ impl<'e> Compiler<'e> {
         })();
         self.file = saved;
         result.map(|_| ())
+    }
+
+    /// The module of the class or define whose code runs in `scope` (Puppet's
+    /// `parent_module_name`, which becomes `$caller_module_name` of what it declares).
+    fn source_module(&self, scope: ScopeId) -> Option<String> {
+        let mut cur = Some(scope);
+        while let Some(c) = cur {
+            if self.scopes[c].resource.is_some() {
+                return match self.scopes[c].vars.get("module_name") {
+                    Some(Value::Str(m)) if !m.is_empty() => Some(m.clone()),
+                    _ => None,
+                };
+            }
+            cur = self.scopes[c].parent;
+        }
+        None
     }
 
     /// A parameter binding error: Puppet reports it at the declaration (the `include` or the
@@ -885,6 +904,9 @@ impl<'e> Compiler<'e> {
         self.scopes[scope].vars.insert("name".into(), Value::Str(name));
         let module = def.def.name.split("::").next().unwrap_or("").to_lowercase();
         self.scopes[scope].vars.insert("module_name".into(), Value::Str(module));
+        if let Some(caller) = self.source_module(declaring) {
+            self.scopes[scope].vars.insert("caller_module_name".into(), Value::Str(caller));
+        }
         // Parameter errors are reported at the declaration.
         let saved = std::mem::replace(&mut self.file, decl_file.unwrap_or_else(|| def.file.clone()));
         for (k, (v, _)) in &given {

@@ -336,3 +336,28 @@ pub fn mismatch_named(v: &Value, alias: &str, t: &TypeValue) -> String {
         None => plain,
     }
 }
+
+/// Whether every value of `b` is a value of `a`, as far as this type system can tell: the same
+/// type, `Any`, an `Optional`/`Variant` that holds `b`, or a parameterless `a` of the same name.
+pub fn is_assignable(a: &TypeValue, b: &TypeValue) -> bool {
+    if a == b || a.name == "Any" || (a.name == b.name && a.params.is_empty()) {
+        return true;
+    }
+    match a.name.as_str() {
+        "Optional" => {
+            b.name == "Undef"
+                || a.params.first().is_some_and(|p| matches!(p, Value::Type(t) if is_assignable(t, b)))
+        }
+        "Variant" => a.params.iter().any(|p| matches!(p, Value::Type(t) if is_assignable(t, b))),
+        "Numeric" => matches!(b.name.as_str(), "Integer" | "Float"),
+        "Scalar" | "ScalarData" => {
+            matches!(b.name.as_str(), "Integer" | "Float" | "String" | "Boolean" | "Enum" | "Pattern")
+        }
+        _ => false,
+    }
+}
+
+/// Why type `actual` is not assignable to `expected`: `expects a String value, got Integer`.
+pub fn mismatch_types(expected: &TypeValue, actual: &TypeValue) -> String {
+    format!("expects {}, got {}", describe(expected), Value::Type(actual.clone()))
+}

@@ -1,6 +1,4 @@
-//! Native implementations of functions that modules ship in Ruby. Puppet cannot run Ruby here, so
-//! each function real modules call is written again in Rust, keyed by the name modules call it by.
+//! Native versions of functions that modules ship in Ruby, used in place of the Ruby only where
+//! a test has shown them equal (see `stdlib`).
 
-pub mod memcached;
-pub mod postgresql;
 pub mod stdlib;

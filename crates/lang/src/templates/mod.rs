@@ -1,5 +1,4 @@
-//! Templates: EPP (Puppet code in text, translated for the ordinary parser) and ERB (a Ruby
-//! subset interpreted here, since there is no Ruby to run it).
+//! EPP templates: Puppet code in text, translated for the ordinary parser. (ERB templates are
+//! Ruby, rendered by Ruby's own ERB through the bridge: `eval::ruby`.)
 
 pub mod epp;
-pub mod erb;

@@ -1,0 +1,1089 @@
+//! The compiler's side of the Ruby that modules carry (the `bunraku-ruby` bridge): ERB templates,
+//! functions written against Puppet's 4.x and 3.x APIs, and the callbacks Ruby code makes into
+//! the compile (variables, functions, lambdas, the type system, the catalog).
+//!
+//! A compile takes a Ruby session on its first need (manifests without Ruby start no worker) and
+//! keeps it to the end. Ruby sees the compile's scopes by their index here; blocks are the
+//! lambdas of the calling Puppet code, by a handle valid during the call that passed them.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
+
+use bunraku_ruby::{Bridge, Host, RubyError, Session, TypeRef, Value as RValue};
+use indexmap::IndexMap;
+
+use super::scope::{lookup, resource_of, ScopeKind};
+use super::{Compiler, R, TOP};
+use crate::ast::Lambda;
+use crate::error::CompileError;
+use crate::span::Span;
+use crate::value::{RegexValue, TypeValue, Value};
+
+/// The Puppet version module code sees (`Puppet.version`): the one whose catalogs we produce.
+pub(crate) const PUPPET_VERSION: &str = "7.23.0";
+
+/// Per-compile Ruby state.
+#[derive(Default)]
+pub(crate) struct RubyState {
+    session: Option<Rc<Session<'static>>>,
+    /// Ruby functions by name, resolved once per compile (`None`: there is none).
+    functions: HashMap<String, Option<Rc<RubyFunction>>>,
+    /// Lambdas handed to Ruby, by handle: the lambda and the scope it closes over.
+    blocks: Vec<(Lambda, usize)>,
+}
+
+/// A function written in Ruby, found on the modulepath.
+#[derive(Debug)]
+pub(crate) enum RubyFunction {
+    /// `lib/puppet/functions/**.rb` (`Puppet::Functions.create_function`).
+    V4 { file: PathBuf, name: String, meta: Arc<Function4Meta> },
+    /// `lib/puppet/parser/functions/<name>.rb` (`Puppet::Parser::Functions.newfunction`).
+    V3 { file: PathBuf, name: String, arity: i64 },
+}
+
+/// What a 4.x function declares: its dispatches, in order.
+#[derive(Debug)]
+pub(crate) struct Function4Meta {
+    /// The function overrides `call`: it is called through it, not dispatched here.
+    pub custom_call: bool,
+    pub dispatches: Vec<Dispatch>,
+    pub local_types: Vec<String>,
+}
+
+/// One dispatch of a 4.x function.
+#[derive(Debug)]
+pub(crate) struct Dispatch {
+    pub method: String,
+    pub types: Vec<String>,
+    pub names: Vec<String>,
+    pub min: usize,
+    /// `None`: the last parameter repeats.
+    pub max: Option<usize>,
+    pub block_type: Option<String>,
+    pub block_optional: bool,
+    pub return_type: Option<String>,
+}
+
+/// Something known of a file for as long as its modification time and size stay the same.
+type StampCache<T> = Mutex<HashMap<PathBuf, (SystemTime, u64, T)>>;
+
+/// 4.x metadata by file, for every compile of the process.
+fn meta_cache() -> &'static StampCache<Arc<Function4Meta>> {
+    static CACHE: OnceLock<StampCache<Arc<Function4Meta>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+/// The variables each ERB template reads (`None`: it reads them dynamically, give it all),
+/// known after its first rendering in this process.
+fn template_vars_cache() -> &'static StampCache<Option<Vec<String>>> {
+    static CACHE: OnceLock<StampCache<Option<Vec<String>>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
+fn file_stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let md = std::fs::metadata(path).ok()?;
+    Some((md.modified().ok()?, md.len()))
+}
+
+fn rstr(s: &str) -> RValue {
+    RValue::Str(s.to_string())
+}
+
+fn s(v: &str) -> Value {
+    Value::Str(v.to_string())
+}
+
+// ----- values -----
+
+/// A value as Ruby code receives it.
+pub(crate) fn to_ruby(v: &Value) -> RValue {
+    match v {
+        Value::Undef => RValue::Undef,
+        Value::Default => RValue::Default,
+        Value::Bool(b) => RValue::Bool(*b),
+        Value::Int(i) => RValue::Int(*i),
+        Value::Float(f) => RValue::Float(*f),
+        Value::Str(x) => RValue::Str(x.clone()),
+        Value::Regex(r) => RValue::Regexp(r.source.clone()),
+        Value::Array(a) => RValue::Array(a.iter().map(to_ruby).collect()),
+        Value::Hash(h) => RValue::Hash(h.iter().map(|(k, v)| (to_ruby(k), to_ruby(v))).collect()),
+        Value::Sensitive(x) => RValue::Sensitive(Box::new(to_ruby(x))),
+        Value::Resource { type_name, title } if type_name == "Class" => {
+            RValue::Type(TypeRef::class(Some(title), format!("Class['{title}']")))
+        }
+        Value::Resource { type_name, title } => {
+            RValue::Type(TypeRef::resource(type_name, Some(title), format!("{type_name}['{title}']")))
+        }
+        Value::Type(t) => RValue::Type(type_ref(t)),
+    }
+}
+
+thread_local! {
+    /// Type values handed to Ruby, by the string form Ruby holds: a type Ruby gives back is the
+    /// very value it was given (its string form need not parse back, e.g. a Pattern's regexp).
+    static SENT_TYPES: std::cell::RefCell<HashMap<String, TypeValue>> = Default::default();
+}
+
+fn type_ref(t: &TypeValue) -> TypeRef {
+    let repr = Value::Type(t.clone()).to_string();
+    SENT_TYPES.with(|sent| {
+        let mut sent = sent.borrow_mut();
+        if sent.len() > 10_000 {
+            sent.clear();
+        }
+        sent.entry(repr.clone()).or_insert_with(|| t.clone());
+    });
+    if t.name == "Class" {
+        let name = match t.params.first() {
+            Some(Value::Str(n)) => Some(n.as_str()),
+            _ => None,
+        };
+        return TypeRef::class(name, repr);
+    }
+    if t.name == "Resource" {
+        let type_name = t.params.first().map(Value::to_display_string);
+        let title = t.params.get(1).map(Value::to_display_string);
+        let mut r = TypeRef::resource(type_name.as_deref().unwrap_or(""), title.as_deref(), repr);
+        if type_name.is_none() {
+            r.attributes[0].1 = RValue::Undef;
+        }
+        return r;
+    }
+    if !super::types::is_data_type(&t.name) && !t.name.contains("::") {
+        // A resource type (`File`), possibly with a title.
+        let title = t.params.first().map(Value::to_display_string);
+        return TypeRef::resource(&t.name, title.as_deref(), repr);
+    }
+    TypeRef::named(&t.name, repr)
+}
+
+impl<'e> Compiler<'e> {
+    /// A value Ruby code returned, as the compiler's.
+    pub(crate) fn value_from_ruby(&mut self, v: RValue, span: Span) -> R<Value> {
+        Ok(match v {
+            RValue::Undef => Value::Undef,
+            RValue::Default => Value::Default,
+            RValue::Bool(b) => Value::Bool(b),
+            RValue::Int(i) => Value::Int(i),
+            RValue::Float(f) => Value::Float(f),
+            RValue::Str(x) => Value::Str(x),
+            RValue::Regexp(src) => Value::Regex(Arc::new(
+                RegexValue::new(&src).map_err(|e| self.err(span, format!("Invalid regex /{src}/: {e}")))?,
+            )),
+            RValue::Array(a) => {
+                let mut out = Vec::with_capacity(a.len());
+                for x in a {
+                    out.push(self.value_from_ruby(x, span)?);
+                }
+                Value::Array(out)
+            }
+            RValue::Hash(h) => {
+                let mut out = IndexMap::with_capacity(h.len());
+                for (k, x) in h {
+                    let k = self.value_from_ruby(k, span)?;
+                    let x = self.value_from_ruby(x, span)?;
+                    out.insert(k, x);
+                }
+                Value::Hash(out)
+            }
+            RValue::Sensitive(x) => Value::Sensitive(Box::new(self.value_from_ruby(*x, span)?)),
+            RValue::Type(t) => self.type_from_ruby(&t, span)?,
+            RValue::Block { .. } => Value::Undef,
+            RValue::Binary(b) => Value::Str(String::from_utf8_lossy(&b).into_owned()),
+            RValue::SemVer(v) | RValue::SemVerRange(v) => Value::Str(v),
+            RValue::Timespan(_) | RValue::Timestamp(_) => {
+                return Err(self.err(
+                    span,
+                    "a Timespan or Timestamp from Ruby code, which this compiler does not represent yet",
+                ))
+            }
+        })
+    }
+
+    fn type_from_ruby(&mut self, t: &TypeRef, span: Span) -> R<Value> {
+        let text = |v: Option<&RValue>| match v {
+            Some(RValue::Str(x)) => Some(x.clone()),
+            _ => None,
+        };
+        match t.class.as_str() {
+            "PResourceType" => {
+                let type_name = text(t.attribute("type_name"));
+                let title = text(t.attribute("title"));
+                if let (Some(type_name), Some(title)) = (&type_name, &title) {
+                    return Ok(Value::Resource {
+                        type_name: bunraku_model::reference::capitalize_type(type_name),
+                        title: title.clone(),
+                    });
+                }
+            }
+            "PClassType" => {
+                if let Some(name) = text(t.attribute("class_name")) {
+                    return Ok(Value::Resource { type_name: "Class".into(), title: name });
+                }
+            }
+            _ => {}
+        }
+        if let Some(known) = SENT_TYPES.with(|sent| sent.borrow().get(&t.repr).cloned()) {
+            return Ok(Value::Type(known));
+        }
+        self.parse_type(&t.repr, span)
+    }
+
+    /// A type from its string form (`Optional[String[1]]`, `Stdlib::Port`), evaluated as Puppet
+    /// code in the top scope.
+    pub(crate) fn parse_type(&mut self, text: &str, span: Span) -> R<Value> {
+        let file = crate::source::SourceFile::parse(&self.file.path, text.to_string()).map_err(|e| {
+            self.err(span, format!("The string '{text}' cannot be parsed as a type: {}", e.message))
+        })?;
+        let Some(expr) = file.statements.first().cloned() else {
+            return Err(self.err(span, format!("The string '{text}' cannot be parsed as a type")));
+        };
+        let saved = std::mem::replace(&mut self.file, Arc::new(file));
+        let v = self.eval(&expr, TOP);
+        self.file = saved;
+        match v? {
+            t @ (Value::Type(_) | Value::Resource { .. }) => Ok(t),
+            other => {
+                Err(self.err(span, format!("The string '{text}' is not a type, it evaluates to {other}")))
+            }
+        }
+    }
+
+    // ----- sessions and calls -----
+
+    fn ruby_session(&mut self) -> Rc<Session<'static>> {
+        if let Some(s) = &self.ruby.session {
+            return s.clone();
+        }
+        let modulepath =
+            self.env.modulepath().iter().map(|p| RValue::Str(p.display().to_string())).collect::<Vec<_>>();
+        let context = RValue::Hash(vec![
+            (rstr("environment"), rstr(self.env.name())),
+            (rstr("modulepath"), RValue::Array(modulepath)),
+            (rstr("top_scope"), RValue::Int(TOP as i64)),
+            (rstr("puppet_version"), rstr(PUPPET_VERSION)),
+            (rstr("node"), rstr(&self.request.certname)),
+        ]);
+        let session = Rc::new(Bridge::global().session(context));
+        self.ruby.session = Some(session.clone());
+        session
+    }
+
+    /// Runs `op` in Ruby for code in `scope` at `span`, answering Ruby's callbacks.
+    fn ruby_call(
+        &mut self,
+        op: &str,
+        args: Vec<RValue>,
+        scope: usize,
+        span: Span,
+        template: Option<&Path>,
+    ) -> Result<RValue, RubyError> {
+        let session = self.ruby_session();
+        let mut host = RubyHost { compiler: self, scope, span, template: template.map(Path::to_path_buf) };
+        session.call(op, args, &mut host)
+    }
+
+    /// The Ruby function `name` on the modulepath, as Puppet's loaders find it: for `mod::f`,
+    /// module `mod`'s `lib/puppet/functions/mod/f.rb`; for `f`, the first module (in modulepath
+    /// order, then by name) with `lib/puppet/functions/f.rb` or, failing that, with the 3.x
+    /// `lib/puppet/parser/functions/f.rb`.
+    pub(crate) fn find_ruby_function(&mut self, name: &str, span: Span) -> R<Option<Rc<RubyFunction>>> {
+        if let Some(f) = self.ruby.functions.get(name) {
+            return Ok(f.clone());
+        }
+        let found = match self.locate_ruby_function(name) {
+            Some((file, true)) => Some(Rc::new(self.load_function4(&file, name, span)?)),
+            Some((file, false)) => Some(Rc::new(self.load_function3(&file, name, span)?)),
+            None => None,
+        };
+        self.ruby.functions.insert(name.to_string(), found.clone());
+        Ok(found)
+    }
+
+    /// The file of Ruby function `name` and whether it is 4.x.
+    fn locate_ruby_function(&self, name: &str) -> Option<(PathBuf, bool)> {
+        let valid = |seg: &str| {
+            seg.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && seg.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        };
+        if !name.split("::").all(valid) {
+            return None;
+        }
+        if let Some((module, _)) = name.split_once("::") {
+            let rel = format!("lib/puppet/functions/{}.rb", name.replace("::", "/"));
+            let dir = self.env.modulepath().iter().map(|d| d.join(module)).find(|d| d.is_dir())?;
+            let f = dir.join(rel);
+            return f.is_file().then_some((f, true));
+        }
+        for module in self.env.modules() {
+            let f4 = module.join("lib/puppet/functions").join(format!("{name}.rb"));
+            if f4.is_file() {
+                return Some((f4, true));
+            }
+            let f3 = module.join("lib/puppet/parser/functions").join(format!("{name}.rb"));
+            if f3.is_file() {
+                return Some((f3, false));
+            }
+        }
+        None
+    }
+
+    fn load_function4(&mut self, file: &Path, name: &str, span: Span) -> R<RubyFunction> {
+        let stamp = file_stamp(file);
+        if let Some(stamp) = stamp {
+            if let Some((m, len, meta)) = meta_cache().lock().ok().and_then(|c| c.get(file).cloned()) {
+                if (m, len) == stamp {
+                    self.register_local_types(&meta, span)?;
+                    return Ok(RubyFunction::V4 { file: file.to_path_buf(), name: name.to_string(), meta });
+                }
+            }
+        }
+        let r =
+            self.ruby_call("fn4_load", vec![rstr(&file.display().to_string()), rstr(name)], TOP, span, None);
+        let meta = match r {
+            Ok(v) => Arc::new(parse_meta4(v)),
+            Err(e) => return Err(self.ruby_error(e, span, file)),
+        };
+        if let (Some((m, len)), Ok(mut c)) = (stamp, meta_cache().lock()) {
+            c.insert(file.to_path_buf(), (m, len, meta.clone()));
+        }
+        self.register_local_types(&meta, span)?;
+        Ok(RubyFunction::V4 { file: file.to_path_buf(), name: name.to_string(), meta })
+    }
+
+    /// A function's `local_types` (`type 'A = B'`) are aliases while it is called.
+    fn register_local_types(&mut self, meta: &Function4Meta, span: Span) -> R<()> {
+        for decl in &meta.local_types {
+            let text = format!("type {decl}");
+            let file = crate::source::SourceFile::parse(&self.file.path, text).map_err(|e| {
+                self.err(span, format!("Parsing of 'type \"{decl}\"' failed with message: <{}>.", e.message))
+            })?;
+            let stmts = file.statements.clone();
+            self.register_definitions(&Arc::new(file), &stmts, "");
+        }
+        Ok(())
+    }
+
+    fn load_function3(&mut self, file: &Path, name: &str, span: Span) -> R<RubyFunction> {
+        let r =
+            self.ruby_call("fn3_load", vec![rstr(&file.display().to_string()), rstr(name)], TOP, span, None);
+        match r {
+            Ok(RValue::Hash(h)) => {
+                let arity = h
+                    .iter()
+                    .find(|(k, _)| *k == rstr("arity"))
+                    .and_then(|(_, v)| match v {
+                        RValue::Int(i) => Some(*i),
+                        _ => None,
+                    })
+                    .unwrap_or(-1);
+                Ok(RubyFunction::V3 { file: file.to_path_buf(), name: name.to_string(), arity })
+            }
+            Ok(other) => Err(self.err(span, format!("unexpected description of {name}: {other:?}"))),
+            Err(e) => Err(self.ruby_error(e, span, file)),
+        }
+    }
+
+    /// Calls a Ruby function: the dispatch is chosen and the arguments checked here, as
+    /// Puppet's dispatcher does, then the method runs in Ruby.
+    pub(crate) fn call_ruby_function(
+        &mut self,
+        f: &RubyFunction,
+        vals: Vec<Value>,
+        lambda: Option<&Lambda>,
+        scope: usize,
+        span: Span,
+    ) -> R<Value> {
+        let fcall = |c: &Self, msg: String| c.call_err(span, msg);
+        match f {
+            RubyFunction::V3 { file, name, arity } => {
+                let (min, max) = if *arity >= 0 {
+                    (*arity as usize, Some(*arity as usize))
+                } else {
+                    ((-arity - 1) as usize, None)
+                };
+                if vals.len() < min || max.is_some_and(|m| vals.len() > m) {
+                    return Err(fcall(self, format!("'{name}' {}", arity_message(min, max, vals.len()))));
+                }
+                if lambda.is_some() {
+                    return Err(fcall(self, format!("'{name}' does not expect a block")));
+                }
+                let args = RValue::Array(vals.iter().map(to_ruby).collect());
+                let r = self.ruby_call(
+                    "fn3_call",
+                    vec![rstr(&file.display().to_string()), rstr(name), RValue::Int(scope as i64), args],
+                    scope,
+                    span,
+                    None,
+                );
+                match r {
+                    Ok(v) => self.value_from_ruby(v, span),
+                    Err(e) => Err(self.ruby_error(e, span, file)),
+                }
+            }
+            RubyFunction::V4 { file, name, meta } => {
+                let (index, dispatch) = if meta.custom_call {
+                    (-1, None)
+                } else {
+                    let (i, d) = self.select_dispatch(name, meta, &vals, lambda.is_some(), span)?;
+                    (i as i64, Some(d))
+                };
+                let block = match lambda {
+                    Some(l) => {
+                        self.ruby.blocks.push((l.clone(), scope));
+                        let parameters = l
+                            .params
+                            .iter()
+                            .map(|p| {
+                                let kind = if p.captures_rest {
+                                    "rest"
+                                } else if p.default.is_some() {
+                                    "opt"
+                                } else {
+                                    "req"
+                                };
+                                (kind.to_string(), p.name.clone())
+                            })
+                            .collect();
+                        RValue::Block { id: (self.ruby.blocks.len() - 1) as u64, parameters }
+                    }
+                    None => RValue::Undef,
+                };
+                let args = RValue::Array(vals.iter().map(to_ruby).collect());
+                let r = self.ruby_call(
+                    "fn4_call",
+                    vec![
+                        rstr(&file.display().to_string()),
+                        rstr(name),
+                        RValue::Int(index),
+                        RValue::Int(scope as i64),
+                        args,
+                        block,
+                    ],
+                    scope,
+                    span,
+                    None,
+                );
+                let v = match r {
+                    Ok(v) => self.value_from_ruby(v, span)?,
+                    Err(e) => return Err(self.ruby_error(e, span, file)),
+                };
+                if let Some(rt) = dispatch.and_then(|d| d.return_type.as_ref()) {
+                    if let Value::Type(t) = self.parse_type(rt, span)? {
+                        if !super::types::is_instance(&v, &t) {
+                            return Err(fcall(
+                                self,
+                                format!(
+                                    "value returned from function '{}' has wrong type, {}",
+                                    dispatch.map(|d| d.method.as_str()).unwrap_or(name),
+                                    super::types::mismatch(&v, &t)
+                                ),
+                            ));
+                        }
+                    }
+                }
+                Ok(v)
+            }
+        }
+    }
+
+    /// The first dispatch the arguments fit, or Puppet's description of why none does.
+    fn select_dispatch<'m>(
+        &mut self,
+        name: &str,
+        meta: &'m Function4Meta,
+        vals: &[Value],
+        has_block: bool,
+        span: Span,
+    ) -> R<(usize, &'m Dispatch)> {
+        let mut reasons = Vec::new();
+        for (i, d) in meta.dispatches.iter().enumerate() {
+            match self.dispatch_mismatch(name, d, vals, has_block, span)? {
+                None => return Ok((i, d)),
+                Some(why) => reasons.push((d, why)),
+            }
+        }
+        let msg = if reasons.len() == 1 {
+            reasons.pop().map(|(_, why)| why).unwrap_or_default()
+        } else {
+            // Several signatures: Puppet lists each with why it was rejected.
+            let mut m = format!("'{name}' expects one of:");
+            for (d, why) in &reasons {
+                let params: Vec<String> = d
+                    .types
+                    .iter()
+                    .zip(&d.names)
+                    .enumerate()
+                    .map(|(i, (t, n))| {
+                        let repeated = d.max.is_none() && i + 1 == d.types.len();
+                        format!("{t} {}{n}", if repeated { "*" } else { "" })
+                    })
+                    .collect();
+                let why = why.strip_prefix(&format!("'{name}' ")).unwrap_or(why);
+                m.push_str(&format!("\n  ({})\n    rejected: {why}", params.join(", ")));
+            }
+            m
+        };
+        Err(self.call_err(span, msg))
+    }
+
+    /// An error of the function call at `span`, worded as Puppet's evaluator words it.
+    pub(crate) fn call_err(&self, span: Span, msg: impl std::fmt::Display) -> Box<CompileError> {
+        self.err(span, format!("Error while evaluating a Function Call, {msg}"))
+    }
+
+    fn dispatch_mismatch(
+        &mut self,
+        name: &str,
+        d: &Dispatch,
+        vals: &[Value],
+        has_block: bool,
+        span: Span,
+    ) -> R<Option<String>> {
+        if vals.len() < d.min || d.max.is_some_and(|m| vals.len() > m) {
+            return Ok(Some(format!("'{name}' {}", arity_message(d.min, d.max, vals.len()))));
+        }
+        for (i, v) in vals.iter().enumerate() {
+            let Some(ty) = d.types.get(i).or(d.types.last()) else { break };
+            let pname = d.names.get(i).or(d.names.last()).cloned().unwrap_or_default();
+            if ty == "Any" {
+                continue;
+            }
+            let Value::Type(t) = self.parse_type(ty, span)? else { continue };
+            if !super::types::is_instance(v, &t) {
+                let m = super::types::mismatch(v, &t);
+                let label = if d.types.len() == 1 && d.max.is_none() {
+                    format!("'{name}'")
+                } else {
+                    format!("'{name}' parameter '{pname}'")
+                };
+                return Ok(Some(format!("{label} {m}")));
+            }
+        }
+        match (&d.block_type, has_block) {
+            (Some(_), false) if !d.block_optional => Ok(Some(format!("'{name}' expects a block"))),
+            (None, true) => Ok(Some(format!("'{name}' does not expect a block"))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Renders an ERB template (a file, or `inline` text) with Ruby's ERB in `scope`.
+    pub(crate) fn render_erb(
+        &mut self,
+        file: Option<&Path>,
+        inline: Option<&str>,
+        scope: usize,
+        span: Span,
+    ) -> Result<String, RubyError> {
+        let known = file.and_then(|f| {
+            let (m, len) = file_stamp(f)?;
+            let cache = template_vars_cache().lock().ok()?;
+            let (cm, clen, names) = cache.get(f)?;
+            (*cm == m && *clen == len).then(|| names.clone())
+        });
+        let (vars, known) = match known {
+            Some(names) => (RValue::Hash(self.template_vars(scope, names.as_deref())), true),
+            None => (RValue::Hash(Vec::new()), false),
+        };
+        let r = self.ruby_call(
+            "erb",
+            vec![
+                file.map(|f| rstr(&f.display().to_string())).unwrap_or(RValue::Undef),
+                inline.map(rstr).unwrap_or(RValue::Undef),
+                RValue::Int(scope as i64),
+                vars,
+                RValue::Bool(known),
+            ],
+            scope,
+            span,
+            file,
+        )?;
+        match r {
+            RValue::Str(out) => Ok(out),
+            other => Err(RubyError::raised("TypeError", format!("a template gave {other:?}, not a String"))),
+        }
+    }
+
+    /// The variables visible in `scope` as a template sees them (Puppet's `scope.to_hash`: the
+    /// enclosing scopes' variables under the inner ones, undef left out), limited to `names`.
+    pub(crate) fn template_vars(&self, scope: usize, names: Option<&[String]>) -> Vec<(RValue, RValue)> {
+        match names {
+            Some(names) => names
+                .iter()
+                .filter_map(|n| {
+                    let v = lookup(&self.scopes, scope, n)?;
+                    (!matches!(v, Value::Undef)).then(|| (rstr(n), to_ruby(v)))
+                })
+                .collect(),
+            None => self.visible_vars(scope).into_iter().map(|(k, v)| (rstr(&k), to_ruby(&v))).collect(),
+        }
+    }
+
+    /// Every variable visible from `scope`, innermost winning, without undef ones.
+    fn visible_vars(&self, scope: usize) -> IndexMap<String, Value> {
+        let mut chain = Vec::new();
+        let mut cur = Some(scope);
+        while let Some(c) = cur {
+            chain.push(c);
+            let sc = &self.scopes[c];
+            cur = match sc.kind {
+                ScopeKind::Top => None,
+                ScopeKind::Local | ScopeKind::Class { inherited: true } | ScopeKind::Node => sc.parent,
+                ScopeKind::Class { inherited: false } | ScopeKind::Define => {
+                    let mut p = sc.parent;
+                    while let Some(x) = p {
+                        if matches!(self.scopes[x].kind, ScopeKind::Top | ScopeKind::Node) {
+                            break;
+                        }
+                        p = self.scopes[x].parent;
+                    }
+                    p
+                }
+            };
+        }
+        let mut out = IndexMap::new();
+        for id in chain.into_iter().rev() {
+            for (k, v) in &self.scopes[id].vars {
+                if matches!(v, Value::Undef) {
+                    out.shift_remove(k);
+                } else {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// A Ruby error as Puppet reports it for a function call at `span` (`file`: the Ruby file
+    /// that was running, for errors that do not name their own place).
+    pub(crate) fn ruby_error(&self, e: RubyError, span: Span, file: &Path) -> Box<CompileError> {
+        let msg = match &e {
+            RubyError::Raised { message, .. } => message.clone(),
+            RubyError::TimedOut { .. } => format!("{e} (in {})", file.display()),
+            RubyError::Died(_) | RubyError::Spawn { .. } => format!("{e} (while running {})", file.display()),
+        };
+        self.call_err(span, msg)
+    }
+}
+
+/// Puppet's count mismatch: "expects 1 argument, got 2", "expects between 1 and 2 arguments",
+/// "expects at least 1 argument".
+fn arity_message(min: usize, max: Option<usize>, got: usize) -> String {
+    let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+    let expected = match max {
+        Some(m) if m == min => format!("{m} {}", plural(m)),
+        Some(m) => format!("between {min} and {m} arguments"),
+        None => format!("at least {min} {}", plural(min)),
+    };
+    format!("expects {expected}, got {}", if got == 0 { "none".to_string() } else { got.to_string() })
+}
+
+fn parse_meta4(v: RValue) -> Function4Meta {
+    let get = |h: &[(RValue, RValue)], k: &str| h.iter().find(|(x, _)| *x == rstr(k)).map(|(_, v)| v.clone());
+    let strings = |v: Option<RValue>| match v {
+        Some(RValue::Array(a)) => a
+            .into_iter()
+            .filter_map(|x| match x {
+                RValue::Str(s) => Some(s),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let opt_str = |v: Option<RValue>| match v {
+        Some(RValue::Str(s)) => Some(s),
+        _ => None,
+    };
+    let RValue::Hash(h) = v else {
+        return Function4Meta { custom_call: false, dispatches: vec![], local_types: vec![] };
+    };
+    let dispatches = match get(&h, "dispatches") {
+        Some(RValue::Array(ds)) => ds
+            .into_iter()
+            .filter_map(|d| {
+                let RValue::Hash(d) = d else { return None };
+                let int = |k: &str| match get(&d, k) {
+                    Some(RValue::Int(i)) => Some(i as usize),
+                    _ => None,
+                };
+                Some(Dispatch {
+                    method: opt_str(get(&d, "method")).unwrap_or_default(),
+                    types: strings(get(&d, "types")),
+                    names: strings(get(&d, "names")),
+                    min: int("min").unwrap_or(0),
+                    max: int("max"),
+                    block_type: opt_str(get(&d, "block_type")),
+                    block_optional: get(&d, "block_optional") == Some(RValue::Bool(true)),
+                    return_type: opt_str(get(&d, "return_type")),
+                })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Function4Meta {
+        custom_call: get(&h, "custom_call") == Some(RValue::Bool(true)),
+        dispatches,
+        local_types: strings(get(&h, "local_types")),
+    }
+}
+
+/// The compile as Ruby code sees it.
+struct RubyHost<'c, 'e> {
+    compiler: &'c mut Compiler<'e>,
+    /// The scope of the Puppet code that called Ruby.
+    scope: usize,
+    span: Span,
+    /// The template being rendered, whose variable names the first `template_vars` tells.
+    template: Option<PathBuf>,
+}
+
+fn puppet_error(e: &CompileError) -> RubyError {
+    // Errors keep their text as Puppet would raise it into Ruby (a Puppet::ParseError).
+    RubyError::raised("Puppet::ParseError", e.message.trim_start_matches("Evaluation Error: ").to_string())
+}
+
+fn arg_str(args: &[RValue], i: usize) -> String {
+    match args.get(i) {
+        Some(RValue::Str(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+fn arg_scope(args: &[RValue], i: usize, default: usize) -> usize {
+    match args.get(i) {
+        Some(RValue::Int(n)) if *n >= 0 => *n as usize,
+        _ => default,
+    }
+}
+
+impl Host for RubyHost<'_, '_> {
+    fn callback(&mut self, _: &Session<'_>, name: &str, args: Vec<RValue>) -> Result<RValue, RubyError> {
+        let c = &mut *self.compiler;
+        let span = self.span;
+        let scope_arg = |args: &[RValue]| {
+            let id = arg_scope(args, 0, self.scope);
+            if id < c.scopes.len() {
+                Ok(id)
+            } else {
+                Err(RubyError::raised("Puppet::DevError", format!("no scope {id}")))
+            }
+        };
+        match name {
+            "lookupvar" => {
+                let scope = scope_arg(&args)?;
+                let var = arg_str(&args, 1);
+                Ok(c.qualified_var(&var, scope).map(|v| to_ruby(&v)).unwrap_or(RValue::Undef))
+            }
+            "var_exists" => {
+                let scope = scope_arg(&args)?;
+                Ok(RValue::Bool(c.qualified_var(&arg_str(&args, 1), scope).is_some()))
+            }
+            "setvar" => {
+                let scope = scope_arg(&args)?;
+                let var = arg_str(&args, 1);
+                let v = c
+                    .value_from_ruby(args.get(2).cloned().unwrap_or(RValue::Undef), span)
+                    .map_err(|e| puppet_error(&e))?;
+                if c.scopes[scope].vars.contains_key(&var) {
+                    return Err(RubyError::raised(
+                        "Puppet::ParseError",
+                        format!("Cannot reassign variable '${var}'"),
+                    ));
+                }
+                c.scopes[scope].vars.insert(var, v);
+                Ok(RValue::Undef)
+            }
+            "scope_vars" => {
+                let scope = scope_arg(&args)?;
+                Ok(RValue::Hash(c.template_vars(scope, None)))
+            }
+            "template_vars" => {
+                let scope = scope_arg(&args)?;
+                let names: Option<Vec<String>> = match args.get(1) {
+                    Some(RValue::Array(a)) => Some(
+                        a.iter()
+                            .filter_map(|x| match x {
+                                RValue::Str(s) => Some(s.clone()),
+                                _ => None,
+                            })
+                            .collect(),
+                    ),
+                    _ => None,
+                };
+                if let Some(t) = &self.template {
+                    if let (Some((m, len)), Ok(mut cache)) = (file_stamp(t), template_vars_cache().lock()) {
+                        cache.insert(t.clone(), (m, len, names.clone()));
+                    }
+                }
+                Ok(RValue::Hash(c.template_vars(scope, names.as_deref())))
+            }
+            "call_function" => {
+                let scope = scope_arg(&args)?;
+                let fname = arg_str(&args, 1);
+                let mut vals = Vec::new();
+                if let Some(RValue::Array(a)) = args.get(2) {
+                    for x in a.clone() {
+                        vals.push(c.value_from_ruby(x, span).map_err(|e| puppet_error(&e))?);
+                    }
+                }
+                let lambda = match args.get(3) {
+                    Some(RValue::Block { id, .. }) => c.ruby.blocks.get(*id as usize).map(|(l, _)| l.clone()),
+                    _ => None,
+                };
+                let r = c
+                    .call_values(&fname, vals, lambda.as_ref(), scope, span)
+                    .map_err(|e| puppet_error(&e))?;
+                Ok(to_ruby(&r))
+            }
+            "call_block" => {
+                let id = arg_scope(&args, 0, usize::MAX);
+                let Some((lambda, scope)) = c.ruby.blocks.get(id).cloned() else {
+                    return Err(RubyError::raised("Puppet::DevError", format!("no block {id}")));
+                };
+                let mut vals = Vec::new();
+                if let Some(RValue::Array(a)) = args.get(1) {
+                    for x in a.clone() {
+                        vals.push(c.value_from_ruby(x, span).map_err(|e| puppet_error(&e))?);
+                    }
+                }
+                let r = c.call_lambda(&lambda, vals, scope).map_err(|e| puppet_error(&e))?;
+                Ok(to_ruby(&r))
+            }
+            "type_parse" => {
+                let t = c.parse_type(&arg_str(&args, 0), span).map_err(|e| puppet_error(&e))?;
+                Ok(to_ruby(&t))
+            }
+            "type_instance" | "type_assignable" | "type_mismatch" => {
+                let (t, v) = match name {
+                    "type_mismatch" => (args.get(1).cloned(), args.get(2).cloned()),
+                    _ => (args.first().cloned(), args.get(1).cloned()),
+                };
+                let t = c.value_from_ruby(t.unwrap_or(RValue::Undef), span).map_err(|e| puppet_error(&e))?;
+                let v = c.value_from_ruby(v.unwrap_or(RValue::Undef), span).map_err(|e| puppet_error(&e))?;
+                let t = match t {
+                    Value::Type(t) => t,
+                    Value::Resource { type_name, title } => {
+                        TypeValue { name: type_name, params: vec![s(&title)] }
+                    }
+                    other => {
+                        return Err(RubyError::raised("ArgumentError", format!("{other} is not a type")))
+                    }
+                };
+                Ok(match name {
+                    "type_instance" => RValue::Bool(super::types::is_instance(&v, &t)),
+                    "type_assignable" => RValue::Bool(match &v {
+                        Value::Type(other) => super::types::is_assignable(&t, other),
+                        _ => false,
+                    }),
+                    _ => {
+                        let subject = arg_str(&args, 0);
+                        let m = match &v {
+                            Value::Type(actual) => super::types::mismatch_types(&t, actual),
+                            other => super::types::mismatch(other, &t),
+                        };
+                        RValue::Str(if subject.is_empty() { m } else { format!("{subject} {m}") })
+                    }
+                })
+            }
+            "type_infer" => {
+                let v = c
+                    .value_from_ruby(args.first().cloned().unwrap_or(RValue::Undef), span)
+                    .map_err(|e| puppet_error(&e))?;
+                Ok(to_ruby(&Value::Type(super::types::type_of(&v))))
+            }
+            "type_generalize" => {
+                let t = c
+                    .value_from_ruby(args.first().cloned().unwrap_or(RValue::Undef), span)
+                    .map_err(|e| puppet_error(&e))?;
+                Ok(match t {
+                    Value::Type(mut t) => {
+                        t.params.clear();
+                        to_ruby(&Value::Type(t))
+                    }
+                    other => to_ruby(&other),
+                })
+            }
+            "versioncmp" => {
+                let a = arg_str(&args, 0);
+                let b = arg_str(&args, 1);
+                let r = c
+                    .call_values("versioncmp", vec![s(&a), s(&b)], None, TOP, span)
+                    .map_err(|e| puppet_error(&e))?;
+                Ok(to_ruby(&r))
+            }
+            "resource_type_name" => {
+                let n = arg_str(&args, 0);
+                Ok(match n.strip_prefix("class ") {
+                    Some(class) => {
+                        rstr(&format!("Class[{}]", bunraku_model::reference::capitalize_type(class)))
+                    }
+                    None => rstr(&bunraku_model::reference::capitalize_type(&n)),
+                })
+            }
+            "find_resource" => {
+                let type_name = bunraku_model::reference::capitalize_type(&arg_str(&args, 0));
+                let title = arg_str(&args, 1);
+                Ok(c.resource_info(&type_name, &title))
+            }
+            "catalog_resources" => {
+                let all: Vec<RValue> = (0..c.resources.len())
+                    .filter(|&i| !c.resources[i].virtual_)
+                    .map(|i| {
+                        let r = &c.resources[i];
+                        c.resource_info(&r.type_name.clone(), &r.title.clone())
+                    })
+                    .collect();
+                Ok(RValue::Array(all))
+            }
+            "catalog_classes" => Ok(RValue::Array(c.class_list.iter().map(|x| rstr(x)).collect())),
+            "catalog_tags" => {
+                let mut tags = Vec::new();
+                for cl in &c.class_list {
+                    super::add_tag(&mut tags, cl);
+                }
+                Ok(RValue::Array(tags.iter().map(|t| rstr(t)).collect()))
+            }
+            "scope_resource" => {
+                let scope = scope_arg(&args)?;
+                Ok(match resource_of(&c.scopes, scope) {
+                    Some(i) => {
+                        let (t, n) = (c.resources[i].type_name.clone(), c.resources[i].title.clone());
+                        c.resource_info(&t, &n)
+                    }
+                    None => RValue::Undef,
+                })
+            }
+            "scope_source" => {
+                let scope = scope_arg(&args)?;
+                Ok(match resource_of(&c.scopes, scope) {
+                    Some(i) => {
+                        let r = &c.resources[i];
+                        let (kind, n) = match r.type_name.as_str() {
+                            "Class" => ("hostclass", r.title.to_lowercase()),
+                            "Node" => ("node", r.title.clone()),
+                            t => ("definition", t.to_lowercase()),
+                        };
+                        let n = if n == "main" { String::new() } else { n };
+                        let module = n.split("::").next().unwrap_or("").to_string();
+                        RValue::Hash(vec![
+                            (rstr("name"), rstr(&n)),
+                            (rstr("type"), rstr(kind)),
+                            (
+                                rstr("module_name"),
+                                if module.is_empty() { RValue::Undef } else { rstr(&module) },
+                            ),
+                        ])
+                    }
+                    None => RValue::Undef,
+                })
+            }
+            "scope_tags" => {
+                let scope = scope_arg(&args)?;
+                Ok(match resource_of(&c.scopes, scope) {
+                    Some(i) => RValue::Array(c.resources[i].tags.iter().map(|t| rstr(t)).collect()),
+                    None => RValue::Array(vec![]),
+                })
+            }
+            "resource_defaults" => {
+                let scope = scope_arg(&args)?;
+                let type_name = arg_str(&args, 1).to_lowercase();
+                let defaults = super::scope::defaults_for(&c.scopes, scope, &type_name);
+                Ok(RValue::Hash(defaults.into_iter().map(|(k, (_, v))| (rstr(&k), to_ruby(&v))).collect()))
+            }
+            "stacktrace" => {
+                let line = c.file.line(span);
+                Ok(RValue::Array(vec![RValue::Array(vec![
+                    rstr(&c.file.path.display().to_string()),
+                    RValue::Int(line as i64),
+                ])]))
+            }
+            "to_data" => {
+                let v = c
+                    .value_from_ruby(args.first().cloned().unwrap_or(RValue::Undef), span)
+                    .map_err(|e| puppet_error(&e))?;
+                Ok(to_ruby(&to_data(&v)))
+            }
+            "format_value" => {
+                let v = c
+                    .value_from_ruby(args.first().cloned().unwrap_or(RValue::Undef), span)
+                    .map_err(|e| puppet_error(&e))?;
+                Ok(rstr(&v.to_display_string()))
+            }
+            other => Err(RubyError::raised(
+                "NotImplementedError",
+                format!("'{other}' is not available to Ruby code in Bunraku"),
+            )),
+        }
+    }
+}
+
+/// Puppet's `to_data` for the values JSON can hold as they are; others become strings.
+fn to_data(v: &Value) -> Value {
+    match v {
+        Value::Array(a) => Value::Array(a.iter().map(to_data).collect()),
+        Value::Hash(h) => {
+            Value::Hash(h.iter().map(|(k, v)| (Value::Str(k.to_display_string()), to_data(v))).collect())
+        }
+        Value::Undef | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) => v.clone(),
+        other => Value::Str(other.to_string()),
+    }
+}
+
+impl<'e> Compiler<'e> {
+    /// `{type, title, parameters}` of a catalog resource, for Ruby's `findresource`.
+    fn resource_info(&self, type_name: &str, title: &str) -> RValue {
+        let Some(&i) = self.index.get(&(type_name.to_string(), title.to_string())) else {
+            return RValue::Undef;
+        };
+        let r = &self.resources[i];
+        RValue::Hash(vec![
+            (rstr("type"), rstr(&r.type_name)),
+            (rstr("title"), rstr(&r.title)),
+            (rstr("parameters"), RValue::Hash(r.params.iter().map(|(k, v)| (rstr(k), to_ruby(v))).collect())),
+        ])
+    }
+}
+
+/// SHA-256 of a file, by path, size and modification time.
+fn file_sha256(path: &Path) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    static CACHE: OnceLock<StampCache<String>> = OnceLock::new();
+    let (m, len) = file_stamp(path)?;
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some((cm, clen, h)) = cache.lock().ok()?.get(path) {
+        if *cm == m && *clen == len {
+            return Some(h.clone());
+        }
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let h: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    cache.lock().ok()?.insert(path.to_path_buf(), (m, len, h.clone()));
+    Some(h)
+}
+
+impl<'e> Compiler<'e> {
+    /// The native version of a module's Ruby function, where a test proved it equal to that very
+    /// file (`functions::stdlib::PROVEN`); `None`: run the Ruby.
+    pub(crate) fn call_proven_native(
+        &mut self,
+        f: &RubyFunction,
+        vals: &[Value],
+        has_block: bool,
+    ) -> Option<Result<Value, String>> {
+        let (file, name) = match f {
+            RubyFunction::V4 { file, name, .. } | RubyFunction::V3 { file, name, .. } => (file, name),
+        };
+        if has_block || crate::functions::stdlib::PROVEN.is_empty() {
+            return None;
+        }
+        let sha = file_sha256(file)?;
+        if !crate::functions::stdlib::is_proven(name, &sha) {
+            return None;
+        }
+        let scopes = &self.scopes;
+        crate::functions::stdlib::call(name, vals, &mut |n| lookup(scopes, TOP, n).cloned())
+    }
+}

@@ -1,0 +1,111 @@
+# frozen_string_literal: false
+# ERB templates as Puppet renders them: Ruby's own ERB with trim mode '-', evaluated in a
+# Puppet::Parser::TemplateWrapper whose instance variables are the calling scope's variables.
+#
+# Each template is compiled once per worker into a method of the wrapper (keyed by file, mtime and
+# size, or by the text of an inline template). Puppet sets every visible variable as an instance
+# variable before rendering; the instance variables a template can read are known from its code
+# (Ripper's tokens), so only those are asked of the compiler. A template that reads variables
+# dynamically (instance_variable_get, binding, eval) is given all of them.
+
+require 'erb'
+require 'ripper'
+
+module Puppet
+  module Parser
+    # What `self` is inside an ERB template.
+    class TemplateWrapper
+      Puppet::Util.logmethods(self)
+
+      def initialize(scope)
+        @__scope__ = scope
+      end
+
+      def file
+        @__file__
+      end
+
+      def scope
+        @__scope__
+      end
+
+      def has_variable?(name)
+        scope.include?(name.to_s)
+      end
+
+      def classes
+        scope.catalog.classes
+      end
+
+      def tags
+        raise NotImplementedError, "Call 'all_tags' instead."
+      end
+
+      def all_tags
+        scope.catalog.tags
+      end
+
+      def to_s
+        "template[#{@__file__ || 'inline'}]"
+      end
+    end
+  end
+end
+
+module Bunraku
+  # Compiling and rendering ERB.
+  module Templates
+    DYNAMIC = %w[instance_variable_get instance_variables instance_variable_defined? binding eval instance_eval].freeze
+    Compiled = Struct.new(:method_name, :ivars, :dynamic)
+
+    @compiled = {}
+    @counter = 0
+
+    class << self
+      # Renders the template `file` (or the inline `source` when `file` is nil) in scope
+      # `scope_id`. `vars` holds the variables the compiler already knows the template reads,
+      # when `known` says the list is complete.
+      def render(file, source, scope_id, vars, known)
+        tpl = compile(file, source)
+        unless known
+          vars = Bunraku.callback('template_vars', scope_id, tpl.dynamic ? nil : tpl.ivars)
+        end
+        wrapper = Puppet::Parser::TemplateWrapper.allocate
+        wrapper.instance_variable_set(:@__scope__, Bunraku.environment.scope(scope_id))
+        wrapper.instance_variable_set(:@__file__, file)
+        vars.each do |name, value|
+          ivar = "@#{name.gsub(/[^\w]/, '_')}"
+          next unless ivar.match?(/\A@[A-Za-z_]\w*\z/)
+
+          wrapper.instance_variable_set(ivar, value)
+        end
+        wrapper.send(tpl.method_name)
+      end
+
+      def compile(file, source)
+        key = if file
+                st = File.stat(file)
+                [file, st.mtime, st.size]
+              else
+                [:inline, source]
+              end
+        @compiled[key] ||= begin
+          text = file ? File.open(file, 'rb:UTF-8', &:read) : source.to_s
+          erb = ERB.new(text, trim_mode: '-')
+          src = erb.src
+          @counter += 1
+          name = :"__bunraku_template_#{@counter}"
+          Puppet::Parser::TemplateWrapper.class_eval("def #{name}\n#{src}\nend", file || '(erb)', -1)
+          ivars = []
+          dynamic = false
+          Ripper.lex(src).each do |(_pos, kind, tok, _state)|
+            ivars << tok[1..] if kind == :on_ivar
+            dynamic = true if kind == :on_ident && DYNAMIC.include?(tok)
+          end
+          ivars = ivars.uniq - %w[__scope__ __file__]
+          Compiled.new(name, ivars, dynamic)
+        end
+      end
+    end
+  end
+end
