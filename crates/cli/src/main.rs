@@ -98,6 +98,8 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Module Ruby that asks Facter while compiling gets this machine's facts, as on a master.
+    bunraku_lang::set_local_facts(bunraku_facts::resolve_core);
     let code = match cli.command {
         Command::Master(args) => commands::master::run(args),
         Command::Agent(args) => commands::agent::run(args),

@@ -52,6 +52,8 @@ pub struct Environment {
     manifest: PathBuf,
     modulepath: Vec<PathBuf>,
     cache: ParseCache,
+    /// Resource types learnt from modules' Ruby (`lib/puppet/type/*.rb`), by file.
+    pub(crate) module_types: types::ModuleTypeCache,
     /// The environment's directory (Hiera's environment layer); `None` for a lone manifest.
     root: Option<PathBuf>,
 }
@@ -98,6 +100,7 @@ impl Environment {
             manifest,
             modulepath,
             cache: ParseCache::default(),
+            module_types: Default::default(),
             root: Some(root),
         })
     }
@@ -109,6 +112,7 @@ impl Environment {
             manifest: manifest.to_path_buf(),
             modulepath,
             cache: ParseCache::default(),
+            module_types: Default::default(),
             root: None,
         }
     }
@@ -186,6 +190,22 @@ fn collect_pp(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(p);
         }
     }
+}
+
+/// The compiling machine's own facts: module Ruby that runs in the compiler may ask Facter (a
+/// type file that reads `os` while it loads), and on a Puppet master Facter answers for the
+/// master. The binary gives how to resolve them; they are resolved on first use only.
+pub fn set_local_facts(provider: fn() -> IndexMap<String, Value>) {
+    let _ = LOCAL_FACTS_PROVIDER.set(provider);
+}
+
+static LOCAL_FACTS_PROVIDER: std::sync::OnceLock<fn() -> IndexMap<String, Value>> =
+    std::sync::OnceLock::new();
+
+/// The local facts, resolved once (empty when the binary gave no provider).
+pub(crate) fn local_facts() -> &'static IndexMap<String, Value> {
+    static FACTS: std::sync::OnceLock<IndexMap<String, Value>> = std::sync::OnceLock::new();
+    FACTS.get_or_init(|| LOCAL_FACTS_PROVIDER.get().map(|p| p()).unwrap_or_default())
 }
 
 /// Parses one manifest file without evaluating it (`bunraku parser validate`).

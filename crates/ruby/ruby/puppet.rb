@@ -5,6 +5,9 @@
 # a callback.
 
 module Puppet
+  # The Puppet whose catalogs Bunraku produces (module code compares versions with it).
+  PUPPETVERSION = '7.23.0'
+
   # Where a Puppet error happened, appended to its message as Puppet does.
   module ExternalFileError
     attr_accessor :line, :file, :pos, :puppetstack
@@ -88,7 +91,7 @@ module Puppet
     end
 
     def version
-      Bunraku.context['puppet_version'] || '7.23.0'
+      Bunraku.context['puppet_version'] || PUPPETVERSION
     end
 
     def settings

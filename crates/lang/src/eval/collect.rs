@@ -78,17 +78,26 @@ impl<'e> Compiler<'e> {
 
     /// Runs collectors and defines until neither produces anything new (Puppet's
     /// `evaluate_generators`).
+    /// A define that declares itself under a new title never ends; Puppet gives up after 1,000
+    /// rounds, and so do we.
     pub(crate) fn complete(&mut self) -> R<()> {
+        let mut rounds = 0;
         loop {
             let before = (self.resources.len(), self.resources.iter().filter(|r| !r.virtual_).count());
-            self.evaluate_definitions()?;
             let mut changed = false;
             for i in 0..self.collectors.len() {
                 changed |= self.run_collector(i)?;
             }
+            changed |= self.evaluate_definitions()?;
             let after = (self.resources.len(), self.resources.iter().filter(|r| !r.virtual_).count());
             if !changed && before == after {
                 return Ok(());
+            }
+            rounds += 1;
+            if rounds > 1000 {
+                return Err(Box::new(crate::error::CompileError::new(
+                    "Somehow looped more than 1000 times while evaluating host catalog",
+                )));
             }
         }
     }

@@ -431,7 +431,7 @@ impl<'e> Compiler<'e> {
             }
             Value::Str(s) => {
                 let n = s.trim_start_matches("::").to_lowercase();
-                super::resources::is_builtin_type(&n)
+                self.resource_type(&n, Span::default())?.is_some()
                     || self.find_class(&n)?.is_some()
                     || self.find_define(&n)?.is_some()
                     || SIGNATURES.iter().any(|sig| sig.name == n)
@@ -443,7 +443,7 @@ impl<'e> Compiler<'e> {
             Value::Type(t) => {
                 let n = t.name.to_lowercase();
                 super::types::is_data_type(&t.name)
-                    || super::resources::is_builtin_type(&n)
+                    || self.resource_type(&n, Span::default())?.is_some()
                     || self.find_define(&n)?.is_some()
             }
             _ => false,

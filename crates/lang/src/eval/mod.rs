@@ -66,6 +66,9 @@ pub(crate) struct Compiler<'e> {
     scopes: Vec<Scope>,
     resources: Vec<Res>,
     index: HashMap<(String, String), usize>,
+    /// Resources of Ruby types with a composite uniqueness key, by type and key
+    /// (single-valued keys live in `index`, as Puppet keys them like titles).
+    ukeys: HashMap<(String, Vec<Option<String>>), usize>,
     class_scopes: HashMap<String, ScopeId>,
     /// The catalog's `classes`, in order of evaluation.
     class_list: Vec<String>,
@@ -110,6 +113,7 @@ impl<'e> Compiler<'e> {
             scopes: vec![Scope::new(ScopeKind::Top, None, None)],
             resources: Vec::new(),
             index: HashMap::new(),
+            ukeys: HashMap::new(),
             class_scopes: HashMap::new(),
             class_list: Vec::new(),
             instantiated: Vec::new(),
@@ -326,7 +330,7 @@ impl<'e> Compiler<'e> {
     fn find_define(&mut self, name: &str) -> R<Option<Def<DefineDef>>> {
         let key = name.trim_start_matches("::").to_lowercase();
         if !self.defines.contains_key(&key) && key.contains("::")
-            || !self.defines.contains_key(&key) && !resources::is_builtin_type(&key)
+            || !self.defines.contains_key(&key) && !crate::types::core_types().contains_key(&key)
         {
             self.autoload(&key)?;
         }

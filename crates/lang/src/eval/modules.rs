@@ -4,7 +4,7 @@
 //! naming a Ruby function we do not implement. Pure logic lives in `crate::hiera`,
 //! `crate::templates` and `crate::functions`; this file only connects it to the compiler.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -31,8 +31,6 @@ struct EppTemplate {
 pub(crate) struct ModuleState {
     pub hiera: Hiera,
     modulepath: Vec<PathBuf>,
-    /// Names of resource types written in Ruby (`lib/puppet/type/<name>.rb`) on the modulepath.
-    module_types: Option<HashSet<String>>,
     epp_cache: HashMap<PathBuf, Arc<EppTemplate>>,
     /// Output buffers of the EPP templates being rendered (nested calls stack up), and their texts.
     epp_output: Vec<(String, Arc<Vec<String>>)>,
@@ -43,7 +41,6 @@ impl ModuleState {
         ModuleState {
             hiera: Hiera::new(env.root().map(Path::to_path_buf), env.modulepath().to_vec()),
             modulepath: env.modulepath().to_vec(),
-            module_types: None,
             epp_cache: HashMap::new(),
             epp_output: Vec::new(),
         }
@@ -78,27 +75,6 @@ impl<'e> Compiler<'e> {
             Ok(v) => Ok(v),
             Err(e) => Err(self.err(Span::default(), format!("Lookup of key '{key}' failed: {e}"))),
         }
-    }
-
-    /// Whether `name` is a resource type written in Ruby in some module (`concat_file`, …).
-    pub(crate) fn is_module_type(&mut self, name: &str) -> bool {
-        if self.module_state.module_types.is_none() {
-            let mut set = HashSet::new();
-            for dir in &self.module_state.modulepath {
-                let Ok(modules) = std::fs::read_dir(dir) else { continue };
-                for m in modules.flatten() {
-                    let Ok(types) = std::fs::read_dir(m.path().join("lib/puppet/type")) else { continue };
-                    for t in types.flatten() {
-                        let file = t.file_name().to_string_lossy().to_string();
-                        if let Some(n) = file.strip_suffix(".rb") {
-                            set.insert(n.to_string());
-                        }
-                    }
-                }
-            }
-            self.module_state.module_types = Some(set);
-        }
-        self.module_state.module_types.as_ref().is_some_and(|s| s.contains(name))
     }
 
     /// Functions for modules: Hiera, templates, stdlib. `None`: not one of them.

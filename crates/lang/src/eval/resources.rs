@@ -57,65 +57,13 @@ pub(crate) struct Res {
     pub evaluated: bool,
     /// Parameters that came from resource defaults (`Package { … }`), not the declaration.
     pub defaulted: Vec<String>,
+    /// For a resource of a Ruby type, what the type declares (namevars, title patterns,
+    /// attributes).
+    pub rtype: Option<Arc<crate::types::ResourceTypeInfo>>,
 }
 
 /// Metaparameters a define instance passes to the resources in its body, in Puppet's order.
 const INHERITED_METAPARAMS: &[&str] = &["noop", "schedule", "audit", "loglevel", "alias", "tag"];
-
-/// Resource types built into Puppet 7 (and the `*_core` modules Debian ships).
-const BUILTIN_TYPES: &[&str] = &[
-    "augeas",
-    "computer",
-    "cron",
-    "exec",
-    "file",
-    "filebucket",
-    "group",
-    "host",
-    "interface",
-    "k5login",
-    "macauthorization",
-    "mailalias",
-    "maillist",
-    "mcx",
-    "mount",
-    "nagios_command",
-    "notify",
-    "package",
-    "resources",
-    "router",
-    "schedule",
-    "scheduled_task",
-    "selboolean",
-    "selmodule",
-    "service",
-    "ssh_authorized_key",
-    "sshkey",
-    "stage",
-    "tidy",
-    "user",
-    "vlan",
-    "whit",
-    "yumrepo",
-    "zfs",
-    "zone",
-    "zpool",
-];
-
-/// Whether `name` (lower case) is a built-in resource type.
-pub(crate) fn is_builtin_type(name: &str) -> bool {
-    BUILTIN_TYPES.contains(&name)
-}
-
-/// The namevar of built-in types whose namevar is not `name`.
-fn namevar(type_name: &str) -> &'static str {
-    match type_name {
-        "File" => "path",
-        "Exec" => "command",
-        "Augeas" | "Notify" | "Stage" => "name",
-        other => crate::types::namevar(other).unwrap_or("name"),
-    }
-}
 
 const RELATIONSHIP_PARAMS: &[&str] = &["before", "require", "notify", "subscribe"];
 
@@ -144,6 +92,7 @@ impl<'e> Compiler<'e> {
             define: None,
             evaluated: true,
             defaulted: Vec::new(),
+            rtype: None,
         });
         self.index.insert((type_name.to_string(), title.to_string()), idx);
         if let Some(c) = container {
@@ -250,36 +199,19 @@ impl<'e> Compiler<'e> {
         body_span: Span,
         stmt_span: Span,
     ) -> R<Value> {
-        let define = if is_builtin_type(type_name) { None } else { self.find_define(type_name)? };
-        if define.is_none() && !is_builtin_type(type_name) && !self.is_module_type(type_name) {
-            return Err(
-                self.err(stmt_span, format!("Resource type not found: {}", capitalize_type(type_name)))
-            );
+        // A Ruby type (Puppet's own, or a module's) comes before a defined type of the same
+        // name, as in Puppet's Runtime3ResourceSupport.
+        let rtype = if type_name.contains("::") { None } else { self.resource_type(type_name, stmt_span)? };
+        let define = if rtype.is_some() { None } else { self.find_define(type_name)? };
+        if define.is_none() && rtype.is_none() {
+            return Err(self.err(
+                stmt_span,
+                format!("Error while evaluating a Resource Statement, Unknown resource type: '{type_name}'"),
+            ));
         }
         let cap = capitalize_type(type_name);
         let key = (cap.clone(), title.to_string());
-        // File's title pattern strips trailing slashes: `/a/` and `/a` are the same file.
-        let file_path = (cap == "File").then(|| {
-            let t = title.trim_end_matches('/');
-            if t.is_empty() {
-                "/".to_string()
-            } else {
-                t.to_string()
-            }
-        });
-        let alias_hit = file_path
-            .as_ref()
-            .and_then(|p| self.index.get(&(cap.clone(), p.clone())).copied())
-            .or_else(|| {
-                file_path.as_ref().and_then(|p| {
-                    self.resources.iter().position(|r| {
-                        r.type_name == "File"
-                            && r.title.trim_end_matches('/') == p.as_str()
-                            && !r.title.is_empty()
-                    })
-                })
-            });
-        if let Some(existing) = self.index.get(&key).copied().or(alias_hit) {
+        if let Some(existing) = self.index.get(&key).copied() {
             let prev = &self.resources[existing];
             let prev_loc = match (&prev.file, prev.line) {
                 (Some(f), Some(l)) => format!("(file: {}, line: {l})", f.path.display()),
@@ -376,27 +308,14 @@ impl<'e> Compiler<'e> {
             evaluated: define.is_none(),
             define,
             defaulted,
+            rtype: rtype.clone(),
         });
         self.index.insert(key, idx);
         for a in aliases {
             self.index.entry((cap.clone(), a)).or_insert(idx);
         }
-        // Parameters a type's title patterns set come first; given ones win.
-        let from_title = crate::types::title_pattern_params(&cap, title);
-        if !from_title.is_empty() {
-            let given = std::mem::take(&mut self.resources[idx].params);
-            let mut params: IndexMap<String, Value> = from_title
-                .into_iter()
-                .filter(|(k, _)| !given.contains_key(*k))
-                .map(|(k, v)| (k.to_string(), Value::Str(v)))
-                .collect();
-            params.extend(given);
-            self.resources[idx].params = params;
-        }
-        if let Some(p) = file_path.filter(|p| p != title) {
-            // The stripped path names the file too (`File['/a']` for `file { '/a/': }`).
-            self.index.entry((cap.clone(), p.clone())).or_insert(idx);
-            self.resources[idx].params.entry("path".into()).or_insert(Value::Str(p));
+        if let Some(rt) = &rtype {
+            self.alias_by_uniqueness_key(idx, rt, attrs, stmt_span)?;
         }
         // Stages are not contained by the class that declares them.
         if form == ResourceForm::Regular && cap != "Stage" {
@@ -852,33 +771,30 @@ impl<'e> Compiler<'e> {
 
     // ----- defines -----
 
-    /// Evaluates pending defined-type instances, pass after pass, as Puppet's generators loop does.
-    pub(crate) fn evaluate_definitions(&mut self) -> R<()> {
-        loop {
-            let pending: Vec<usize> = (0..self.resources.len())
-                .filter(|&i| {
-                    !self.resources[i].evaluated
-                        && !self.resources[i].virtual_
-                        && self.resources[i].define.is_some()
-                })
-                .collect();
-            if pending.is_empty() {
-                return Ok(());
-            }
-            for idx in pending {
-                if let Err(inner) = self.evaluate_define(idx) {
-                    // Puppet's evaluate_definitions re-raises a define's failure located at the
-                    // declaring resource (file and line, no column).
-                    let r = &self.resources[idx];
-                    let mut err = crate::error::CompileError::new(format!(
-                        "Evaluation Error: Error while evaluating a Resource Statement, {inner}"
-                    ));
-                    err.file = r.file.as_ref().map(|f| f.path.clone());
-                    err.line = r.line;
-                    return Err(Box::new(err));
-                }
+    /// Evaluates the defined-type instances pending now (one pass of Puppet's
+    /// `evaluate_definitions`); whether there were any.
+    pub(crate) fn evaluate_definitions(&mut self) -> R<bool> {
+        let pending: Vec<usize> = (0..self.resources.len())
+            .filter(|&i| {
+                !self.resources[i].evaluated
+                    && !self.resources[i].virtual_
+                    && self.resources[i].define.is_some()
+            })
+            .collect();
+        for &idx in &pending {
+            if let Err(inner) = self.evaluate_define(idx) {
+                // Puppet's evaluate_definitions re-raises a define's failure located at the
+                // declaring resource (file and line, no column).
+                let r = &self.resources[idx];
+                let mut err = crate::error::CompileError::new(format!(
+                    "Evaluation Error: Error while evaluating a Resource Statement, {inner}"
+                ));
+                err.file = r.file.as_ref().map(|f| f.path.clone());
+                err.line = r.line;
+                return Err(Box::new(err));
             }
         }
+        Ok(!pending.is_empty())
     }
 
     fn evaluate_define(&mut self, idx: usize) -> R<()> {
@@ -997,9 +913,115 @@ impl<'e> Compiler<'e> {
         Ok(())
     }
 
+    /// Puppet's `create_resource_aliases`: a resource of an isomorphic Ruby type is also known by
+    /// its uniqueness key (the values of its namevars, from its title and its declared
+    /// attributes), and two resources may not share one.
+    fn alias_by_uniqueness_key(
+        &mut self,
+        idx: usize,
+        rt: &crate::types::ResourceTypeInfo,
+        attrs: &[(AttributeOp, Value)],
+        span: Span,
+    ) -> R<()> {
+        if !rt.isomorphic {
+            return Ok(());
+        }
+        let title = self.resources[idx].title.clone();
+        let cap = self.resources[idx].type_name.clone();
+        let mut h: IndexMap<String, Value> = IndexMap::new();
+        match rt.parse_title(&title) {
+            Ok(from_title) => {
+                for (k, v) in from_title {
+                    h.insert(k, Value::Str(v));
+                }
+            }
+            Err(m) => return Err(self.err(span, format!("Error while evaluating a Resource Statement, {m}"))),
+        }
+        for (op, v) in attrs {
+            if !matches!(v, Value::Undef) {
+                h.insert(op.name.clone(), v.clone());
+            }
+        }
+        let nv = rt.namevar().to_string();
+        let name = h.get(&nv).or_else(|| h.get("name")).cloned().unwrap_or_else(|| Value::Str(title.clone()));
+        h.entry(nv).or_insert_with(|| name.clone());
+        h.entry("name".into()).or_insert(name);
+        let mut keys = rt.namevars.clone();
+        keys.sort();
+        let ukey: Vec<Option<String>> = keys.iter().map(|k| h.get(k).map(Value::to_display_string)).collect();
+        if ukey.iter().all(Option::is_none) || ukey == [Some(title.clone())] {
+            return Ok(());
+        }
+        let existing = match ukey.as_slice() {
+            [Some(one)] => self.index.get(&(cap.clone(), one.clone())).copied(),
+            _ => self.ukeys.get(&(cap.clone(), ukey.clone())).copied(),
+        };
+        match existing {
+            Some(other) if other != idx => {
+                let here = &self.resources[idx];
+                let at = match (&here.file, here.line) {
+                    (Some(f), Some(l)) => format!(" at (file: {}, line: {l})", f.path.display()),
+                    _ => String::new(),
+                };
+                let prev = &self.resources[other];
+                let prev_loc = match (&prev.file, prev.line) {
+                    (Some(f), Some(l)) => format!(" (file: {}, line: {l})", f.path.display()),
+                    _ => String::new(),
+                };
+                let key = ruby_inspect_list(&ukey);
+                let mut newref = vec![Some(cap.clone())];
+                newref.extend(ukey.iter().cloned());
+                Err(self.err(
+                    span,
+                    format!(
+                        "Error while evaluating a Resource Statement, Cannot alias {cap}[{title}] to {key}{at}; resource {} already declared{prev_loc}",
+                        ruby_inspect_list(&newref)
+                    ),
+                ))
+            }
+            Some(_) => Ok(()),
+            None => {
+                match ukey.as_slice() {
+                    [Some(one)] => {
+                        self.index.insert((cap, one.clone()), idx);
+                    }
+                    _ => {
+                        self.ukeys.insert((cap, ukey), idx);
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Puppet's `validate_parameter` when a resource is finished: every attribute of a resource
+    /// of a Ruby type must be one the type declares (or a metaparameter).
+    fn validate_attributes(&self) -> R<()> {
+        for r in &self.resources {
+            let Some(rt) = &r.rtype else { continue };
+            if r.kind != ResourceKind::CompilableType {
+                continue;
+            }
+            let Some(bad) = r.params.keys().find(|k| !rt.valid_attribute(k)) else { continue };
+            let loc = match (&r.file, r.line) {
+                (Some(f), Some(l)) => format!(" (file: {}, line: {l})", f.path.display()),
+                _ => String::new(),
+            };
+            let mut err = crate::error::CompileError::new(format!(
+                "no parameter named '{bad}'{loc} on {}[{}]",
+                r.type_name, r.title
+            ));
+            err.file = r.file.as_ref().map(|f| f.path.clone());
+            err.line = r.line;
+            return Err(Box::new(err));
+        }
+        Ok(())
+    }
+
     // ----- the catalog -----
 
     pub(crate) fn finish(mut self) -> R<Catalog> {
+        self.validate_attributes()?;
         // Puppet's catalog holds relationship metaparameters as one flat list
         // (`before => [Package[$names], Service[$s]]` with an array of names).
         for r in &mut self.resources {
@@ -1137,24 +1159,42 @@ impl<'e> Compiler<'e> {
 fn to_model(r: &Res) -> Resource {
     let mut parameters = IndexMap::new();
     let mut sensitive_parameters = Vec::new();
-    let nv = namevar(&r.type_name);
-    if r.kind == ResourceKind::CompilableType {
-        if let Some(v) = r.params.get(nv) {
-            if !matches!(v, Value::Str(s) if s == &r.title) && !matches!(v, Value::Undef) {
-                parameters.insert(nv.to_string(), v.to_json());
+    let mut push = |k: &str, v: &Value| {
+        if matches!(v, Value::Sensitive(_)) {
+            sensitive_parameters.push(k.to_string());
+        }
+        parameters.insert(k.to_string(), v.to_json());
+    };
+    match (&r.rtype, r.kind) {
+        (Some(rt), ResourceKind::CompilableType) => {
+            // Puppet's `to_hash`: the attributes the title sets, then the parameters (which win),
+            // without the namevar where it only repeats the title.
+            let nv = rt.namevar();
+            let mut merged: IndexMap<String, Value> = IndexMap::new();
+            if let Ok(from_title) = rt.parse_title(&r.title) {
+                for (k, v) in from_title {
+                    merged.insert(k, Value::Str(v));
+                }
+            }
+            for (k, v) in &r.params {
+                if !matches!(v, Value::Undef) {
+                    merged.insert(k.clone(), v.clone());
+                }
+            }
+            for (k, v) in &merged {
+                if k == nv && matches!(v, Value::Str(s) if s == &r.title) {
+                    continue;
+                }
+                push(k, v);
             }
         }
-    }
-    for (k, v) in &r.params {
-        if matches!(v, Value::Undef)
-            || r.kind == ResourceKind::CompilableType && k == nv && r.type_name != "Stage"
-        {
-            continue;
+        _ => {
+            for (k, v) in &r.params {
+                if !matches!(v, Value::Undef) {
+                    push(k, v);
+                }
+            }
         }
-        if matches!(v, Value::Sensitive(_)) {
-            sensitive_parameters.push(k.clone());
-        }
-        parameters.insert(k.clone(), v.to_json());
     }
     Resource {
         type_name: r.type_name.clone(),
@@ -1184,6 +1224,35 @@ fn is_metaparam(name: &str) -> bool {
             | "notify"
             | "stage"
     )
+}
+
+/// Ruby's `inspect` of an array of strings and nils (`["File", "/x"]`, `[nil, "a", nil]`), as
+/// Puppet's alias errors print keys.
+fn ruby_inspect_list(items: &[Option<String>]) -> String {
+    let parts: Vec<String> = items
+        .iter()
+        .map(|i| match i {
+            None => "nil".to_string(),
+            Some(s) => {
+                let mut out = String::from("\"");
+                for c in s.chars() {
+                    match c {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        '\n' => out.push_str("\\n"),
+                        '\t' => out.push_str("\\t"),
+                        '\r' => out.push_str("\\r"),
+                        '#' => out.push('#'),
+                        c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02X}", c as u32)),
+                        c => out.push(c),
+                    }
+                }
+                out.push('"');
+                out
+            }
+        })
+        .collect();
+    format!("[{}]", parts.join(", "))
 }
 
 pub(crate) fn flatten_strings(v: &Value) -> Vec<String> {

@@ -33,6 +33,8 @@ pub(crate) struct RubyState {
     functions: HashMap<String, Option<Rc<RubyFunction>>>,
     /// Lambdas handed to Ruby, by handle: the lambda and the scope it closes over.
     blocks: Vec<(Lambda, usize)>,
+    /// Resource types from modules, by name, found so far (`None`: there is none).
+    types: HashMap<String, Option<Arc<crate::types::ResourceTypeInfo>>>,
 }
 
 /// A function written in Ruby, found on the modulepath.
@@ -1006,6 +1008,23 @@ impl Host for RubyHost<'_, '_> {
                     .map_err(|e| puppet_error(&e))?;
                 Ok(to_ruby(&to_data(&v)))
             }
+            "facter_value" => {
+                // Facter in the compiler answers for the machine compiling (as on a master).
+                let name = arg_str(&args, 0);
+                let mut parts = name.split('.');
+                let first = parts.next().unwrap_or("");
+                let mut v = crate::local_facts().get(first).cloned();
+                for p in parts {
+                    v = v.and_then(|x| match x {
+                        serde_json::Value::Object(m) => m.get(p).cloned(),
+                        serde_json::Value::Array(a) => {
+                            p.parse::<usize>().ok().and_then(|i| a.get(i).cloned())
+                        }
+                        _ => None,
+                    });
+                }
+                Ok(v.map(|j| to_ruby(&super::from_json(&j))).unwrap_or(RValue::Undef))
+            }
             "format_value" => {
                 let v = c
                     .value_from_ruby(args.first().cloned().unwrap_or(RValue::Undef), span)
@@ -1085,5 +1104,104 @@ impl<'e> Compiler<'e> {
         }
         let scopes = &self.scopes;
         crate::functions::stdlib::call(name, vals, &mut |n| lookup(scopes, TOP, n).cloned())
+    }
+}
+
+/// A value from Ruby as JSON (descriptions Ruby builds of plain data).
+fn rvalue_json(v: &RValue) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        RValue::Undef => J::Null,
+        RValue::Bool(b) => J::Bool(*b),
+        RValue::Int(i) => J::from(*i),
+        RValue::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
+        RValue::Str(s) => J::String(s.clone()),
+        RValue::Array(a) => J::Array(a.iter().map(rvalue_json).collect()),
+        RValue::Hash(h) => J::Object(
+            h.iter()
+                .map(|(k, v)| {
+                    let k = match k {
+                        RValue::Str(s) => s.clone(),
+                        other => format!("{other:?}"),
+                    };
+                    (k, rvalue_json(v))
+                })
+                .collect(),
+        ),
+        other => J::String(format!("{other:?}")),
+    }
+}
+
+impl<'e> Compiler<'e> {
+    /// The Ruby resource type `name` (lower case): one of Puppet's own, or the first
+    /// `lib/puppet/type/<name>.rb` on the modulepath (as Puppet's autoloader finds it), loaded in
+    /// Ruby once per environment and file version. `None`: no such type (a define, perhaps).
+    pub(crate) fn resource_type(
+        &mut self,
+        name: &str,
+        span: Span,
+    ) -> R<Option<Arc<crate::types::ResourceTypeInfo>>> {
+        if let Some(t) = crate::types::core_types().get(name) {
+            return Ok(Some(t.clone()));
+        }
+        if let Some(t) = self.ruby.types.get(name) {
+            return Ok(t.clone());
+        }
+        let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        let file = if valid {
+            self.env
+                .modules()
+                .into_iter()
+                .map(|m| m.join("lib/puppet/type").join(format!("{name}.rb")))
+                .find(|f| f.is_file())
+        } else {
+            None
+        };
+        let found = match file {
+            Some(file) => Some(self.load_module_type(&file, name, span)?),
+            None => None,
+        };
+        self.ruby.types.insert(name.to_string(), found.clone());
+        Ok(found)
+    }
+
+    fn load_module_type(
+        &mut self,
+        file: &Path,
+        name: &str,
+        span: Span,
+    ) -> R<Arc<crate::types::ResourceTypeInfo>> {
+        let stamp = file_stamp(file);
+        if let (Some((m, len)), Ok(cache)) = (stamp, self.env.module_types.lock()) {
+            if let Some((cm, clen, t)) = cache.get(file) {
+                if (*cm, *clen) == (m, len) {
+                    return Ok(t.clone());
+                }
+            }
+        }
+        let fail = |c: &Self, detail: String| {
+            c.err(span, format!("Error while evaluating a Resource Statement, Could not autoload puppet/type/{name}: {detail}"))
+        };
+        let described = match self.ruby_call(
+            "type_load",
+            vec![rstr(&file.display().to_string()), rstr(name)],
+            TOP,
+            span,
+            None,
+        ) {
+            Ok(v) => v,
+            Err(RubyError::Raised { message, .. }) => return Err(fail(self, message)),
+            Err(e) => return Err(fail(self, e.to_string())),
+        };
+        let description: crate::types::TypeDescription =
+            serde_json::from_value(rvalue_json(&described)).map_err(|e| fail(self, e.to_string()))?;
+        let info = Arc::new(
+            crate::types::ResourceTypeInfo::from_description(description).map_err(|e| fail(self, e))?,
+        );
+        if let (Some((m, len)), Ok(mut cache)) = (stamp, self.env.module_types.lock()) {
+            cache.insert(file.to_path_buf(), (m, len, info.clone()));
+        }
+        Ok(info)
     }
 }

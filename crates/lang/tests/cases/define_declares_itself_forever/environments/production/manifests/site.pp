@@ -1,0 +1,2 @@
+define r() { r { "${title}x": } }
+r { "a": }
