@@ -259,12 +259,15 @@ pub fn run_once(
     let apply_started = Instant::now();
     let mut report = transaction::apply(&catalog, &opts, &sources);
     let applied = apply_started.elapsed().as_secs_f64();
-    let msg = format!("Applied catalog in {applied:.2} seconds");
-    info!("{msg}");
     report.cached_catalog_status = Some(cached_status.to_string());
     let mut logs = run_logs;
     logs.append(&mut report.logs);
-    logs.push(log_entry("notice", &msg));
+    // A catalog refused for its types was not applied: Puppet logs only the failure then.
+    if transaction::unsupported_types(&catalog).is_empty() {
+        let msg = format!("Applied catalog in {applied:.2} seconds");
+        info!("{msg}");
+        logs.push(log_entry("notice", &msg));
+    }
     report.logs = logs;
     add_time_metrics(
         &mut report,

@@ -34,10 +34,21 @@ pub struct ApplyOptions {
 }
 
 /// Applies a catalog and returns the complete report. Never panics: failures are in the report.
+///
+/// A catalog holding a resource type the agent has no provider for is refused whole, before
+/// anything is touched (see [`unsupported_types`]).
 pub fn apply(catalog: &Catalog, opts: &ApplyOptions, sources: &dyn crate::FileSource) -> Report {
     let started = Instant::now();
     let buckets = filebuckets(catalog);
     let mut tx = Transaction::new(catalog, opts, &buckets);
+    let unsupported = unsupported_types(catalog);
+    if !unsupported.is_empty() {
+        // As Puppet's agent does with a catalog it cannot convert to its resource types: one
+        // error, no resource evaluated, a failed report whose transaction did not complete.
+        tx.log_puppet(Level::Err, &refusal(&unsupported));
+        tx.completed = false;
+        return tx.into_report(started);
+    }
     if let Some(path) = &opts.statefile {
         match crate::state::ResourceStates::load(path) {
             Ok(states) => tx.states = states,
@@ -75,6 +86,33 @@ pub fn apply(catalog: &Catalog, opts: &ApplyOptions, sources: &dyn crate::FileSo
         tx.store_states(path);
     }
     tx.into_report(started)
+}
+
+/// The resource types of a catalog that the agent would have to apply but has no provider for,
+/// with their number of resources, in catalog order. Containers are not applied and do not count:
+/// classes, stages, nodes and defined-type instances (Puppet's `Component`s; `Whit`s are never in
+/// a catalog). Applying a catalog only in part would leave the node in a state its manifests never
+/// describe (a file written for a service whose type was skipped), so such a catalog is refused.
+pub fn unsupported_types(catalog: &Catalog) -> Vec<(String, usize)> {
+    let mut types: IndexMap<String, usize> = IndexMap::new();
+    for res in catalog.resources.iter().filter(|r| r.is_applicable(catalog.catalog_format)) {
+        if Kind::of(&res.type_name).is_err() {
+            *types.entry(res.type_name.clone()).or_default() += 1;
+        }
+    }
+    types.into_iter().collect()
+}
+
+/// The error that refuses a catalog with types the agent cannot apply.
+fn refusal(types: &[(String, usize)]) -> String {
+    let listed: Vec<String> =
+        types.iter().map(|(t, n)| format!("{t} ({n} resource{})", if *n == 1 { "" } else { "s" })).collect();
+    format!(
+        "Failed to apply catalog: Bunraku's agent has no provider for the resource type{} {}; nothing \
+         was applied. This node needs a Puppet agent: Puppet's own agent works against a Bunraku master.",
+        if types.len() == 1 { "" } else { "s" },
+        listed.join(", ")
+    )
 }
 
 /// What the walk remembers about one resource.

@@ -183,7 +183,6 @@ fn failures_skip_dependents_and_the_run_goes_on() {
             ("Notify", "b", json!({})),
             ("Notify", "c", json!({"require": "Notify[b]"})),
             ("Notify", "indep", json!({})),
-            ("Frobnicate", "x", json!({})),
         ],
         &[],
     );
@@ -198,16 +197,76 @@ fn failures_skip_dependents_and_the_run_goes_on() {
             "/Stage[main]/Main/Notify[c]: Skipping because of failed dependencies",
             "Puppet: indep",
             "/Stage[main]/Main/Notify[indep]/message: defined 'message' as 'indep'",
-            "/Stage[main]/Main/Frobnicate[x]: Could not evaluate: Unknown resource type: 'Frobnicate'",
         ]
     );
     assert_eq!(report.status, RunStatus::Failed);
     assert!(report.transaction_completed);
     assert!(report.resource_statuses["Notify[c]"].skipped);
     assert!(report.resource_statuses["Exec[/bin/false]"].failed);
-    assert_eq!(report.metric("resources", "failed"), Some(&json!(2)));
+    assert_eq!(report.metric("resources", "failed"), Some(&json!(1)));
     assert_eq!(report.metric("resources", "skipped"), Some(&json!(2)));
-    assert_eq!(report.metric("events", "failure"), Some(&json!(2)));
+    assert_eq!(report.metric("events", "failure"), Some(&json!(1)));
+}
+
+/// Types the agent has no provider for are counted; containers (classes, stages, nodes,
+/// defined-type instances) are not applied and do not count.
+#[test]
+fn unsupported_types_are_the_applicable_ones_without_a_provider() {
+    let mut cat = catalog(
+        &[
+            ("Class", "Mysql::Server", json!({})),
+            ("Mydef", "instance", json!({})),
+            ("Mysql_user", "root@localhost", json!({})),
+            ("Notify", "n", json!({})),
+            ("Augeas", "sshd", json!({})),
+            ("Mysql_user", "app@%", json!({})),
+        ],
+        &[],
+    );
+    cat.resources.push(container("Node", "default", ResourceKind::Unknown));
+    assert_eq!(unsupported_types(&cat), [("Mysql_user".to_string(), 2), ("Augeas".to_string(), 1)]);
+}
+
+/// A catalog with a type the agent cannot apply fails before anything changes: the file it also
+/// holds is not written, no resource is evaluated, `state.yaml` is not touched, and the report is a
+/// failed run (exit code 4 with `--detailed-exitcodes`) whose one error names the types and says
+/// what the node needs.
+#[test]
+fn a_catalog_with_types_the_agent_cannot_apply_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("written-first.txt");
+    let statefile = dir.path().join("state/state.yaml");
+    let cat = catalog(
+        &[
+            ("File", target.to_str().unwrap(), json!({"ensure": "file", "content": "x"})),
+            ("Mysql_user", "app@%", json!({"require": format!("File[{}]", target.display())})),
+            ("Exec", "touch", json!({"command": format!("/usr/bin/touch {}/ran", dir.path().display())})),
+        ],
+        &[],
+    );
+    let opts = ApplyOptions { statefile: Some(statefile.clone()), ..opts() };
+    let report = apply(&cat, &opts, &NoSources);
+    assert!(!target.exists());
+    assert!(!dir.path().join("ran").exists());
+    assert!(!statefile.exists());
+    assert_eq!(
+        lines(&report),
+        ["Puppet: Failed to apply catalog: Bunraku's agent has no provider for the resource type Mysql_user \
+          (1 resource); nothing was applied. This node needs a Puppet agent: Puppet's own agent works against \
+          a Bunraku master."]
+    );
+    assert_eq!(report.logs[0].level, "err");
+    assert_eq!(report.status, RunStatus::Failed);
+    assert!(!report.transaction_completed);
+    assert!(report.resource_statuses.is_empty());
+    assert_eq!(report.metric("changes", "total"), Some(&json!(0)));
+    assert_eq!(crate::run::detailed_exit_code(&report), 4);
+
+    // The same in noop mode, and whatever the tags select.
+    let opts = ApplyOptions { noop: true, tags: vec!["notify".into()], ..ApplyOptions::default() };
+    let report = apply(&cat, &opts, &NoSources);
+    assert_eq!(report.status, RunStatus::Failed);
+    assert!(report.resource_statuses.is_empty());
 }
 
 #[test]

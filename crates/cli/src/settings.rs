@@ -58,6 +58,8 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("logdir", "$vardir/log"),
     ("libdir", "$vardir/lib"),
     ("pluginfactdest", "$vardir/facts.d"),
+    // Custom fact directories the agent hands to facter, besides `$libdir/facter`.
+    ("factpath", "$vardir/lib/facter:$vardir/facts"),
     ("environmentpath", "$codedir/environments"),
     ("basemodulepath", "$codedir/modules:/usr/share/puppet/modules"),
     ("environment", "production"),

@@ -69,3 +69,56 @@ fn apply_compiles_and_applies_a_manifest_with_a_module_file() {
     );
     assert!(!std::path::Path::new("/nowhere").exists());
 }
+
+/// A catalog with a type Bunraku's agent has no provider for is refused whole: its file is not
+/// written, the run fails (exit code 4 with `--detailed-exitcodes`), and the error names the type
+/// and says the node needs a Puppet agent.
+#[test]
+fn apply_refuses_a_catalog_with_a_type_it_cannot_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let target = root.join("written.txt");
+    let resource = |t: &str, title: &str, kind: &str, params: serde_json::Value| {
+        serde_json::json!({"type": t, "title": title, "tags": [t.to_lowercase()], "exported": false,
+                           "kind": kind, "parameters": params})
+    };
+    let catalog = serde_json::json!({
+        "tags": [], "name": "node.example.com", "version": 1700000000, "code_id": null,
+        "catalog_uuid": "c0ffee", "catalog_format": 2, "environment": "production",
+        "resources": [
+            resource("Stage", "main", "compilable_type", serde_json::json!({})),
+            resource("Class", "main", "unknown", serde_json::json!({})),
+            resource("File", target.to_str().unwrap(), "compilable_type", serde_json::json!({"ensure": "file", "content": "x"})),
+            resource("Mysql_user", "app@%", "compilable_type", serde_json::json!({"ensure": "present"})),
+        ],
+        "edges": [
+            {"source": "Stage[main]", "target": "Class[main]"},
+            {"source": "Class[main]", "target": format!("File[{}]", target.display())},
+            {"source": "Class[main]", "target": "Mysql_user[app@%]"},
+        ],
+        "classes": ["main"],
+    });
+    let catalog_path = root.join("catalog.json");
+    std::fs::write(&catalog_path, catalog.to_string()).unwrap();
+    let ran: common::Ran = Command::new(common::BUNRAKU)
+        .args(["apply", "--detailed-exitcodes", "--confdir"])
+        .arg(root.join("conf"))
+        .arg("--vardir")
+        .arg(root.join("var"))
+        .arg("--catalog")
+        .arg(&catalog_path)
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(ran.code, 4, "{}", ran.text);
+    assert!(!target.exists());
+    assert!(
+        ran.text.contains(
+            "Error: Failed to apply catalog: Bunraku's agent has no provider for the resource type Mysql_user \
+             (1 resource); nothing was applied. This node needs a Puppet agent"
+        ),
+        "{}",
+        ran.text
+    );
+    assert!(!ran.text.contains("Applied catalog"), "{}", ran.text);
+}

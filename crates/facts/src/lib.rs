@@ -7,16 +7,20 @@
 //! `facterversion` is the facter version these facts are shaped after (4.3.0), as `clientversion`
 //! is the Puppet version the agent speaks: manifests and modules test it for features.
 //!
-//! External facts (`facts.d`) come last and win over core facts of the same name, as in facter.
+//! External facts (`facts.d`) come after core facts and win over those of the same name, as in
+//! facter. Custom facts (`lib/facter/*.rb`, Ruby) come last, through [`custom`], and only on
+//! request: [`resolve_with`] is the agent's resolution.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::path::PathBuf;
 
 use bunraku_model::Value;
 use indexmap::IndexMap;
 use serde_json::json;
 
+pub mod custom;
 pub mod external;
 mod network;
 mod storage;
@@ -38,6 +42,52 @@ pub fn resolve() -> IndexMap<String, Value> {
 pub fn resolve_with_external(dirs: &[std::path::PathBuf]) -> IndexMap<String, Value> {
     let mut facts = resolve_core();
     facts.extend(external::resolve(dirs));
+    facts.sort_keys();
+    facts
+}
+
+/// Where an agent's facts come from besides the machine itself.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// External fact directories (facter's, and `$pluginfactdest`).
+    pub external_dirs: Vec<PathBuf>,
+    /// Custom fact directories ([`custom::dirs`]).
+    pub custom_dirs: Vec<PathBuf>,
+    /// What custom fact code may ask of Puppet.
+    pub puppet: custom::PuppetContext,
+}
+
+/// The agent's facts: core facts, external facts over them, and custom facts over both as facter's
+/// precedence rules say; keys sorted. Ruby runs only when a custom directory holds fact files. If
+/// it cannot run them at all, that is logged and the other facts are still returned, as facter
+/// still resolves the core facts when custom ones fail.
+pub fn resolve_with(sources: &Sources) -> IndexMap<String, Value> {
+    let mut facts = resolve_core();
+    let external = external::resolve(&sources.external_dirs);
+    let files = custom::files(&sources.custom_dirs);
+    let custom = if files.is_empty() {
+        IndexMap::new()
+    } else {
+        for dir in sources.custom_dirs.iter().filter(|d| d.is_dir()) {
+            tracing::debug!("Loading facts in {}", dir.display());
+        }
+        match custom::resolve(&files, &facts, &external, &sources.puppet) {
+            Ok(resolved) => resolved.facts,
+            Err(e @ bunraku_ruby::RubyError::Spawn { .. }) => {
+                tracing::error!(
+                    "Could not resolve custom facts ({} files): they need Ruby: {e}",
+                    files.len()
+                );
+                IndexMap::new()
+            }
+            Err(e) => {
+                tracing::error!("Could not resolve custom facts ({} files): {e}", files.len());
+                IndexMap::new()
+            }
+        }
+    };
+    facts.extend(external);
+    facts.extend(custom);
     facts.sort_keys();
     facts
 }

@@ -15,15 +15,17 @@ module Bunraku
   # Raised in the running code when the host's time limit for a call has passed (SIGUSR2).
   class TimeLimit < Exception; end # rubocop:disable Lint/InheritException
 
-  PROTOCOL_IN = $stdin
+  # The protocol moves off fds 0 and 1 (onto close-on-exec duplicates): module code that prints,
+  # reads stdin or runs a command (`system`, backticks) must never touch the pipes.
+  PROTOCOL_IN = STDIN.dup
   PROTOCOL_OUT = STDOUT.dup
   PROTOCOL_IN.binmode
   PROTOCOL_OUT.binmode
   PROTOCOL_OUT.sync = true
-  # Module code that prints must not write into the protocol.
+  STDIN.reopen(File::NULL)
   STDOUT.reopen(STDERR)
+  $stdin = STDIN
   $stdout = STDOUT
-  $stdin = File.open(File::NULL)
 
   @depth = 0
 

@@ -113,6 +113,12 @@ module Bunraku
         Types.load(file, name)
       end
 
+      # Resolves the custom facts of `files` as facter 4 does, over the host's core and external
+      # facts (facter.rb, Bunraku::CustomFacts.resolve).
+      def facts(files, core, external, options)
+        Bunraku::CustomFacts.resolve(files, core, external, options)
+      end
+
       # Runs Ruby code in the worker (the bridge's own tests: time limits, crashes).
       def eval_for_test(code)
         eval(code, TOPLEVEL_BINDING, '(test)', 1) # rubocop:disable Security/Eval
@@ -140,9 +146,9 @@ module Kernel
       raise if defined?(::Gem::Specification)
 
       # Gems are not loaded up front (a worker starts in a few milliseconds without them);
-      # a module that needs one gets them now.
+      # a module that needs one gets them now, through rubygems' own `require`.
       bunraku_require('rubygems')
-      bunraku_require(name)
+      require(name)
     end
   end
   private :require

@@ -16,6 +16,7 @@
 //! a stack on both sides.
 
 mod error;
+pub mod facter;
 pub mod marshal;
 mod value;
 mod worker;

@@ -203,3 +203,14 @@ fn sessions_start_ruby_only_when_needed_and_reuse_workers() {
     assert_eq!(b.stats().workers_started, 1);
     assert_eq!(b.stats().calls, 3);
 }
+
+#[test]
+fn commands_run_by_module_code_cannot_reach_the_protocol_pipes() {
+    let b = bridge();
+    let s = b.session(context());
+    // A child that reads its stdin and writes its stdout sees /dev/null and stderr, not the pipes.
+    assert_eq!(eval(&s, "system('cat; echo from-a-child')").unwrap(), Value::Bool(true));
+    assert_eq!(eval(&s, "`cat`").unwrap(), Value::Str(String::new()));
+    assert_eq!(eval(&s, "$stdin.read").unwrap(), Value::Str(String::new()));
+    assert_eq!(eval(&s, "3").unwrap(), Value::Int(3));
+}

@@ -187,8 +187,9 @@ pub fn run(args: AgentArgs) -> u8 {
         bunraku_model::PUPPET_VERSION,
         env!("CARGO_PKG_VERSION")
     );
+    let sources = fact_sources(&settings, &cfg);
     if once {
-        return run_one(&cfg, detailed);
+        return run_one(&cfg, &sources, detailed);
     }
     let common = &args.common;
     let load = || -> Result<daemon::Settings, String> {
@@ -198,20 +199,44 @@ pub fn run(args: AgentArgs) -> u8 {
         let daemon = daemon_config(&settings, &agent).map_err(|e| e.to_string())?;
         Ok(daemon::Settings { agent, daemon })
     };
-    let facts_cfg = cfg.clone();
-    daemon::run(&load, &|| agent_facts(&facts_cfg))
+    daemon::run(&load, &|| bunraku_facts::resolve_with(&sources))
 }
 
-/// Facter's facts plus the external facts pluginsync put in `$pluginfactdest`, as Puppet's agent
-/// adds that directory to facter's.
-fn agent_facts(cfg: &AgentConfig) -> indexmap::IndexMap<String, bunraku_model::Value> {
-    let mut dirs = bunraku_facts::external::default_dirs();
-    dirs.push(cfg.pluginfactdest.clone());
-    bunraku_facts::resolve_with_external(&dirs)
+/// The Puppet settings an agent's custom facts may read (`Puppet[:vardir]`: stdlib's
+/// `puppet_vardir`, `puppet_environmentpath` and `puppet_server` facts).
+const FACT_SETTINGS: &[&str] = &[
+    "certname",
+    "codedir",
+    "confdir",
+    "environment",
+    "environmentpath",
+    "libdir",
+    "logdir",
+    "rundir",
+    "server",
+    "ssldir",
+    "statedir",
+    "vardir",
+];
+
+/// Where the agent's facts come from, as Puppet's agent sets facter up: facter's external
+/// directories plus `$pluginfactdest` (the modules' `facts.d` after pluginsync), and as custom
+/// directories `$libdir/facter` (the modules' `lib/facter`), `FACTERLIB` and `factpath`.
+fn fact_sources(s: &Settings, cfg: &AgentConfig) -> bunraku_facts::Sources {
+    let mut external_dirs = bunraku_facts::external::default_dirs();
+    external_dirs.push(cfg.pluginfactdest.clone());
+    bunraku_facts::Sources {
+        external_dirs,
+        custom_dirs: bunraku_facts::custom::dirs(Some(&cfg.libdir), &s.path_list("factpath")),
+        puppet: bunraku_facts::custom::PuppetContext {
+            settings: FACT_SETTINGS.iter().map(|n| (n.to_string(), s.get(n).to_string())).collect(),
+            environment: cfg.environment.clone(),
+        },
+    }
 }
 
-fn run_one(cfg: &AgentConfig, detailed: bool) -> u8 {
-    match run::run_guarded(cfg, &|| agent_facts(cfg)) {
+fn run_one(cfg: &AgentConfig, sources: &bunraku_facts::Sources, detailed: bool) -> u8 {
+    match run::run_guarded(cfg, &|| bunraku_facts::resolve_with(sources)) {
         Ok(outcome) => {
             if detailed {
                 outcome.detailed_exit_code as u8

@@ -119,7 +119,10 @@ pub fn run(args: ApplyArgs) -> u8 {
     };
     let started = Instant::now();
     let report = transaction::apply(&catalog, &opts, &ModulepathFileSource::new(modulepath));
-    info!("Applied catalog in {:.2} seconds", started.elapsed().as_secs_f64());
+    // A catalog refused for its types was not applied (the report's error says so).
+    if transaction::unsupported_types(&catalog).is_empty() {
+        info!("Applied catalog in {:.2} seconds", started.elapsed().as_secs_f64());
+    }
     // As `puppet apply`, keep the run's summary and report where the agent keeps them.
     if let Err(e) = bunraku_agent::state::save_run_files_as(
         &settings.path("lastrunfile"),

@@ -1,15 +1,22 @@
-//! What `tests/cases.rs` and `tests/modules.rs` share: compiling a case directory (environment,
-//! `facts.json`, `node.txt`) and comparing the result with what Puppet 7.23 produced for it
-//! (`expected.json` or `expected-error.txt`) the way `catalog-diff --strict` does: resources by
-//! (type, title) with parameters, `exported`, tags as sets, file (case directory stripped), line,
-//! kind and sensitive parameters; edges as a set; the `classes` list and the catalog's tags.
-//! Identity fields and `Class[Settings]` are ignored.
+//! What `tests/cases.rs`, `tests/modules.rs` and `tests/sweep.rs` share: compiling a case
+//! (environment, `facts.json`, `node.txt`) and comparing the result with what Puppet 7.23
+//! produced for it (`expected.json` or `expected-error.txt`, or the sweep's records) the way
+//! `catalog-diff --strict` does: resources by (type, title) with parameters, `exported`, tags as
+//! sets, file (case directory stripped), line, kind and sensitive parameters; edges as a set; the
+//! `classes` list and the catalog's tags. Identity fields and `Class[Settings]` are ignored.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use bunraku_lang::{CompileRequest, Environment};
+use bunraku_lang::{CompileError, CompileRequest, Environment};
+use bunraku_model::Catalog;
 use serde_json::Value;
+
+/// Module Ruby that asks Facter while compiling (a type file reading `os`) gets this machine's
+/// facts, as it did under the Puppet that recorded the expectations here.
+pub fn use_machine_facts() {
+    bunraku_lang::set_local_facts(bunraku_facts::resolve_core);
+}
 
 pub fn canon(v: &Value) -> String {
     // serde_json without preserve_order would sort; with it, sort keys by hand.
@@ -155,6 +162,49 @@ fn normalise_error(line: &str, certname: &str, prefix: &str, suite: &str) -> Str
     out
 }
 
+/// What Puppet 7.23 made of a case: a catalog, or the error it printed first.
+pub enum Expected {
+    Catalog(Value),
+    Error(String),
+}
+
+/// Compares a compile's result with Puppet's for the node `certname`: catalogs as `diff` does,
+/// errors once both sides are normalised (`prefix`, the case's directory, removed).
+pub fn check(
+    result: Result<Catalog, CompileError>,
+    expected: &Expected,
+    certname: &str,
+    prefix: &str,
+    suite: &str,
+) -> Result<(), String> {
+    match expected {
+        Expected::Error(line) => {
+            let want = normalise_error(line, certname, prefix, suite);
+            match result {
+                Ok(_) => Err(format!("expected error {want:?}, compiled a catalog")),
+                Err(e) => {
+                    let got = e.to_string().replace(prefix, "");
+                    if got == want {
+                        Ok(())
+                    } else {
+                        Err(format!("error differs:\n  expected {want}\n  got      {got}"))
+                    }
+                }
+            }
+        }
+        Expected::Catalog(expected) => {
+            let catalog = result.map_err(|e| format!("compile failed: {e}"))?;
+            let actual: Value = serde_json::from_str(&catalog.to_json()).map_err(|e| e.to_string())?;
+            let d = diff(expected, &actual, prefix, suite);
+            if d.is_empty() {
+                Ok(())
+            } else {
+                Err(d.join("\n  "))
+            }
+        }
+    }
+}
+
 /// Compiles one case directory of `tests/<suite>/` and compares it with Puppet's result.
 pub fn run_case(dir: &Path, suite: &str, basemodulepath: &[PathBuf]) -> Result<(), String> {
     let certname =
@@ -167,36 +217,22 @@ pub fn run_case(dir: &Path, suite: &str, basemodulepath: &[PathBuf]) -> Result<(
         .map_err(|e| e.to_string())?;
     let request = CompileRequest { certname: certname.clone(), facts, ..Default::default() };
     let result = env.compile(&request);
-    if let Ok(expected) = std::fs::read_to_string(dir.join("expected-error.txt")) {
-        let want = normalise_error(&expected, &certname, &prefix, suite);
-        return match result {
-            Ok(_) => Err(format!("expected error {want:?}, compiled a catalog")),
-            Err(e) => {
-                let got = e.to_string().replace(&prefix, "");
-                if got == want {
-                    Ok(())
-                } else {
-                    Err(format!("error differs:\n  expected {want}\n  got      {got}"))
-                }
-            }
-        };
-    }
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
-    let catalog = result.map_err(|e| format!("compile failed: {e}"))?;
-    let actual: Value = serde_json::from_str(&catalog.to_json()).map_err(|e| e.to_string())?;
-    let d = diff(&expected, &actual, &prefix, suite);
-    if d.is_empty() {
-        Ok(())
-    } else {
-        Err(d.join("\n  "))
-    }
+    let expected = match std::fs::read_to_string(dir.join("expected-error.txt")) {
+        Ok(line) => Expected::Error(line),
+        Err(_) => Expected::Catalog(
+            serde_json::from_str(
+                &std::fs::read_to_string(dir.join("expected.json")).map_err(|e| e.to_string())?,
+            )
+            .map_err(|e| e.to_string())?,
+        ),
+    };
+    check(result, &expected, &certname, &prefix, suite)
 }
 
 /// Runs every case directory (one holding `node.txt`) of `tests/<suite>/`, or those whose name
 /// contains `$CASE`; returns how many passed and the failures.
 pub fn run_suite(suite: &str, basemodulepath: &[PathBuf]) -> (usize, Vec<String>) {
+    use_machine_facts();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(suite);
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
