@@ -349,6 +349,7 @@ struct Tally {
 
 #[test]
 fn sweep_matches_puppet() {
+    differential::use_machine_facts();
     let setup = load_setup();
     let all = load_cases();
     assert!(!all.is_empty(), "no recorded cases under {}", sweep_dir().join("data").display());

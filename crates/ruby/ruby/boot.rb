@@ -174,6 +174,16 @@ module Bunraku
   }.each { |const, feature| Object.autoload(const, feature) unless Object.const_defined?(const, false) }
   require 'time'
 
+  # `to_yaml`, which Puppet has loaded (psych adds it to every object): loaded on first use.
+  ::Object.class_eval do
+    def to_yaml(*args, **kwargs)
+      require 'yaml'
+      raise NotImplementedError, 'to_yaml' if method(:to_yaml).owner == ::Object && !defined?(::Psych)
+
+      to_yaml(*args, **kwargs)
+    end
+  end
+
   PARENT = Process.ppid
   # A worker whose master died (and whose pipe it is not reading, say inside a loop) goes too.
   Thread.new do

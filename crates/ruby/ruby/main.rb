@@ -46,10 +46,11 @@ module Bunraku
   @environments = {}
 
   class << self
-    attr_reader :context, :environment
+    attr_reader :context, :environment, :variables
 
     def start_session(context)
       @context = context
+      @variables = {}
       key = [context['environment'].to_s, context['modulepath'] || []]
       @environment = (@environments[key] ||= Puppet::Node::Environment.new(key[0], key[1]))
       # Module code requires its own files (`puppet_x/...`) by their paths under `lib`.

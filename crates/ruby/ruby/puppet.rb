@@ -240,7 +240,9 @@ module Puppet
     attr_reader :name, :path, :environment
 
     def self.find(name, environment = nil)
-      (environment || Bunraku.environment).module(name)
+      # Module code passes an environment, or its name.
+      environment = Bunraku.environment unless environment.is_a?(Puppet::Node::Environment)
+      environment.module(name)
     end
 
     def initialize(name, path, environment)

@@ -19,12 +19,22 @@ module Puppet
         @id = id
       end
 
+      # A variable's value. Puppet hands Ruby the very object a variable holds, and module code
+      # relies on it (apache's templates put an item into a hash they stored with `setvar` and
+      # read it back from another template), so a value once seen in this compile is kept and
+      # handed out again (Puppet's variables never change once set).
       def lookupvar(name, _options = {})
         unless name.is_a?(String)
           raise Puppet::ParseError, "Scope variable name #{name.inspect} is a #{name.class}, not a string"
         end
 
-        Bunraku.callback('lookupvar', @id, name)
+        seen = Bunraku.variables
+        key = [@id, name]
+        return seen[key] if seen.key?(key)
+
+        value = Bunraku.callback('lookupvar', @id, name)
+        seen[key] = value unless value.nil?
+        value
       end
 
       def [](name, options = {})
@@ -45,6 +55,7 @@ module Puppet
 
       def setvar(name, value, _options = {})
         Bunraku.callback('setvar', @id, name.to_s, value)
+        Bunraku.variables[[@id, name.to_s]] = value
       end
 
       def []=(name, value, _ = nil)

@@ -73,13 +73,23 @@ module Bunraku
         wrapper = Puppet::Parser::TemplateWrapper.allocate
         wrapper.instance_variable_set(:@__scope__, Bunraku.environment.scope(scope_id))
         wrapper.instance_variable_set(:@__file__, file)
+        # Puppet hands a template the variables' own objects: an array or hash the template
+        # changes in place (apache's `aliases << …` on @scriptaliases) is changed for the
+        # manifest too. The compiler is told which ones changed.
+        before = {}
         vars.each do |name, value|
           ivar = "@#{name.gsub(/[^\w]/, '_')}"
           next unless ivar.match?(/\A@[A-Za-z_]\w*\z/)
 
+          before[name] = [value, Marshal.dump(value)] if value.is_a?(Array) || value.is_a?(Hash)
           wrapper.instance_variable_set(ivar, value)
         end
-        wrapper.send(tpl.method_name)
+        output = wrapper.send(tpl.method_name)
+        changed = {}
+        before.each do |name, (value, dumped)|
+          changed[name] = value if (Marshal.dump(value) rescue dumped) != dumped
+        end
+        changed.empty? ? output : [output, changed]
       end
 
       def compile(file, source)

@@ -224,14 +224,13 @@ impl Session<'_> {
             return Ok(());
         }
         let mut w = self.bridge.checkout()?;
-        if w.context.as_deref() != Some(&self.context[..]) {
-            let ctx = marshal::load(&self.context).map_err(|e| RubyError::Died(e.to_string()))?;
-            w.send(&Raw::Array(vec![Raw::Symbol("call".into()), str("session"), ctx]))?;
-            match w.recv(self.bridge.config.boot_timeout)? {
-                Some(Raw::Array(m)) if m.first() == Some(&Raw::Symbol("ok".into())) => {}
-                other => return Err(RubyError::Died(format!("the session was refused: {other:?}"))),
-            }
-            w.context = Some(self.context.clone());
+        // Every session starts afresh in the worker (its environment, and no values kept from
+        // the compile before).
+        let ctx = marshal::load(&self.context).map_err(|e| RubyError::Died(e.to_string()))?;
+        w.send(&Raw::Array(vec![Raw::Symbol("call".into()), str("session"), ctx]))?;
+        match w.recv(self.bridge.config.boot_timeout)? {
+            Some(Raw::Array(m)) if m.first() == Some(&Raw::Symbol("ok".into())) => {}
+            other => return Err(RubyError::Died(format!("the session was refused: {other:?}"))),
         }
         *self.worker.borrow_mut() = Some(w);
         Ok(())

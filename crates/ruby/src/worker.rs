@@ -44,9 +44,6 @@ pub(crate) struct Worker {
     to: ChildStdin,
     from: ChildStdout,
     stderr_tail: Arc<Mutex<VecDeque<String>>>,
-    /// The context of the session it last served (so a new session with the same context need
-    /// not send it again).
-    pub(crate) context: Option<Vec<u8>>,
     pub(crate) calls: u64,
 }
 
@@ -99,7 +96,7 @@ impl Worker {
                 }
             })
             .map_err(|e| spawn_err(e.to_string()))?;
-        let mut worker = Worker { child, to, from, stderr_tail, context: None, calls: 0 };
+        let mut worker = Worker { child, to, from, stderr_tail, calls: 0 };
         let sources =
             Raw::Array(SOURCES.iter().map(|(f, s)| Raw::Array(vec![str(f), str(s)])).collect::<Vec<_>>());
         worker.send(&sources)?;

@@ -406,11 +406,27 @@ impl<'e> Compiler<'e> {
                     push(k, v, &mut list);
                 }
             }
+            let title_is_string = matches!(title, Value::Str(_));
             let title = title.to_display_string();
             if type_name == "class" {
                 self.declare_class_resource_like(&title, &list, scope, span)?;
             } else {
-                self.declare_resource(&type_name, &title, &list, ResourceForm::Regular, scope, span, span)?;
+                // Puppet reports what goes wrong in here as the function call's failure.
+                let r = self
+                    .declare_resource(&type_name, &title, &list, ResourceForm::Regular, scope, span, span)
+                    .map_err(|mut e| {
+                        if let Some(rest) = e
+                            .message
+                            .strip_prefix("Evaluation Error: Error while evaluating a Resource Statement, ")
+                        {
+                            e.message =
+                                format!("Evaluation Error: Error while evaluating a Function Call, {rest}");
+                        }
+                        e
+                    })?;
+                if !title_is_string {
+                    self.keep_title_unstringified(&r);
+                }
             }
         }
         Ok(Value::Undef)

@@ -42,8 +42,6 @@ struct PendingRelationship {
     arrow: Arrow,
     left: Operand,
     right: Operand,
-    file: Arc<SourceFile>,
-    span: Span,
 }
 
 /// One side of a relationship arrow: references, or a collector whose resources are known only
@@ -88,6 +86,9 @@ pub(crate) struct Compiler<'e> {
     pending_control: Option<iteration::Control>,
     /// Collectors, evaluated during catalog completion.
     collectors: Vec<collect::PendingCollector>,
+    /// What stood left of a collector in a chain of arrows, which an empty collector stands for
+    /// on the left of the next arrow.
+    collector_alternatives: HashMap<usize, Operand>,
     /// Overrides of resources not declared when the override ran, merged at finish.
     pending_overrides: Vec<resources::PendingOverride>,
     /// Hiera, templates and module metadata for this compile (`modules.rs`).
@@ -126,6 +127,7 @@ impl<'e> Compiler<'e> {
             aliases: HashMap::new(),
             pending_control: None,
             collectors: Vec::new(),
+            collector_alternatives: HashMap::new(),
             pending_overrides: Vec::new(),
             module_state: modules::ModuleState::new(env),
             ruby: ruby::RubyState::default(),
@@ -555,12 +557,24 @@ impl<'e> Compiler<'e> {
                 let right = self.relationship_operand(r, scope)?;
                 self.relationships.push(PendingRelationship {
                     arrow: *arrow,
-                    left,
+                    left: left.clone(),
                     right: right.clone(),
-                    file: self.file.clone(),
-                    span: e.span,
                 });
-                Ok(right)
+                // Puppet: the result is the right side, unless it is empty, then the left one
+                // (`x -> [] -> y` is `x -> y`); a collector, which is empty or not only later,
+                // remembers the left side as its alternative.
+                Ok(match right {
+                    Operand::Value(Value::Array(a))
+                        if resources::flatten_ref_values(&Value::Array(a.clone())).is_empty() =>
+                    {
+                        left
+                    }
+                    Operand::Collector(i) => {
+                        self.collector_alternatives.insert(i, left);
+                        Operand::Collector(i)
+                    }
+                    other => other,
+                })
             }
             ExprKind::Collector { .. } => {
                 let before = self.collectors.len();

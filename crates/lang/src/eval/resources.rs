@@ -60,6 +60,10 @@ pub(crate) struct Res {
     /// For a resource of a Ruby type, what the type declares (namevars, title patterns,
     /// attributes).
     pub rtype: Option<Arc<crate::types::ResourceTypeInfo>>,
+    /// False for a defined type's instance whose title is not a String (`create_resources` with
+    /// an Integer key): Puppet then neither tags it with its title nor counts its `name` as the
+    /// title's repetition.
+    pub title_is_string: bool,
 }
 
 /// Metaparameters a define instance passes to the resources in its body, in Puppet's order.
@@ -93,6 +97,7 @@ impl<'e> Compiler<'e> {
             evaluated: true,
             defaulted: Vec::new(),
             rtype: None,
+            title_is_string: true,
         });
         self.index.insert((type_name.to_string(), title.to_string()), idx);
         if let Some(c) = container {
@@ -141,6 +146,12 @@ impl<'e> Compiler<'e> {
                 Value::Array(a) => a,
                 other => vec![other],
             };
+            // Titles are checked before the attributes are evaluated, as in Puppet.
+            if titles.iter().any(|t| matches!(t, Value::Undef)) {
+                return Err(
+                    self.err(body.title.span, "Missing title. The title expression resulted in undef")
+                );
+            }
             let mut attrs: Vec<(AttributeOp, Value)> = expr_defaults.clone();
             for a in &body.attrs {
                 let v = self.eval(&a.value, scope)?;
@@ -309,6 +320,7 @@ impl<'e> Compiler<'e> {
             define,
             defaulted,
             rtype: rtype.clone(),
+            title_is_string: true,
         });
         self.index.insert(key, idx);
         for a in aliases {
@@ -584,9 +596,14 @@ impl<'e> Compiler<'e> {
     ) -> R<Value> {
         let name = title.trim_start_matches("::").to_lowercase();
         let cap = capitalize_type(&name);
-        if self.index.contains_key(&("Class".to_string(), cap.clone())) {
+        if let Some(&existing) = self.index.get(&("Class".to_string(), cap.clone())) {
             let here = format!("(file: {}, line: {})", self.file.path.display(), self.file.line(span));
-            return Err(self.err(span, format!("Error while evaluating a Resource Statement, Duplicate declaration: Class[{cap}] is already declared; cannot redeclare {here}")));
+            // An included class has no place of its own; a resource-like declaration does.
+            let at = match (&self.resources[existing].file, self.resources[existing].line) {
+                (Some(f), Some(l)) => format!(" at (file: {}, line: {l})", f.path.display()),
+                _ => String::new(),
+            };
+            return Err(self.err(span, format!("Error while evaluating a Resource Statement, Duplicate declaration: Class[{cap}] is already declared{at}; cannot redeclare {here}")));
         }
         let Some(def) = self.find_class(&name)? else {
             return Err(self.err(
@@ -598,6 +615,8 @@ impl<'e> Compiler<'e> {
         let mut given = IndexMap::new();
         for (op, v) in attrs {
             given.insert(op.name.clone(), (v.clone(), op.span));
+            let line = self.file.line(op.span);
+            self.resources[idx].param_lines.insert(op.name.clone(), (self.file.clone(), line));
         }
         self.decl_site = Some((self.file.clone(), span, "Error while evaluating a Resource Statement"));
         self.evaluate_class(idx, &def, &given)?;
@@ -849,11 +868,19 @@ impl<'e> Compiler<'e> {
     // ----- relationships -----
 
     /// An arrow operand as references; a collector stands for what it collected, in catalog order.
-    fn operand_value(&self, operand: &super::Operand) -> Value {
+    /// The resources of one side of an arrow. A collector on the left that collected nothing
+    /// stands for what was left of it in its chain (Puppet's "leftmost alternative"), so that
+    /// `a -> Package<| tag == 'none' |> -> b` still orders `a` before `b`.
+    fn operand_value(&self, operand: &super::Operand, left: bool) -> Value {
         match operand {
             super::Operand::Value(v) => v.clone(),
             super::Operand::Collector(i) => {
                 let collected = self.collected(*i);
+                if collected.is_empty() && left {
+                    if let Some(alt) = self.collector_alternatives.get(i) {
+                        return self.operand_value(alt, true);
+                    }
+                }
                 Value::Array(
                     collected
                         .into_iter()
@@ -870,33 +897,29 @@ impl<'e> Compiler<'e> {
     pub(crate) fn evaluate_relationships(&mut self) -> R<()> {
         let rels = std::mem::take(&mut self.relationships);
         for rel in rels {
-            let left = self.operand_value(&rel.left);
-            let right = self.operand_value(&rel.right);
             let (source, target, param) = match rel.arrow {
-                Arrow::Before => (&left, &right, "before"),
-                Arrow::Notify => (&left, &right, "notify"),
-                Arrow::Require => (&right, &left, "before"),
-                Arrow::Subscribe => (&right, &left, "notify"),
+                Arrow::Before => (&rel.left, &rel.right, "before"),
+                Arrow::Notify => (&rel.left, &rel.right, "notify"),
+                Arrow::Require => (&rel.right, &rel.left, "before"),
+                Arrow::Subscribe => (&rel.right, &rel.left, "notify"),
             };
+            let source = self.operand_value(source, true);
+            let target = self.operand_value(target, false);
+            let (source, target) = (&source, &target);
             for s in flatten_refs(source) {
                 for t in flatten_refs(target) {
+                    // Puppet finds these when the catalog is finished, with no place to name.
                     let Some(&sidx) = self.index.get(&s) else {
-                        return Err(Box::new(rel.file.error(
-                            format!(
-                                "Could not find resource '{}[{}]' for relationship on '{}[{}]'",
-                                s.0, s.1, t.0, t.1
-                            ),
-                            rel.span,
-                        )));
+                        return Err(Box::new(crate::error::CompileError::new(format!(
+                            "Could not find resource '{}[{}]' for relationship on '{}[{}]'",
+                            s.0, s.1, t.0, t.1
+                        ))));
                     };
                     if !self.index.contains_key(&t) {
-                        return Err(Box::new(rel.file.error(
-                            format!(
-                                "Could not find resource '{}[{}]' for relationship from '{}[{}]'",
-                                t.0, t.1, s.0, s.1
-                            ),
-                            rel.span,
-                        )));
+                        return Err(Box::new(crate::error::CompileError::new(format!(
+                            "Could not find resource '{}[{}]' for relationship from '{}[{}]'",
+                            t.0, t.1, s.0, s.1
+                        ))));
                     }
                     let entry = Value::Str(format!("{}[{}]", t.0, t.1));
                     let params = &mut self.resources[sidx].params;
@@ -911,6 +934,19 @@ impl<'e> Compiler<'e> {
             }
         }
         Ok(())
+    }
+
+    /// Marks a defined type's instance made with a title that is not a String (see
+    /// `Res::title_is_string`); Ruby types' titles are strings whatever they were made from.
+    pub(crate) fn keep_title_unstringified(&mut self, r: &Value) {
+        let Value::Resource { type_name, title } = r else { return };
+        let Some(&idx) = self.index.get(&(type_name.clone(), title.clone())) else { return };
+        let res = &mut self.resources[idx];
+        if res.rtype.is_none() {
+            res.title_is_string = false;
+            let title = res.title.clone();
+            res.tags.retain(|t| *t != title);
+        }
     }
 
     /// Puppet's `create_resource_aliases`: a resource of an isomorphic Ruby type is also known by
@@ -1039,8 +1075,8 @@ impl<'e> Compiler<'e> {
             if r.virtual_ {
                 continue;
             }
-            for p in RELATIONSHIP_PARAMS {
-                let Some(v) = r.params.get(*p) else { continue };
+            // In the order the resource has them, as Puppet checks them.
+            for (p, v) in r.params.iter().filter(|(k, _)| RELATIONSHIP_PARAMS.contains(&k.as_str())) {
                 for target in flatten_ref_values(v) {
                     let found = match &target {
                         Value::Resource { type_name, title } => {
@@ -1060,7 +1096,7 @@ impl<'e> Compiler<'e> {
                         let mut err = crate::error::CompileError::new(format!(
                             "Could not find resource '{text}' in parameter '{p}'"
                         ));
-                        if let Some((f, line)) = r.param_lines.get(*p) {
+                        if let Some((f, line)) = r.param_lines.get(p) {
                             err.file = Some(f.path.clone());
                             err.line = Some(*line);
                         }
@@ -1189,6 +1225,10 @@ fn to_model(r: &Res) -> Resource {
             }
         }
         _ => {
+            // `name` from the title is the title's repetition only when the title is a String.
+            if !r.title_is_string && !r.params.contains_key("name") {
+                push("name", &Value::Str(r.title.clone()));
+            }
             for (k, v) in &r.params {
                 if !matches!(v, Value::Undef) {
                     push(k, v);

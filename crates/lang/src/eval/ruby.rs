@@ -35,6 +35,10 @@ pub(crate) struct RubyState {
     blocks: Vec<(Lambda, usize)>,
     /// Resource types from modules, by name, found so far (`None`: there is none).
     types: HashMap<String, Option<Arc<crate::types::ResourceTypeInfo>>>,
+    /// The exception a Ruby function raised, with the compile error made of it: when Ruby
+    /// called that function (`call_function`), it gets the exception itself back, with its
+    /// backtrace, as it does in Puppet.
+    raised: Option<(String, RubyError)>,
 }
 
 /// A function written in Ruby, found on the modulepath.
@@ -605,7 +609,40 @@ impl<'e> Compiler<'e> {
         )?;
         match r {
             RValue::Str(out) => Ok(out),
+            // The output, and the variables whose arrays or hashes the template changed in place.
+            RValue::Array(mut parts) if parts.len() == 2 => {
+                let changed = parts.pop();
+                let Some(RValue::Str(out)) = parts.pop() else {
+                    return Err(RubyError::raised("TypeError", "a template gave no String"));
+                };
+                if let Some(RValue::Hash(changed)) = changed {
+                    for (name, value) in changed {
+                        let RValue::Str(name) = name else { continue };
+                        let value = self.value_from_ruby(value, span).map_err(|e| puppet_error(&e))?;
+                        self.update_in_place(scope, &name, value);
+                    }
+                }
+                Ok(out)
+            }
             other => Err(RubyError::raised("TypeError", format!("a template gave {other:?}, not a String"))),
+        }
+    }
+
+    /// A variable's array or hash that Ruby changed in place: the variable where it is defined,
+    /// and the parameter of that scope's class or define that holds the same value (in Puppet
+    /// the variable and the parameter are one object).
+    fn update_in_place(&mut self, scope: usize, name: &str, value: Value) {
+        let Some(c) = self.scope_chain(scope).into_iter().find(|&c| self.scopes[c].vars.contains_key(name))
+        else {
+            return;
+        };
+        let old = self.scopes[c].vars.insert(name.to_string(), value.clone());
+        if let (Some(r), Some(old)) = (self.scopes[c].resource, old) {
+            if let Some(p) = self.resources[r].params.get_mut(name) {
+                if *p == old {
+                    *p = value;
+                }
+            }
         }
     }
 
@@ -624,8 +661,9 @@ impl<'e> Compiler<'e> {
         }
     }
 
-    /// Every variable visible from `scope`, innermost winning, without undef ones.
-    fn visible_vars(&self, scope: usize) -> IndexMap<String, Value> {
+    /// The scopes whose variables `scope` sees, innermost first (Puppet's static scoping: a
+    /// class or define continues in the enclosing node or top scope).
+    fn scope_chain(&self, scope: usize) -> Vec<usize> {
         let mut chain = Vec::new();
         let mut cur = Some(scope);
         while let Some(c) = cur {
@@ -646,8 +684,13 @@ impl<'e> Compiler<'e> {
                 }
             };
         }
+        chain
+    }
+
+    /// Every variable visible from `scope`, innermost winning, without undef ones.
+    fn visible_vars(&self, scope: usize) -> IndexMap<String, Value> {
         let mut out = IndexMap::new();
-        for id in chain.into_iter().rev() {
+        for id in self.scope_chain(scope).into_iter().rev() {
             for (k, v) in &self.scopes[id].vars {
                 if matches!(v, Value::Undef) {
                     out.shift_remove(k);
@@ -661,13 +704,17 @@ impl<'e> Compiler<'e> {
 
     /// A Ruby error as Puppet reports it for a function call at `span` (`file`: the Ruby file
     /// that was running, for errors that do not name their own place).
-    pub(crate) fn ruby_error(&self, e: RubyError, span: Span, file: &Path) -> Box<CompileError> {
+    pub(crate) fn ruby_error(&mut self, e: RubyError, span: Span, file: &Path) -> Box<CompileError> {
         let msg = match &e {
             RubyError::Raised { message, .. } => message.clone(),
             RubyError::TimedOut { .. } => format!("{e} (in {})", file.display()),
             RubyError::Died(_) | RubyError::Spawn { .. } => format!("{e} (while running {})", file.display()),
         };
-        self.call_err(span, msg)
+        let err = self.call_err(span, msg);
+        if matches!(e, RubyError::Raised { .. }) {
+            self.ruby.raised = Some((err.message.clone(), e));
+        }
+        err
     }
 }
 
@@ -745,6 +792,22 @@ struct RubyHost<'c, 'e> {
 fn puppet_error(e: &CompileError) -> RubyError {
     // Errors keep their text as Puppet would raise it into Ruby (a Puppet::ParseError).
     RubyError::raised("Puppet::ParseError", e.message.trim_start_matches("Evaluation Error: ").to_string())
+}
+
+/// A failure of a function Ruby called (`call_function`): Puppet raises the function's own
+/// error into Ruby, without the "Error while evaluating a Function Call" its evaluator adds
+/// for calls in manifests (errors from deeper down keep theirs).
+fn called_function_error(c: &Compiler<'_>, e: &CompileError, span: Span) -> RubyError {
+    let (line, column) = c.file.lines.line_col(&c.file.text, span.start as usize);
+    let at_call =
+        e.file.as_deref() == Some(c.file.path.as_path()) && e.line == Some(line) && e.column == Some(column);
+    let text = e.message.trim_start_matches("Evaluation Error: ");
+    let text = if at_call {
+        text.strip_prefix("Error while evaluating a Function Call, ").unwrap_or(text)
+    } else {
+        text
+    };
+    RubyError::raised("Puppet::ParseError", text.to_string())
 }
 
 fn arg_str(args: &[RValue], i: usize) -> String {
@@ -835,10 +898,14 @@ impl Host for RubyHost<'_, '_> {
                     Some(RValue::Block { id, .. }) => c.ruby.blocks.get(*id as usize).map(|(l, _)| l.clone()),
                     _ => None,
                 };
-                let r = c
-                    .call_values(&fname, vals, lambda.as_ref(), scope, span)
-                    .map_err(|e| puppet_error(&e))?;
-                Ok(to_ruby(&r))
+                c.ruby.raised = None;
+                match c.call_values(&fname, vals, lambda.as_ref(), scope, span) {
+                    Ok(r) => Ok(to_ruby(&r)),
+                    Err(e) => match c.ruby.raised.take() {
+                        Some((message, raw)) if message == e.message => Err(raw),
+                        _ => Err(called_function_error(c, &e, span)),
+                    },
+                }
             }
             "call_block" => {
                 let id = arg_scope(&args, 0, usize::MAX);
