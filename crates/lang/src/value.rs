@@ -295,6 +295,30 @@ fn write_nested(f: &mut fmt::Formatter<'_>, v: &Value) -> fmt::Result {
     }
 }
 
+/// Puppet's label of a value in error messages (`Undef Value`, `String`, `Integer-Type`).
+pub fn label(v: &Value) -> String {
+    match v {
+        Value::Undef => "Undef Value".into(),
+        Value::Default => "Object".into(),
+        Value::Bool(_) => "Boolean".into(),
+        Value::Int(_) => "Integer".into(),
+        Value::Float(_) => "Float".into(),
+        Value::Str(_) => "String".into(),
+        Value::Regex(_) => "Regexp".into(),
+        Value::Array(_) => "Array".into(),
+        Value::Hash(_) => "Hash".into(),
+        Value::Sensitive(_) => "Object".into(),
+        Value::Type(_) | Value::Resource { .. } => format!("{v}-Type"),
+    }
+}
+
+/// [`label`] with its article (`an Undef Value`, `a String`).
+pub fn a_an(v: &Value) -> String {
+    let l = label(v);
+    let article = if l.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+    format!("{article} {l}")
+}
+
 /// Puppet's `==`: deep, and case-insensitive for strings; numbers compare by value.
 pub fn puppet_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {

@@ -224,10 +224,32 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
             }
             Ok(cur)
         }
-        "versioncmp" => match (&first, a.get(1)) {
-            (Value::Str(x), Some(Value::Str(y))) => Ok(Value::Int(versioncmp(x, y))),
-            _ => Err("'versioncmp' expects two String values".into()),
-        },
+        // Puppet's signature: (String a, String b, Boolean ignore_trailing_zeroes?).
+        "versioncmp" => {
+            let b = a.get(1).cloned().unwrap_or(Value::Undef);
+            let zeroes = a.get(2).cloned();
+            let check = |pname: &str, v: &Value, t: &str| -> Result<(), String> {
+                let tv = crate::value::TypeValue { name: t.into(), params: vec![] };
+                if super::types::is_instance(v, &tv) {
+                    Ok(())
+                } else {
+                    Err(format!("'versioncmp' parameter '{pname}' {}", super::types::mismatch(v, &tv)))
+                }
+            };
+            if let Err(e) =
+                check("a", &first, "String").and_then(|_| check("b", &b, "String")).and_then(|_| {
+                    zeroes.as_ref().map_or(Ok(()), |z| check("ignore_trailing_zeroes", z, "Boolean"))
+                })
+            {
+                return Some(Err(e));
+            }
+            let (Value::Str(x), Value::Str(y)) = (&first, &b) else { return Some(Err(String::new())) };
+            if zeroes == Some(Value::Bool(true)) {
+                Ok(Value::Int(versioncmp(&trailing_zeroes_dropped(x), &trailing_zeroes_dropped(y))))
+            } else {
+                Ok(Value::Int(versioncmp(x, y)))
+            }
+        }
         "sprintf" => match &first {
             Value::Str(f) => sprintf(f, &a[1..]),
             other => Err(expects(name, "a String", other)),
@@ -276,6 +298,18 @@ fn ruby_split(x: &str, re: &RegexValue) -> Value {
         parts.pop();
     }
     Value::Array(parts.into_iter().map(s).collect())
+}
+
+/// `1.2.0-rc` as `1.2-rc`: the release part loses its trailing zeroes and dots (versioncmp's
+/// `ignore_trailing_zeroes`).
+fn trailing_zeroes_dropped(v: &str) -> String {
+    let mut parts = v.splitn(2, '-');
+    let release = parts.next().unwrap_or("");
+    let cut = release.trim_end_matches(['.', '0']);
+    match parts.next() {
+        Some(rest) => format!("{cut}-{rest}"),
+        None => cut.to_string(),
+    }
 }
 
 /// Puppet's `versioncmp` (Ruby `Puppet::Util::Package.versioncmp`).

@@ -76,7 +76,10 @@ pub(crate) const SIGNATURES: &[Signature] = &[
     sig("unique", 1, Some(1), false),
     sig("flatten", 1, None, false),
     sig("dig", 1, None, false),
-    sig("versioncmp", 2, Some(2), false),
+    sig("file", 1, None, false),
+    sig("generate", 1, None, false),
+    sig("shellquote", 0, None, false),
+    sig("versioncmp", 2, Some(3), false),
     sig("sprintf", 1, None, false),
     sig("regsubst", 3, Some(5), false),
     sig("match", 2, Some(2), false),
@@ -240,7 +243,7 @@ impl<'e> Compiler<'e> {
             "realize" => {
                 for r in super::resources::flatten_ref_values(&Value::Array(vals.clone())) {
                     let Value::Resource { type_name, title } = &r else { continue };
-                    match self.index.get(&(type_name.clone(), title.clone())).copied() {
+                    match self.find_resource(type_name, title) {
                         Some(idx) => self.realize(idx),
                         None => {
                             return Err(fcall(
@@ -452,10 +455,9 @@ impl<'e> Compiler<'e> {
                     || self.find_define(&n)?.is_some()
                     || SIGNATURES.iter().any(|sig| sig.name == n)
             }
-            Value::Resource { type_name, title } => self
-                .index
-                .get(&(type_name.clone(), title.clone()))
-                .is_some_and(|&i| !self.resources[i].virtual_),
+            Value::Resource { type_name, title } => {
+                self.find_resource(type_name, title).is_some_and(|i| !self.resources[i].virtual_)
+            }
             Value::Type(t) => {
                 let n = t.name.to_lowercase();
                 super::types::is_data_type(&t.name)

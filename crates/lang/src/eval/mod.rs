@@ -80,7 +80,7 @@ pub(crate) struct Compiler<'e> {
     decl_site: Option<(Arc<SourceFile>, Span, &'static str)>,
     /// Functions written in Puppet, by lower-case name.
     functions: HashMap<String, Def<FunctionDef>>,
-    /// Type aliases by name as written (`Mod::Port`), with their value expression.
+    /// Type aliases by lower-case name (`mod::port`), with their value expression.
     aliases: HashMap<String, (Arc<SourceFile>, Expr)>,
     /// The `break`/`next`/`return` travelling up as an error.
     pending_control: Option<iteration::Control>,
@@ -247,7 +247,7 @@ impl<'e> Compiler<'e> {
                     self.functions.entry(name).or_insert(Def { def: f.clone(), file: file.clone() });
                 }
                 ExprKind::TypeAlias { name, value } => {
-                    self.aliases.entry(name.clone()).or_insert((file.clone(), (**value).clone()));
+                    self.aliases.entry(name.to_lowercase()).or_insert((file.clone(), (**value).clone()));
                 }
                 _ => {}
             }
@@ -310,10 +310,13 @@ impl<'e> Compiler<'e> {
 
     /// Resolves a type alias to its type value (`None`: not an alias).
     fn resolve_alias(&mut self, name: &str, span: Span) -> R<Option<Value>> {
-        if !self.aliases.contains_key(name) && name.contains("::") {
+        // Type names are looked up case-insensitively (`Stdlib::AbsolutePath` is
+        // `Stdlib::Absolutepath`).
+        let key = name.to_lowercase();
+        if !self.aliases.contains_key(&key) && name.contains("::") {
             self.autoload_in(name, "types")?;
         }
-        let Some((file, expr)) = self.aliases.get(name).cloned() else { return Ok(None) };
+        let Some((file, expr)) = self.aliases.get(&key).cloned() else { return Ok(None) };
         let saved = std::mem::replace(&mut self.file, file);
         let v = self.eval(&expr, TOP);
         self.file = saved;
@@ -381,6 +384,15 @@ impl<'e> Compiler<'e> {
                 if !types::is_data_type(name) {
                     if let Some(v) = self.resolve_alias(name, e.span)? {
                         return Ok(v);
+                    }
+                    // Anything else names a resource type (a Ruby type or a define).
+                    let lower = name.trim_start_matches("::").to_lowercase();
+                    let known = matches!(lower.as_str(), "node" | "class" | "resource")
+                        || (!lower.contains("::") && self.resource_type(&lower, e.span)?.is_some())
+                        || self.find_define(&lower)?.is_some();
+                    if !known {
+                        return Err(self
+                            .err(e.span, format!("Resource type not found: {}", canonical_type_name(name))));
                     }
                 }
                 Value::Type(TypeValue { name: canonical_type_name(name), params: vec![] })
@@ -762,8 +774,8 @@ impl<'e> Compiler<'e> {
                         Span::new(at, at + 1),
                         format!(
                             "Comparison of: {} {op_text} {}, is not possible. Caused by '{detail}'.",
-                            a.type_name(),
-                            b.type_name()
+                            crate::value::label(&a),
+                            crate::value::label(&b)
                         ),
                     )
                 })?;
@@ -776,7 +788,7 @@ impl<'e> Compiler<'e> {
                 })
             }
             BinOp::Match | BinOp::NoMatch => {
-                let m = self.match_value(&a, &b, scope, r.span)?;
+                let m = self.match_value(&a, &b, scope, l.span, r.span)?;
                 Value::Bool(if op == BinOp::Match { m } else { !m })
             }
             BinOp::In => Value::Bool(ops::in_op(&a, &b)),
@@ -798,15 +810,21 @@ impl<'e> Compiler<'e> {
     }
 
     /// `=~`: a regex (sets `$0…$n`), a regex in a string, or a type.
-    fn match_value(&mut self, a: &Value, b: &Value, scope: ScopeId, span: Span) -> R<bool> {
+    fn match_value(&mut self, a: &Value, b: &Value, scope: ScopeId, left: Span, span: Span) -> R<bool> {
+        let not_string = |c: &Self| {
+            c.err(
+                left,
+                format!("Left match operand must result in a String value. Got {}.", crate::value::a_an(a)),
+            )
+        };
         match b {
             Value::Regex(re) => {
-                let Value::Str(s) = a else { return Ok(false) };
+                let Value::Str(s) = a else { return Err(not_string(self)) };
                 Ok(self.regex_match(re, s, scope))
             }
             Value::Str(pat) => {
                 let re = RegexValue::new(pat).map_err(|e| self.err(span, format!("Invalid regex: {e}")))?;
-                let Value::Str(s) = a else { return Ok(false) };
+                let Value::Str(s) = a else { return Err(not_string(self)) };
                 Ok(self.regex_match(&re, s, scope))
             }
             Value::Type(t) => Ok(types::is_instance(a, t)),
@@ -932,10 +950,9 @@ impl<'e> Compiler<'e> {
                 let title = match k {
                     Value::Str(s) => s,
                     Value::Resource { title, .. } => title,
-                    Value::Undef => {
-                        return Err(self
-                            .err(span, "Missing title. The title expression resulted in undef".to_string()))
-                    }
+                    // Puppet drops undef titles; with none left the reference is undef (`[]`
+                    // for the array form), so `require => Package[$unset]` requires nothing.
+                    Value::Undef => continue,
                     other => other.to_display_string(),
                 };
                 let title = if type_name == "Class" {
@@ -946,7 +963,13 @@ impl<'e> Compiler<'e> {
                 refs.push(Value::Resource { type_name: type_name.clone(), title });
             }
         }
-        Ok(if refs.len() == 1 && !many { refs.pop().unwrap_or(Value::Undef) } else { Value::Array(refs) })
+        Ok(if refs.is_empty() && !many {
+            Value::Undef
+        } else if refs.len() == 1 && !many {
+            refs.pop().unwrap_or(Value::Undef)
+        } else {
+            Value::Array(refs)
+        })
     }
 
     // ----- nodes -----

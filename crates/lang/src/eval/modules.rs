@@ -70,8 +70,9 @@ impl<'e> Compiler<'e> {
         let key = format!("{}::{param}", class.to_lowercase());
         let scopes = &self.scopes;
         let found = self.module_state.hiera.lookup(&key, None, &mut |n| lookup(scopes, scope, n).cloned());
+        // A key bound to undef (`~`) is found: it gives the parameter undef where there is no
+        // default (Puppet: "don't let an undef trump a default expression").
         match found {
-            Ok(Some(Value::Undef)) | Ok(None) => Ok(None),
             Ok(v) => Ok(v),
             Err(e) => Err(self.err(Span::default(), format!("Lookup of key '{key}' failed: {e}"))),
         }
@@ -148,6 +149,9 @@ impl<'e> Compiler<'e> {
                 Ok(Value::Str(out))
             }
             "lookup" => self.lookup_function(vals, lambda, scope, span),
+            "file" => self.file_function(vals).map_err(|m| fcall(self, m)),
+            "generate" => generate(vals).map_err(|m| fcall(self, m)),
+            "shellquote" => Ok(Value::Str(shellquote(vals))),
             "hiera" | "hiera_array" | "hiera_hash" | "hiera_include" => {
                 let key = vals.first().map(Value::to_display_string).unwrap_or_default();
                 let merge = match name {
@@ -258,6 +262,37 @@ impl<'e> Compiler<'e> {
                 format!("Function lookup() did not find a value for the name '{}'", names[0]),
             )),
         }
+    }
+
+    /// Puppet's `file()`: the content of the first of the files that exists (absolute paths, or
+    /// `module/path` in a module's `files`).
+    fn file_function(&self, vals: &[Value]) -> Result<Value, String> {
+        let names: Vec<String> = vals
+            .iter()
+            .flat_map(|v| match v {
+                Value::Array(a) => a.iter().map(Value::to_display_string).collect(),
+                other => vec![other.to_display_string()],
+            })
+            .collect();
+        for name in &names {
+            let path = if Path::new(name).is_absolute() {
+                Some(PathBuf::from(name))
+            } else {
+                name.split_once('/').and_then(|(module, rest)| {
+                    self.module_state
+                        .modulepath
+                        .iter()
+                        .map(|d| d.join(module).join("files").join(rest))
+                        .find(|f| f.is_file())
+                })
+            };
+            if let Some(p) = path.filter(|p| p.is_file()) {
+                let bytes =
+                    std::fs::read(&p).map_err(|e| format!("Could not read file {}: {e}", p.display()))?;
+                return Ok(Value::Str(String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+        Err(format!("Could not find any files from {}", names.join(", ")))
     }
 
     /// `mod/file` → `<modulepath>/mod/templates/file`; absolute paths as they are.
@@ -433,6 +468,78 @@ impl<'e> Compiler<'e> {
             None => lookup(&self.scopes, scope, name).cloned(),
         }
     }
+}
+
+/// Puppet's `generate()`: runs a fully qualified command in its own directory and returns its
+/// output (stdout and stderr together), as the master runs it.
+fn generate(vals: &[Value]) -> Result<Value, String> {
+    let args: Vec<String> = vals.iter().map(Value::to_display_string).collect();
+    let Some(cmd) = args.first() else {
+        return Err("'generate' expects at least 1 argument, got none".into());
+    };
+    if !cmd.starts_with('/') {
+        return Err("Generators must be fully qualified".into());
+    }
+    if !cmd.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '/' | '_' | '.' | '+')) {
+        return Err("Generators can only contain alphanumerics, file separators, and dashes".into());
+    }
+    if cmd.contains("..") {
+        return Err("Can not use generators with '..' in them.".into());
+    }
+    let dir = Path::new(cmd).parent().unwrap_or(Path::new("/"));
+    let failed = |detail: String| format!("Failed to execute generator {cmd}: {detail}");
+    let out = std::process::Command::new(cmd)
+        .args(&args[1..])
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| failed(format!("Execution of '{}' returned 1: {e}", args.join(" "))))?;
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    if !out.status.success() {
+        let code = out.status.code().unwrap_or(1);
+        return Err(failed(format!("Execution of '{}' returned {code}: {}", args.join(" "), text.trim())));
+    }
+    Ok(Value::Str(text))
+}
+
+/// Puppet's `shellquote()`: words joined by spaces, each quoted only as much as the shell needs.
+fn shellquote(vals: &[Value]) -> String {
+    const SAFE: &str = "@%_+=:,./-";
+    const DANGEROUS: &str = "!\"`$\\";
+    let mut words = Vec::new();
+    fn flatten(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Array(a) => a.iter().for_each(|x| flatten(x, out)),
+            other => out.push(other.to_display_string()),
+        }
+    }
+    for v in vals {
+        flatten(v, &mut words);
+    }
+    words
+        .iter()
+        .map(|w| {
+            if !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || SAFE.contains(c)) {
+                w.clone()
+            } else if !w.chars().any(|c| DANGEROUS.contains(c)) {
+                format!("\"{w}\"")
+            } else if !w.contains('\'') {
+                format!("'{w}'")
+            } else {
+                let mut r = String::from("\"");
+                for c in w.chars() {
+                    if DANGEROUS.contains(c) {
+                        r.push('\\');
+                    }
+                    r.push(c);
+                }
+                r.push('"');
+                r
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Puppet's debug line for a template file it rendered; tests also use it to see which of a

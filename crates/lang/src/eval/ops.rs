@@ -51,6 +51,35 @@ pub fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Result<Value, ArithError> 
             }
             return Ok(Value::Hash(out));
         }
+        // A hash merges a hash, or an array of pairs (`[[k, v], …]`) or of keys and values.
+        (BinOp::Add, Value::Hash(a), Value::Array(b)) => {
+            let mut out = a.clone();
+            if b.iter().all(|x| matches!(x, Value::Array(_))) && !b.is_empty() {
+                for x in b {
+                    if let Value::Array(p) = x {
+                        out.insert(
+                            p.first().cloned().unwrap_or(Value::Undef),
+                            p.get(1).cloned().unwrap_or(Value::Undef),
+                        );
+                    }
+                }
+            } else {
+                if b.len() % 2 == 1 {
+                    return Err(ArithError::Op(
+                        "Error while evaluating a '+' expression, odd number of arguments for Hash".into(),
+                    ));
+                }
+                for c in b.chunks(2) {
+                    out.insert(c[0].clone(), c[1].clone());
+                }
+            }
+            return Ok(Value::Hash(out));
+        }
+        (BinOp::Add, Value::Hash(_), _) => {
+            return Err(ArithError::Op(
+                "Error while evaluating a '+' expression, Can only append Array or Hash to a Hash".into(),
+            ));
+        }
         (BinOp::Sub, Value::Array(a), Value::Array(b)) => {
             return Ok(Value::Array(
                 a.iter().filter(|x| !b.iter().any(|y| puppet_eq(x, y))).cloned().collect(),

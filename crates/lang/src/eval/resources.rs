@@ -673,7 +673,8 @@ impl<'e> Compiler<'e> {
             self.scopes[scope].vars.insert("name".into(), Value::Str(name.clone()));
             let module = name.split("::").next().unwrap_or("").to_string();
             self.scopes[scope].vars.insert("module_name".into(), Value::Str(module));
-            if let Some(caller) = self.source_module(declaring) {
+            // The class's parent scope is its parent class's, when it inherits one.
+            if let Some(caller) = self.source_module(parent) {
                 self.scopes[scope].vars.insert("caller_module_name".into(), Value::Str(caller));
             }
             self.bind_params(
@@ -692,10 +693,15 @@ impl<'e> Compiler<'e> {
 
     /// The module of the class or define whose code runs in `scope` (Puppet's
     /// `parent_module_name`, which becomes `$caller_module_name` of what it declares).
+    /// Code at top scope belongs to the main class, whose module name is empty; a node's has
+    /// none.
     fn source_module(&self, scope: ScopeId) -> Option<String> {
         let mut cur = Some(scope);
         while let Some(c) = cur {
-            if self.scopes[c].resource.is_some() {
+            if let Some(r) = self.scopes[c].resource {
+                if self.resources[r].type_name == "Class" && self.resources[r].title == "main" {
+                    return Some(String::new());
+                }
                 return match self.scopes[c].vars.get("module_name") {
                     Some(Value::Str(m)) if !m.is_empty() => Some(m.clone()),
                     _ => None,
@@ -707,17 +713,21 @@ impl<'e> Compiler<'e> {
     }
 
     /// A parameter binding error: Puppet reports it at the declaration (the `include` or the
-    /// resource statement), not at the parameter.
-    fn param_err(&self, span: Span, message: String) -> Box<crate::error::CompileError> {
+    /// resource statement), not at the parameter; a define's, with no place of its own (the
+    /// pass that evaluates defines names the declaring resource).
+    fn param_err(&self, _span: Span, message: String) -> Box<crate::error::CompileError> {
         match &self.decl_site {
             Some((file, site, wrapper)) => {
                 Box::new(file.error(format!("Evaluation Error: {wrapper}, {message}"), *site))
             }
-            None => self.err(span, message),
+            None => Box::new(crate::error::CompileError::new(message)),
         }
     }
 
-    /// Binds declared parameters from given values or defaults, recording them on the resource.
+    /// Binds declared parameters from given values, Hiera or defaults, recording them on the
+    /// resource, then validates them all as Puppet's `validate_parameters` does: unknown names
+    /// first, then each parameter in order (missing, or of the wrong type); one problem is
+    /// reported on the line, several one per line.
     fn bind_params(
         &mut self,
         idx: usize,
@@ -726,9 +736,10 @@ impl<'e> Compiler<'e> {
         scope: ScopeId,
         what: &str,
     ) -> R<()> {
-        for (k, (_, sp)) in given {
+        let mut problems = Vec::new();
+        for k in given.keys() {
             if k != "name" && !params.iter().any(|p| &p.name == k) && !is_metaparam(k) {
-                return Err(self.param_err(*sp, format!("{what}: has no parameter named '{k}'")));
+                problems.push(format!("has no parameter named '{k}'"));
             }
         }
         // Given values keep their order on the resource; defaults follow in declaration order.
@@ -740,32 +751,28 @@ impl<'e> Compiler<'e> {
         }
         for p in params {
             let found = self.lookup_class_param(what, &p.name, given, scope)?;
-            let value = match given.get(&p.name) {
-                Some((v, _)) if !matches!(v, Value::Undef) => v.clone(),
-                _ if found.is_some() => found.unwrap_or(Value::Undef),
-                _ => match &p.default {
+            let given_value = given.get(&p.name).map(|(v, _)| v);
+            let value = match (given_value, found) {
+                (Some(v), _) if !matches!(v, Value::Undef) => v.clone(),
+                (_, Some(v)) if !matches!(v, Value::Undef) => v,
+                // An explicit undef (given, or bound in Hiera) takes the default; with none,
+                // undef is the value.
+                (_, found) => match &p.default {
                     Some(d) => self.eval(d, scope)?,
+                    None if given_value.is_some() || found.is_some() => Value::Undef,
                     None => {
-                        let optional = p.type_expr.as_ref().is_some_and(|t| {
-                            matches!(&t.kind, ExprKind::TypeRef(n) if n == "Optional" || n == "Any" || n == "Undef")
-                                || matches!(&t.kind, ExprKind::Access(b, _) if matches!(&b.kind, ExprKind::TypeRef(n) if n == "Optional"))
-                        });
-                        if !optional {
-                            return Err(self.param_err(
-                                p.span,
-                                format!("{what}: expects a value for parameter '{}'", p.name),
-                            ));
-                        }
-                        Value::Undef
+                        problems.push(format!("expects a value for parameter '{}'", p.name));
+                        continue;
                     }
                 },
             };
             if let Some(t) = &p.type_expr {
                 if let Value::Type(tv) = self.eval(t, scope)? {
                     if !super::types::is_instance(&value, &tv) {
-                        return Err(self.param_err(
-                            p.span,
-                            format!("{what}: parameter '{}' {}", p.name, self.type_mismatch(&value, t, &tv)),
+                        problems.push(format!(
+                            "parameter '{}' {}",
+                            p.name,
+                            self.type_mismatch(&value, t, &tv)
                         ));
                     }
                 }
@@ -775,13 +782,17 @@ impl<'e> Compiler<'e> {
             }
             self.scopes[scope].vars.insert(p.name.clone(), value);
         }
-        Ok(())
+        match problems.as_slice() {
+            [] => Ok(()),
+            [one] => Err(self.param_err(Span::default(), format!("{what}: {one}"))),
+            many => Err(self.param_err(Span::default(), format!("{what}:\n  {}", many.join("\n  ")))),
+        }
     }
 
     /// Puppet's mismatch text; a type written as an alias is shown as `Alias = Type`.
     pub(crate) fn type_mismatch(&self, value: &Value, type_expr: &Expr, t: &TypeValue) -> String {
         match &type_expr.kind {
-            ExprKind::TypeRef(name) if self.aliases.contains_key(name) => {
+            ExprKind::TypeRef(name) if self.aliases.contains_key(&name.to_lowercase()) => {
                 super::types::mismatch_named(value, name, t)
             }
             _ => super::types::mismatch(value, t),
@@ -845,13 +856,6 @@ impl<'e> Compiler<'e> {
         // Parameter errors are reported at the declaration.
         let saved = std::mem::replace(&mut self.file, decl_file.unwrap_or_else(|| def.file.clone()));
         for (k, (v, _)) in &given {
-            if k != "name" && !def.def.params.iter().any(|p| &p.name == k) && !is_metaparam(k) {
-                let line_span = Span::default();
-                let _ = line_span;
-                let e = self.err(Span::default(), format!("{what}: has no parameter named '{k}'"));
-                self.file = saved;
-                return Err(e);
-            }
             if is_metaparam(k) || k == "name" {
                 self.resources[idx].params.insert(k.clone(), v.clone());
             }
@@ -909,13 +913,13 @@ impl<'e> Compiler<'e> {
             for s in flatten_refs(source) {
                 for t in flatten_refs(target) {
                     // Puppet finds these when the catalog is finished, with no place to name.
-                    let Some(&sidx) = self.index.get(&s) else {
+                    let Some(sidx) = self.find_resource(&s.0, &s.1) else {
                         return Err(Box::new(crate::error::CompileError::new(format!(
                             "Could not find resource '{}[{}]' for relationship on '{}[{}]'",
                             s.0, s.1, t.0, t.1
                         ))));
                     };
-                    if !self.index.contains_key(&t) {
+                    if self.find_resource(&t.0, &t.1).is_none() {
                         return Err(Box::new(crate::error::CompileError::new(format!(
                             "Could not find resource '{}[{}]' for relationship from '{}[{}]'",
                             t.0, t.1, s.0, s.1
@@ -934,6 +938,31 @@ impl<'e> Compiler<'e> {
             }
         }
         Ok(())
+    }
+
+    /// The resource a reference names (Puppet's `Catalog#resource`): by title, or, for a Ruby
+    /// type, by the uniqueness key its title gives (`File['/x/']` is `file { '/x': }`).
+    pub(crate) fn find_resource(&self, type_name: &str, title: &str) -> Option<usize> {
+        if let Some(&i) = self.index.get(&(type_name.to_string(), title.to_string())) {
+            return Some(i);
+        }
+        let lower = type_name.to_lowercase();
+        let rt = crate::types::core_types().get(&lower).cloned().or_else(|| self.ruby_type_known(&lower))?;
+        if !rt.isomorphic {
+            return None;
+        }
+        let mut h: IndexMap<String, String> = rt.parse_title(title).ok()?.into_iter().collect();
+        let nv = rt.namevar().to_string();
+        let name = h.get(&nv).or_else(|| h.get("name")).cloned().unwrap_or_else(|| title.to_string());
+        h.entry(nv).or_insert_with(|| name.clone());
+        h.entry("name".into()).or_insert(name);
+        let mut keys = rt.namevars.clone();
+        keys.sort();
+        let ukey: Vec<Option<String>> = keys.iter().map(|k| h.get(k).cloned()).collect();
+        match ukey.as_slice() {
+            [Some(one)] => self.index.get(&(type_name.to_string(), one.clone())).copied(),
+            _ => self.ukeys.get(&(type_name.to_string(), ukey)).copied(),
+        }
     }
 
     /// Marks a defined type's instance made with a title that is not a String (see
@@ -1080,10 +1109,10 @@ impl<'e> Compiler<'e> {
                 for target in flatten_ref_values(v) {
                     let found = match &target {
                         Value::Resource { type_name, title } => {
-                            self.index.contains_key(&(type_name.clone(), title.clone()))
+                            self.find_resource(type_name, title).is_some()
                         }
                         Value::Str(s) => match s.parse::<bunraku_model::ResourceRef>() {
-                            Ok(rr) => self.index.contains_key(&(rr.type_name, rr.title)),
+                            Ok(rr) => self.find_resource(&rr.type_name, &rr.title).is_some(),
                             Err(_) => false,
                         },
                         _ => true,

@@ -978,8 +978,9 @@ impl Host for RubyHost<'_, '_> {
             "versioncmp" => {
                 let a = arg_str(&args, 0);
                 let b = arg_str(&args, 1);
+                let zeroes = Value::Bool(args.get(2) == Some(&RValue::Bool(true)));
                 let r = c
-                    .call_values("versioncmp", vec![s(&a), s(&b)], None, TOP, span)
+                    .call_values("versioncmp", vec![s(&a), s(&b), zeroes], None, TOP, span)
                     .map_err(|e| puppet_error(&e))?;
                 Ok(to_ruby(&r))
             }
@@ -1121,7 +1122,7 @@ fn to_data(v: &Value) -> Value {
 impl<'e> Compiler<'e> {
     /// `{type, title, parameters}` of a catalog resource, for Ruby's `findresource`.
     fn resource_info(&self, type_name: &str, title: &str) -> RValue {
-        let Some(&i) = self.index.get(&(type_name.to_string(), title.to_string())) else {
+        let Some(i) = self.find_resource(type_name, title) else {
             return RValue::Undef;
         };
         let r = &self.resources[i];
@@ -1231,6 +1232,11 @@ impl<'e> Compiler<'e> {
         };
         self.ruby.types.insert(name.to_string(), found.clone());
         Ok(found)
+    }
+
+    /// A module type this compile has already loaded (lookups by reference do not load types).
+    pub(crate) fn ruby_type_known(&self, name: &str) -> Option<Arc<crate::types::ResourceTypeInfo>> {
+        self.ruby.types.get(name).cloned().flatten()
     }
 
     fn load_module_type(
