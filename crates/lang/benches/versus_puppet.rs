@@ -1,9 +1,9 @@
 //! `cargo bench -p bunraku-lang --bench versus_puppet`: parse throughput over the Debian module
-//! corpus, compile time of a 1,000-resource manifest and of every module case of
-//! `tests/modules/` (real modules, Hiera data, templates), each beside Puppet 7.23 on the same input
-//! in the same run (`puppet parser validate`, `puppet catalog compile` as in
+//! corpus and the compile time of a 1,000-resource manifest, each beside Puppet 7.23 on the same
+//! input in the same run (`puppet parser validate`, `puppet catalog compile` as in
 //! /work/shared/baseline/bench_compile.sh), printing the ratio. Puppet's figures include its Ruby
-//! start-up, as a user experiences them.
+//! start-up, as a user experiences them. The module cases (real modules, with their Ruby) are
+//! measured as whole processes by `cargo bench -p bunraku --bench modules`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -88,71 +88,6 @@ fn main() {
         println!(
             "compile 1,000 resources: puppet catalog compile {theirs:.3} s; ratio {:.0}x",
             theirs / ours
-        );
-    }
-    module_cases(runs);
-}
-
-/// Each module case (node manifest, facts, Debian's modules on the basemodulepath) compiled by us
-/// and by `puppet catalog compile` (puppet-reference), as `tests/modules.rs` and
-/// `tests/modules/regenerate.sh` do. `BENCH_CASE=substring` limits the cases.
-fn module_cases(runs: u32) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/modules");
-    let only = std::env::var("BENCH_CASE").ok();
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.join("node.txt").is_file())
-        .filter(|p| only.as_ref().is_none_or(|o| p.to_string_lossy().contains(o.as_str())))
-        .collect();
-    dirs.sort();
-    let (mut sum_ours, mut sum_theirs) = (0.0, 0.0);
-    for dir in &dirs {
-        let name = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
-        let Ok(node) = std::fs::read_to_string(dir.join("node.txt")) else { continue };
-        let node = node.trim().to_string();
-        let Ok(facts) = std::fs::read_to_string(dir.join("facts.json")) else { continue };
-        let Ok(facts) = serde_json::from_str(&facts) else { continue };
-        let Ok(environment) = bunraku_lang::Environment::open(
-            &dir.join("environments"),
-            "production",
-            &["/usr/share/puppet/modules".into()],
-        ) else {
-            continue;
-        };
-        let req = bunraku_lang::CompileRequest { certname: node.clone(), facts, ..Default::default() };
-        let t = Instant::now();
-        for _ in 0..runs {
-            // A case whose expectation is Puppet's own failure is timed to that failure.
-            let _ = environment.compile(&req);
-        }
-        let ours = t.elapsed().as_secs_f64() / runs as f64;
-        let t = Instant::now();
-        let out = Command::new("/work/shared/tools/puppet-reference")
-            .arg("--environmentpath")
-            .arg(dir.join("environments"))
-            .args(["--node", &node, "--facts"])
-            .arg(dir.join("facts.json"))
-            .output();
-        let theirs = t.elapsed().as_secs_f64();
-        if out.is_err() {
-            println!("module {name}: bunraku {ours:.4} s (puppet-reference not runnable)");
-            continue;
-        }
-        sum_ours += ours;
-        sum_theirs += theirs;
-        println!(
-            "module {name}: bunraku {ours:.4} s, puppet catalog compile {theirs:.3} s; ratio {:.0}x",
-            theirs / ours
-        );
-    }
-    if sum_ours > 0.0 {
-        println!(
-            "modules ({} cases): bunraku {sum_ours:.3} s, puppet {sum_theirs:.3} s; ratio {:.0}x",
-            dirs.len(),
-            sum_theirs / sum_ours
         );
     }
 }

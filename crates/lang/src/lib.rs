@@ -31,6 +31,7 @@ use bunraku_model::{Catalog, Value};
 use indexmap::IndexMap;
 
 pub use error::CompileError;
+pub use eval::{versioncmp, versioncmp_ignoring_zeroes};
 use source::{ParseCache, SourceFile};
 
 /// What the compiler needs to know about the node it compiles for.

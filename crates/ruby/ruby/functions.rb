@@ -508,8 +508,17 @@ module Bunraku
         return false unless BUILTIN3.include?(name)
 
         fname = name
-        environment.functions3_module.send(:define_method, "function_#{name}") do |args|
-          Bunraku.callback('call_function', id, fname, args)
+        if name == 'versioncmp'
+          # Puppet's 3.x versioncmp, answered here (templates call it per line they render).
+          environment.functions3_module.send(:define_method, 'function_versioncmp') do |args|
+            raise ArgumentError, "versioncmp(): Wrong number of arguments given (#{args.size} for 2)" unless args.size == 2
+
+            Puppet::Util::Package.versioncmp(args[0], args[1])
+          end
+        else
+          environment.functions3_module.send(:define_method, "function_#{name}") do |args|
+            Bunraku.callback('call_function', id, fname, args)
+          end
         end
         environment.function3_info[name.intern] = { arity: -1, type: :rvalue, name: "function_#{name}" }
         true

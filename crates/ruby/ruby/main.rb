@@ -46,17 +46,20 @@ module Bunraku
   @environments = {}
 
   class << self
-    attr_reader :context, :environment, :variables
+    attr_reader :context, :environment, :variables, :top_variables
 
     def start_session(context)
       @context = context
       @variables = {}
+      @top_variables = {}
       key = [context['environment'].to_s, context['modulepath'] || []]
       @environment = (@environments[key] ||= Puppet::Node::Environment.new(key[0], key[1]))
-      # Module code requires its own files (`puppet_x/...`) by their paths under `lib`.
+      # Module code requires its own files (`puppet_x/...`) by their paths under `lib`; after
+      # Ruby's own directories, so that requiring the standard library does not first probe
+      # every module.
       $LOAD_PATH.reject! { |d| @module_libs&.include?(d) }
       @module_libs = @environment.lib_dirs
-      $LOAD_PATH.unshift(*@module_libs)
+      $LOAD_PATH.push(*@module_libs)
       true
     end
 
@@ -90,8 +93,14 @@ module Bunraku
         args
       end
 
-      def erb(file, source, scope_id, vars, known)
-        Templates.render(file, source, scope_id, vars, known)
+      # Loads what compiles need next, in a worker started ahead of its first call.
+      def prepare
+        require 'erb'
+        true
+      end
+
+      def erb(file, source, scope_id, vars, known, top)
+        Templates.render(file, source, scope_id, vars, known, top)
       end
 
       def fn4_load(file, name)

@@ -417,9 +417,40 @@ module Puppet
       end
     end
 
+    # Puppet's version comparison, here rather than a callback: templates call it for every
+    # plugin they render. Held to Puppet's own answers by lang's tests/versioncmp.rs (as is
+    # the compiler's, in Rust).
     module Package
+      TOKEN = /[-.]|\d+|[^-.\d]+/.freeze
+
       def self.versioncmp(a, b, ignore_trailing_zeroes = false)
-        Bunraku.callback('versioncmp', a.to_s, b.to_s, ignore_trailing_zeroes ? true : false)
+        if ignore_trailing_zeroes
+          a = without_trailing_zeroes(a)
+          b = without_trailing_zeroes(b)
+        end
+        xs = a.scan(TOKEN)
+        ys = b.scan(TOKEN)
+        xs.zip(ys).each do |x, y|
+          break if y.nil?
+          next if x == y
+          return -1 if x == '-'
+          return 1 if y == '-'
+          return -1 if x == '.'
+          return 1 if y == '.'
+
+          numbers = x.match?(/\A\d+\z/) && y.match?(/\A\d+\z/) && !x.start_with?('0') && !y.start_with?('0')
+          return numbers ? x.to_i <=> y.to_i : x.upcase <=> y.upcase
+        end
+        a <=> b
+      end
+
+      # The release part (before the first '-') without its trailing zeroes and dots.
+      def self.without_trailing_zeroes(version)
+        parts = version.split('-')
+        raise NoMethodError, "undefined method `sub!' for nil:NilClass" if parts.empty?
+
+        parts[0] = parts[0].sub(/[.0]+\z/, '')
+        parts.join('-')
       end
 
       def versioncmp(a, b, ignore_trailing_zeroes = false)

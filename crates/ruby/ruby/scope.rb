@@ -29,7 +29,8 @@ module Puppet
         end
 
         seen = Bunraku.variables
-        key = [@id, name]
+        # A qualified name means the same variable from every scope.
+        key = name.include?('::') ? name.delete_prefix('::') : [@id, name]
         return seen[key] if seen.key?(key)
 
         value = Bunraku.callback('lookupvar', @id, name)

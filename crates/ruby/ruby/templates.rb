@@ -4,12 +4,9 @@
 #
 # Each template is compiled once per worker into a method of the wrapper (keyed by file, mtime and
 # size, or by the text of an inline template). Puppet sets every visible variable as an instance
-# variable before rendering; the instance variables a template can read are known from its code
-# (Ripper's tokens), so only those are asked of the compiler. A template that reads variables
+# variable before rendering; the instance variables a template can read are known from its code,
+# so only those are handed over once that is known. A template that reads variables
 # dynamically (instance_variable_get, binding, eval) is given all of them.
-
-require 'erb'
-require 'ripper'
 
 module Puppet
   module Parser
@@ -63,12 +60,18 @@ module Bunraku
 
     class << self
       # Renders the template `file` (or the inline `source` when `file` is nil) in scope
-      # `scope_id`. `vars` holds the variables the compiler already knows the template reads,
-      # when `known` says the list is complete.
-      def render(file, source, scope_id, vars, known)
+      # `scope_id`. When `known`, `vars` holds just the variables the template reads; otherwise
+      # `vars` holds the enclosing scopes' variables (nil for undef), and `top` what the top
+      # scope gained since the last template of this compile. Returns the output, the
+      # variables whose arrays or hashes the template changed in place, and (when not known)
+      # the names of the variables it reads, nil when it reads them dynamically.
+      def render(file, source, scope_id, vars, known, top)
         tpl = compile(file, source)
         unless known
-          vars = Bunraku.callback('template_vars', scope_id, tpl.dynamic ? nil : tpl.ivars)
+          (Bunraku.top_variables).merge!(top) if top
+          all = Bunraku.top_variables.dup
+          vars.each { |k, v| v.nil? ? all.delete(k) : all[k] = v }
+          vars = tpl.dynamic ? all : all.slice(*tpl.ivars)
         end
         wrapper = Puppet::Parser::TemplateWrapper.allocate
         wrapper.instance_variable_set(:@__scope__, Bunraku.environment.scope(scope_id))
@@ -78,6 +81,8 @@ module Bunraku
         # manifest too. The compiler is told which ones changed.
         before = {}
         vars.each do |name, value|
+          next if value.nil?
+
           ivar = "@#{name.gsub(/[^\w]/, '_')}"
           next unless ivar.match?(/\A@[A-Za-z_]\w*\z/)
 
@@ -89,7 +94,7 @@ module Bunraku
         before.each do |name, (value, dumped)|
           changed[name] = value if (Marshal.dump(value) rescue dumped) != dumped
         end
-        changed.empty? ? output : [output, changed]
+        [output, changed.empty? ? nil : changed, known || tpl.dynamic ? nil : tpl.ivars]
       end
 
       def compile(file, source)
@@ -100,19 +105,20 @@ module Bunraku
                 [:inline, source]
               end
         @compiled[key] ||= begin
+          # Loaded with the first template, so that a worker for functions or types starts
+          # without them.
+          require 'erb'
           text = file ? File.open(file, 'rb:UTF-8', &:read) : source.to_s
           erb = ERB.new(text, trim_mode: '-')
           src = erb.src
           @counter += 1
           name = :"__bunraku_template_#{@counter}"
           Puppet::Parser::TemplateWrapper.class_eval("def #{name}\n#{src}\nend", file || '(erb)', -1)
-          ivars = []
-          dynamic = false
-          Ripper.lex(src).each do |(_pos, kind, tok, _state)|
-            ivars << tok[1..] if kind == :on_ivar
-            dynamic = true if kind == :on_ident && DYNAMIC.include?(tok)
-          end
-          ivars = ivars.uniq - %w[__scope__ __file__]
+          # Every `@name` in the code (a scan of the generated Ruby: text that merely looks like
+          # one, an e-mail address, only asks for a variable that is not there; Ruby's own lexer
+          # would cost a millisecond a template).
+          ivars = src.scan(/@([A-Za-z_]\w*)/).flatten.uniq - %w[__scope__ __file__]
+          dynamic = src.match?(/\b(?:#{DYNAMIC.join('|')})\b/)
           Compiled.new(name, ivars, dynamic)
         end
       end

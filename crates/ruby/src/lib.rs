@@ -82,6 +82,10 @@ fn default_ruby() -> PathBuf {
 pub struct Bridge {
     config: Config,
     idle: Mutex<Vec<Worker>>,
+    /// Workers being started in the background ([`Bridge::warm_up`]), and the signal that one
+    /// is ready.
+    warming: Mutex<usize>,
+    warmed: std::sync::Condvar,
     started: AtomicU64,
     calls: AtomicU64,
     /// Nanoseconds spent waiting for Ruby, all sessions together.
@@ -104,6 +108,8 @@ impl Bridge {
         Bridge {
             config,
             idle: Mutex::new(Vec::new()),
+            warming: Mutex::new(0),
+            warmed: std::sync::Condvar::new(),
             started: AtomicU64::new(0),
             calls: AtomicU64::new(0),
             ruby_nanos: AtomicU64::new(0),
@@ -132,6 +138,7 @@ impl Bridge {
             bridge: self,
             context: marshal::dump(&context.to_raw()),
             worker: RefCell::new(None),
+            pinned: RefCell::new(None),
             broken: RefCell::new(None),
             depth: Cell::new(0),
             used: Cell::new(Duration::ZERO),
@@ -147,7 +154,58 @@ impl Bridge {
         }
     }
 
+    /// Starts a worker in the background when none is idle or starting, so that a compile that
+    /// is about to need Ruby (it has loaded code from a module that carries Ruby) finds one
+    /// ready instead of waiting for its start.
+    pub fn warm_up(&'static self) {
+        let idle = self.idle.lock().map(|i| i.len()).unwrap_or(0);
+        let Ok(mut warming) = self.warming.lock() else { return };
+        if idle > 0 || *warming > 0 {
+            return;
+        }
+        *warming += 1;
+        drop(warming);
+        let spawned = std::thread::Builder::new().name("ruby-warm-up".into()).spawn(move || {
+            let started = Instant::now();
+            let worker = Worker::spawn(&self.config);
+            if let Ok(mut w) = worker {
+                self.started.fetch_add(1, Ordering::Relaxed);
+                // What most compiles need next: ERB.
+                let _ = w.send(&Raw::Array(vec![Raw::Symbol("call".into()), str("prepare")]));
+                let _ = w.recv(self.config.boot_timeout);
+                tracing::debug!(pid = w.pid(), "warmed up a Ruby worker in {:?}", started.elapsed());
+                if let Ok(mut idle) = self.idle.lock() {
+                    idle.push(w);
+                }
+            }
+            if let Ok(mut warming) = self.warming.lock() {
+                *warming -= 1;
+            }
+            self.warmed.notify_all();
+        });
+        if spawned.is_err() {
+            if let Ok(mut warming) = self.warming.lock() {
+                *warming -= 1;
+            }
+        }
+    }
+
     fn checkout(&self) -> Result<Worker, RubyError> {
+        if let Some(w) = self.idle.lock().ok().and_then(|mut idle| idle.pop()) {
+            return Ok(w);
+        }
+        // A worker starting in the background is nearer than a new one.
+        if let Ok(mut warming) = self.warming.lock() {
+            while *warming > 0 {
+                if let Some(w) = self.idle.lock().ok().and_then(|mut idle| idle.pop()) {
+                    return Ok(w);
+                }
+                match self.warmed.wait_timeout(warming, self.config.boot_timeout) {
+                    Ok((w, t)) if !t.timed_out() => warming = w,
+                    _ => break,
+                }
+            }
+        }
         if let Some(w) = self.idle.lock().ok().and_then(|mut idle| idle.pop()) {
             return Ok(w);
         }
@@ -191,6 +249,8 @@ pub struct Session<'b> {
     bridge: &'b Bridge,
     context: Vec<u8>,
     worker: RefCell<Option<Worker>>,
+    /// The calling thread's CPU affinity before the session pinned it (see `pin`).
+    pinned: RefCell<Option<nix::sched::CpuSet>>,
     /// Set when the worker had to be stopped: every later call fails with it.
     broken: RefCell<Option<RubyError>>,
     depth: Cell<u32>,
@@ -232,8 +292,27 @@ impl Session<'_> {
             Some(Raw::Array(m)) if m.first() == Some(&Raw::Symbol("ok".into())) => {}
             other => return Err(RubyError::Died(format!("the session was refused: {other:?}"))),
         }
+        self.pin(&w);
         *self.worker.borrow_mut() = Some(w);
         Ok(())
+    }
+
+    /// Keeps the calling thread and its worker on one CPU for the session: the two take turns
+    /// (one waits while the other runs), and a round trip between two cores costs several times
+    /// one on a single core (docs/ARCHITECTURE.md, measured). The thread's affinity is given
+    /// back when the session ends.
+    fn pin(&self, w: &Worker) {
+        use nix::sched::{sched_getaffinity, sched_getcpu, sched_setaffinity, CpuSet};
+        use nix::unistd::Pid;
+        let (Ok(cpu), Ok(before)) = (sched_getcpu(), sched_getaffinity(Pid::from_raw(0))) else { return };
+        let mut one = CpuSet::new();
+        if one.set(cpu).is_err() {
+            return;
+        }
+        if sched_setaffinity(Pid::from_raw(0), &one).is_ok() {
+            *self.pinned.borrow_mut() = Some(before);
+            let _ = sched_setaffinity(Pid::from_raw(w.pid() as i32), &one);
+        }
     }
 
     fn with_worker<T>(&self, f: impl FnOnce(&mut Worker) -> Result<T, RubyError>) -> Result<T, RubyError> {
@@ -349,6 +428,13 @@ impl Session<'_> {
 
 impl Drop for Session<'_> {
     fn drop(&mut self) {
+        if let Some(before) = self.pinned.get_mut().take() {
+            let _ = nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), &before);
+            // The worker may run anywhere until its next session pins it again.
+            if let Some(w) = self.worker.get_mut().as_ref() {
+                let _ = nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(w.pid() as i32), &before);
+            }
+        }
         if let Some(w) = self.worker.get_mut().take() {
             self.bridge.checkin(w);
         }

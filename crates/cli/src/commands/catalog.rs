@@ -33,6 +33,9 @@ enum CatalogAction {
         /// Colon-separated modulepath after the environment's own modules.
         #[arg(long, default_value = "")]
         basemodulepath: String,
+        /// Print to stderr how long the compile took and how much of it ran in Ruby.
+        #[arg(long)]
+        timings: bool,
     },
 }
 
@@ -74,7 +77,8 @@ fn read_facts(path: &PathBuf) -> Result<IndexMap<String, Value>, String> {
 pub fn run(args: CatalogArgs) -> u8 {
     logging::init(Verbosity::Notice);
     match args.action {
-        CatalogAction::Compile { environmentpath, environment, node, facts, basemodulepath } => {
+        CatalogAction::Compile { environmentpath, environment, node, facts, basemodulepath, timings } => {
+            let started = std::time::Instant::now();
             let facts = match read_facts(&facts) {
                 Ok(f) => f,
                 Err(e) => return fail(e),
@@ -94,7 +98,18 @@ pub fn run(args: CatalogArgs) -> u8 {
                 trusted: super::apply::local_trusted(&node),
                 server_facts: IndexMap::new(),
             };
-            match env.compile(&request) {
+            let result = env.compile(&request);
+            if timings {
+                let ruby = bunraku_ruby::Bridge::global().stats();
+                eprintln!(
+                    "timings: compile {:.4} s; ruby {:.4} s in {} calls, {} worker(s) started",
+                    started.elapsed().as_secs_f64(),
+                    ruby.ruby_time.as_secs_f64(),
+                    ruby.calls,
+                    ruby.workers_started
+                );
+            }
+            match result {
                 Ok(catalog) => {
                     println!("{}", serde_json::to_string_pretty(&catalog).unwrap_or_default());
                     0

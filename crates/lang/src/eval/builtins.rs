@@ -245,7 +245,7 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
             }
             let (Value::Str(x), Value::Str(y)) = (&first, &b) else { return Some(Err(String::new())) };
             if zeroes == Some(Value::Bool(true)) {
-                Ok(Value::Int(versioncmp(&trailing_zeroes_dropped(x), &trailing_zeroes_dropped(y))))
+                versioncmp_ignoring_zeroes(x, y).map(Value::Int)
             } else {
                 Ok(Value::Int(versioncmp(x, y)))
             }
@@ -300,87 +300,89 @@ fn ruby_split(x: &str, re: &RegexValue) -> Value {
     Value::Array(parts.into_iter().map(s).collect())
 }
 
-/// `1.2.0-rc` as `1.2-rc`: the release part loses its trailing zeroes and dots (versioncmp's
-/// `ignore_trailing_zeroes`).
-fn trailing_zeroes_dropped(v: &str) -> String {
-    let mut parts = v.splitn(2, '-');
-    let release = parts.next().unwrap_or("");
-    let cut = release.trim_end_matches(['.', '0']);
-    match parts.next() {
-        Some(rest) => format!("{cut}-{rest}"),
-        None => cut.to_string(),
+/// `1.2.0-rc` as `1.2-rc`: the release part (before the first `-`) loses its trailing zeroes
+/// and dots, as versioncmp's `ignore_trailing_zeroes` does (Ruby's `split('-')`, which drops
+/// trailing empty fields, then a join). A version with no release part at all (`''`, `-`) fails
+/// as it does in Puppet.
+fn trailing_zeroes_dropped(v: &str) -> Result<String, String> {
+    let mut parts: Vec<&str> = v.split('-').collect();
+    while parts.last().is_some_and(|p| p.is_empty()) {
+        parts.pop();
     }
+    let Some(first) = parts.first_mut() else {
+        return Err("undefined method `sub!' for nil:NilClass".into());
+    };
+    let cut = first.trim_end_matches(['.', '0']);
+    *first = cut;
+    Ok(parts.join("-"))
 }
 
-/// Puppet's `versioncmp` (Ruby `Puppet::Util::Package.versioncmp`).
-pub(crate) fn versioncmp(a: &str, b: &str) -> i64 {
-    fn tokens(v: &str) -> Vec<String> {
+/// versioncmp with `ignore_trailing_zeroes`.
+pub fn versioncmp_ignoring_zeroes(a: &str, b: &str) -> Result<i64, String> {
+    Ok(versioncmp(&trailing_zeroes_dropped(a)?, &trailing_zeroes_dropped(b)?))
+}
+
+/// Puppet's `versioncmp` (`Puppet::Util::Package.versioncmp`): the versions split into
+/// separators (`-`, `.`), digit runs and other runs; the first differing pair decides (`-` then
+/// `.` sort first, digit runs compare as numbers unless either has a leading zero, the rest as
+/// upper-cased strings); equal prefixes fall back to comparing the whole strings.
+pub fn versioncmp(a: &str, b: &str) -> i64 {
+    fn tokens(v: &str) -> Vec<&str> {
         let mut out = Vec::new();
-        let mut cur = String::new();
-        let mut kind = 0; // 1 digit, 2 alpha
-        for c in v.chars() {
-            let k = if c.is_ascii_digit() {
-                1
-            } else if c.is_ascii_alphabetic() {
-                2
-            } else {
-                3
+        let bytes = v.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let kind = |c: u8| match c {
+                b'-' | b'.' => 0,
+                b'0'..=b'9' => 1,
+                _ => 2,
             };
-            if k != kind || k == 3 {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
+            let k = kind(bytes[i]);
+            let mut j = i + 1;
+            if k != 0 {
+                while j < bytes.len() && kind(bytes[j]) == k {
+                    j += 1;
                 }
-                kind = k;
             }
-            cur.push(c);
-        }
-        if !cur.is_empty() {
-            out.push(cur);
+            // Runs of non-ASCII bytes stay whole: split only at ASCII boundaries.
+            while j < bytes.len() && !v.is_char_boundary(j) {
+                j += 1;
+            }
+            out.push(&v[i..j]);
+            i = j;
         }
         out
     }
-    if a == b {
-        return 0;
+    fn cmp(o: std::cmp::Ordering) -> i64 {
+        match o {
+            std::cmp::Ordering::Less => -1,
+            std::cmp::Ordering::Equal => 0,
+            std::cmp::Ordering::Greater => 1,
+        }
     }
-    let (ta, tb) = (tokens(a), tokens(b));
-    for (x, y) in ta.iter().zip(tb.iter()) {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit());
+    for (x, y) in tokens(a).into_iter().zip(tokens(b)) {
         if x == y {
             continue;
         }
-        if x == "-" && y != "-" {
+        if x == "-" {
             return -1;
         }
-        if y == "-" && x != "-" {
+        if y == "-" {
             return 1;
         }
-        if x == "." && y != "." {
+        if x == "." {
             return -1;
         }
-        if y == "." && x != "." {
+        if y == "." {
             return 1;
         }
-        let xd = x.chars().all(|c| c.is_ascii_digit());
-        let yd = y.chars().all(|c| c.is_ascii_digit());
-        let ord = if xd && yd {
-            if x.starts_with('0') || y.starts_with('0') {
-                x.to_uppercase().cmp(&y.to_uppercase())
-            } else {
-                x.parse::<u128>().unwrap_or(0).cmp(&y.parse::<u128>().unwrap_or(0))
-            }
-        } else {
-            x.to_uppercase().cmp(&y.to_uppercase())
-        };
-        match ord {
-            Ordering::Less => return -1,
-            Ordering::Greater => return 1,
-            Ordering::Equal => {}
+        if digits(x) && digits(y) && !x.starts_with('0') && !y.starts_with('0') {
+            return cmp(x.len().cmp(&y.len()).then_with(|| x.cmp(y)));
         }
+        return cmp(x.to_uppercase().as_bytes().cmp(y.to_uppercase().as_bytes()));
     }
-    match a.len().cmp(&b.len()) {
-        Ordering::Less => -1,
-        Ordering::Greater => 1,
-        Ordering::Equal => 0,
-    }
+    cmp(a.as_bytes().cmp(b.as_bytes()))
 }
 
 /// Ruby's `Kernel#sprintf` for the common conversions (`%s %d %i %f %x %X %o %e %%`) with flags,

@@ -2,6 +2,7 @@
 //! does (main → node → lazily evaluated defines → relationships → finish).
 
 mod builtins;
+pub use builtins::{versioncmp, versioncmp_ignoring_zeroes};
 mod collect;
 mod functions;
 mod iteration;
@@ -95,6 +96,8 @@ pub(crate) struct Compiler<'e> {
     module_state: modules::ModuleState,
     /// The Ruby session and the Ruby functions found so far (`ruby.rs`).
     ruby: ruby::RubyState,
+    /// Whether a Ruby worker was asked to start ahead of need.
+    ruby_warmed: bool,
 }
 
 const TOP: ScopeId = 0;
@@ -131,6 +134,7 @@ impl<'e> Compiler<'e> {
             pending_overrides: Vec::new(),
             module_state: modules::ModuleState::new(env),
             ruby: ruby::RubyState::default(),
+            ruby_warmed: false,
         }
     }
 
@@ -272,6 +276,7 @@ impl<'e> Compiler<'e> {
             }
             if path.is_file() {
                 self.loaded.insert(path.clone());
+                self.warm_up_ruby_for(&dir.join(module));
                 let file = self.env.cache.get(&path)?;
                 let stmts = file.statements.clone();
                 self.register_definitions(&file, &stmts, "");
@@ -279,6 +284,19 @@ impl<'e> Compiler<'e> {
             }
         }
         Ok(())
+    }
+
+    /// Code from a module that carries Ruby (templates, `lib/puppet`) will probably need a
+    /// Ruby worker soon: one is started in the background while the compile goes on. A compile
+    /// that touches no such module starts none.
+    fn warm_up_ruby_for(&mut self, module: &std::path::Path) {
+        if self.ruby_warmed {
+            return;
+        }
+        if module.join("templates").is_dir() || module.join("lib/puppet").is_dir() {
+            self.ruby_warmed = true;
+            bunraku_ruby::Bridge::global().warm_up();
+        }
     }
 
     /// Loads `<module>/<dir>/<rest>.pp` (functions, types) for a qualified name, once.

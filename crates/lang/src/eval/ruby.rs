@@ -25,9 +25,19 @@ use crate::value::{RegexValue, TypeValue, Value};
 /// The Puppet version module code sees (`Puppet.version`): the one whose catalogs we produce.
 pub(crate) const PUPPET_VERSION: &str = "7.23.0";
 
+/// The Ruby files of one module, by name.
+pub(crate) struct ModuleRuby {
+    dir: PathBuf,
+    functions4: std::collections::HashSet<String>,
+    functions3: std::collections::HashSet<String>,
+    types: std::collections::HashSet<String>,
+}
+
 /// Per-compile Ruby state.
 #[derive(Default)]
 pub(crate) struct RubyState {
+    /// The modules' Ruby files, listed on first need.
+    index: Option<Rc<Vec<ModuleRuby>>>,
     session: Option<Rc<Session<'static>>>,
     /// Ruby functions by name, resolved once per compile (`None`: there is none).
     functions: HashMap<String, Option<Rc<RubyFunction>>>,
@@ -35,6 +45,9 @@ pub(crate) struct RubyState {
     blocks: Vec<(Lambda, usize)>,
     /// Resource types from modules, by name, found so far (`None`: there is none).
     types: HashMap<String, Option<Arc<crate::types::ResourceTypeInfo>>>,
+    /// How many of the top scope's variables the worker has been given (they are only ever
+    /// added to).
+    top_sent: usize,
     /// The exception a Ruby function raised, with the compile error made of it: when Ruby
     /// called that function (`call_function`), it gets the exception itself back, with its
     /// backtrace, as it does in Puppet.
@@ -310,7 +323,7 @@ impl<'e> Compiler<'e> {
     }
 
     /// The file of Ruby function `name` and whether it is 4.x.
-    fn locate_ruby_function(&self, name: &str) -> Option<(PathBuf, bool)> {
+    fn locate_ruby_function(&mut self, name: &str) -> Option<(PathBuf, bool)> {
         let valid = |seg: &str| {
             seg.chars().next().is_some_and(|c| c.is_ascii_lowercase())
                 && seg.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -324,17 +337,44 @@ impl<'e> Compiler<'e> {
             let f = dir.join(rel);
             return f.is_file().then_some((f, true));
         }
-        for module in self.env.modules() {
-            let f4 = module.join("lib/puppet/functions").join(format!("{name}.rb"));
-            if f4.is_file() {
-                return Some((f4, true));
+        let file = format!("{name}.rb");
+        for m in self.ruby_index().iter() {
+            if m.functions4.contains(&file) {
+                return Some((m.dir.join("lib/puppet/functions").join(file), true));
             }
-            let f3 = module.join("lib/puppet/parser/functions").join(format!("{name}.rb"));
-            if f3.is_file() {
-                return Some((f3, false));
+            if m.functions3.contains(&file) {
+                return Some((m.dir.join("lib/puppet/parser/functions").join(file), false));
             }
         }
         None
+    }
+
+    /// What Ruby each module of the modulepath carries (its top-level function and type files),
+    /// listed once per compile: a lookup by name is then a lookup, not a probe of every module.
+    fn ruby_index(&mut self) -> Rc<Vec<ModuleRuby>> {
+        if let Some(i) = &self.ruby.index {
+            return i.clone();
+        }
+        let list = |dir: PathBuf| -> std::collections::HashSet<String> {
+            std::fs::read_dir(dir)
+                .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+                .unwrap_or_default()
+        };
+        let index: Vec<ModuleRuby> = self
+            .env
+            .modules()
+            .into_iter()
+            .filter(|m| m.join("lib").is_dir())
+            .map(|dir| ModuleRuby {
+                functions4: list(dir.join("lib/puppet/functions")),
+                functions3: list(dir.join("lib/puppet/parser/functions")),
+                types: list(dir.join("lib/puppet/type")),
+                dir,
+            })
+            .collect();
+        let index = Rc::new(index);
+        self.ruby.index = Some(index.clone());
+        index
     }
 
     fn load_function4(&mut self, file: &Path, name: &str, span: Span) -> R<RubyFunction> {
@@ -590,9 +630,29 @@ impl<'e> Compiler<'e> {
             let (cm, clen, names) = cache.get(f)?;
             (*cm == m && *clen == len).then(|| names.clone())
         });
-        let (vars, known) = match known {
-            Some(names) => (RValue::Hash(self.template_vars(scope, names.as_deref())), true),
-            None => (RValue::Hash(Vec::new()), false),
+        // A template whose variables are known gets just those. Otherwise it gets every
+        // visible variable: the top scope's once per compile (what was added since the last
+        // template), the enclosing scopes' with each template (undef ones too, to hide a top
+        // variable of the same name), so that no template waits on a callback for them.
+        let (vars, known, top) = match known {
+            Some(Some(names)) => (RValue::Hash(self.template_vars(scope, Some(&names))), true, RValue::Undef),
+            _ => {
+                let top = &self.scopes[TOP].vars;
+                let delta: Vec<(RValue, RValue)> =
+                    top.iter().skip(self.ruby.top_sent).map(|(k, v)| (rstr(k), to_ruby(v))).collect();
+                self.ruby.top_sent = top.len();
+                let mut local = IndexMap::new();
+                for id in self.scope_chain(scope).into_iter().rev().filter(|&c| c != TOP) {
+                    for (k, v) in &self.scopes[id].vars {
+                        local.insert(k.clone(), to_ruby(v));
+                    }
+                }
+                (
+                    RValue::Hash(local.into_iter().map(|(k, v)| (rstr(&k), v)).collect()),
+                    false,
+                    RValue::Hash(delta),
+                )
+            }
         };
         let r = self.ruby_call(
             "erb",
@@ -602,30 +662,46 @@ impl<'e> Compiler<'e> {
                 RValue::Int(scope as i64),
                 vars,
                 RValue::Bool(known),
+                top,
             ],
             scope,
             span,
             file,
         )?;
-        match r {
-            RValue::Str(out) => Ok(out),
-            // The output, and the variables whose arrays or hashes the template changed in place.
-            RValue::Array(mut parts) if parts.len() == 2 => {
-                let changed = parts.pop();
-                let Some(RValue::Str(out)) = parts.pop() else {
-                    return Err(RubyError::raised("TypeError", "a template gave no String"));
-                };
-                if let Some(RValue::Hash(changed)) = changed {
-                    for (name, value) in changed {
-                        let RValue::Str(name) = name else { continue };
-                        let value = self.value_from_ruby(value, span).map_err(|e| puppet_error(&e))?;
-                        self.update_in_place(scope, &name, value);
-                    }
-                }
-                Ok(out)
+        // The output, the variables whose arrays or hashes the template changed in place, and
+        // (when they were not known) the variables it reads (undef: it reads them dynamically).
+        let RValue::Array(mut parts) = r else {
+            return Err(RubyError::raised("TypeError", format!("a template gave {r:?}")));
+        };
+        let names = parts.pop();
+        let changed = parts.pop();
+        let Some(RValue::Str(out)) = parts.pop() else {
+            return Err(RubyError::raised("TypeError", "a template gave no String"));
+        };
+        if let Some(RValue::Hash(changed)) = changed {
+            for (name, value) in changed {
+                let RValue::Str(name) = name else { continue };
+                let value = self.value_from_ruby(value, span).map_err(|e| puppet_error(&e))?;
+                self.update_in_place(scope, &name, value);
             }
-            other => Err(RubyError::raised("TypeError", format!("a template gave {other:?}, not a String"))),
         }
+        if let (Some(f), false) = (file, known) {
+            let names = match names {
+                Some(RValue::Array(a)) => Some(
+                    a.into_iter()
+                        .filter_map(|x| match x {
+                            RValue::Str(s) => Some(s),
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            };
+            if let (Some((m, len)), Ok(mut cache)) = (file_stamp(f), template_vars_cache().lock()) {
+                cache.insert(f.to_path_buf(), (m, len, names));
+            }
+        }
+        Ok(out)
     }
 
     /// A variable's array or hash that Ruby changed in place: the variable where it is defined,
@@ -1218,11 +1294,11 @@ impl<'e> Compiler<'e> {
         let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
             && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         let file = if valid {
-            self.env
-                .modules()
-                .into_iter()
-                .map(|m| m.join("lib/puppet/type").join(format!("{name}.rb")))
-                .find(|f| f.is_file())
+            let rb = format!("{name}.rb");
+            self.ruby_index()
+                .iter()
+                .find(|m| m.types.contains(&rb))
+                .map(|m| m.dir.join("lib/puppet/type").join(rb))
         } else {
             None
         };

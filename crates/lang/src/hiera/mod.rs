@@ -47,6 +47,8 @@ pub struct Hiera {
     modulepath: Vec<PathBuf>,
     configs: HashMap<PathBuf, Option<Arc<Config>>>,
     data: HashMap<PathBuf, Arc<Value>>,
+    /// Module directories by name, found once (every class parameter asks its module's layer).
+    module_dirs: std::cell::RefCell<HashMap<String, Option<PathBuf>>>,
     /// Keys being looked up, to stop `%{lookup('a')}` cycles.
     in_progress: Vec<String>,
 }
@@ -235,7 +237,12 @@ impl Hiera {
 
     /// The first directory on the modulepath holding module `name`.
     pub fn module_dir(&self, name: &str) -> Option<PathBuf> {
-        self.modulepath.iter().map(|p| p.join(name)).find(|p| p.is_dir())
+        if let Some(d) = self.module_dirs.borrow().get(name) {
+            return d.clone();
+        }
+        let d = self.modulepath.iter().map(|p| p.join(name)).find(|p| p.is_dir());
+        self.module_dirs.borrow_mut().insert(name.to_string(), d.clone());
+        d
     }
 
     fn config(&mut self, path: &Path) -> Result<Option<Arc<Config>>, HieraError> {
