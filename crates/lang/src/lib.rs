@@ -12,7 +12,6 @@
 pub mod ast;
 mod error;
 mod eval;
-pub mod functions;
 pub mod hiera;
 pub mod lexer;
 pub mod modules;

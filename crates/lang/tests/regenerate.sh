@@ -16,8 +16,9 @@ for c in "${cases[@]}"; do
     rm -f "$dir/expected-error.txt"
     echo "ok    $c"
   else
-    # A compile failure: keep Puppet's error line (message with file/line/column) as the expectation.
-    grep '^Error:' "$dir/.stderr" | head -1 > "$dir/expected-error.txt"
+    # A compile failure: keep Puppet's first error (message with file/line/column, with the
+    # continuation lines a template failure has) as the expectation.
+    awk '/^Error:/ { n++ } n == 1' "$dir/.stderr" > "$dir/expected-error.txt"
     rm -f "$dir/expected.json"
     echo "error $c: $(cat "$dir/expected-error.txt")"
   fi

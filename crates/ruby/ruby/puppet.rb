@@ -214,12 +214,18 @@ module Puppet
       @parameters[name.to_sym] = value
     end
 
+    # The title's attribute (the type's namevar, asked of the compiler) under the parameters.
     def to_hash
-      @parameters.dup
+      namevar = Bunraku.callback('resource_namevar', @type).to_sym
+      { namevar => @title }.merge(@parameters)
     end
 
     def to_s
       "#{@type}[#{@title}]"
+    end
+
+    def inspect
+      "#{self}#{to_hash.inspect}"
     end
 
     def ref

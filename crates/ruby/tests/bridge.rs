@@ -214,3 +214,24 @@ fn commands_run_by_module_code_cannot_reach_the_protocol_pipes() {
     assert_eq!(eval(&s, "$stdin.read").unwrap(), Value::Str(String::new()));
     assert_eq!(eval(&s, "3").unwrap(), Value::Int(3));
 }
+
+#[test]
+fn sessions_run_ruby_side_by_side_not_behind_one_lock() {
+    // While one session's Ruby is busy for seconds, another session's call finishes: each has
+    // its own worker (a compile on another core is not queued behind the first).
+    let b: &'static Bridge = Box::leak(Box::new(bridge()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let busy = tx.clone();
+    let slow = std::thread::spawn(move || {
+        let s = b.session(context());
+        eval(&s, "sleep 2; :done").unwrap();
+        busy.send("slow").unwrap();
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let s = b.session(context());
+    assert_eq!(eval(&s, "21 * 2").unwrap(), Value::Int(42));
+    tx.send("fast").unwrap();
+    slow.join().unwrap();
+    assert_eq!(rx.iter().take(2).collect::<Vec<_>>(), ["fast", "slow"]);
+    assert_eq!(b.stats().workers_started, 2);
+}

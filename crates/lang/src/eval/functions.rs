@@ -285,12 +285,7 @@ impl<'e> Compiler<'e> {
             }
             "new" => self.new_value(&vals, span),
             _ => match self.find_ruby_function(fname, span)? {
-                Some(f) => {
-                    if let Some(r) = self.call_proven_native(&f, &vals, lambda.is_some()) {
-                        return r.map_err(|m| fcall(self, m));
-                    }
-                    self.call_ruby_function(&f, vals, lambda, scope, span)
-                }
+                Some(f) => self.call_ruby_function(&f, vals, lambda, scope, span),
                 None => Err(self.err(span, format!("Unknown function: '{fname}'."))),
             },
         }

@@ -2,7 +2,7 @@
 //! lookup), templates (`epp`, `inline_epp`, `template`, `inline_template`), the stdlib functions
 //! that touch the catalog or scope, resource types written in Ruby (known by name), and an error
 //! naming a Ruby function we do not implement. Pure logic lives in `crate::hiera`,
-//! `crate::templates` and `crate::functions`; this file only connects it to the compiler.
+//! `crate::templates`; this file only connects it to the compiler.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

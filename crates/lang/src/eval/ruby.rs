@@ -82,6 +82,7 @@ pub(crate) struct Dispatch {
     /// `None`: the last parameter repeats.
     pub max: Option<usize>,
     pub block_type: Option<String>,
+    pub block_name: Option<String>,
     pub block_optional: bool,
     pub return_type: Option<String>,
 }
@@ -130,8 +131,10 @@ pub(crate) fn to_ruby(v: &Value) -> RValue {
         Value::Array(a) => RValue::Array(a.iter().map(to_ruby).collect()),
         Value::Hash(h) => RValue::Hash(h.iter().map(|(k, v)| (to_ruby(k), to_ruby(v))).collect()),
         Value::Sensitive(x) => RValue::Sensitive(Box::new(to_ruby(x))),
+        // Puppet's class reference holds the name as written, lower case, and prints it bare.
         Value::Resource { type_name, title } if type_name == "Class" => {
-            RValue::Type(TypeRef::class(Some(title), format!("Class['{title}']")))
+            let name = title.to_lowercase();
+            RValue::Type(TypeRef::class(Some(&name), format!("Class[{name}]")))
         }
         Value::Resource { type_name, title } => {
             RValue::Type(TypeRef::resource(type_name, Some(title), format!("{type_name}['{title}']")))
@@ -452,7 +455,8 @@ impl<'e> Compiler<'e> {
                     ((-arity - 1) as usize, None)
                 };
                 if vals.len() < min || max.is_some_and(|m| vals.len() > m) {
-                    return Err(fcall(self, format!("'{name}' {}", arity_message(min, max, vals.len()))));
+                    let count = Mismatch::Count { min, max, got: vals.len() };
+                    return Err(fcall(self, format!("'{name}'{}", count.format())));
                 }
                 if lambda.is_some() {
                     return Err(fcall(self, format!("'{name}' does not expect a block")));
@@ -536,7 +540,9 @@ impl<'e> Compiler<'e> {
         }
     }
 
-    /// The first dispatch the arguments fit, or Puppet's description of why none does.
+    /// The first dispatch the arguments fit, or Puppet's description of why none does (its
+    /// `describe_signatures`: each signature's first problem, the same problem of every
+    /// signature merged into one, else one line per signature).
     fn select_dispatch<'m>(
         &mut self,
         name: &str,
@@ -545,33 +551,55 @@ impl<'e> Compiler<'e> {
         has_block: bool,
         span: Span,
     ) -> R<(usize, &'m Dispatch)> {
-        let mut reasons = Vec::new();
+        let mut arg_problems = Vec::new();
         for (i, d) in meta.dispatches.iter().enumerate() {
-            match self.dispatch_mismatch(name, d, vals, has_block, span)? {
-                None => return Ok((i, d)),
-                Some(why) => reasons.push((d, why)),
+            let p = self.argument_mismatch(d, vals, span)?;
+            if p.is_none() && block_mismatch(d, has_block).is_none() {
+                return Ok((i, d));
             }
+            arg_problems.push(p);
         }
-        let msg = if reasons.len() == 1 {
-            reasons.pop().map(|(_, why)| why).unwrap_or_default()
+        // Block problems count only where some signature takes the arguments.
+        let mut problems: Vec<Mismatch> = if arg_problems.iter().all(Option::is_some) {
+            arg_problems.into_iter().flatten().collect()
         } else {
-            // Several signatures: Puppet lists each with why it was rejected.
-            let mut m = format!("'{name}' expects one of:");
-            for (d, why) in &reasons {
-                let params: Vec<String> = d
-                    .types
-                    .iter()
-                    .zip(&d.names)
-                    .enumerate()
-                    .map(|(i, (t, n))| {
-                        let repeated = d.max.is_none() && i + 1 == d.types.len();
-                        format!("{t} {}{n}", if repeated { "*" } else { "" })
-                    })
-                    .collect();
-                let why = why.strip_prefix(&format!("'{name}' ")).unwrap_or(why);
-                m.push_str(&format!("\n  ({})\n    rejected: {why}", params.join(", ")));
+            let blocks: Vec<Option<Mismatch>> =
+                meta.dispatches.iter().map(|d| block_mismatch(d, has_block)).collect();
+            if blocks.iter().all(Option::is_some) {
+                blocks.into_iter().flatten().collect()
+            } else {
+                arg_problems.into_iter().zip(blocks).filter_map(|(a, b)| a.or(b)).collect()
             }
-            m
+        };
+        let label = format!("'{name}'");
+        // Signatures print their types as Puppet's type formatter does (`Callable[1, 1]`).
+        let mut shown = Vec::new();
+        for d in &meta.dispatches {
+            let mut types = Vec::new();
+            for t in d.types.iter().chain(d.block_type.iter()) {
+                types.push(match self.parse_type(t, span) {
+                    Ok(v) => v.to_string(),
+                    Err(_) => t.clone(),
+                });
+            }
+            shown.push(types);
+        }
+        let signature = |i: usize| signature_string(&meta.dispatches[i], &shown[i]);
+        let msg = match merge_mismatches(&problems) {
+            Some(one) => format!("{label}{}", one.format()),
+            None if meta.dispatches.len() == 1 => {
+                let p = problems.remove(0);
+                format!("{label} expects ({})\n  rejected:{}", signature(0), p.format())
+            }
+            None => {
+                let mut m = format!(
+                    "The function {label} was called with arguments it does not accept. It expects one of:"
+                );
+                for (i, p) in problems.iter().enumerate() {
+                    m.push_str(&format!("\n  ({})\n    rejected:{}", signature(i), p.format()));
+                }
+                m
+            }
         };
         Err(self.call_err(span, msg))
     }
@@ -581,39 +609,23 @@ impl<'e> Compiler<'e> {
         self.err(span, format!("Error while evaluating a Function Call, {msg}"))
     }
 
-    fn dispatch_mismatch(
-        &mut self,
-        name: &str,
-        d: &Dispatch,
-        vals: &[Value],
-        has_block: bool,
-        span: Span,
-    ) -> R<Option<String>> {
+    /// The first argument problem of one signature (Puppet's describe_no_block_arguments).
+    fn argument_mismatch(&mut self, d: &Dispatch, vals: &[Value], span: Span) -> R<Option<Mismatch>> {
         if vals.len() < d.min || d.max.is_some_and(|m| vals.len() > m) {
-            return Ok(Some(format!("'{name}' {}", arity_message(d.min, d.max, vals.len()))));
+            return Ok(Some(Mismatch::Count { min: d.min, max: d.max, got: vals.len() }));
         }
         for (i, v) in vals.iter().enumerate() {
             let Some(ty) = d.types.get(i).or(d.types.last()) else { break };
-            let pname = d.names.get(i).or(d.names.last()).cloned().unwrap_or_default();
             if ty == "Any" {
                 continue;
             }
             let Value::Type(t) = self.parse_type(ty, span)? else { continue };
             if !super::types::is_instance(v, &t) {
-                let m = super::types::mismatch(v, &t);
-                let label = if d.types.len() == 1 && d.max.is_none() {
-                    format!("'{name}'")
-                } else {
-                    format!("'{name}' parameter '{pname}'")
-                };
-                return Ok(Some(format!("{label} {m}")));
+                let param = d.names.get(i).or(d.names.last()).cloned().unwrap_or_default();
+                return Ok(Some(Mismatch::Type { param, expected: vec![t], value: v.clone() }));
             }
         }
-        match (&d.block_type, has_block) {
-            (Some(_), false) if !d.block_optional => Ok(Some(format!("'{name}' expects a block"))),
-            (None, true) => Ok(Some(format!("'{name}' does not expect a block"))),
-            _ => Ok(None),
-        }
+        Ok(None)
     }
 
     /// Renders an ERB template (a file, or `inline` text) with Ruby's ERB in `scope`.
@@ -794,16 +806,138 @@ impl<'e> Compiler<'e> {
     }
 }
 
-/// Puppet's count mismatch: "expects 1 argument, got 2", "expects between 1 and 2 arguments",
-/// "expects at least 1 argument".
-fn arity_message(min: usize, max: Option<usize>, got: usize) -> String {
-    let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
-    let expected = match max {
-        Some(m) if m == min => format!("{m} {}", plural(m)),
-        Some(m) => format!("between {min} and {m} arguments"),
-        None => format!("at least {min} {}", plural(min)),
-    };
-    format!("expects {expected}, got {}", if got == 0 { "none".to_string() } else { got.to_string() })
+/// Why a signature does not take the arguments (Puppet's TypeMismatchDescriber errors).
+#[derive(Debug, Clone)]
+enum Mismatch {
+    Count { min: usize, max: Option<usize>, got: usize },
+    Type { param: String, expected: Vec<TypeValue>, value: Value },
+    MissingBlock,
+    UnexpectedBlock,
+}
+
+impl Mismatch {
+    /// The text after the function's name (it begins with a space).
+    fn format(&self) -> String {
+        match self {
+            Mismatch::Count { min, max, got } => {
+                let range = |min: usize, max: Option<usize>, zero: &str| match max {
+                    Some(m) if m == min => {
+                        if min == 0 {
+                            zero.to_string()
+                        } else {
+                            min.to_string()
+                        }
+                    }
+                    Some(m) if min == 0 => format!("at most {m}"),
+                    None if min == 0 => "any number of".to_string(),
+                    None => format!("at least {min}"),
+                    Some(m) => format!("between {min} and {m}"),
+                };
+                let singular =
+                    (*min == 1 && (*max == Some(1) || max.is_none())) || (*min == 0 && *max == Some(1));
+                format!(
+                    " expects {} argument{}, got {}",
+                    range(*min, *max, "no"),
+                    if singular { "" } else { "s" },
+                    range(*got, Some(*got), "none")
+                )
+            }
+            Mismatch::Type { param, expected, value } => {
+                let t = if expected.len() == 1 {
+                    expected[0].clone()
+                } else {
+                    TypeValue {
+                        name: "Variant".into(),
+                        params: expected.iter().cloned().map(Value::Type).collect(),
+                    }
+                };
+                format!(" parameter '{param}' {}", super::types::mismatch(value, &t))
+            }
+            Mismatch::MissingBlock => " expects a block".into(),
+            Mismatch::UnexpectedBlock => " does not expect a block".into(),
+        }
+    }
+}
+
+/// A signature's block problem (Puppet's describe_signature_block).
+fn block_mismatch(d: &Dispatch, has_block: bool) -> Option<Mismatch> {
+    match (&d.block_type, has_block) {
+        (None, true) => Some(Mismatch::UnexpectedBlock),
+        (Some(_), false) if !d.block_optional => Some(Mismatch::MissingBlock),
+        _ => None,
+    }
+}
+
+/// Puppet's merge_descriptions: when every signature has the same kind of problem at the same
+/// place, one problem stands for all (counts widened, expected types joined).
+fn merge_mismatches(problems: &[Mismatch]) -> Option<Mismatch> {
+    if problems.len() == 1 {
+        return problems.first().cloned();
+    }
+    let first = problems.first()?;
+    match first {
+        Mismatch::Count { .. } => {
+            let mut min = usize::MAX;
+            let mut max = Some(0);
+            let mut got = 0;
+            for p in problems {
+                let Mismatch::Count { min: a, max: b, got: g } = p else { return None };
+                min = min.min(*a);
+                max = match (max, b) {
+                    (Some(x), Some(y)) => Some(x.max(*y)),
+                    _ => None,
+                };
+                got = *g;
+            }
+            Some(Mismatch::Count { min, max, got })
+        }
+        Mismatch::Type { param, value, .. } => {
+            let mut expected = Vec::new();
+            for p in problems {
+                let Mismatch::Type { param: q, expected: e, .. } = p else { return None };
+                if q != param {
+                    return None;
+                }
+                expected.extend(e.iter().cloned());
+            }
+            Some(Mismatch::Type { param: param.clone(), expected, value: value.clone() })
+        }
+        Mismatch::MissingBlock | Mismatch::UnexpectedBlock => problems
+            .iter()
+            .all(|p| std::mem::discriminant(p) == std::mem::discriminant(first))
+            .then(|| first.clone()),
+    }
+}
+
+/// A signature as Puppet prints it: `String a, Integer b?, Any c*` (and its block), with its
+/// parameter types (then the block's) as `types` shows them.
+fn signature_string(d: &Dispatch, types: &[String]) -> String {
+    let params = &types[..d.types.len().min(types.len())];
+    let mut parts: Vec<String> = d
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let t = params.get(i).or(params.last()).cloned().unwrap_or_default();
+            let indicator = if d.max.is_none() && i + 1 == d.names.len() {
+                if d.min == d.names.len() {
+                    "+"
+                } else {
+                    "*"
+                }
+            } else if i >= d.min {
+                "?"
+            } else {
+                ""
+            };
+            format!("{t} {n}{indicator}")
+        })
+        .collect();
+    if let Some(b) = types.get(d.types.len()).or(d.block_type.as_ref()) {
+        let name = d.block_name.as_deref().unwrap_or("block");
+        parts.push(format!("{b} {name}{}", if d.block_optional { "?" } else { "" }));
+    }
+    parts.join(", ")
 }
 
 fn parse_meta4(v: RValue) -> Function4Meta {
@@ -841,6 +975,7 @@ fn parse_meta4(v: RValue) -> Function4Meta {
                     min: int("min").unwrap_or(0),
                     max: int("max"),
                     block_type: opt_str(get(&d, "block_type")),
+                    block_name: opt_str(get(&d, "block_name")),
                     block_optional: get(&d, "block_optional") == Some(RValue::Bool(true)),
                     return_type: opt_str(get(&d, "return_type")),
                 })
@@ -1060,6 +1195,14 @@ impl Host for RubyHost<'_, '_> {
                     .map_err(|e| puppet_error(&e))?;
                 Ok(to_ruby(&r))
             }
+            "resource_namevar" => {
+                let type_name = arg_str(&args, 0).to_lowercase();
+                let namevar = match c.resource_type(&type_name, span) {
+                    Ok(Some(t)) => t.namevar().to_string(),
+                    _ => "name".to_string(),
+                };
+                Ok(rstr(&namevar))
+            }
             "resource_type_name" => {
                 let n = arg_str(&args, 0);
                 Ok(match n.strip_prefix("class ") {
@@ -1207,47 +1350,6 @@ impl<'e> Compiler<'e> {
             (rstr("title"), rstr(&r.title)),
             (rstr("parameters"), RValue::Hash(r.params.iter().map(|(k, v)| (rstr(k), to_ruby(v))).collect())),
         ])
-    }
-}
-
-/// SHA-256 of a file, by path, size and modification time.
-fn file_sha256(path: &Path) -> Option<String> {
-    use sha2::{Digest, Sha256};
-    static CACHE: OnceLock<StampCache<String>> = OnceLock::new();
-    let (m, len) = file_stamp(path)?;
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some((cm, clen, h)) = cache.lock().ok()?.get(path) {
-        if *cm == m && *clen == len {
-            return Some(h.clone());
-        }
-    }
-    let bytes = std::fs::read(path).ok()?;
-    let h: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-    cache.lock().ok()?.insert(path.to_path_buf(), (m, len, h.clone()));
-    Some(h)
-}
-
-impl<'e> Compiler<'e> {
-    /// The native version of a module's Ruby function, where a test proved it equal to that very
-    /// file (`functions::stdlib::PROVEN`); `None`: run the Ruby.
-    pub(crate) fn call_proven_native(
-        &mut self,
-        f: &RubyFunction,
-        vals: &[Value],
-        has_block: bool,
-    ) -> Option<Result<Value, String>> {
-        let (file, name) = match f {
-            RubyFunction::V4 { file, name, .. } | RubyFunction::V3 { file, name, .. } => (file, name),
-        };
-        if has_block || crate::functions::stdlib::PROVEN.is_empty() {
-            return None;
-        }
-        let sha = file_sha256(file)?;
-        if !crate::functions::stdlib::is_proven(name, &sha) {
-            return None;
-        }
-        let scopes = &self.scopes;
-        crate::functions::stdlib::call(name, vals, &mut |n| lookup(scopes, TOP, n).cloned())
     }
 }
 

@@ -190,11 +190,16 @@ pub fn describe(t: &TypeValue) -> String {
     format!("{article} {text} value")
 }
 
-/// The type name Puppet reports for the actual value.
+/// The type name Puppet reports for the actual value (the short name of its inferred type: an
+/// array is a Tuple unless empty, a hash with non-empty string keys a Struct).
 pub fn describe_value(v: &Value) -> String {
     match v {
         Value::Str(_) => "String".into(),
         Value::Int(_) => "Integer".into(),
+        Value::Array(a) if !a.is_empty() => "Tuple".into(),
+        Value::Hash(h) if !h.is_empty() && h.keys().all(|k| matches!(k, Value::Str(s) if !s.is_empty())) => {
+            "Struct".into()
+        }
         other => other.type_name().into(),
     }
 }

@@ -1,0 +1,3 @@
+function rf::double(Integer $n) >> Integer {
+  $n * 2
+}

@@ -1,0 +1,1 @@
+rt_thing { 'a': value => '1', bogus => true }

@@ -1,0 +1,3 @@
+Puppet::Type.type(:rt_thing).provide(:ruby) do
+  def exists?; true; end
+end

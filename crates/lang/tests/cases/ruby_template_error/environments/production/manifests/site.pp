@@ -1,0 +1,3 @@
+class rb { $x = 1
+ file { '/tmp/t': content => template('rb/broken.erb') } }
+include rb
