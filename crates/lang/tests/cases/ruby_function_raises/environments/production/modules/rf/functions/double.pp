@@ -1,3 +1,0 @@
-function rf::double(Integer $n) >> Integer {
-  $n * 2
-}
