@@ -44,6 +44,9 @@ pub struct CompileRequest {
     pub trusted: IndexMap<String, Value>,
     /// `$server_facts` (serverversion, servername, serverip, environment).
     pub server_facts: IndexMap<String, Value>,
+    /// How long the compile may take (the master's `compile_timeout`); past it the compile fails
+    /// where it is, so a runaway manifest cannot hold a compile slot for ever. `None`: no limit.
+    pub time_limit: Option<std::time::Duration>,
 }
 
 /// One environment: its main manifest(s) and modulepath, with parsed code cached across compiles.

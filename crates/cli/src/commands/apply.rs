@@ -92,6 +92,7 @@ pub fn run(args: ApplyArgs) -> u8 {
             facts,
             trusted: local_trusted(&certname),
             server_facts: IndexMap::new(),
+            time_limit: None,
         };
         match env.compile(&request) {
             Ok(c) => {

@@ -97,6 +97,7 @@ pub fn run(args: CatalogArgs) -> u8 {
                 facts,
                 trusted: super::apply::local_trusted(&node),
                 server_facts: IndexMap::new(),
+                time_limit: None,
             };
             let result = env.compile(&request);
             if timings {

@@ -172,8 +172,13 @@ async fn compile(
     server_facts.insert("servername".into(), Value::from(state.config.certname.as_str()));
     server_facts.insert("serverip".into(), Value::from(conn.local_addr.ip().to_string()));
     server_facts.insert("environment".into(), Value::from(environment.as_str()));
-    let request =
-        CompileRequest { certname: name.clone(), facts, trusted: trusted_facts(&peer), server_facts };
+    let request = CompileRequest {
+        certname: name.clone(),
+        facts,
+        trusted: trusted_facts(&peer),
+        server_facts,
+        time_limit: None,
+    };
 
     let _slot = state.compile_slots.acquire().await.map_err(|_| ApiError::internal("shutting down"))?;
     let started = Instant::now();
