@@ -84,6 +84,17 @@ const DEFAULTS: &[(&str, &str)] = &[
     // Bunraku's own: where the `database` report processor writes, by default the database
     // `bunraku dashboard` uses when given no `--database` (it reads the same vardir).
     ("dashboard_database", "sqlite://$vardir/dashboard.sqlite3"),
+    // The master's limits (docs/LIMITS.md). Puppet has none of these in puppet.conf: `idle_timeout`
+    // is puppetserver's `idle-timeout-milliseconds`, `max_request_size` its
+    // `request-body-max-size`; the others are Bunraku's own.
+    ("request_header_timeout", "10s"),
+    ("idle_timeout", "30s"),
+    ("max_unauthenticated_connections", "256"),
+    ("compile_timeout", "2m"),
+    ("max_facts_size", "16m"),
+    ("max_report_size", "64m"),
+    ("max_filebucket_size", "256m"),
+    ("max_request_size", "1m"),
     ("autosign", "$confdir/autosign.conf"),
     ("waitforcert", "2m"),
     ("maxwaitforcert", "unlimited"),
@@ -294,6 +305,22 @@ impl Settings {
         })
     }
 
+    /// A duration setting where `0` or `unlimited` means no limit (`None`).
+    pub fn optional_duration(&self, name: &str) -> Result<Option<Duration>, SettingsError> {
+        match self.get(name) {
+            "unlimited" | "0" => Ok(None),
+            _ => self.duration(name).map(Some),
+        }
+    }
+
+    /// A size in bytes: a number with an optional `k`, `m` or `g` suffix (binary multiples).
+    pub fn size(&self, name: &str) -> Result<usize, SettingsError> {
+        parse_size(self.get(name)).ok_or_else(|| SettingsError::Value {
+            name: name.into(),
+            message: format!("'{}' is not a size (a number of bytes, or with k, m or g)", self.get(name)),
+        })
+    }
+
     /// A comma-separated list setting (`reports = store, http`).
     pub fn list(&self, name: &str) -> Vec<String> {
         self.get(name).split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
@@ -322,6 +349,19 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         _ => return None,
     };
     Some(Duration::from_secs(secs))
+}
+
+/// `16m` → 16 MiB; `512k`, `1g`, or plain bytes.
+pub fn parse_size(text: &str) -> Option<usize> {
+    let text = text.trim().to_ascii_lowercase();
+    let shift = match text.chars().last() {
+        Some('k') => 10,
+        Some('m') => 20,
+        Some('g') => 30,
+        _ => 0,
+    };
+    let num = if shift == 0 { text.as_str() } else { &text[..text.len() - 1] };
+    num.trim().parse::<usize>().ok()?.checked_mul(1usize << shift)
 }
 
 /// Expands `$name` and `${name}` references until none are left.
@@ -418,5 +458,15 @@ mod tests {
         assert_eq!(parse_duration("5y"), Some(Duration::from_secs(5 * 365 * 86400)));
         assert_eq!(parse_duration("120"), Some(Duration::from_secs(120)));
         assert_eq!(parse_duration("2x"), None);
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("16m"), Some(16 << 20));
+        assert_eq!(parse_size("512K"), Some(512 << 10));
+        assert_eq!(parse_size("1g"), Some(1 << 30));
+        assert_eq!(parse_size("100"), Some(100));
+        assert_eq!(parse_size("m"), None);
+        assert_eq!(parse_size("1t"), None);
     }
 }

@@ -9,6 +9,7 @@
 //! * [`environments`]: one cached [`bunraku_lang::Environment`] per environment name
 //! * [`fileserver`]: the `modules`, `plugins` and `pluginfacts` mounts
 //! * [`reports`]: report processors (`store`) with a spool for reports that could not be stored
+//! * [`wire`]: streaming decoders for catalog requests' facts and for reports
 
 pub mod auth;
 pub mod environments;
@@ -18,7 +19,8 @@ pub mod reports;
 mod routes;
 pub mod server;
 mod tls_listener;
+pub mod wire;
 mod x509;
 
 pub use error::{ApiError, ErrorFormat, MasterError};
-pub use server::{Master, MasterConfig};
+pub use server::{BodyLimits, Limits, Master, MasterConfig};

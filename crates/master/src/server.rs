@@ -48,6 +48,63 @@ pub struct MasterConfig {
     pub ca_ttl: Duration,
     /// Whether this master is the CA (serves `/puppet-ca/v1` and issues its own certificate).
     pub ca: bool,
+    /// Timeouts, body sizes and connection caps that keep one client from harming the others.
+    pub limits: Limits,
+}
+
+/// The limits that keep one client, one manifest or one request from stopping service for the
+/// others. Each is a `puppet.conf` setting of the `[server]` section (named in brackets); the
+/// defaults are sane for a fleet of Puppet 7 agents (see docs/LIMITS.md for why each is what it is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// How long a client may take to complete its TLS handshake, and then to send each request
+    /// head, the wait for the next request on a kept-alive connection included
+    /// (`request_header_timeout`, 10 s: agents drop idle connections after 4 s).
+    pub request_header_timeout: Duration,
+    /// How long a request body may pause between two pieces, and a response wait for the client
+    /// to read it (`idle_timeout`, 30 s: puppetserver's `idle-timeout-milliseconds`).
+    pub idle_timeout: Duration,
+    /// Connections that have not (yet) presented a client certificate, at most; past it the
+    /// oldest of them is closed to make room (`max_unauthenticated_connections`, 256).
+    pub max_unauthenticated_connections: usize,
+    /// How long one catalog compile may run (`compile_timeout`, 2 min; `None`: no limit).
+    pub compile_timeout: Option<Duration>,
+    /// The largest body per endpoint, in bytes.
+    pub body: BodyLimits,
+}
+
+/// The largest request body each kind of endpoint accepts (puppetserver has one
+/// `request-body-max-size` for all; facts, reports and backed-up files differ by orders of
+/// magnitude, so each has its own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLimits {
+    /// A catalog request (facts in its form body) and a facts upload (`max_facts_size`, 16 MiB).
+    pub facts: usize,
+    /// A report (`max_report_size`, 64 MiB: reports of `--debug` runs run to megabytes).
+    pub report: usize,
+    /// A file backed up to the server's filebucket (`max_filebucket_size`, 256 MiB).
+    pub filebucket: usize,
+    /// Every other request: CSRs, CA administration (`max_request_size`, 1 MiB).
+    pub other: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            request_header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(30),
+            max_unauthenticated_connections: 256,
+            compile_timeout: Some(Duration::from_secs(120)),
+            body: BodyLimits::default(),
+        }
+    }
+}
+
+impl Default for BodyLimits {
+    fn default() -> Self {
+        const MIB: usize = 1024 * 1024;
+        BodyLimits { facts: 16 * MIB, report: 64 * MIB, filebucket: 256 * MIB, other: MIB }
+    }
 }
 
 /// A started master: CA and certificate in place, socket bound, not yet serving.
@@ -147,7 +204,8 @@ impl Master {
         };
         let router = routes::router(state.clone());
         let tls = state.tls.clone();
-        let accept = tokio::spawn(tls_listener::accept_loop(listener, tls, router, stop_rx));
+        let limits = state.config.limits.clone();
+        let accept = tokio::spawn(tls_listener::accept_loop(listener, tls, router, limits, stop_rx));
         shutdown.await;
         tracing::info!("Shutting down the master");
         let _ = stop_tx.send(true);

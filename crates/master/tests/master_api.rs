@@ -80,6 +80,7 @@ fn config(root: &Path, bind: SocketAddr) -> MasterConfig {
         keylength: 2048,
         ca_ttl: Duration::from_secs(5 * 365 * 86400),
         ca: true,
+        limits: Default::default(),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use bunraku_master::{Master, MasterConfig};
+use bunraku_master::{BodyLimits, Limits, Master, MasterConfig};
 use bunraku_pki::Autosign;
 use clap::Args;
 
@@ -55,6 +55,32 @@ pub fn config(s: &Settings, bind: IpAddr) -> Result<MasterConfig, SettingsError>
         keylength: s.u32("keylength")?,
         ca_ttl: s.duration("ca_ttl")?,
         ca: true,
+        limits: limits(s)?,
+    })
+}
+
+/// The master's limits from their settings (see docs/LIMITS.md).
+fn limits(s: &Settings) -> Result<Limits, SettingsError> {
+    let max_unauthenticated_connections = match s.u32("max_unauthenticated_connections")? {
+        0 => {
+            return Err(SettingsError::Value {
+                name: "max_unauthenticated_connections".into(),
+                message: "must be at least 1 (agents connect without a certificate to get one)".into(),
+            })
+        }
+        n => n as usize,
+    };
+    Ok(Limits {
+        request_header_timeout: s.duration("request_header_timeout")?,
+        idle_timeout: s.duration("idle_timeout")?,
+        max_unauthenticated_connections,
+        compile_timeout: s.optional_duration("compile_timeout")?,
+        body: BodyLimits {
+            facts: s.size("max_facts_size")?,
+            report: s.size("max_report_size")?,
+            filebucket: s.size("max_filebucket_size")?,
+            other: s.size("max_request_size")?,
+        },
     })
 }
 

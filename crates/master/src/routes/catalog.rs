@@ -14,6 +14,7 @@ use indexmap::IndexMap;
 use super::{blocking, json_response, path_tail, AppState, Authenticated, Params};
 use crate::error::ApiError;
 use crate::tls_listener::ConnectionInfo;
+use crate::wire::{self, WireError};
 
 /// `GET /puppet/v3/node/<name>?environment=…`: the node's environment (the one it asked for).
 pub(super) async fn node(State(state): State<Arc<AppState>>, uri: Uri) -> Result<Response, ApiError> {
@@ -34,8 +35,15 @@ pub(super) async fn facts_put(
 ) -> Result<Response, ApiError> {
     let name = path_tail(&uri, "/puppet/v3/facts/")?;
     state.environment(&Params::from_uri(&uri))?;
-    let facts: Facts = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad_request(format!("Could not parse the facts of {name}: {e}")))?;
+    // Decoded inside a compile slot: a fact set costs several times its size while it is decoded,
+    // so at most as many are decoded at once as compiles run.
+    let _slot = state.compile_slots.acquire().await.map_err(|_| ApiError::internal("shutting down"))?;
+    let node = name.clone();
+    let facts: Facts = blocking(move || {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::bad_request(format!("Could not parse the facts of {node}: {e}")))
+    })
+    .await?;
     if facts.name != name {
         return Err(ApiError::bad_request(format!(
             "The facts' name '{}' does not match the request's node '{name}'",
@@ -47,6 +55,7 @@ pub(super) async fn facts_put(
 }
 
 /// `POST /puppet/v3/catalog/<name>` with the form body of §1.3 (query parameters also count).
+/// The facts stay encoded in the body until a compile slot is free (see [`wire`]).
 pub(super) async fn catalog_post(
     State(state): State<Arc<AppState>>,
     Extension(auth): Extension<Authenticated>,
@@ -54,9 +63,10 @@ pub(super) async fn catalog_post(
     uri: Uri,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let mut params = Params::from_form(&body);
+    let mut params = Params(wire::form_params_except(&body, "facts"));
     params.extend(Params::from_uri(&uri));
-    compile(state, auth, conn, uri, params).await
+    let facts = FactsSource::Body(body);
+    compile(state, auth, conn, uri, params, facts).await
 }
 
 /// `GET /puppet/v3/catalog/<name>?facts=…&environment=…`: the same, all in the query string.
@@ -66,35 +76,39 @@ pub(super) async fn catalog_get(
     Extension(conn): Extension<ConnectionInfo>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let params = Params::from_uri(&uri);
-    compile(state, auth, conn, uri, params).await
+    let params = Params(wire::form_params_except(uri.query().unwrap_or("").as_bytes(), "facts"));
+    compile(state, auth.clone(), conn, uri.clone(), params, FactsSource::Query(uri)).await
 }
 
-/// Decodes the `facts` parameter: percent-decoded once more (the agent encodes it twice), then
-/// JSON. A value that is already JSON is taken as it is.
-pub(crate) fn decode_facts(name: &str, params: &Params) -> Result<Option<Facts>, ApiError> {
-    let Some(raw) = params.get("facts") else { return Ok(None) };
-    match params.get("facts_format") {
-        None | Some("application/json") | Some("json") | Some("pson") | Some("text/pson") => {}
-        Some(other) => {
-            return Err(ApiError::bad_request(format!(
-                "Unsupported facts_format '{other}' in the catalog request for {name}"
-            )))
+/// Where a catalog request's (still encoded) facts are: in its form body or its query string.
+enum FactsSource {
+    Body(Bytes),
+    Query(Uri),
+}
+
+impl FactsSource {
+    fn raw(&self) -> Option<&[u8]> {
+        match self {
+            FactsSource::Body(body) => wire::raw_form_value(body, "facts"),
+            FactsSource::Query(uri) => wire::raw_form_value(uri.query()?.as_bytes(), "facts"),
         }
     }
-    let text = if raw.trim_start().starts_with('{') {
-        raw.to_string()
-    } else {
-        percent_encoding::percent_decode_str(raw).decode_utf8().map(|s| s.into_owned()).map_err(|_| {
-            ApiError::bad_request(format!(
-                "Invalid percent-encoding in the facts of the catalog request for {name}"
-            ))
-        })?
-    };
-    let facts: Facts = serde_json::from_str(&text).map_err(|e| {
-        ApiError::bad_request(format!("Could not parse the facts of the catalog request for {name}: {e}"))
-    })?;
-    Ok(Some(facts))
+}
+
+/// Decodes the facts of a catalog request for `name` (`None`: the request has none); a 400 that
+/// names the node when they cannot be read.
+pub(crate) fn decode_facts(
+    name: &str,
+    raw: Option<&[u8]>,
+    facts_format: Option<&str>,
+) -> Result<Option<Facts>, ApiError> {
+    let Some(raw) = raw else { return Ok(None) };
+    wire::catalog_facts(raw, facts_format).map(Some).map_err(|e| match e {
+        WireError::FactsFormat(_) => ApiError::bad_request(format!("{e} in the catalog request for {name}")),
+        _ => {
+            ApiError::bad_request(format!("Could not parse the facts of the catalog request for {name}: {e}"))
+        }
+    })
 }
 
 /// `$trusted` for a verified remote certificate.
@@ -150,6 +164,7 @@ async fn compile(
     conn: ConnectionInfo,
     uri: Uri,
     params: Params,
+    facts: FactsSource,
 ) -> Result<Response, ApiError> {
     let name = path_tail(&uri, "/puppet/v3/catalog/")?;
     // The auth rule already matched the certname to the path; without a peer there is no catalog.
@@ -160,30 +175,50 @@ async fn compile(
         ));
     };
     let (environment, env) = state.environment(&params)?;
-    let facts = match decode_facts(&name, &params)? {
-        Some(facts) => facts.values,
-        None => {
-            tracing::warn!("Catalog request for {name} carries no facts; compiling with none");
-            IndexMap::new()
-        }
-    };
+    let facts_format = params.get("facts_format").map(str::to_string);
     let mut server_facts = IndexMap::new();
     server_facts.insert("serverversion".into(), Value::from(bunraku_model::PUPPET_VERSION));
     server_facts.insert("servername".into(), Value::from(state.config.certname.as_str()));
     server_facts.insert("serverip".into(), Value::from(conn.local_addr.ip().to_string()));
     server_facts.insert("environment".into(), Value::from(environment.as_str()));
-    let request = CompileRequest {
-        certname: name.clone(),
-        facts,
-        trusted: trusted_facts(&peer),
-        server_facts,
-        time_limit: None,
-    };
+    let time_limit = state.config.limits.compile_timeout;
 
-    let _slot = state.compile_slots.acquire().await.map_err(|_| ApiError::internal("shutting down"))?;
+    // The slot is taken before the facts are decoded (they cost several times their size while
+    // decoded) and given back by the compile's thread when it really ends.
+    let slot =
+        state.compile_slots.clone().acquire_owned().await.map_err(|_| ApiError::internal("shutting down"))?;
     let started = Instant::now();
     let node = name.clone();
-    let result = blocking(move || Ok(env.compile(&request))).await?;
+    let work = blocking(move || {
+        let _slot = slot;
+        let facts = match decode_facts(&name, facts.raw(), facts_format.as_deref())? {
+            Some(facts) => facts.values,
+            None => {
+                tracing::warn!("Catalog request for {name} carries no facts; compiling with none");
+                IndexMap::new()
+            }
+        };
+        let request =
+            CompileRequest { certname: name, facts, trusted: trusted_facts(&peer), server_facts, time_limit };
+        Ok(env.compile(&request))
+    });
+    // The compiler ends a compile at its time limit; should one not (a call that cannot be
+    // interrupted), the agent still gets its answer soon after, though the slot stays taken until
+    // the compile really ends.
+    let result = match time_limit {
+        Some(limit) => match tokio::time::timeout(limit + COMPILE_GRACE, work).await {
+            Ok(result) => result?,
+            Err(_) => {
+                let message = format!(
+                    "The compile took longer than compile_timeout ({} s) on node {node}",
+                    limit.as_secs_f64()
+                );
+                tracing::error!("Server Error: {message}");
+                return Err(ApiError::internal(message));
+            }
+        },
+        None => work.await?,
+    };
     let catalog = match result {
         Ok(catalog) => catalog,
         Err(err) => {
@@ -198,6 +233,10 @@ async fn compile(
     );
     Ok(json_response(catalog.to_json()))
 }
+
+/// How long past `compile_timeout` the master waits for the compiler to stop by itself before it
+/// answers the agent anyway.
+const COMPILE_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// `GET /puppet/v3/environments`: every environment with its settings.
 pub(super) async fn environments(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
@@ -239,17 +278,16 @@ mod tests {
             .append_pair("facts", &once)
             .append_pair("environment", "production")
             .finish();
-        let params = Params::from_form(body.as_bytes());
-        let facts = decode_facts("a.example.com", &params).unwrap().unwrap();
+        let raw = wire::raw_form_value(body.as_bytes(), "facts");
+        let facts = decode_facts("a.example.com", raw, Some("application/json")).unwrap().unwrap();
         assert_eq!(facts.values["note"], Value::from("50% + more"));
         assert_eq!(facts.values["os"]["family"], Value::from("Debian"));
     }
 
     #[test]
     fn bad_facts_are_400() {
-        for facts in ["%7Bnot json", "%FF%FE", "{broken"] {
-            let params = Params(vec![("facts".into(), facts.into())]);
-            let err = decode_facts("n", &params).unwrap_err();
+        for facts in ["%257Bnot%2520json", "%25FF%25FE", "{broken"] {
+            let err = decode_facts("n", Some(facts.as_bytes()), None).unwrap_err();
             assert_eq!(err.status, axum::http::StatusCode::BAD_REQUEST, "{facts}");
             assert!(err.message.contains("catalog request for n"), "{}", err.message);
         }

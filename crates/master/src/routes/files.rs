@@ -1,5 +1,6 @@
 //! `file_metadata`, `file_metadatas` and `file_content`: pluginsync and `puppet:///` sources.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -8,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::{blocking, json_response, path_tail, AppState, Params};
 use crate::error::ApiError;
-use crate::fileserver::{ChecksumType, FileServer, FileServerError, Links, MetadataOptions, SearchOptions};
+use crate::fileserver::{FileServer, FileServerError, MetadataOptions, SearchOptions};
 
 fn api_error(err: FileServerError) -> ApiError {
     match err {
@@ -16,18 +17,13 @@ fn api_error(err: FileServerError) -> ApiError {
             ApiError::bad_request(err.to_string())
         }
         FileServerError::NotFound(_) => ApiError::not_found(err.to_string()),
+        // Nobody is waiting for this answer any more.
+        FileServerError::Cancelled => ApiError::internal(err.to_string()),
         FileServerError::Io { .. } => {
             tracing::error!("fileserver: {err}");
             ApiError::internal(err.to_string())
         }
     }
-}
-
-fn metadata_options(params: &Params) -> Result<MetadataOptions, ApiError> {
-    Ok(MetadataOptions {
-        links: Links::parse(params.get("links")).map_err(api_error)?,
-        checksum_type: ChecksumType::parse(params.get("checksum_type")).map_err(api_error)?,
-    })
 }
 
 /// Runs `f` with the fileserver of the request's environment, off the async workers.
@@ -45,7 +41,7 @@ async fn with_fileserver<T: Send + 'static>(
 pub(super) async fn metadata(State(state): State<Arc<AppState>>, uri: Uri) -> Result<Response, ApiError> {
     let path = path_tail(&uri, "/puppet/v3/file_metadata/")?;
     let params = Params::from_uri(&uri);
-    let opts = metadata_options(&params)?;
+    let opts = MetadataOptions::from_query(&params.0).map_err(api_error)?;
     let md = with_fileserver(state, &params, move |fs| fs.metadata(&path, &opts)).await?;
     Ok(json_response(serde_json::to_string(&md).map_err(|e| ApiError::internal(e.to_string()))?))
 }
@@ -54,21 +50,22 @@ pub(super) async fn metadata(State(state): State<Arc<AppState>>, uri: Uri) -> Re
 pub(super) async fn metadatas(State(state): State<Arc<AppState>>, uri: Uri) -> Result<Response, ApiError> {
     let path = path_tail(&uri, "/puppet/v3/file_metadatas/")?;
     let params = Params::from_uri(&uri);
-    let recurse = matches!(params.get("recurse"), Some("true") | Some("remote") | Some("yes"));
-    let recurselimit = match params.get("recurselimit") {
-        None | Some("") | Some("infinite") => None,
-        Some(v) => {
-            Some(v.parse::<u32>().map_err(|_| ApiError::bad_request(format!("Invalid recurselimit '{v}'")))?)
-        }
-    };
-    let opts = SearchOptions {
-        metadata: metadata_options(&params)?,
-        recurse,
-        recurselimit,
-        ignore: params.all("ignore"),
-    };
-    let list = with_fileserver(state, &params, move |fs| fs.search(&path, &opts)).await?;
+    let opts = SearchOptions::from_query(&params.0).map_err(api_error)?;
+    // Set when this handler is dropped before it finishes, which hyper does when the client
+    // closes its connection: the walk (possibly of a large tree) then stops at its next entry.
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let _cancel_on_drop = CancelOnDrop(cancelled.clone());
+    let list = with_fileserver(state, &params, move |fs| fs.search_until(&path, &opts, &cancelled)).await?;
     Ok(json_response(serde_json::to_string(&list).map_err(|e| ApiError::internal(e.to_string()))?))
+}
+
+/// Sets its flag when dropped.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// `GET /puppet/v3/file_content/<mount>/<path>`: the raw bytes.

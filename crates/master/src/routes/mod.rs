@@ -29,10 +29,6 @@ use crate::reports::ReportProcessors;
 use crate::tls_listener::{ConnectionInfo, TlsState};
 use crate::MasterConfig;
 
-/// The largest request body accepted (reports with `--debug` logs run to hundreds of KB, fact
-/// sets to a few MB).
-const MAX_BODY: usize = 64 * 1024 * 1024;
-
 /// What every handler shares.
 pub(crate) struct AppState {
     pub config: MasterConfig,
@@ -40,8 +36,8 @@ pub(crate) struct AppState {
     pub environments: Environments,
     pub reports: ReportProcessors,
     pub tls: Arc<TlsState>,
-    /// Bounds concurrent compiles to the number of cores (they are CPU-bound).
-    pub compile_slots: Semaphore,
+    /// Bounds concurrent compiles (and fact decodes) to the number of cores (they are CPU-bound).
+    pub compile_slots: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -53,7 +49,7 @@ impl AppState {
         tls: Arc<TlsState>,
     ) -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        AppState { config, ca, environments, reports, tls, compile_slots: Semaphore::new(cores) }
+        AppState { config, ca, environments, reports, tls, compile_slots: Arc::new(Semaphore::new(cores)) }
     }
 
     /// The environment named by the request's `environment` parameter: 400 when missing or
@@ -103,11 +99,6 @@ impl Params {
     /// The first value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-    }
-
-    /// Every value of `key`.
-    pub fn all(&self, key: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
     }
 }
 
@@ -191,6 +182,8 @@ async fn not_found(uri: Uri) -> ApiError {
 
 /// The full route table, behind the auth layer.
 pub(crate) fn router(state: Arc<AppState>) -> Router {
+    let body = state.config.limits.body.clone();
+    let facts_limit = DefaultBodyLimit::max(body.facts);
     Router::new()
         // CA
         .route("/puppet-ca/v1/certificate/{*name}", get(ca::certificate))
@@ -205,16 +198,22 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/puppet-ca/v1/expirations", get(ca::expirations))
         // Puppet
         .route("/puppet/v3/node/{*name}", get(catalog::node))
-        .route("/puppet/v3/catalog/{*name}", get(catalog::catalog_get).post(catalog::catalog_post))
+        .route(
+            "/puppet/v3/catalog/{*name}",
+            get(catalog::catalog_get).post(catalog::catalog_post).layer(facts_limit),
+        )
         .route("/puppet/v3/file_metadata/{*path}", get(files::metadata))
         .route("/puppet/v3/file_metadatas/{*path}", get(files::metadatas))
         .route("/puppet/v3/file_content/{*path}", get(files::content))
-        .route("/puppet/v3/report/{*name}", put(report::report))
+        .route("/puppet/v3/report/{*name}", put(report::report).layer(DefaultBodyLimit::max(body.report)))
         .route(
             "/puppet/v3/file_bucket_file/{*key}",
-            get(filebucket::find).head(filebucket::find).put(filebucket::save),
+            get(filebucket::find)
+                .head(filebucket::find)
+                .put(filebucket::save)
+                .layer(DefaultBodyLimit::max(body.filebucket)),
         )
-        .route("/puppet/v3/facts/{*name}", put(catalog::facts_put))
+        .route("/puppet/v3/facts/{*name}", put(catalog::facts_put).layer(facts_limit))
         .route("/puppet/v3/environments", get(catalog::environments))
         // Status
         .route("/status/v1/simple", get(status::simple))
@@ -223,6 +222,6 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/status/v1/services/{*service}", get(status::services))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), authorize))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(DefaultBodyLimit::max(body.other))
         .with_state(state)
 }

@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::Uri;
 use axum::response::Response;
-use bunraku_model::Report;
 
 use super::{blocking, json_response, path_tail, AppState, Params};
 use crate::error::ApiError;
@@ -22,9 +21,7 @@ pub(super) async fn report(
     let name = path_tail(&uri, "/puppet/v3/report/")?;
     let params = Params::from_uri(&uri);
     state.environment(&params)?;
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::bad_request(format!("The report for {name} is not UTF-8")))?;
-    let report = Report::from_json(text)
+    let report = crate::wire::report(&body)
         .map_err(|e| ApiError::bad_request(format!("Could not parse the report for {name}: {e}")))?;
     if !valid_host(&report.host) {
         return Err(ApiError::bad_request(format!("Invalid report host '{}'", report.host)));
