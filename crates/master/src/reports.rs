@@ -7,8 +7,9 @@
 //! `http` POSTs the same YAML to `reporturl` as Puppet's processor does (`Content-Type:
 //! application/x-yaml`, userinfo as basic auth). Unlike Puppet's, which only logs a failure, every
 //! report is first written to `<reportdir>/.http-spool/` and deleted once the receiver answered 2xx,
-//! so a dashboard that is down or restarting loses nothing: the spool is sent, oldest first, with
-//! the next report and periodically.
+//! so a dashboard that is down or restarting loses nothing: a thread sends the spool, oldest first,
+//! after every report and periodically, and the agent's PUT never waits for it. A report the
+//! receiver refuses for good (4xx) is set aside as `*.rejected` instead of holding back the rest.
 //!
 //! `database` writes the report straight into the dashboard's database (`dashboard_database`, a
 //! `sqlite://`, `postgres://` or `mysql://` URL; by default the SQLite file `bunraku dashboard`
@@ -167,18 +168,18 @@ impl ReportProcessors {
                 Processor::Http => {
                     if let Some(http) = &self.http {
                         http.enqueue(report)?;
-                        http.flush();
+                        http.thread.wake();
                     }
                 }
                 Processor::Database => {
                     if let Some(database) = &self.database {
                         database.enqueue(report)?;
-                        database.wake();
+                        database.thread.wake();
                     }
                 }
             }
         }
-        self.flush_spool();
+        self.store_spool();
         Ok(self.processors.iter().map(|p| p.name().to_string()).collect())
     }
 
@@ -198,14 +199,21 @@ impl ReportProcessors {
     }
 
     /// Stores every spooled report that can now be stored (named by the report's own time), and
-    /// deletes it from the spool. Returns how many were stored.
+    /// deletes it from the spool, after the `http` and `database` processors' threads have sent
+    /// what they hold (waited for). Returns how many the `store` spool stored.
     pub fn flush_spool(&self) -> usize {
         if let Some(http) = &self.http {
-            http.flush();
+            http.thread.flush();
         }
         if let Some(database) = &self.database {
-            database.flush();
+            database.thread.flush();
         }
+        self.store_spool()
+    }
+
+    /// Stores what the `store` processor's spool holds; the other processors' threads are not
+    /// waited for (an agent's report PUT must not wait for a dashboard).
+    fn store_spool(&self) -> usize {
         if !self.processors.contains(&Processor::Store) {
             return 0;
         }
@@ -239,14 +247,17 @@ impl ReportProcessors {
     }
 }
 
-/// The `http` processor: a durable outbox of YAML reports and the client that empties it.
+/// The `http` processor: a durable outbox of YAML reports and a thread that empties it, so an
+/// agent's report PUT never waits for the receiver (a hung dashboard once made each PUT wait
+/// 60 s: two flushes of 30 s, in the request).
 struct HttpSender {
-    url: String,
-    tls: Option<std::sync::Arc<rustls::ClientConfig>>,
     outbox: PathBuf,
-    /// One flush at a time, so reports go out once each and in order.
-    sending: Mutex<()>,
+    thread: OutboxThread,
 }
+
+/// How long the `http` processor waits to connect to `reporturl`, and for one report's answer.
+const HTTP_CONNECT: std::time::Duration = std::time::Duration::from_secs(5);
+const HTTP_ANSWER: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl HttpSender {
     fn new(
@@ -257,21 +268,10 @@ impl HttpSender {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(format!("reporturl '{url}' is not an http(s) URL"));
         }
-        Ok(HttpSender { url: url.to_string(), tls, outbox, sending: Mutex::new(()) })
-    }
-
-    /// A client for one flush. reqwest's blocking client runs its own runtime, which may be neither
-    /// created nor dropped on an async thread, so it lives only inside the (blocking) flush.
-    fn client(&self) -> Result<reqwest::blocking::Client, String> {
-        // reqwest builds a rustls config even for plain http and needs a process-wide provider for it.
-        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        let mut builder = reqwest::blocking::Client::builder()
-            .connect_timeout(std::time::Duration::from_secs(5))
-            .timeout(std::time::Duration::from_secs(30));
-        if let Some(tls) = &self.tls {
-            builder = builder.use_preconfigured_tls((**tls).clone());
-        }
-        builder.build().map_err(|e| e.to_string())
+        let (url, dir) = (url.to_string(), outbox.clone());
+        let thread = OutboxThread::start("report-http", move || send_outbox(&url, tls.as_ref(), &dir))?;
+        thread.wake(); // what an earlier run left in the outbox
+        Ok(HttpSender { outbox, thread })
     }
 
     /// Writes the report to the outbox; named by arrival so the outbox sends in order.
@@ -280,60 +280,136 @@ impl HttpSender {
         let name = format!("{}-{}.yaml", Utc::now().format("%Y%m%dT%H%M%S%.9f"), uuid::Uuid::new_v4());
         write_atomically(&self.outbox.join(name), report.to_yaml().as_bytes(), 0o640)
     }
+}
 
-    /// Sends what the outbox holds, oldest first, stopping at the first failure (the receiver is
-    /// down: the rest would fail too, and order is kept for the next attempt).
-    fn flush(&self) -> usize {
-        let _guard = self.sending.lock().unwrap_or_else(|p| p.into_inner());
-        let files = outbox_files(&self.outbox, "yaml");
-        if files.is_empty() {
+/// A client for one pass. reqwest's blocking client runs its own runtime, which may be neither
+/// created nor dropped on an async thread, so it lives only inside the (blocking) pass.
+fn http_client(
+    tls: Option<&std::sync::Arc<rustls::ClientConfig>>,
+) -> Result<reqwest::blocking::Client, String> {
+    // reqwest builds a rustls config even for plain http and needs a process-wide provider for it.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let mut builder = reqwest::blocking::Client::builder().connect_timeout(HTTP_CONNECT).timeout(HTTP_ANSWER);
+    if let Some(tls) = tls {
+        builder = builder.use_preconfigured_tls((**tls).clone());
+    }
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// Sends what the outbox holds, oldest first. A report the receiver refuses for good (a 4xx
+/// other than 408 and 429) is set aside, as the `database` processor sets aside what fails
+/// validation, so it no longer holds back every report after it; a 5xx, a timeout or no
+/// connection stops the pass (the receiver is down: the rest would fail too, and order is kept
+/// for the next attempt).
+fn send_outbox(url: &str, tls: Option<&std::sync::Arc<rustls::ClientConfig>>, outbox: &Path) -> usize {
+    let files = outbox_files(outbox, "yaml");
+    if files.is_empty() {
+        return 0;
+    }
+    let client = match http_client(tls) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!("Unable to submit reports to {url}: {e}");
             return 0;
         }
-        let client = match self.client() {
-            Ok(c) => c,
+    };
+    let mut sent = 0;
+    for path in files {
+        let Ok(body) = fs::read(&path) else { continue };
+        let result = client
+            .post(url)
+            .header("Content-Type", "application/x-yaml")
+            .header("Accept", "*/*")
+            .body(body)
+            .send();
+        match result {
+            Ok(resp) if resp.status().is_success() => {
+                let _ = fs::remove_file(&path);
+                sent += 1;
+            }
+            Ok(resp) if refused_for_good(resp.status()) => {
+                let status = resp.status();
+                let answer = resp.text().unwrap_or_default();
+                let why = format!("{url} answered {status}: {}", answer.trim());
+                set_aside(&path, &why, "sent to reporturl");
+            }
+            Ok(resp) => {
+                tracing::warn!(
+                    "Unable to submit report to {url} [{}] {}; it is kept in {} for a retry",
+                    resp.status().as_u16(),
+                    resp.status().canonical_reason().unwrap_or(""),
+                    outbox.display()
+                );
+                break;
+            }
             Err(e) => {
-                tracing::warn!("Unable to submit reports to {}: {e}", self.url);
-                return 0;
-            }
-        };
-        let mut sent = 0;
-        for path in files {
-            let Ok(body) = fs::read(&path) else { continue };
-            let result = client
-                .post(&self.url)
-                .header("Content-Type", "application/x-yaml")
-                .header("Accept", "*/*")
-                .body(body)
-                .send();
-            match result {
-                Ok(resp) if resp.status().is_success() => {
-                    let _ = fs::remove_file(&path);
-                    sent += 1;
-                }
-                Ok(resp) => {
-                    tracing::warn!(
-                        "Unable to submit report to {} [{}] {}; it is kept in {} for a retry",
-                        self.url,
-                        resp.status().as_u16(),
-                        resp.status().canonical_reason().unwrap_or(""),
-                        self.outbox.display()
-                    );
-                    break;
-                }
-                Err(e) => {
-                    tracing::warn!(
-                        "Unable to submit report to {}: {e}; it is kept in {} for a retry",
-                        self.url,
-                        self.outbox.display()
-                    );
-                    break;
-                }
+                tracing::warn!(
+                    "Unable to submit report to {url}: {e}; it is kept in {} for a retry",
+                    outbox.display()
+                );
+                break;
             }
         }
-        if sent > 0 {
-            tracing::debug!("Sent {sent} report(s) to {}", self.url);
+    }
+    if sent > 0 {
+        tracing::debug!("Sent {sent} report(s) to {url}");
+    }
+    sent
+}
+
+/// Whether an answer means the receiver will never take this report: a client error, except
+/// those that say "later" (408 Request Timeout, 429 Too Many Requests).
+fn refused_for_good(status: reqwest::StatusCode) -> bool {
+    status.is_client_error()
+        && status != reqwest::StatusCode::REQUEST_TIMEOUT
+        && status != reqwest::StatusCode::TOO_MANY_REQUESTS
+}
+
+/// A thread that empties an outbox when asked, one pass at a time (so reports go out once each
+/// and in order): the `http` and `database` processors' senders.
+struct OutboxThread {
+    jobs: Mutex<std::sync::mpsc::Sender<Option<std::sync::mpsc::Sender<usize>>>>,
+}
+
+impl OutboxThread {
+    /// Starts the thread; `pass` empties the outbox and returns how many reports went out. The
+    /// thread ends when the `OutboxThread` is dropped.
+    fn start(name: &str, mut pass: impl FnMut() -> usize + Send + 'static) -> Result<Self, String> {
+        let (tx, rx) = std::sync::mpsc::channel::<Option<std::sync::mpsc::Sender<usize>>>();
+        std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || {
+                while let Ok(first) = rx.recv() {
+                    // Requests that arrived meanwhile are served by the same pass.
+                    let mut waiting: Vec<_> = first.into_iter().collect();
+                    while let Ok(more) = rx.try_recv() {
+                        waiting.extend(more);
+                    }
+                    let done = pass();
+                    for reply in waiting {
+                        let _ = reply.send(done);
+                    }
+                }
+            })
+            .map_err(|e| format!("cannot start its thread: {e}"))?;
+        Ok(OutboxThread { jobs: Mutex::new(tx) })
+    }
+
+    /// Asks for a pass, without waiting.
+    fn wake(&self) {
+        if let Ok(jobs) = self.jobs.lock() {
+            let _ = jobs.send(None);
         }
-        sent
+    }
+
+    /// Asks for a pass and waits for it; returns how many reports went out.
+    fn flush(&self) -> usize {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let sent = self.jobs.lock().map(|jobs| jobs.send(Some(tx)).is_ok()).unwrap_or(false);
+        if !sent {
+            return 0;
+        }
+        rx.recv().unwrap_or(0)
     }
 }
 
@@ -357,21 +433,38 @@ const DATABASE_ATTEMPT: std::time::Duration = std::time::Duration::from_secs(60)
 /// stores them in the dashboard's database.
 struct DatabaseSender {
     outbox: PathBuf,
-    jobs: Mutex<std::sync::mpsc::Sender<Option<std::sync::mpsc::Sender<usize>>>>,
+    thread: OutboxThread,
 }
 
 impl DatabaseSender {
     fn start(url: &str, outbox: PathBuf) -> Result<Self, String> {
         bunraku_dashboard::store::Backend::from_url(url).map_err(|e| e.to_string())?;
-        let (tx, rx) = std::sync::mpsc::channel::<Option<std::sync::mpsc::Sender<usize>>>();
         let (url, dir) = (url.to_string(), outbox.clone());
-        std::thread::Builder::new()
-            .name("report-database".into())
-            .spawn(move || database_thread(&url, &dir, rx))
-            .map_err(|e| format!("cannot start its thread: {e}"))?;
-        let sender = DatabaseSender { outbox, jobs: Mutex::new(tx) };
-        sender.wake(); // what an earlier run left in the outbox
-        Ok(sender)
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start its runtime: {e}"))?;
+        let mut store: Option<bunraku_dashboard::Store> = None;
+        let pass = move || {
+            runtime.block_on(async {
+                match tokio::time::timeout(DATABASE_ATTEMPT, store_outbox(&url, &dir, &mut store)).await {
+                    Ok(n) => n,
+                    Err(_) => {
+                        tracing::warn!(
+                            "Unable to store reports in {}: no answer within {} s; they are kept in {} for a retry",
+                            redact(&url),
+                            DATABASE_ATTEMPT.as_secs(),
+                            dir.display()
+                        );
+                        store = None;
+                        0
+                    }
+                }
+            })
+        };
+        let thread = OutboxThread::start("report-database", pass)?;
+        thread.wake(); // what an earlier run left in the outbox
+        Ok(DatabaseSender { outbox, thread })
     }
 
     /// Writes the report to the outbox; named by arrival so the outbox is stored in order.
@@ -379,67 +472,6 @@ impl DatabaseSender {
         create_dir(&self.outbox, 0o750)?;
         let name = format!("{}-{}.json", Utc::now().format("%Y%m%dT%H%M%S%.9f"), uuid::Uuid::new_v4());
         write_atomically(&self.outbox.join(name), report.to_json().as_bytes(), 0o640)
-    }
-
-    /// Asks the thread to store the outbox, without waiting.
-    fn wake(&self) {
-        if let Ok(jobs) = self.jobs.lock() {
-            let _ = jobs.send(None);
-        }
-    }
-
-    /// Stores the outbox now and waits; returns how many reports were stored.
-    fn flush(&self) -> usize {
-        let (tx, rx) = std::sync::mpsc::channel();
-        let sent = self.jobs.lock().map(|jobs| jobs.send(Some(tx)).is_ok()).unwrap_or(false);
-        if !sent {
-            return 0;
-        }
-        rx.recv().unwrap_or(0)
-    }
-}
-
-/// The thread of the `database` processor: runs until the processors are dropped.
-fn database_thread(
-    url: &str,
-    outbox: &Path,
-    jobs: std::sync::mpsc::Receiver<Option<std::sync::mpsc::Sender<usize>>>,
-) {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::error!("The database report processor cannot run: {e}");
-            return;
-        }
-    };
-    let mut store: Option<bunraku_dashboard::Store> = None;
-    while let Ok(first) = jobs.recv() {
-        // Requests that arrived meanwhile are served by the same pass.
-        let mut waiting: Vec<_> = first.into_iter().collect();
-        while let Ok(more) = jobs.try_recv() {
-            waiting.extend(more);
-        }
-        let stored = runtime.block_on(async {
-            match tokio::time::timeout(DATABASE_ATTEMPT, store_outbox(url, outbox, &mut store)).await {
-                Ok(n) => n,
-                Err(_) => {
-                    tracing::warn!(
-                        "Unable to store reports in {}: no answer within {} s; they are kept in {} for a retry",
-                        redact(url),
-                        DATABASE_ATTEMPT.as_secs(),
-                        outbox.display()
-                    );
-                    store = None;
-                    0
-                }
-            }
-        });
-        for reply in waiting {
-            let _ = reply.send(stored);
-        }
-    }
-    if let Some(store) = store.take() {
-        runtime.block_on(store.close());
     }
 }
 
@@ -477,7 +509,7 @@ async fn store_outbox(url: &str, outbox: &Path, store: &mut Option<bunraku_dashb
         let report = match fs::read_to_string(&path).map(|t| Report::from_json(&t)) {
             Ok(Ok(report)) => report,
             Ok(Err(e)) => {
-                set_aside(&path, &e);
+                set_aside(&path, &e, "stored in the dashboard database");
                 continue;
             }
             Err(_) => continue,
@@ -491,7 +523,9 @@ async fn store_outbox(url: &str, outbox: &Path, store: &mut Option<bunraku_dashb
                 );
                 stored += 1;
             }
-            Err(e @ bunraku_dashboard::DashboardError::BadReport(_)) => set_aside(&path, &e),
+            Err(e @ bunraku_dashboard::DashboardError::BadReport(_)) => {
+                set_aside(&path, &e, "stored in the dashboard database")
+            }
             Err(e) => {
                 keep(&e);
                 db.close().await;
@@ -503,12 +537,13 @@ async fn store_outbox(url: &str, outbox: &Path, store: &mut Option<bunraku_dashb
     stored
 }
 
-/// A spooled report the database will never take (it fails validation) is renamed `*.rejected`
-/// beside the others: kept for a person to look at, no longer holding back the ones after it.
-fn set_aside(path: &Path, why: &dyn std::fmt::Display) {
+/// A spooled report its destination will never take (it fails validation, the receiver refuses
+/// it) is renamed `*.rejected` beside the others: kept for a person to look at, no longer holding
+/// back the ones after it. `what` says what could not be done with it.
+fn set_aside(path: &Path, why: &dyn std::fmt::Display, what: &str) {
     let aside = path.with_extension("rejected");
     tracing::error!(
-        "The report in {} cannot be stored in the dashboard database ({why}); it is set aside as {}",
+        "The report in {} cannot be {what} ({why}); it is set aside as {}",
         path.display(),
         aside.display()
     );
@@ -640,6 +675,8 @@ mod tests {
     struct Receiver {
         runtime: tokio::runtime::Runtime,
         got: std::sync::Arc<Mutex<Vec<(String, String)>>>,
+        /// Bodies containing the text are answered with the status instead of being taken.
+        refuse: std::sync::Arc<Mutex<Vec<(String, u16)>>>,
         stop: Option<tokio::sync::oneshot::Sender<()>>,
     }
 
@@ -647,23 +684,34 @@ mod tests {
         fn new() -> Receiver {
             let runtime =
                 tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-            Receiver { runtime, got: Default::default(), stop: None }
+            Receiver { runtime, got: Default::default(), refuse: Default::default(), stop: None }
         }
 
         fn start(&mut self, port: u16) -> u16 {
             let got = self.got.clone();
+            let refuse = self.refuse.clone();
             let app = axum::Router::new().route(
                 "/reports/upload",
                 axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
                     let got = got.clone();
+                    let refuse = refuse.clone();
                     async move {
+                        let refused = refuse
+                            .lock()
+                            .unwrap()
+                            .iter()
+                            .find(|(t, _)| body.contains(t.as_str()))
+                            .map(|r| r.1);
+                        if let Some(status) = refused {
+                            return (axum::http::StatusCode::from_u16(status).unwrap(), "no");
+                        }
                         let ctype = headers
                             .get("content-type")
                             .and_then(|v| v.to_str().ok())
                             .unwrap_or("")
                             .to_string();
                         got.lock().unwrap().push((ctype, body));
-                        "ok"
+                        (axum::http::StatusCode::OK, "ok")
                     }
                 }),
             );
@@ -702,6 +750,7 @@ mod tests {
         );
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(procs.process(&report("a.example.com")).unwrap(), vec!["store", "http"]);
+        procs.flush_spool();
         {
             let got = receiver.got.lock().unwrap();
             assert_eq!(got.len(), 1);
@@ -714,6 +763,7 @@ mod tests {
         receiver.stop();
         procs.process(&report("b.example.com")).unwrap();
         procs.process(&report("c.example.com")).unwrap();
+        procs.flush_spool();
         assert_eq!(receiver.got.lock().unwrap().len(), 1, "nothing reaches a stopped receiver");
         let outbox = dir.path().join(".http-spool");
         assert_eq!(fs::read_dir(&outbox).unwrap().count(), 2, "both reports wait in the outbox");
@@ -724,6 +774,71 @@ mod tests {
         let hosts: Vec<_> = got.iter().map(|(_, body)| Report::from_yaml(body).unwrap().host).collect();
         assert_eq!(hosts, ["a.example.com", "b.example.com", "c.example.com"], "in order, none lost");
         assert_eq!(fs::read_dir(&outbox).unwrap().count(), 0);
+    }
+
+    fn outbox(dir: &Path, ext: &str) -> usize {
+        outbox_files(&dir.join(".http-spool"), ext).len()
+    }
+
+    /// The issue: one report the dashboard rejected stayed first in the spool and every later
+    /// report waited behind it. A 4xx is final: that report is set aside and the others go on;
+    /// a 5xx (or 429) is "later": the report waits and goes out once the receiver takes it.
+    #[test]
+    fn http_sets_aside_what_the_receiver_refuses_and_retries_what_it_cannot_take_yet() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut receiver = Receiver::new();
+        let port = receiver.start(0);
+        receiver.refuse.lock().unwrap().push(("host: bad.example.com".into(), 400));
+        receiver.refuse.lock().unwrap().push(("host: busy.example.com".into(), 503));
+        let url = format!("http://127.0.0.1:{port}/reports/upload");
+        let (procs, _) =
+            ReportProcessors::with_reporturl(&["http".into()], dir.path().to_path_buf(), Some((url, None)));
+        procs.process(&report("bad.example.com")).unwrap();
+        procs.process(&report("good.example.com")).unwrap();
+        procs.flush_spool();
+        let hosts = |r: &Receiver| -> Vec<String> {
+            r.got.lock().unwrap().iter().map(|(_, body)| Report::from_yaml(body).unwrap().host).collect()
+        };
+        assert_eq!(hosts(&receiver), ["good.example.com"], "the refused report no longer blocks the rest");
+        assert_eq!((outbox(dir.path(), "yaml"), outbox(dir.path(), "rejected")), (0, 1));
+
+        procs.process(&report("busy.example.com")).unwrap();
+        procs.process(&report("after.example.com")).unwrap();
+        procs.flush_spool();
+        assert_eq!(hosts(&receiver), ["good.example.com"], "a 503 keeps the order: both wait");
+        assert_eq!(outbox(dir.path(), "yaml"), 2);
+        receiver.refuse.lock().unwrap().retain(|(_, status)| *status != 503);
+        procs.flush_spool();
+        assert_eq!(hosts(&receiver), ["good.example.com", "busy.example.com", "after.example.com"]);
+        assert_eq!((outbox(dir.path(), "yaml"), outbox(dir.path(), "rejected")), (0, 1));
+        for status in [408, 429, 500, 502] {
+            assert!(!refused_for_good(reqwest::StatusCode::from_u16(status).unwrap()), "{status}");
+        }
+        for status in [400, 401, 403, 404, 413, 422] {
+            assert!(refused_for_good(reqwest::StatusCode::from_u16(status).unwrap()), "{status}");
+        }
+    }
+
+    /// The issue: a dashboard that accepts connections and never answers made each report PUT
+    /// wait 60 s. The PUT now only writes the outbox; sending happens on the processor's thread.
+    #[test]
+    fn a_hung_receiver_does_not_hold_the_report_put() {
+        let dir = tempfile::tempdir().unwrap();
+        let hung = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/reports/upload", hung.local_addr().unwrap());
+        let (procs, _) = ReportProcessors::with_reporturl(
+            &["store".into(), "http".into()],
+            dir.path().to_path_buf(),
+            Some((url, None)),
+        );
+        let started = std::time::Instant::now();
+        for host in ["a.example.com", "b.example.com", "c.example.com"] {
+            procs.process(&report(host)).unwrap();
+        }
+        let took = started.elapsed();
+        assert!(took < std::time::Duration::from_secs(1), "three report PUTs took {took:?}");
+        assert_eq!(outbox(dir.path(), "yaml"), 3, "kept for when the receiver answers");
+        assert!(dir.path().join("c.example.com").is_dir(), "store ran");
     }
 
     #[test]
