@@ -2,7 +2,7 @@
 //!
 //! The CLI's entry points:
 //! - `bunraku dashboard [--port 3000] [--database URL]`:
-//!   `serve(Config::for_cli(port, database, &vardir)).await` (runs until Ctrl-C/SIGTERM; migrates first);
+//!   `serve(Config::for_cli(listen, database, &vardir)).await` (runs until Ctrl-C/SIGTERM; migrates first);
 //! - `bunraku dashboard migrate [--database URL]`: [`migrate`];
 //! - `bunraku dashboard user add NAME --role admin|viewer`: [`add_user`] (password read by the CLI).
 //!

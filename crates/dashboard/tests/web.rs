@@ -185,6 +185,17 @@ async fn uploads_queue_login_pages_and_api() {
         .unwrap();
     assert_eq!(api["report"]["host"], "vm");
     assert_eq!(api["report"]["status"], "failed");
+    // Browsers resend basic-auth credentials on their own, to a forged form's target too: a
+    // basic-auth session has no CSRF token and so can submit no form, an empty token included.
+    let forged = http
+        .post(format!("{base}/users"))
+        .basic_auth("admin", Some("secretpass"))
+        .form(&[("name", "intruder"), ("password", "intruder-pass"), ("role", "admin"), ("csrf", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403, "{}", forged.text().await.unwrap());
+    assert!(store.verify_login("intruder", "intruder-pass").await.unwrap().is_none());
     let diff = api["events"].as_array().unwrap().iter().find_map(|e| e["diff"].as_str()).unwrap();
     assert!(diff.contains("-old\n+new"), "{diff}");
     let api: serde_json::Value = http
@@ -323,22 +334,30 @@ async fn sqlite_uploads_queued_by_an_older_dashboard_are_moved_and_stored() {
     store.close().await;
 }
 
-/// Over HTTPS, a client with a certificate from our CA uploads from a network that is not listed;
-/// one without a certificate is refused; a browser (no certificate) still reaches the login page.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn client_certificate_from_our_ca_may_upload_over_https() {
-    use bunraku_dashboard::web::tls::TlsSettings;
-    use bunraku_pki::{CertificateAuthority, SslDir};
-    let dir = tempfile::tempdir().unwrap();
-    let ca = CertificateAuthority::open_or_create(
-        &dir.path().join("ca"),
+/// A CA in `dir/ca` and the dashboard's certificate from it in `dir/dashboard-ssl`.
+fn ca_and_dashboard_identity(
+    dir: &std::path::Path,
+) -> (bunraku_pki::CertificateAuthority, bunraku_pki::SslDir) {
+    let ca = bunraku_pki::CertificateAuthority::open_or_create(
+        &dir.join("ca"),
         "Puppet CA: test",
         Duration::from_secs(86400),
         2048,
     )
     .unwrap();
-    let server_ssl = SslDir::new(dir.path().join("dashboard-ssl"));
+    let server_ssl = bunraku_pki::SslDir::new(dir.join("dashboard-ssl"));
     ca.ensure_server_certificate(&server_ssl, "dashboard.example.com", &[]).unwrap();
+    (ca, server_ssl)
+}
+
+/// Over HTTPS, a client with a certificate from our CA uploads from a network that is not listed;
+/// one without a certificate is refused; a browser (no certificate) still reaches the login page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_certificate_from_our_ca_may_upload_over_https() {
+    use bunraku_dashboard::web::tls::TlsSettings;
+    use bunraku_pki::SslDir;
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, server_ssl) = ca_and_dashboard_identity(dir.path());
     let master_ssl = SslDir::new(dir.path().join("master-ssl"));
     ca.ensure_server_certificate(&master_ssl, "master.example.com", &[]).unwrap();
 
@@ -378,6 +397,83 @@ async fn client_certificate_from_our_ca_may_upload_over_https() {
     assert_eq!(resp.status(), 403);
     let resp = anonymous.get(format!("https://dashboard.example.com:{}/", addr.port())).send().await.unwrap();
     assert_eq!(resp.status(), 303, "browsers are sent to the login page");
+    let _ = stop.send(());
+}
+
+/// Over HTTPS a node's certificate uploads its own reports and facts only (a master's, carrying
+/// `pp_cli_auth`, uploads anyone's); a certificate revoked after the dashboard started is refused
+/// at its next handshake once the ssldir's CRL says so; a client that connects and says nothing is
+/// disconnected after `header_timeout`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_uploads_are_checked_against_the_certificate_and_the_crl() {
+    use bunraku_dashboard::web::tls::TlsSettings;
+    use bunraku_pki::{Autosign, SslDir};
+    use tokio::io::AsyncReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, server_ssl) = ca_and_dashboard_identity(dir.path());
+    let node_ssl = SslDir::new(dir.path().join("node-ssl"));
+    node_ssl.ensure_key("node1.example.com", 2048).unwrap();
+    let csr = node_ssl.ensure_csr("node1.example.com", &[]).unwrap();
+    ca.submit_csr("node1.example.com", &csr, &Autosign::Never).unwrap();
+    ca.sign("node1.example.com").unwrap();
+    node_ssl.save_ca_cert(&ca.ca_cert_pem().unwrap()).unwrap();
+    node_ssl.save_crl(&ca.crl_pem().unwrap()).unwrap();
+    node_ssl
+        .save_certificate("node1.example.com", &ca.certificate_pem("node1.example.com").unwrap())
+        .unwrap();
+
+    let db = TestDb::sqlite().await;
+    let mut c = config(&db.url);
+    c.upload_policy = UploadPolicy::parse::<&str>(&[]).unwrap();
+    c.header_timeout = Duration::from_secs(1);
+    c.tls = Some(TlsSettings {
+        ssldir: server_ssl.root().to_path_buf(),
+        certname: "dashboard.example.com".into(),
+    });
+    let (addr, stop, _store) = start(c).await;
+    let base = format!("https://dashboard.example.com:{}", addr.port());
+    let node_client = || {
+        let tls = bunraku_pki::tls::client_config(&node_ssl, Some("node1.example.com")).unwrap();
+        reqwest::Client::builder()
+            .use_preconfigured_tls((*tls).clone())
+            .resolve("dashboard.example.com", addr)
+            .build()
+            .unwrap()
+    };
+    let upload = |client: reqwest::Client, host: &'static str| {
+        let url = format!("{base}/reports/upload");
+        async move {
+            let body = common::report(host, common::BASE_MS, "changed", 1).to_json();
+            client.post(url).header(CONTENT_TYPE, "application/json").body(body).send().await
+        }
+    };
+    let own = upload(node_client(), "node1.example.com").await.unwrap();
+    assert_eq!(own.status(), 200, "{}", own.text().await.unwrap());
+    let other = upload(node_client(), "node2.example.com").await.unwrap();
+    assert_eq!(other.status(), 403);
+    assert!(other.text().await.unwrap().contains("may not upload reports for node2.example.com"));
+    let facts = node_client()
+        .post(format!("{base}/facts/upload"))
+        .body(r#"{"name":"node2.example.com","values":{}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(facts.status(), 403);
+
+    // Revoked in the CA, the CRL copied into the dashboard's ssldir (as `bunraku cert` and a CRL
+    // refresh would): the next connection is refused without a restart.
+    ca.revoke("node1.example.com").unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    server_ssl.save_crl(&ca.crl_pem().unwrap()).unwrap();
+    let refused = upload(node_client(), "node1.example.com").await;
+    assert!(refused.is_err(), "a revoked certificate got {:?}", refused.map(|r| r.status()));
+
+    let started = std::time::Instant::now();
+    let mut silent = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut buf = [0u8; 64];
+    let read = tokio::time::timeout(Duration::from_secs(5), silent.read(&mut buf)).await;
+    assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "still open after 5 s: {read:?}");
+    assert!(started.elapsed() < Duration::from_secs(3), "closed after {:?}", started.elapsed());
     let _ = stop.send(());
 }
 

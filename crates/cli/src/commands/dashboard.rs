@@ -11,6 +11,9 @@ use crate::Common;
 pub struct DashboardArgs {
     #[command(flatten)]
     common: Common,
+    /// Address to listen on (`127.0.0.1` keeps the dashboard to this machine).
+    #[arg(long, default_value = "0.0.0.0")]
+    bind: std::net::IpAddr,
     /// Port to listen on.
     #[arg(long, default_value_t = 3000)]
     port: u16,
@@ -62,8 +65,12 @@ pub fn run(args: DashboardArgs) -> u8 {
     let result = runtime.block_on(async {
         match args.action {
             None => {
-                bunraku_dashboard::serve(bunraku_dashboard::Config::for_cli(args.port, Some(url), &vardir))
-                    .await
+                bunraku_dashboard::serve(bunraku_dashboard::Config::for_cli(
+                    std::net::SocketAddr::new(args.bind, args.port),
+                    Some(url),
+                    &vardir,
+                ))
+                .await
             }
             Some(DashboardAction::Migrate) => bunraku_dashboard::migrate(&url).await,
             Some(DashboardAction::User { action: UserAction::Add { name, role } }) => {

@@ -39,6 +39,9 @@ pub struct Config {
     pub retention: Option<RetentionPolicy>,
     /// How long a login lasts.
     pub session_ttl: Duration,
+    /// How long an HTTPS client may take for its TLS handshake and for each request head (idle
+    /// kept-alive connections included) before it is disconnected.
+    pub header_timeout: Duration,
     /// Serve HTTPS with this identity; clients presenting a certificate from our CA may then
     /// upload from any network. `None` serves plain HTTP (puppet-dashboard's default).
     pub tls: Option<tls::TlsSettings>,
@@ -49,11 +52,11 @@ pub struct Config {
 }
 
 impl Config {
-    /// What `bunraku dashboard [--port PORT] [--database URL]` means: the given port on all
-    /// addresses, and the URL or else a SQLite file in the vardir.
-    pub fn for_cli(port: u16, database_url: Option<String>, vardir: &std::path::Path) -> Config {
+    /// What `bunraku dashboard [--bind ADDR] [--port PORT] [--database URL]` means: that address
+    /// and port, and the URL or else a SQLite file in the vardir.
+    pub fn for_cli(listen: SocketAddr, database_url: Option<String>, vardir: &std::path::Path) -> Config {
         let mut config = Config::new(database_url.unwrap_or_else(|| crate::default_database_url(vardir)));
-        config.listen.set_port(port);
+        config.listen = listen;
         config
     }
 
@@ -67,6 +70,7 @@ impl Config {
             workers: None,
             retention: Some(RetentionPolicy::default()),
             session_ttl: Duration::from_secs(12 * 3600),
+            header_timeout: Duration::from_secs(10),
             tls: None,
             fixed_now: None,
         }
@@ -166,7 +170,10 @@ impl Server {
         let backend = state.store.backend();
         tracing::info!("dashboard listening on {scheme}://{addr} ({backend:?}, {workers} ingest workers)");
         if let Some(acceptor) = self.acceptor {
-            return tls::serve(self.listener, acceptor, router(state), shutdown).await;
+            let header_timeout = state.config.header_timeout;
+            let settings = state.config.tls.clone().expect("an acceptor is built from TLS settings");
+            let acceptor = tls::ReloadingAcceptor::new(settings, acceptor);
+            return tls::serve(self.listener, acceptor, router(state), header_timeout, shutdown).await;
         }
         let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await?;
@@ -174,7 +181,7 @@ impl Server {
     }
 }
 
-/// `bunraku dashboard [--port 3000] [--database URL]`: serves until Ctrl-C or SIGTERM.
+/// `bunraku dashboard [--bind 0.0.0.0] [--port 3000] [--database URL]`: serves until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config) -> Result<()> {
     let server = Server::bind(config).await?;
     server

@@ -14,9 +14,11 @@ use crate::store::{Role, SessionInfo};
 pub struct Authed(pub SessionInfo);
 
 impl Authed {
-    /// The 403 to send when a form's CSRF token is not the session's; `None` when it is.
+    /// The 403 to send when a form's CSRF token is not the session's; `None` when it is. A
+    /// session without a token (HTTP basic auth, which browsers resend on their own to any page,
+    /// a forged form's target included) can never submit a form.
     pub fn csrf_refusal(&self, token: &str) -> Option<Response> {
-        if same_token(&self.0.csrf, token) {
+        if !self.0.csrf.is_empty() && same_token(&self.0.csrf, token) {
             return None;
         }
         Some(
@@ -76,7 +78,7 @@ async fn basic_auth(state: &AppState, header_value: &str) -> Option<SessionInfo>
     let decoded = b64(encoded.trim())?;
     let (name, password) = decoded.split_once(':')?;
     let user = state.store.verify_login(name, password).await.ok()??;
-    // API clients have no forms, so no CSRF token is needed.
+    // API clients have no forms: no token, and so no form submission (see `csrf_refusal`).
     Some(SessionInfo { user, csrf: String::new() })
 }
 

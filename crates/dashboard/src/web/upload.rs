@@ -13,7 +13,9 @@ use super::AppState;
 use crate::error::DashboardError;
 use crate::queue::{parse_upload, ParsedUpload};
 
-/// Checks the source (a listed network, or a client certificate from our CA over HTTPS), parses and validates the body (a bad report is a 400 saying what is wrong),
+/// Checks the source (a listed network, or a client certificate from our CA over HTTPS: a
+/// master's for any node, a node's for itself), parses and validates the body (a bad report is a
+/// 400 saying what is wrong),
 /// and queues it; the answer comes once the report is committed durably to the queue table
 /// (uploads arriving together share that commit).
 pub async fn upload(
@@ -23,8 +25,8 @@ pub async fn upload(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(Extension(ClientCert(name))) = &cert {
-        tracing::debug!(%peer, certname = %name, "report upload with a client certificate");
+    if let Some(Extension(c)) = &cert {
+        tracing::debug!(%peer, certname = %c.certname, "report upload with a client certificate");
     } else if !state.config.upload_policy.allows(peer.ip()) {
         tracing::warn!(%peer, "report upload refused: not from a configured network");
         return (StatusCode::FORBIDDEN, format!("report uploads are not allowed from {}\n", peer.ip()))
@@ -39,6 +41,16 @@ pub async fn upload(
         }
     };
     drop(body);
+    if let Some(Extension(c)) = &cert {
+        if !c.may_upload_for(&report.host) {
+            tracing::warn!(%peer, certname = %c.certname, host = %report.host, "report upload refused: the certificate is another node's");
+            return (
+                StatusCode::FORBIDDEN,
+                format!("the certificate of {} may not upload reports for {}\n", c.certname, report.host),
+            )
+                .into_response();
+        }
+    }
     match state.signal.enqueue(&state.store, &report.host, packed, &peer.ip().to_string()).await {
         Ok(id) => {
             tracing::debug!(host = %report.host, queue_id = id, "report queued");
@@ -79,6 +91,15 @@ pub async fn upload_facts(
     if name.is_empty() || name.len() > 255 || name.contains('/') || !values.is_object() {
         return (StatusCode::BAD_REQUEST, "malformed facts: bad \"name\" or \"values\" is not an object\n")
             .into_response();
+    }
+    if let Some(Extension(c)) = &cert {
+        if !c.may_upload_for(name) {
+            return (
+                StatusCode::FORBIDDEN,
+                format!("the certificate of {} may not upload facts for {name}\n", c.certname),
+            )
+                .into_response();
+        }
     }
     match state.store.store_facts(name, values).await {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({ "stored": name }))).into_response(),
