@@ -11,6 +11,8 @@
 //! * [`run`] is one agent run against a master: SSL bootstrap, pluginsync, facts, catalog, apply, report;
 //!   [`client`] speaks Puppet's HTTP API over mutual TLS, [`sources`] resolves `puppet:///` URLs, and
 //!   [`state`] keeps what Puppet keeps between runs (cached catalog, last run summary and report).
+//! * [`tmpfiles`] journals the temporary files an apply creates, so the next run removes those a
+//!   killed one left behind.
 
 pub mod audit;
 pub mod authconf;
@@ -25,6 +27,7 @@ pub mod run;
 pub mod schedule;
 pub mod sources;
 pub mod state;
+pub mod tmpfiles;
 pub mod transaction;
 
 /// Where `puppet:///` file sources come from: the master over HTTPS for an agent run, the local

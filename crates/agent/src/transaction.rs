@@ -55,6 +55,17 @@ pub fn apply(catalog: &Catalog, opts: &ApplyOptions, sources: &dyn crate::FileSo
             Err(e) => tx.log_puppet(Level::Err, &e),
         }
     }
+    // Beside `state.yaml`: the temporary files this apply creates, and those a killed one left.
+    let _journal = opts.statefile.as_ref().map(|path| {
+        let (journal, removed) = crate::tmpfiles::Journal::start(&path.with_file_name("puppettmp.journal"));
+        if removed > 0 {
+            tx.log_puppet(
+                Level::Info,
+                &format!("Removed {removed} temporary files left by an interrupted run"),
+            );
+        }
+        journal
+    });
     match ResourceGraph::build(catalog) {
         Ok(graph) => tx.run(&graph, sources),
         Err(GraphError::Cycle { cycles, message }) => {

@@ -122,3 +122,69 @@ fn apply_refuses_a_catalog_with_a_type_it_cannot_apply() {
     );
     assert!(!ran.text.contains("Applied catalog"), "{}", ran.text);
 }
+
+/// The issue: `kill -9` during an apply left up to 242 `.NAME.puppettmp_*` files that no later
+/// run removed. An apply writing 400 files of 256 KB is killed once 20 temporary files exist
+/// (its staged writes are fsynced and renamed together); the next apply removes every leftover
+/// (and writes the files).
+#[test]
+fn temporary_files_of_a_killed_apply_are_removed_by_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let out = root.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let manifest = root.join("site.pp");
+    std::fs::write(
+        &manifest,
+        format!(
+            "$body = sprintf('%262144s', 'x')\n400.each |$i| {{\n  file {{ \"{}/f${{i}}\": content => \"${{i}}${{body}}\" }}\n}}\n",
+            out.display()
+        ),
+    )
+    .unwrap();
+    let apply = || {
+        let mut cmd = Command::new(common::BUNRAKU);
+        cmd.args(["apply", "--confdir"])
+            .arg(root.join("conf"))
+            .arg("--vardir")
+            .arg(root.join("var"))
+            .arg(&manifest)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        cmd
+    };
+    let leftovers = || {
+        std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains(".puppettmp_"))
+            .count()
+    };
+    let mut killed_with = 0;
+    for _attempt in 0..5 {
+        let mut child = apply().spawn().unwrap();
+        let started = std::time::Instant::now();
+        while leftovers() < 20 && started.elapsed() < std::time::Duration::from_secs(60) {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        killed_with = leftovers();
+        if killed_with > 0 {
+            break;
+        }
+        for e in std::fs::read_dir(&out).unwrap().flatten() {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+    eprintln!("temporary files left by the killed apply: {killed_with}");
+    assert!(killed_with > 0, "the apply was never caught with temporary files");
+
+    let status = apply().status().unwrap();
+    assert!(status.success(), "{status}");
+    assert_eq!(leftovers(), 0, "the next apply removes what the killed one left");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 400);
+}

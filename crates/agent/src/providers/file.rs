@@ -8,7 +8,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use bunraku_model::{FileType, Resource, Value};
@@ -805,7 +805,11 @@ fn write_atomically(
 ) -> std::io::Result<Option<StagedWrite>> {
     let dir = path.parent().unwrap_or(Path::new("/"));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.puppettmp_")).tempfile_in(dir)?;
+    // Journaled before it exists, so a run killed at any instant leaves nothing unrecorded.
+    let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.puppettmp_")).make_in(dir, |path| {
+        crate::tmpfiles::record(&absolute(path));
+        fs::OpenOptions::new().read(true).write(true).create_new(true).mode(0o600).open(path)
+    })?;
     tmp.write_all(content)?;
     let file = tmp.as_file();
     if uid.is_some() || gid.is_some() {
@@ -884,8 +888,15 @@ fn replace_link(path: &Path, target: &str) -> std::io::Result<()> {
         std::process::id()
     ));
     let _ = fs::remove_file(&tmp);
+    crate::tmpfiles::record(&absolute(&tmp));
     std::os::unix::fs::symlink(target, &tmp)?;
     fs::rename(&tmp, path)
+}
+
+/// `path` made absolute (against the working directory) for the temporary-file journal, which
+/// the next run reads from wherever it runs.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn chown(path: &Path, spec: &Spec) -> std::io::Result<()> {
