@@ -91,7 +91,7 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("idle_timeout", "30s"),
     ("max_unauthenticated_connections", "256"),
     ("compile_timeout", "2m"),
-    ("max_facts_size", "16m"),
+    ("max_facts_size", "32m"),
     ("max_report_size", "64m"),
     ("max_filebucket_size", "256m"),
     ("max_request_size", "1m"),

@@ -78,7 +78,7 @@ pub struct Limits {
 /// magnitude, so each has its own).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyLimits {
-    /// A catalog request (facts in its form body) and a facts upload (`max_facts_size`, 16 MiB).
+    /// A catalog request (facts in its form body) and a facts upload (`max_facts_size`, 32 MiB: the facts are encoded twice, so about 14 MB of JSON).
     pub facts: usize,
     /// A report (`max_report_size`, 64 MiB: reports of `--debug` runs run to megabytes).
     pub report: usize,
@@ -103,7 +103,7 @@ impl Default for Limits {
 impl Default for BodyLimits {
     fn default() -> Self {
         const MIB: usize = 1024 * 1024;
-        BodyLimits { facts: 16 * MIB, report: 64 * MIB, filebucket: 256 * MIB, other: MIB }
+        BodyLimits { facts: 32 * MIB, report: 64 * MIB, filebucket: 256 * MIB, other: MIB }
     }
 }
 
