@@ -78,7 +78,8 @@ pub struct Limits {
 /// magnitude, so each has its own).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyLimits {
-    /// A catalog request (facts in its form body) and a facts upload (`max_facts_size`, 32 MiB: the facts are encoded twice, so about 14 MB of JSON).
+    /// A catalog request (facts in its form body) and a facts upload (`max_facts_size`, 32 MiB:
+    /// the agent encodes the facts twice, so that is about 14 MB of JSON).
     pub facts: usize,
     /// A report (`max_report_size`, 64 MiB: reports of `--debug` runs run to megabytes).
     pub report: usize,
