@@ -123,7 +123,12 @@ fn both_agents_runs_reach_the_dashboard_even_when_it_was_down() {
         let run = site.agent(node, &["--test"]);
         assert_eq!(run.code, 0, "{}", run.text);
     }
-    assert!(site.master_log().contains("Unable to submit report to"), "{}", site.master_log());
+    // The master sends from its own thread after answering the agent: give it a moment.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !site.master_log().contains("Unable to submit report to") {
+        assert!(Instant::now() < deadline, "{}", site.master_log());
+        std::thread::sleep(Duration::from_millis(100));
+    }
     dash.start();
     // The next report to reach the master sends the ones it kept, in order.
     let run = site.agent("late.example.org", &["--test"]);
