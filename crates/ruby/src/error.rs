@@ -11,16 +11,23 @@ pub enum RubyError {
     /// rescue). `backtrace` is Ruby's, innermost frame first (`/path/f.rb:12:in 'x'`).
     #[error("{message}")]
     Raised { class: String, message: String, backtrace: Vec<String> },
-    /// Ruby code used up its time limit; `backtrace` says where it was when it was stopped,
-    /// when the worker could still say so.
-    #[error("Ruby code did not finish within {} seconds{}", limit.as_secs(), at(backtrace))]
-    TimedOut { limit: Duration, backtrace: Vec<String> },
+    /// Ruby code used up its time limit, or the compile's (`compile_limit`) ran out while it
+    /// ran; `backtrace` says where it was when it was stopped, when the worker could still say so.
+    #[error("{}{}", timed_out(*limit, *compile_limit), at(backtrace))]
+    TimedOut { limit: Duration, compile_limit: Option<Duration>, backtrace: Vec<String> },
     /// The worker process ended or broke the protocol (a crash in a C extension, a kill).
     #[error("the Ruby worker stopped: {0}")]
     Died(String),
     /// Ruby could not be started.
     #[error("cannot start Ruby ({program}): {message}")]
     Spawn { program: String, message: String },
+}
+
+fn timed_out(limit: Duration, compile_limit: Option<Duration>) -> String {
+    match compile_limit {
+        Some(l) => format!("The compile took longer than its time limit of {} seconds", l.as_secs_f64()),
+        None => format!("Ruby code did not finish within {} seconds", limit.as_secs()),
+    }
 }
 
 fn at(backtrace: &[String]) -> String {

@@ -142,6 +142,7 @@ impl Bridge {
             broken: RefCell::new(None),
             depth: Cell::new(0),
             used: Cell::new(Duration::ZERO),
+            deadline: Cell::new(None),
         }
     }
 
@@ -256,12 +257,20 @@ pub struct Session<'b> {
     depth: Cell<u32>,
     /// Ruby time used by the current outermost call.
     used: Cell<Duration>,
+    /// When the whole compile must end, and its time limit: a Ruby call is stopped there even
+    /// if its own limit is further away.
+    deadline: Cell<Option<(Instant, Duration)>>,
 }
 
 impl Session<'_> {
     /// Whether this session has a worker (Ruby was needed).
     pub fn started(&self) -> bool {
         self.worker.borrow().is_some()
+    }
+
+    /// Stops Ruby calls at `deadline` (the compile's end, from its time limit `limit`).
+    pub fn set_deadline(&self, deadline: Option<(Instant, Duration)>) {
+        self.deadline.set(deadline);
     }
 
     /// Calls `op` in the worker with `args`, answering its callbacks through `host`.
@@ -339,14 +348,22 @@ impl Session<'_> {
         self.bridge.calls.fetch_add(1, Ordering::Relaxed);
         let limit = self.bridge.config.call_timeout;
         loop {
-            let left = limit.saturating_sub(self.used.get());
             let waited = Instant::now();
+            let mut left = limit.saturating_sub(self.used.get());
+            let mut compile_limit = None;
+            if let Some((deadline, whole)) = self.deadline.get() {
+                let to_deadline = deadline.saturating_duration_since(waited);
+                if to_deadline < left {
+                    left = to_deadline;
+                    compile_limit = Some(whole);
+                }
+            }
             let msg = self.with_worker(|w| w.recv(left))?;
             let spent = waited.elapsed();
             self.used.set(self.used.get() + spent);
             self.bridge.ruby_nanos.fetch_add(spent.as_nanos() as u64, Ordering::Relaxed);
             let Some(msg) = msg else {
-                return Err(self.stop_runaway(limit));
+                return Err(self.stop_runaway(limit, compile_limit));
             };
             let Raw::Array(mut parts) = msg else {
                 return Err(self.fail(RubyError::Died("a message that is not an Array".into())));
@@ -396,7 +413,7 @@ impl Session<'_> {
 
     /// Stops Ruby code past its time limit: the worker is asked to raise where it is (so the
     /// error can name the line), then discarded; if it does not answer, it is killed.
-    fn stop_runaway(&self, limit: Duration) -> RubyError {
+    fn stop_runaway(&self, limit: Duration, compile_limit: Option<Duration>) -> RubyError {
         let mut backtrace = Vec::new();
         let _ = self.with_worker(|w| {
             w.interrupt();
@@ -415,7 +432,7 @@ impl Session<'_> {
             }
             Ok(())
         });
-        self.fail(RubyError::TimedOut { limit, backtrace })
+        self.fail(RubyError::TimedOut { limit, compile_limit, backtrace })
     }
 
     /// Discards the worker; later calls fail with `e`.

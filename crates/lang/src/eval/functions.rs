@@ -319,6 +319,7 @@ impl<'e> Compiler<'e> {
                 ),
             ));
         }
+        let mark = self.scope_mark();
         let local = self.new_scope(ScopeKind::Local, Some(0), None);
         let caller = std::mem::replace(&mut self.file, def.file.clone());
         let result = (|| {
@@ -363,6 +364,7 @@ impl<'e> Compiler<'e> {
             }
         })();
         self.file = caller;
+        self.reclaim_scope(mark);
         result
     }
 

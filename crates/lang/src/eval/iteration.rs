@@ -22,20 +22,67 @@ pub(crate) enum Control {
 /// The message of the error that carries a [`Control`]; never shown when the exit is caught.
 pub(crate) const CONTROL: &str = "\u{0}control";
 
-/// The elements an iteration function walks: `(key or index, value)`; whether the input was a hash.
-fn iterable(v: &Value) -> Option<(Vec<(Value, Value)>, bool)> {
-    Some(match v {
-        Value::Array(a) => {
-            (a.iter().enumerate().map(|(i, v)| (Value::Int(i as i64), v.clone())).collect(), false)
+/// What an iteration function walks, produced lazily: `10000000.each` or `Integer[1, 10000000]
+/// .reduce` must not build the whole sequence first (Puppet iterates them without doing so).
+pub(crate) enum Items<'a> {
+    Array(&'a [Value]),
+    Hash(&'a IndexMap<Value, Value>),
+    /// `n.each` (0 to n-1) and `Integer[from, to]` (from to to, both included).
+    Range(i64, i64),
+    Chars(Vec<char>),
+    /// The values of an `Enum`, sorted and without duplicates as Puppet's Enum type keeps them.
+    Values(Vec<Value>),
+}
+
+impl<'a> Items<'a> {
+    /// The sequence `v` iterates over; `None` when it is not Iterable (an Integer range type with
+    /// an open end is not).
+    pub(crate) fn of(v: &'a Value) -> Option<Items<'a>> {
+        Some(match v {
+            Value::Array(a) => Items::Array(a),
+            Value::Hash(h) => Items::Hash(h),
+            Value::Int(n) => Items::Range(0, n.saturating_sub(1)),
+            Value::Str(s) => Items::Chars(s.chars().collect()),
+            Value::Type(t) if t.name == "Integer" => match (t.params.first(), t.params.get(1)) {
+                (Some(Value::Int(from)), Some(Value::Int(to))) => Items::Range(*from, *to),
+                _ => return None,
+            },
+            Value::Type(t) if t.name == "Enum" => {
+                let mut vals: Vec<String> = t
+                    .params
+                    .iter()
+                    .filter_map(|p| if let Value::Str(s) = p { Some(s.clone()) } else { None })
+                    .collect();
+                vals.sort();
+                vals.dedup();
+                Items::Values(vals.into_iter().map(Value::Str).collect())
+            }
+            _ => return None,
+        })
+    }
+
+    /// Whether elements come as key and value (a hash) rather than index and value.
+    pub(crate) fn is_hash(&self) -> bool {
+        matches!(self, Items::Hash(_))
+    }
+
+    /// `(key or index, value)` pairs, one at a time.
+    pub(crate) fn pairs(&self) -> Box<dyn DoubleEndedIterator<Item = (Value, Value)> + '_> {
+        match self {
+            Items::Array(a) => Box::new(a.iter().enumerate().map(|(i, v)| (Value::Int(i as i64), v.clone()))),
+            Items::Values(a) => {
+                Box::new(a.iter().enumerate().map(|(i, v)| (Value::Int(i as i64), v.clone())))
+            }
+            Items::Hash(h) => Box::new(h.iter().map(|(k, v)| (k.clone(), v.clone()))),
+            Items::Range(from, to) => {
+                let from = *from;
+                Box::new((from..=*to).map(move |n| (Value::Int(n.wrapping_sub(from)), Value::Int(n))))
+            }
+            Items::Chars(c) => {
+                Box::new(c.iter().enumerate().map(|(i, c)| (Value::Int(i as i64), Value::Str(c.to_string()))))
+            }
         }
-        Value::Hash(h) => (h.iter().map(|(k, v)| (k.clone(), v.clone())).collect(), true),
-        Value::Int(n) => ((0..*n).map(|i| (Value::Int(i), Value::Int(i))).collect(), false),
-        Value::Str(s) => (
-            s.chars().enumerate().map(|(i, c)| (Value::Int(i as i64), Value::Str(c.to_string()))).collect(),
-            false,
-        ),
-        _ => return None,
-    })
+    }
 }
 
 impl<'e> Compiler<'e> {
@@ -56,6 +103,13 @@ impl<'e> Compiler<'e> {
 
     /// Calls a lambda; `next(v)` inside it becomes its value.
     pub(crate) fn call_lambda(&mut self, lambda: &Lambda, args: Vec<Value>, scope: usize) -> R<Value> {
+        let mark = self.scope_mark();
+        let r = self.call_lambda_in_new_scope(lambda, args, scope);
+        self.reclaim_scope(mark);
+        r
+    }
+
+    fn call_lambda_in_new_scope(&mut self, lambda: &Lambda, args: Vec<Value>, scope: usize) -> R<Value> {
         let local = self.new_scope(ScopeKind::Local, Some(scope), None);
         let mut args = args.into_iter();
         for p in &lambda.params {
@@ -117,29 +171,31 @@ impl<'e> Compiler<'e> {
     ) -> R<Value> {
         let fcall =
             |c: &Self, msg: String| c.err(span, format!("Error while evaluating a Function Call, {msg}"));
-        let subject = vals.first().cloned().unwrap_or(Value::Undef);
+        static UNDEF: Value = Value::Undef;
+        let subject = vals.first().unwrap_or(&UNDEF);
         match name {
             "with" => return self.call_lambda(lambda.expect("checked"), vals.to_vec(), scope),
             "then" => {
                 return match subject {
                     Value::Undef => Ok(Value::Undef),
-                    v => self.call_lambda(lambda.expect("checked"), vec![v], scope),
+                    v => self.call_lambda(lambda.expect("checked"), vec![v.clone()], scope),
                 }
             }
             "lest" => {
                 return match subject {
                     Value::Undef => self.call_lambda(lambda.expect("checked"), vec![], scope),
-                    v => Ok(v),
+                    v => Ok(v.clone()),
                 }
             }
             _ => {}
         }
-        let Some((pairs, is_hash)) = iterable(&subject) else {
+        let Some(items) = Items::of(subject) else {
             return Err(fcall(
                 self,
                 format!("'{name}' expects an Iterable value, got {}", subject.type_name()),
             ));
         };
+        let is_hash = items.is_hash();
         let arity = lambda.map(|l| l.params.len()).unwrap_or(0);
         let args_for = |k: &Value, v: &Value| -> Vec<Value> {
             if arity >= 2 {
@@ -156,47 +212,39 @@ impl<'e> Compiler<'e> {
                     Some(Value::Int(n)) if *n > 0 => *n as usize,
                     _ => return Err(fcall(self, "'slice' expects a positive Integer slice size".into())),
                 };
-                let items: Vec<Value> = if is_hash {
-                    pairs.into_iter().map(|(k, v)| Value::Array(vec![k, v])).collect()
-                } else {
-                    pairs.into_iter().map(|(_, v)| v).collect()
-                };
-                let chunks: Vec<Value> = items.chunks(n).map(|c| Value::Array(c.to_vec())).collect();
-                let Some(l) = lambda else { return Ok(Value::Array(chunks)) };
-                for c in &chunks {
-                    let args = match c {
-                        Value::Array(a) if l.params.len() > 1 => a.clone(),
-                        other => vec![other.clone()],
+                let mut elements =
+                    items.pairs().map(|(k, v)| if is_hash { Value::Array(vec![k, v]) } else { v });
+                let chunks = std::iter::from_fn(move || {
+                    let chunk: Vec<Value> = elements.by_ref().take(n).collect();
+                    (!chunk.is_empty()).then_some(Value::Array(chunk))
+                });
+                let Some(l) = lambda else { return Ok(Value::Array(chunks.collect())) };
+                let spread = l.params.len() > 1;
+                let calls = chunks.map(|c| match c {
+                    Value::Array(a) if spread => a,
+                    other => vec![other],
+                });
+                self.each_call(l, calls, scope)?;
+                return Ok(subject.clone());
+            }
+            "step" | "reverse_each" => {
+                let values: Box<dyn Iterator<Item = Value>> = if name == "step" {
+                    let n = match vals.get(1) {
+                        Some(Value::Int(n)) if *n > 0 => *n as usize,
+                        _ => return Err(fcall(self, "'step' expects a positive Integer step".into())),
                     };
-                    match self.call_lambda(l, args, scope) {
-                        Ok(_) => {}
-                        Err(e) => match self.caught(&e) {
-                            Some(Control::Break) => break,
-                            Some(o) => {
-                                self.pending_control = Some(o);
-                                return Err(e);
-                            }
-                            None => return Err(e),
-                        },
-                    }
-                }
-                return Ok(subject);
-            }
-            "step" => {
-                let n = match vals.get(1) {
-                    Some(Value::Int(n)) if *n > 0 => *n as usize,
-                    _ => return Err(fcall(self, "'step' expects a positive Integer step".into())),
+                    Box::new(items.pairs().map(|(_, v)| v).step_by(n))
+                } else {
+                    Box::new(items.pairs().rev().map(|(_, v)| v))
                 };
-                let items: Vec<Value> = pairs.into_iter().map(|(_, v)| v).step_by(n).collect();
-                return self.maybe_each(Value::Array(items), lambda, scope);
-            }
-            "reverse_each" => {
-                let items: Vec<Value> = pairs.into_iter().rev().map(|(_, v)| v).collect();
-                return self.maybe_each(Value::Array(items), lambda, scope);
+                // Without a lambda Puppet returns an Iterator; it is materialised here.
+                let Some(l) = lambda else { return Ok(Value::Array(values.collect())) };
+                self.each_call(l, values.map(|v| vec![v]), scope)?;
+                return Ok(subject.clone());
             }
             "index" if lambda.is_none() => {
                 let needle = vals.get(1).cloned().unwrap_or(Value::Undef);
-                for (k, v) in pairs {
+                for (k, v) in items.pairs() {
                     if crate::value::puppet_eq(&v, &needle) {
                         return Ok(k);
                     }
@@ -209,20 +257,30 @@ impl<'e> Compiler<'e> {
         let mut mapped = Vec::new();
         let mut kept_arr = Vec::new();
         let mut kept_hash = IndexMap::new();
-        let mut memo = vals.get(1).cloned();
-        for (k, v) in pairs {
-            let args = if name == "reduce" {
-                let item = if is_hash { Value::Array(vec![k.clone(), v.clone()]) } else { v.clone() };
-                match memo.take() {
-                    None => {
-                        memo = Some(item);
-                        continue;
-                    }
-                    Some(m) => vec![m, item],
+        if name == "reduce" {
+            let mut memo = vals.get(1).cloned();
+            for (k, v) in items.pairs() {
+                let item = if is_hash { Value::Array(vec![k, v]) } else { v };
+                let Some(m) = memo.take() else {
+                    memo = Some(item);
+                    continue;
+                };
+                match self.call_lambda(l, vec![m, item], scope) {
+                    Ok(r) => memo = Some(r),
+                    Err(e) => match self.caught(&e) {
+                        Some(Control::Break) => break,
+                        Some(o) => {
+                            self.pending_control = Some(o);
+                            return Err(e);
+                        }
+                        None => return Err(e),
+                    },
                 }
-            } else {
-                args_for(&k, &v)
-            };
+            }
+            return Ok(memo.unwrap_or(Value::Undef));
+        }
+        for (k, v) in items.pairs() {
+            let args = args_for(&k, &v);
             let r = match self.call_lambda(l, args, scope) {
                 Ok(r) => r,
                 Err(e) => match self.caught(&e) {
@@ -243,7 +301,6 @@ impl<'e> Compiler<'e> {
                         kept_arr.push(v);
                     }
                 }
-                "reduce" => memo = Some(r),
                 "any" if r.truthy() => return Ok(Value::Bool(true)),
                 "all" if !r.truthy() => return Ok(Value::Bool(false)),
                 "index" if r.truthy() => return Ok(k),
@@ -251,23 +308,20 @@ impl<'e> Compiler<'e> {
             }
         }
         Ok(match name {
-            "each" => subject,
+            "each" => subject.clone(),
             "map" => Value::Array(mapped),
             "filter" if is_hash => Value::Hash(kept_hash),
             "filter" => Value::Array(kept_arr),
-            "reduce" => memo.unwrap_or(Value::Undef),
             "any" => Value::Bool(false),
             "all" => Value::Bool(true),
             _ => Value::Undef,
         })
     }
 
-    /// `step`/`reverse_each` without a lambda return the (eager) sequence; with one, `each` it.
-    fn maybe_each(&mut self, items: Value, lambda: Option<&Lambda>, scope: usize) -> R<Value> {
-        let Some(l) = lambda else { return Ok(items) };
-        let Value::Array(a) = &items else { return Ok(items) };
-        for v in a.clone() {
-            if let Err(e) = self.call_lambda(l, vec![v], scope) {
+    /// Calls `l` once per argument list, until the lists run out or the lambda `break`s.
+    fn each_call(&mut self, l: &Lambda, calls: impl Iterator<Item = Vec<Value>>, scope: usize) -> R<()> {
+        for args in calls {
+            if let Err(e) = self.call_lambda(l, args, scope) {
                 match self.caught(&e) {
                     Some(Control::Break) => break,
                     Some(o) => {
@@ -278,6 +332,6 @@ impl<'e> Compiler<'e> {
                 }
             }
         }
-        Ok(items)
+        Ok(())
     }
 }

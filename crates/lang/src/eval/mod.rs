@@ -98,9 +98,30 @@ pub(crate) struct Compiler<'e> {
     ruby: ruby::RubyState,
     /// Whether a Ruby worker was asked to start ahead of need.
     ruby_warmed: bool,
+    /// How deep evaluation is nested now, and how many expressions were evaluated.
+    depth: usize,
+    evaluated: u64,
+    /// When the compile must end (its time limit), from the request.
+    deadline: Option<(std::time::Instant, std::time::Duration)>,
 }
 
 const TOP: ScopeId = 0;
+
+/// See [`Compiler::scope_mark`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ScopeMark {
+    scopes: usize,
+    resources: usize,
+    collectors: usize,
+    overrides: usize,
+    relationships: usize,
+    ruby_calls: u64,
+}
+
+/// Nested evaluation deeper than this fails the compile with "stack level too deep": about 10,000
+/// levels of recursion in a Puppet function (Puppet 7's own limit, Ruby's stack, lies between 4,000
+/// and 16,000).
+pub(crate) const MAX_EVAL_DEPTH: usize = 30_000;
 
 impl<'e> Compiler<'e> {
     pub fn new(env: &'e Environment, request: &'e CompileRequest, main_files: Vec<Arc<SourceFile>>) -> Self {
@@ -135,6 +156,9 @@ impl<'e> Compiler<'e> {
             module_state: modules::ModuleState::new(env),
             ruby: ruby::RubyState::default(),
             ruby_warmed: false,
+            depth: 0,
+            evaluated: 0,
+            deadline: request.time_limit.map(|l| (std::time::Instant::now() + l, l)),
         }
     }
 
@@ -376,7 +400,35 @@ impl<'e> Compiler<'e> {
         Ok(last)
     }
 
+    /// Evaluates one expression. Deep input (a recursive function, nested literals) recurses
+    /// here: the stack grows as needed, and past [`MAX_EVAL_DEPTH`] the compile fails as Puppet's
+    /// does ("stack level too deep") instead of taking the process down. The compile's time limit
+    /// is checked here too, every few thousand expressions.
     pub(crate) fn eval(&mut self, e: &Expr, scope: ScopeId) -> R<Value> {
+        if self.depth >= MAX_EVAL_DEPTH {
+            return Err(self.err(e.span, "stack level too deep"));
+        }
+        self.evaluated += 1;
+        if self.evaluated.is_multiple_of(4096) {
+            if let Some((deadline, limit)) = self.deadline {
+                if std::time::Instant::now() > deadline {
+                    return Err(self.err(
+                        e.span,
+                        format!(
+                            "The compile took longer than its time limit of {} seconds",
+                            limit.as_secs_f64()
+                        ),
+                    ));
+                }
+            }
+        }
+        self.depth += 1;
+        let r = stacker::maybe_grow(256 * 1024, 8 << 20, || self.eval_expr(e, scope));
+        self.depth -= 1;
+        r
+    }
+
+    fn eval_expr(&mut self, e: &Expr, scope: ScopeId) -> R<Value> {
         Ok(match &e.kind {
             ExprKind::Undef => Value::Undef,
             ExprKind::Default => Value::Default,
@@ -1052,6 +1104,31 @@ impl<'e> Compiler<'e> {
         let r = self.eval_statements(&node.def.body, scope);
         self.file = saved;
         r.map(|_| ())
+    }
+
+    /// What a short-lived local scope (a lambda's, a function's, an EPP template's) could leave
+    /// behind, taken before it is made.
+    pub(crate) fn scope_mark(&self) -> ScopeMark {
+        ScopeMark {
+            scopes: self.scopes.len(),
+            resources: self.resources.len(),
+            collectors: self.collectors.len(),
+            overrides: self.pending_overrides.len(),
+            relationships: self.relationships.len(),
+            ruby_calls: self.ruby.calls,
+        }
+    }
+
+    /// Frees the local scopes made since `mark` when nothing can refer to them any more: no
+    /// resource, collector, override or relationship was made meanwhile, no class or define scope
+    /// was opened, and Ruby was not called. Lambdas are not values in Puppet, so nothing else
+    /// outlives them; without this, `Integer[1, 1000000].reduce` kept a million scopes.
+    pub(crate) fn reclaim_scope(&mut self, mark: ScopeMark) {
+        if self.scope_mark() == (ScopeMark { scopes: self.scopes.len(), ..mark })
+            && self.scopes[mark.scopes..].iter().all(|s| matches!(s.kind, ScopeKind::Local))
+        {
+            self.scopes.truncate(mark.scopes);
+        }
     }
 
     pub(crate) fn new_scope(

@@ -356,6 +356,7 @@ impl<'e> Compiler<'e> {
         span: Span,
     ) -> R<Value> {
         let parent = if inline && args.is_none() { scope } else { TOP };
+        let mark = self.scope_mark();
         let local = self.new_scope(ScopeKind::Local, Some(parent), None);
         let args = args.unwrap_or_default();
         let caller = std::mem::replace(&mut self.file, t.file.clone());
@@ -414,6 +415,7 @@ impl<'e> Compiler<'e> {
             r.map(|_| Value::Str(out))
         })();
         self.file = caller;
+        self.reclaim_scope(mark);
         result
     }
 

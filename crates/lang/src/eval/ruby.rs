@@ -52,6 +52,9 @@ pub(crate) struct RubyState {
     /// called that function (`call_function`), it gets the exception itself back, with its
     /// backtrace, as it does in Puppet.
     raised: Option<(String, RubyError)>,
+    /// How many calls into Ruby this compile made: Ruby may keep what it learnt of a scope by
+    /// its index, so a scope Ruby has seen is never reclaimed (`Compiler::reclaim_scope`).
+    pub(crate) calls: u64,
 }
 
 /// A function written in Ruby, found on the modulepath.
@@ -290,6 +293,7 @@ impl<'e> Compiler<'e> {
             (rstr("node"), rstr(&self.request.certname)),
         ]);
         let session = Rc::new(Bridge::global().session(context));
+        session.set_deadline(self.deadline);
         self.ruby.session = Some(session.clone());
         session
     }
@@ -304,6 +308,7 @@ impl<'e> Compiler<'e> {
         template: Option<&Path>,
     ) -> Result<RValue, RubyError> {
         let session = self.ruby_session();
+        self.ruby.calls += 1;
         let mut host = RubyHost { compiler: self, scope, span, template: template.map(Path::to_path_buf) };
         session.call(op, args, &mut host)
     }
