@@ -175,10 +175,15 @@ fn closed_after(stream: &mut (impl Read + ?Sized), opened: Instant, within: Dura
 
 /// The issue: a client that completed the handshake and sent nothing was still connected after
 /// 65 s. Now the handshake, the first request head and each later one have
-/// `request_header_timeout` (1 s here), whatever the client does or does not send.
+/// `request_header_timeout` (1 s here), and a body that stops half-way `idle_timeout` (1 s),
+/// whatever the client does or does not send.
 #[test]
 fn silent_and_slow_connections_are_closed_by_the_header_timer() {
-    let limits = Limits { request_header_timeout: Duration::from_secs(1), ..Limits::default() };
+    let limits = Limits {
+        request_header_timeout: Duration::from_secs(1),
+        idle_timeout: Duration::from_secs(1),
+        ..Limits::default()
+    };
     let m = TestMaster::start(limits, "hm-header", |_| {});
 
     let opened = Instant::now();
@@ -190,11 +195,19 @@ fn silent_and_slow_connections_are_closed_by_the_header_timer() {
     slow_tls.sock.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
     slow_tls.write_all(b"GET /status/v1/simple HTTP/1.1\r\nHost: puppet\r\n").unwrap();
     slow_tls.flush().unwrap();
+    // A CSR upload (allowed without a certificate) whose body stops after 10 of 100 bytes.
+    let mut slow_body = m.idle_tls();
+    slow_body.sock.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+    slow_body
+        .write_all(b"PUT /puppet-ca/v1/certificate_request/slow.test HTTP/1.1\r\nHost: puppet\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n-----BEGIN")
+        .unwrap();
+    slow_body.flush().unwrap();
 
     for (what, stream) in [
         ("TCP, no handshake", &mut silent_tcp as &mut dyn Read),
         ("TLS, no request", &mut silent_tls),
         ("TLS, half a request head", &mut slow_tls),
+        ("TLS, a tenth of a body", &mut slow_body),
     ] {
         let closed = closed_after(stream, opened, Duration::from_secs(5));
         eprintln!("{what}: closed after {closed:?}");

@@ -123,3 +123,26 @@ pub fn run(args: MasterArgs) -> u8 {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The settings' defaults are the library's: docs/LIMITS.md describes one set of values.
+    #[test]
+    fn limits_default_as_the_master_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Settings::load(Some(dir.path()), RunMode::Server, &[]).unwrap();
+        assert_eq!(limits(&s).unwrap(), Limits::default());
+        std::fs::write(
+            dir.path().join("puppet.conf"),
+            "[server]\ncompile_timeout = unlimited\nmax_report_size = 2m\nidle_timeout = 5s\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(dir.path()), RunMode::Server, &[]).unwrap();
+        let l = limits(&s).unwrap();
+        assert_eq!(l.compile_timeout, None);
+        assert_eq!(l.body.report, 2 << 20);
+        assert_eq!(l.idle_timeout, std::time::Duration::from_secs(5));
+    }
+}
