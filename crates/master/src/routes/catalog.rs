@@ -184,13 +184,11 @@ async fn compile(
     let time_limit = state.config.limits.compile_timeout;
 
     // The slot is taken before the facts are decoded (they cost several times their size while
-    // decoded) and given back by the compile's thread when it really ends.
-    let slot =
-        state.compile_slots.clone().acquire_owned().await.map_err(|_| ApiError::internal("shutting down"))?;
+    // decoded), and held until the compile ends or is abandoned (below).
+    let _slot = state.compile_slots.acquire().await.map_err(|_| ApiError::internal("shutting down"))?;
     let started = Instant::now();
     let node = name.clone();
     let work = blocking(move || {
-        let _slot = slot;
         let facts = match decode_facts(&name, facts.raw(), facts_format.as_deref())? {
             Some(facts) => facts.values,
             None => {
@@ -202,9 +200,9 @@ async fn compile(
             CompileRequest { certname: name, facts, trusted: trusted_facts(&peer), server_facts, time_limit };
         Ok(env.compile(&request))
     });
-    // The compiler ends a compile at its time limit; should one not (a call that cannot be
-    // interrupted), the agent still gets its answer soon after, though the slot stays taken until
-    // the compile really ends.
+    // The compiler ends a compile at its time limit. Should one not stop, it is abandoned soon
+    // after: the agent gets its answer and the slot is given back, so the other nodes' compiles go
+    // on (sharing the cores with it until it ends) instead of waiting behind it.
     let result = match time_limit {
         Some(limit) => match tokio::time::timeout(limit + COMPILE_GRACE, work).await {
             Ok(result) => result?,
@@ -213,7 +211,7 @@ async fn compile(
                     "The compile took longer than compile_timeout ({} s) on node {node}",
                     limit.as_secs_f64()
                 );
-                tracing::error!("Server Error: {message}");
+                tracing::error!("Server Error: {message}; abandoned, though its thread still runs");
                 return Err(ApiError::internal(message));
             }
         },
