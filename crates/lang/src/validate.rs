@@ -82,7 +82,13 @@ impl Validator {
         Ok(())
     }
 
+    /// The parser bounds nesting, but a debug build's frames here are large enough that the
+    /// deepest tree it accepts would still exhaust a 2 MiB thread: grow the stack as needed.
     fn expr(&mut self, e: &Expr, ctx: Ctx) -> Result<(), ParseError> {
+        stacker::maybe_grow(64 * 1024, 1 << 20, || self.expr_here(e, ctx))
+    }
+
+    fn expr_here(&mut self, e: &Expr, ctx: Ctx) -> Result<(), ParseError> {
         use ExprKind::*;
         match &e.kind {
             ClassDef(c) => {

@@ -74,7 +74,7 @@ pub struct TypeValue {
 }
 
 /// A Puppet value.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Value {
     Undef,
     Default,
@@ -96,6 +96,34 @@ pub enum Value {
     Sensitive(Box<Value>),
 }
 
+/// Runs a step of a walk over a nested value on a stack that grows as needed: recursion in Puppet
+/// code builds values thousands of levels deep (only the eval depth limit bounds them), and a
+/// plain recursive clone, compare or conversion of one would overflow a compile thread's stack.
+fn nested<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(64 * 1024, 1 << 20, f)
+}
+
+impl Clone for Value {
+    fn clone(&self) -> Value {
+        match self {
+            Value::Undef => Value::Undef,
+            Value::Default => Value::Default,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(f) => Value::Float(*f),
+            Value::Str(s) => Value::Str(s.clone()),
+            Value::Regex(r) => Value::Regex(r.clone()),
+            Value::Array(a) => nested(|| Value::Array(a.clone())),
+            Value::Hash(h) => nested(|| Value::Hash(h.clone())),
+            Value::Type(t) => nested(|| Value::Type(t.clone())),
+            Value::Resource { type_name, title } => {
+                Value::Resource { type_name: type_name.clone(), title: title.clone() }
+            }
+            Value::Sensitive(v) => nested(|| Value::Sensitive(v.clone())),
+        }
+    }
+}
+
 impl PartialEq for Value {
     /// Structural, case-sensitive equality (hash keys, duplicates); `==` in the language is
     /// [`puppet_eq`].
@@ -108,8 +136,10 @@ impl PartialEq for Value {
             (Float(a), Float(b)) => a.to_bits() == b.to_bits(),
             (Str(a), Str(b)) => a == b,
             (Regex(a), Regex(b)) => a.source == b.source,
-            (Array(a), Array(b)) => a == b,
-            (Hash(a), Hash(b)) => a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x == y),
+            (Array(a), Array(b)) => nested(|| a == b),
+            (Hash(a), Hash(b)) => {
+                a.len() == b.len() && nested(|| a.iter().zip(b.iter()).all(|(x, y)| x == y))
+            }
             (Type(a), Type(b)) => a == b,
             (Resource { type_name: t1, title: n1 }, Resource { type_name: t2, title: n2 }) => {
                 t1 == t2 && n1 == n2
@@ -185,10 +215,10 @@ impl Value {
             Value::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
             Value::Str(s) => J::String(s.clone()),
             // Revealed on the wire; the resource lists the parameter as sensitive.
-            Value::Sensitive(v) => v.to_json(),
-            Value::Array(a) => J::Array(a.iter().map(Value::to_json).collect()),
+            Value::Sensitive(v) => nested(|| v.to_json()),
+            Value::Array(a) => nested(|| J::Array(a.iter().map(Value::to_json).collect())),
             Value::Hash(h) => {
-                J::Object(h.iter().map(|(k, v)| (k.to_display_string(), v.to_json())).collect())
+                nested(|| J::Object(h.iter().map(|(k, v)| (k.to_display_string(), v.to_json())).collect()))
             }
             other => J::String(other.to_display_string()),
         }

@@ -85,6 +85,11 @@ fn a_compile_past_its_time_limit_fails_where_it_is() {
     assert!(e.to_string().contains("The compile took longer than its time limit of 1 seconds"), "{e}");
     assert_eq!(e.line, Some(1), "located in the loop: {e}");
 
+    // Loops whose bodies are empty evaluate no expression per turn and must stop all the same.
+    let site = "2000.each |$i| { 2000.each |$j| { 2000.each |$k| { } } }\n";
+    let e = compile(site, Some(Duration::from_secs(1))).expect_err("8e9 empty turns");
+    assert!(e.to_string().contains("The compile took longer than its time limit of 1 seconds"), "{e}");
+
     // Ruby code is stopped at the compile's limit too, though its own limit is 30 s.
     let site = "notify { 'x': message => inline_template('<% loop do end %>') }\n";
     let e = compile(site, Some(Duration::from_secs(1))).expect_err("a template that never ends");

@@ -103,6 +103,7 @@ impl<'e> Compiler<'e> {
 
     /// Calls a lambda; `next(v)` inside it becomes its value.
     pub(crate) fn call_lambda(&mut self, lambda: &Lambda, args: Vec<Value>, scope: usize) -> R<Value> {
+        self.tick(lambda.span)?;
         let mark = self.scope_mark();
         let r = self.call_lambda_in_new_scope(lambda, args, scope);
         self.reclaim_scope(mark);

@@ -408,12 +408,23 @@ impl<'e> Compiler<'e> {
         if self.depth >= MAX_EVAL_DEPTH {
             return Err(self.err(e.span, "stack level too deep"));
         }
+        self.tick(e.span)?;
+        self.depth += 1;
+        let r = stacker::maybe_grow(256 * 1024, 8 << 20, || self.eval_expr(e, scope));
+        self.depth -= 1;
+        r
+    }
+
+    /// Counts one step of work and, every few thousand, checks the compile's time limit. Called
+    /// for every expression and for every lambda call (a loop whose body is empty evaluates no
+    /// expression per turn but must still stop at the limit).
+    pub(crate) fn tick(&mut self, span: Span) -> R<()> {
         self.evaluated += 1;
         if self.evaluated.is_multiple_of(4096) {
             if let Some((deadline, limit)) = self.deadline {
                 if std::time::Instant::now() > deadline {
                     return Err(self.err(
-                        e.span,
+                        span,
                         format!(
                             "The compile took longer than its time limit of {} seconds",
                             limit.as_secs_f64()
@@ -422,10 +433,7 @@ impl<'e> Compiler<'e> {
                 }
             }
         }
-        self.depth += 1;
-        let r = stacker::maybe_grow(256 * 1024, 8 << 20, || self.eval_expr(e, scope));
-        self.depth -= 1;
-        r
+        Ok(())
     }
 
     fn eval_expr(&mut self, e: &Expr, scope: ScopeId) -> R<Value> {
