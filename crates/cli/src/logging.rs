@@ -72,6 +72,23 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        // Log lines of Puppet code (`notice()` and the like) name their scope, and alert, crit
+        // and emerg their own level.
+        let mut source = None;
+        let mut own_label = None;
+        fields.rest.retain(|(name, value)| match *name {
+            "source" => {
+                source = Some(value.clone());
+                false
+            }
+            "label" => {
+                own_label = Some(value.clone());
+                false
+            }
+            _ => true,
+        });
         let label = match *event.metadata().level() {
             Level::ERROR => "Error",
             Level::WARN => "Warning",
@@ -80,9 +97,11 @@ where
             Level::TRACE => "Debug",
         };
         let _ = ctx;
-        let mut fields = Fields::default();
-        event.record(&mut fields);
-        write!(writer, "{label}: {}", fields.message)?;
+        write!(writer, "{}: ", own_label.as_deref().unwrap_or(label))?;
+        if let Some(source) = source {
+            write!(writer, "{source}: ")?;
+        }
+        write!(writer, "{}", fields.message)?;
         for (name, value) in &fields.rest {
             write!(writer, " ({name}: {value})")?;
         }
@@ -91,24 +110,44 @@ where
 }
 
 /// Installs the Puppet-style log output where Puppet prints it: the run log (Notice, Info, Debug)
-/// on stdout, warnings and errors on stderr (so `catalog compile > catalog.json` stays JSON).
+/// on stdout, warnings and errors on stderr.
 pub fn init(verbosity: Verbosity) {
+    install(verbosity, false);
+}
+
+/// As [`init`], with every line on stderr: for commands whose stdout is a document
+/// (`catalog compile > catalog.json`), though the manifest's `notice()` calls print.
+pub fn init_stderr(verbosity: Verbosity) {
+    install(verbosity, true);
+}
+
+fn install(verbosity: Verbosity, all_to_stderr: bool) {
     let ours = match verbosity {
         Verbosity::Notice => "info",
         Verbosity::Info => "debug",
         Verbosity::Debug => "trace",
     };
-    let directives =
-        ["bunraku", "bunraku_agent", "bunraku_master", "bunraku_pki", "bunraku_lang", "bunraku_facts"]
-            .iter()
-            .map(|c| format!("{c}={ours}"))
-            .collect::<Vec<_>>()
-            .join(",");
+    // `puppet` is the target of the manifest's own log lines (`notice()`, module Ruby's
+    // `Puppet.notice`).
+    let directives = [
+        "bunraku",
+        "bunraku_agent",
+        "bunraku_master",
+        "bunraku_pki",
+        "bunraku_lang",
+        "bunraku_facts",
+        "puppet",
+    ]
+    .iter()
+    .map(|c| format!("{c}={ours}"))
+    .collect::<Vec<_>>()
+    .join(",");
     let filter = EnvFilter::try_from_env("BUNRAKU_LOG")
         .unwrap_or_else(|_| EnvFilter::new(format!("warn,{directives}")));
-    let _ = tracing_subscriber::fmt()
-        .event_format(PuppetFormat)
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr.with_max_level(Level::WARN).or_else(std::io::stdout))
-        .try_init();
+    let builder = tracing_subscriber::fmt().event_format(PuppetFormat).with_env_filter(filter);
+    let _ = if all_to_stderr {
+        builder.with_writer(std::io::stderr).try_init()
+    } else {
+        builder.with_writer(std::io::stderr.with_max_level(Level::WARN).or_else(std::io::stdout)).try_init()
+    };
 }

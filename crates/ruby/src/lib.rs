@@ -483,10 +483,16 @@ fn log(parts: Vec<Raw>) {
     let mut it = parts.into_iter();
     let level = text(it.next());
     let message = text(it.next());
+    // Module Ruby's `Puppet.notice` and the like, at Puppet's levels mapped onto tracing's as
+    // the manifest's own `notice()` is (target `puppet`; crates/cli/src/logging.rs).
     match level.as_str() {
-        "debug" => tracing::debug!("{message}"),
-        "info" | "notice" => tracing::info!("{message}"),
-        "warning" => tracing::warn!("{message}"),
-        _ => tracing::error!("{message}"),
+        "debug" => tracing::trace!(target: "puppet", "{message}"),
+        "info" => tracing::debug!(target: "puppet", "{message}"),
+        "notice" => tracing::info!(target: "puppet", "{message}"),
+        "warning" => tracing::warn!(target: "puppet", "{message}"),
+        "alert" => tracing::error!(target: "puppet", label = "Alert", "{message}"),
+        "crit" => tracing::error!(target: "puppet", label = "Critical", "{message}"),
+        "emerg" => tracing::error!(target: "puppet", label = "Emergency", "{message}"),
+        _ => tracing::error!(target: "puppet", "{message}"),
     }
 }

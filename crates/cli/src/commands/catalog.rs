@@ -75,7 +75,7 @@ fn read_facts(path: &PathBuf) -> Result<IndexMap<String, Value>, String> {
 }
 
 pub fn run(args: CatalogArgs) -> u8 {
-    logging::init(Verbosity::Notice);
+    logging::init_stderr(Verbosity::Notice);
     match args.action {
         CatalogAction::Compile { environmentpath, environment, node, facts, basemodulepath, timings } => {
             let started = std::time::Instant::now();

@@ -207,11 +207,18 @@ impl<'e> Compiler<'e> {
             }
             "notice" | "info" | "warning" | "err" | "debug" | "alert" | "crit" | "emerg" => {
                 let msg = vals.iter().map(Value::to_display_string).collect::<Vec<_>>().join(" ");
+                let source = self.scope_label(scope);
+                // Puppet's levels onto tracing's, as the CLI's log format maps them back
+                // (crates/cli/src/logging.rs); alert, crit and emerg keep their own label.
                 match fname {
-                    "warning" => tracing::warn!(target: "puppet", "{msg}"),
-                    "err" | "alert" | "crit" | "emerg" => tracing::error!(target: "puppet", "{msg}"),
-                    "debug" => tracing::debug!(target: "puppet", "{msg}"),
-                    _ => tracing::info!(target: "puppet", "{msg}"),
+                    "notice" => tracing::info!(target: "puppet", source, "{msg}"),
+                    "info" => tracing::debug!(target: "puppet", source, "{msg}"),
+                    "debug" => tracing::trace!(target: "puppet", source, "{msg}"),
+                    "warning" => tracing::warn!(target: "puppet", source, "{msg}"),
+                    "err" => tracing::error!(target: "puppet", source, "{msg}"),
+                    "alert" => tracing::error!(target: "puppet", label = "Alert", source, "{msg}"),
+                    "crit" => tracing::error!(target: "puppet", label = "Critical", source, "{msg}"),
+                    _ => tracing::error!(target: "puppet", label = "Emergency", source, "{msg}"),
                 }
                 Ok(Value::Undef)
             }

@@ -1114,6 +1114,21 @@ impl<'e> Compiler<'e> {
         r.map(|_| ())
     }
 
+    /// How Puppet names `scope` as the source of a log line: the class, node or defined type
+    /// instance whose code runs there (`Scope(Class[main])`, `Scope(Class[Foo::Bar])`,
+    /// `Scope(Node[default])`, `Scope(My::Def[t1])`). A function's body runs in the top scope.
+    pub(crate) fn scope_label(&self, scope: ScopeId) -> String {
+        let Some(r) = scope::resource_of(&self.scopes, scope).and_then(|r| self.resources.get(r)) else {
+            return "Scope(Class[main])".to_string();
+        };
+        let title = if r.type_name == "Class" && r.title != "main" {
+            bunraku_model::reference::capitalize_type(&r.title)
+        } else {
+            r.title.clone()
+        };
+        format!("Scope({}[{title}])", r.type_name)
+    }
+
     /// What a short-lived local scope (a lambda's, a function's, an EPP template's) could leave
     /// behind, taken before it is made.
     pub(crate) fn scope_mark(&self) -> ScopeMark {
