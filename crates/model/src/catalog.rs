@@ -50,7 +50,7 @@ pub struct Resource {
     pub exported: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ResourceKind>,
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty", serialize_with = "crate::deep::parameters")]
     pub parameters: IndexMap<String, Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sensitive_parameters: Vec<String>,

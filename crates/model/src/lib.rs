@@ -5,6 +5,7 @@
 //! or a Bunraku agent and a real puppetserver, understand each other.
 
 pub mod catalog;
+mod deep;
 pub mod facts;
 pub mod file_metadata;
 pub mod filebucket;
