@@ -10,6 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod ast;
+pub mod definitions;
 mod error;
 mod eval;
 pub mod hiera;

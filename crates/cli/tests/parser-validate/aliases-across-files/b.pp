@@ -1,0 +1,2 @@
+
+  type   Qux = Integer

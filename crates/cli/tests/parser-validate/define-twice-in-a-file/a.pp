@@ -1,0 +1,2 @@
+define bar() {}
+define bar() {}

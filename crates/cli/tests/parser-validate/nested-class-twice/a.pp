@@ -1,0 +1,2 @@
+class a { class foo {} }
+class a::foo {}
