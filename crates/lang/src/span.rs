@@ -29,15 +29,12 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes the line starts of `text`.
     pub fn new(text: &str) -> LineIndex {
-        // A plain loop: this runs over every byte of every file parsed.
+        // This runs over every byte of every file parsed: memchr's vectorised search is ~10× a
+        // byte loop.
         let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
         starts.push(0);
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' {
-                starts.push(i + 1);
-            }
-        }
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         LineIndex { starts }
     }
 
