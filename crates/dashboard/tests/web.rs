@@ -515,3 +515,36 @@ async fn a_group_of_uploads_is_queued_and_stored_on_every_backend() {
         db.drop_db().await;
     }
 }
+
+/// Over plain HTTP too, a client that connects and says nothing, or sends half a request head and
+/// stops, is disconnected after `header_timeout`; 300 such clients do not keep a browser out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_plain_http_clients_are_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = TestDb::sqlite().await;
+    let mut c = config(&db.url);
+    c.header_timeout = Duration::from_secs(1);
+    let (addr, stop, _store) = start(c).await;
+    let mut idle = Vec::new();
+    for _ in 0..300 {
+        idle.push(tokio::net::TcpStream::connect(addr).await.unwrap());
+    }
+    let mut half = tokio::net::TcpStream::connect(addr).await.unwrap();
+    half.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let page = client().get(format!("http://{addr}/login")).send().await.unwrap();
+    assert_eq!(page.status(), 200, "a browser is served beside 300 silent clients");
+
+    let started = std::time::Instant::now();
+    for stream in idle.iter_mut().take(3).chain(std::iter::once(&mut half)) {
+        let mut buf = [0u8; 64];
+        let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf)).await;
+        // hyper answers a timed-out head with nothing, or with 408, then closes.
+        match read {
+            Ok(Ok(0)) | Ok(Err(_)) => {}
+            Ok(Ok(n)) => assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 408"), "{read:?}"),
+            Err(_) => panic!("still open after 5 s"),
+        }
+    }
+    assert!(started.elapsed() < Duration::from_secs(4), "closed after {:?}", started.elapsed());
+    let _ = stop.send(());
+}

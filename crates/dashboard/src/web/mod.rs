@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod layout;
+mod listener;
 pub mod pages;
 pub mod session;
 pub mod tls;
@@ -169,14 +170,12 @@ impl Server {
         let scheme = if self.acceptor.is_some() { "https" } else { "http" };
         let backend = state.store.backend();
         tracing::info!("dashboard listening on {scheme}://{addr} ({backend:?}, {workers} ingest workers)");
-        if let Some(acceptor) = self.acceptor {
-            let header_timeout = state.config.header_timeout;
+        let header_timeout = state.config.header_timeout;
+        let acceptor = self.acceptor.map(|acceptor| {
             let settings = state.config.tls.clone().expect("an acceptor is built from TLS settings");
-            let acceptor = tls::ReloadingAcceptor::new(settings, acceptor);
-            return tls::serve(self.listener, acceptor, router(state), header_timeout, shutdown).await;
-        }
-        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await?;
+            tls::ReloadingAcceptor::new(settings, acceptor)
+        });
+        listener::serve(self.listener, acceptor, router(state), header_timeout, shutdown).await?;
         Ok(())
     }
 }

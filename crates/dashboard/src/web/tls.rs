@@ -8,12 +8,8 @@
 
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
-use axum::extract::ConnectInfo;
-use axum::Router;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
 use crate::error::{DashboardError, Result};
@@ -91,60 +87,4 @@ impl ReloadingAcceptor {
 fn crl_stamp(settings: &TlsSettings) -> Option<CrlStamp> {
     let meta = std::fs::metadata(bunraku_pki::SslDir::new(&settings.ssldir).crl_path()).ok()?;
     Some((meta.modified().ok(), meta.len()))
-}
-
-/// Accepts TLS connections until `shutdown` completes; each request carries `ConnectInfo` and,
-/// when the client sent a valid certificate, [`ClientCert`]. The handshake and every request head
-/// must arrive within `header_timeout` (kept-alive connections waiting for their next request
-/// included), so silent connections do not pile up.
-pub async fn serve(
-    listener: TcpListener,
-    acceptor: ReloadingAcceptor,
-    router: Router,
-    header_timeout: Duration,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<()> {
-    tokio::pin!(shutdown);
-    loop {
-        let (tcp, remote) = tokio::select! {
-            _ = &mut shutdown => return Ok(()),
-            accepted = listener.accept() => match accepted {
-                Ok(a) => a,
-                Err(e) => {
-                    tracing::warn!("accepting a dashboard connection failed: {e}");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-        };
-        let acceptor = acceptor.get();
-        let router = router.clone();
-        tokio::spawn(async move {
-            let stream = match tokio::time::timeout(header_timeout, acceptor.accept(tcp)).await {
-                Ok(Ok(s)) => s,
-                Ok(Err(e)) => return tracing::debug!("TLS handshake with {remote} failed: {e}"),
-                Err(_) => return tracing::debug!("TLS handshake with {remote} timed out"),
-            };
-            let cert = stream
-                .get_ref()
-                .1
-                .peer_certificates()
-                .and_then(|c| c.first())
-                .and_then(|der| bunraku_pki::PeerIdentity::from_certificate(der).ok())
-                .map(|p| ClientCert { any_host: p.has_cli_auth(), certname: p.certname });
-            let service =
-                hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-                    req.extensions_mut().insert(ConnectInfo(remote));
-                    if let Some(c) = &cert {
-                        req.extensions_mut().insert(c.clone());
-                    }
-                    tower::ServiceExt::oneshot(router.clone(), req)
-                });
-            let mut builder = hyper::server::conn::http1::Builder::new();
-            builder.timer(TokioTimer::new()).header_read_timeout(header_timeout);
-            if let Err(e) = builder.serve_connection(TokioIo::new(stream), service).await {
-                tracing::debug!("dashboard connection from {remote} ended: {e}");
-            }
-        });
-    }
 }
