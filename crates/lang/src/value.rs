@@ -292,24 +292,8 @@ impl fmt::Display for Value {
                 }
                 f.write_char('}')
             }
-            Value::Type(t) => {
-                f.write_str(&t.name)?;
-                if !t.params.is_empty() {
-                    f.write_char('[')?;
-                    for (i, p) in t.params.iter().enumerate() {
-                        if i > 0 {
-                            f.write_str(", ")?;
-                        }
-                        match p {
-                            // Type parameters print as Puppet source: Enum['a', 'b'].
-                            Value::Str(x) => write!(f, "'{x}'")?,
-                            other => write_nested(f, other)?,
-                        }
-                    }
-                    f.write_char(']')?;
-                }
-                Ok(())
-            }
+            // Puppet's TypeFormatter text: `Integer[1, 5]`, `Enum['a', 'b']`.
+            Value::Type(t) => f.write_str(&crate::eval::types::format(t)),
             Value::Resource { type_name, title } => write!(f, "{type_name}[{title}]"),
             Value::Sensitive(_) => f.write_str("Sensitive [value redacted]"),
         }
@@ -365,6 +349,9 @@ pub fn puppet_eq(a: &Value, b: &Value) -> bool {
         (Value::Resource { type_name: t1, title: n1 }, Value::Resource { type_name: t2, title: n2 }) => {
             t1.eq_ignore_ascii_case(t2) && n1 == n2
         }
+        // Types are equal as types (`Variant[A, B] == Variant[B, A]`).
+        (Value::Type(_), Value::Type(_) | Value::Resource { .. })
+        | (Value::Resource { .. }, Value::Type(_)) => crate::eval::types::types_equal(a, b).unwrap_or(a == b),
         _ => a == b,
     }
 }

@@ -122,7 +122,10 @@ fn types_match_puppet() {
         } else if !known.contains_key(id) {
             unexpected.push(format!("{id} {expr}\n    puppet: {want}\n    ours:   {got}"));
         }
-        report.push_str(&format!("{id}\t{group}\t{}\t{expr}\t{want}\t{got}\n", if agree { "same" } else { "diff" }));
+        report.push_str(&format!(
+            "{id}\t{group}\t{}\t{expr}\t{want}\t{got}\n",
+            if agree { "same" } else { "diff" }
+        ));
     }
     if let Ok(path) = std::env::var("TYPES_MATRIX_REPORT") {
         std::fs::write(path, &report).expect("report");

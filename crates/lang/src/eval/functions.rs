@@ -284,11 +284,11 @@ impl<'e> Compiler<'e> {
             }
             "type" => {
                 let v = vals.first().cloned().unwrap_or(Value::Undef);
-                let mut t = super::types::type_of(&v);
-                if matches!(vals.get(1), Some(Value::Str(m)) if m == "generalized" || m == "reduced") {
-                    t.params.clear();
-                }
-                Ok(Value::Type(t))
+                let mode = match vals.get(1) {
+                    Some(Value::Str(m)) => m.as_str(),
+                    _ => "detailed",
+                };
+                Ok(Value::Type(super::types::type_function(&v, mode)))
             }
             "new" => self.new_value(&vals, span),
             _ => match self.find_ruby_function(fname, span)? {
