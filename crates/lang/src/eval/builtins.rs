@@ -387,7 +387,7 @@ pub fn versioncmp(a: &str, b: &str) -> i64 {
 
 /// Ruby's `Kernel#sprintf` for the common conversions (`%s %d %i %f %x %X %o %e %%`) with flags,
 /// width and precision.
-fn sprintf(fmt: &str, args: &[Value]) -> Result<Value, String> {
+pub(crate) fn sprintf(fmt: &str, args: &[Value]) -> Result<Value, String> {
     let mut out = String::new();
     let mut chars = fmt.chars().peekable();
     let mut next = 0;
@@ -481,10 +481,30 @@ fn sprintf(fmt: &str, args: &[Value]) -> Result<Value, String> {
                 }
             }
             'g' => format_float(num(&arg)),
-            'x' => format!("{:x}", int(&arg)),
-            'X' => format!("{:X}", int(&arg)),
-            'o' => format!("{:o}", int(&arg)),
-            'b' => format!("{:b}", int(&arg)),
+            'x' | 'X' | 'o' | 'b' | 'B' => {
+                let i = int(&arg);
+                let mut digits = match conv {
+                    'x' => format!("{:x}", i.unsigned_abs()),
+                    'X' => format!("{:X}", i.unsigned_abs()),
+                    'o' => format!("{:o}", i.unsigned_abs()),
+                    _ => format!("{:b}", i.unsigned_abs()),
+                };
+                // A precision is a minimum count of digits.
+                if let Some(p) = prec {
+                    if digits.len() < p {
+                        digits = format!("{}{digits}", "0".repeat(p - digits.len()));
+                    }
+                }
+                let prefix = match (flags.contains('#'), conv) {
+                    (false, _) => "",
+                    (true, 'x') => "0x",
+                    (true, 'X') => "0X",
+                    (true, 'o') => "0",
+                    (true, 'b') => "0b",
+                    (true, _) => "0B",
+                };
+                format!("{}{prefix}{digits}", if i < 0 { "-" } else { "" })
+            }
             'c' => char::from_u32(int(&arg) as u32).map(String::from).unwrap_or_default(),
             other => return Err(format!("malformed format string - %{other}")),
         };

@@ -472,92 +472,13 @@ impl<'e> Compiler<'e> {
         })
     }
 
-    /// `Type(value)`: the conversions used commonly (Integer, Float, Numeric, String, Boolean, Array).
+    /// `Type(value, …)` / `Type.new(value, …)`: Puppet's conversions (`types::new_value`).
     fn new_value(&mut self, vals: &[Value], span: Span) -> R<Value> {
-        let Value::Type(t) = &vals[0] else {
+        if !matches!(vals[0], Value::Type(_) | Value::Resource { .. }) {
             return Err(self.err(span, "new() requires a type"));
-        };
-        let arg = vals.get(1).cloned().unwrap_or(Value::Undef);
-        let bad = |c: &Self| {
-            c.err(
-                span,
-                format!(
-                    "Error while evaluating a Function Call, Converted value from {}.new() has wrong type",
-                    t.name
-                ),
-            )
-        };
-        Ok(match (t.name.as_str(), &arg) {
-            ("Integer" | "Numeric", Value::Int(_)) | ("Float" | "Numeric", Value::Float(_)) => arg.clone(),
-            ("Integer", Value::Float(f)) => Value::Int(*f as i64),
-            ("Float", Value::Int(i)) => Value::Float(*i as f64),
-            ("Integer" | "Float" | "Numeric", Value::Str(s)) => {
-                let s = s.trim();
-                let (sign, digits) = match s.strip_prefix('-') {
-                    Some(rest) => (-1, rest),
-                    None => (1, s.strip_prefix('+').unwrap_or(s)),
-                };
-                let radix =
-                    |p: &str| digits.strip_prefix(p).or_else(|| digits.strip_prefix(&p.to_uppercase()));
-                if let Some(h) = radix("0x") {
-                    i64::from_str_radix(h, 16).map(|i| Value::Int(sign * i)).map_err(|_| bad(self))?
-                } else if let Some(b) = radix("0b") {
-                    i64::from_str_radix(b, 2).map(|i| Value::Int(sign * i)).map_err(|_| bad(self))?
-                } else if s.len() > 1 && s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit()) {
-                    i64::from_str_radix(&s[1..], 8).map(Value::Int).map_err(|_| bad(self))?
-                } else if let Ok(i) = s.parse::<i64>() {
-                    if t.name == "Float" {
-                        Value::Float(i as f64)
-                    } else {
-                        Value::Int(i)
-                    }
-                } else if t.name != "Integer" {
-                    s.parse::<f64>().map(Value::Float).map_err(|_| bad(self))?
-                } else {
-                    return Err(bad(self));
-                }
-            }
-            ("Integer" | "Numeric", Value::Bool(b)) => Value::Int(*b as i64),
-            ("Float", Value::Bool(b)) => Value::Float(*b as i64 as f64),
-            // String.new's default Float format is Ruby's `%f`.
-            ("String", Value::Float(f)) => Value::Str(format!("{f:.6}")),
-            ("String", v @ (Value::Array(_) | Value::Hash(_))) => Value::Str(quoted(v)),
-            ("String", v) => Value::Str(v.to_display_string()),
-            ("Boolean", Value::Bool(_)) => arg.clone(),
-            ("Boolean", Value::Str(s)) => match s.to_lowercase().as_str() {
-                "true" | "yes" | "y" => Value::Bool(true),
-                "false" | "no" | "n" | "" => Value::Bool(false),
-                _ => return Err(bad(self)),
-            },
-            ("Array", Value::Array(_)) => arg.clone(),
-            ("Hash", Value::Hash(_)) => arg.clone(),
-            ("Hash", Value::Array(a)) => {
-                let mut h = IndexMap::new();
-                if a.iter().all(|x| matches!(x, Value::Array(p) if p.len() == 2)) {
-                    for x in a {
-                        if let Value::Array(p) = x {
-                            h.insert(p[0].clone(), p[1].clone());
-                        }
-                    }
-                } else if a.len() % 2 == 0 {
-                    for c in a.chunks(2) {
-                        h.insert(c[0].clone(), c[1].clone());
-                    }
-                } else {
-                    return Err(bad(self));
-                }
-                Value::Hash(h)
-            }
-            ("Array", Value::Hash(h)) => {
-                Value::Array(h.iter().map(|(k, v)| Value::Array(vec![k.clone(), v.clone()])).collect())
-            }
-            // A string is iterable: its characters.
-            ("Array", Value::Str(s)) => Value::Array(s.chars().map(|c| Value::Str(c.to_string())).collect()),
-            ("Array", v) => Value::Array(vec![v.clone()]),
-            ("Sensitive", Value::Sensitive(_)) => arg.clone(),
-            ("Sensitive", v) => Value::Sensitive(Box::new(v.clone())),
-            _ => return Err(bad(self)),
-        })
+        }
+        super::types::new_value(&vals[0], &vals[1..])
+            .map_err(|m| self.err(span, format!("Error while evaluating a Function Call, {m}")))
     }
 }
 
@@ -574,18 +495,4 @@ fn class_names(vals: &[Value]) -> Vec<String> {
         }
     }
     out
-}
-
-/// `String.new` of a collection: nested strings single-quoted (`[1, 'a']`).
-fn quoted(v: &Value) -> String {
-    match v {
-        Value::Str(s) => format!("'{s}'"),
-        Value::Undef => "undef".into(),
-        Value::Array(a) => format!("[{}]", a.iter().map(quoted).collect::<Vec<_>>().join(", ")),
-        Value::Hash(h) => format!(
-            "{{{}}}",
-            h.iter().map(|(k, v)| format!("{} => {}", quoted(k), quoted(v))).collect::<Vec<_>>().join(", ")
-        ),
-        other => other.to_string(),
-    }
 }

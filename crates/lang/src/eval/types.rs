@@ -3,7 +3,10 @@
 //! gives when a value does not match a type.
 
 mod calculator;
+mod convert;
 mod model;
+
+pub(crate) use convert::new_value;
 
 pub(crate) use model::Ty;
 

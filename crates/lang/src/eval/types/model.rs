@@ -834,16 +834,6 @@ impl Ty {
     pub fn accepts_undef(&self) -> bool {
         super::calculator::assignable(self, &Ty::Undef)
     }
-
-    /// The type's name without parameters (`Integer`, `Struct`).
-    pub fn name(&self) -> String {
-        let v = self.to_value();
-        match v {
-            Value::Type(t) => t.name,
-            Value::Resource { type_name, .. } => type_name,
-            _ => String::new(),
-        }
-    }
 }
 
 fn bad_key(k: &Value) -> String {
