@@ -278,9 +278,14 @@ impl<'e> Compiler<'e> {
                     let actual = Value::Type(super::types::type_of(&v));
                     return self.call_lambda(l, vec![Value::Type(t), actual], scope);
                 }
-                let want = super::types::describe(&t);
-                let got = Value::Type(super::types::type_of(&v));
-                Err(fcall(self, format!("assert_type(): expects {want}, got {got}")))
+                let why = super::types::mismatch(&v, &t);
+                // Several reasons: each on its line, as Puppet formats them (unstripped).
+                let text = if why.contains("\n ") {
+                    format!(" assert_type(): {}", why.replace("\n ", "\n  assert_type(): "))
+                } else {
+                    format!("assert_type(): {why}")
+                };
+                Err(fcall(self, text))
             }
             "type" => {
                 let v = vals.first().cloned().unwrap_or(Value::Undef);

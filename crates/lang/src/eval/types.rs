@@ -4,6 +4,7 @@
 
 mod calculator;
 mod convert;
+mod describe;
 mod model;
 
 pub(crate) use convert::new_value;
@@ -192,6 +193,12 @@ fn struct_mismatch(
 /// Puppet's description of a type mismatch: "expects an Integer value, got String",
 /// "expects a match for Enum['a', 'b'], got 'z'", "entry 'port' expects …".
 pub fn mismatch(v: &Value, t: &TypeValue) -> String {
+    if let Ok(ty) = Ty::from_type_value(t) {
+        let text = describe::describe_mismatch(&ty, &calculator::infer_set(v));
+        if !text.is_empty() {
+            return text;
+        }
+    }
     match (t.name.as_str(), v) {
         ("Enum" | "Pattern", Value::Str(s)) => {
             format!("expects a match for {}, got '{s}'", Value::Type(t.clone()))

@@ -162,9 +162,13 @@ pub(crate) fn instance(t: &Ty, v: &Value) -> bool {
                 assignable(t, &infer(v))
             }
         }
+        // An instance of the type, or a value its `new` takes as its only argument.
         Ty::Init(inner, args) => match inner {
-            None => true,
-            Some(i) => args.is_empty() && instance(i, v),
+            None => instance(&Ty::RichData, v),
+            Some(i) => {
+                instance(i, v)
+                    || args.is_empty() && super::convert::create(i, std::slice::from_ref(v)).is_ok()
+            }
         },
         // Values of these types (iterators, callables, catalog entries, runtime objects, …) are
         // not values of the language this compiler has; none of its values is one.
@@ -233,6 +237,11 @@ fn assignable_guarded(a: &Ty, b: &Ty, guard: &mut Vec<(Ty, Ty)>) -> bool {
 
 fn size_or_default(r: &Option<Range>) -> Range {
     r.unwrap_or(DEFAULT_SIZE)
+}
+
+/// A Tuple's size: its own, or the count of its types (any count when it has none).
+fn tuple_size(ts: &[Ty], size: &Option<Range>) -> Range {
+    size.unwrap_or(if ts.is_empty() { DEFAULT_SIZE } else { exact(ts.len()) })
 }
 
 fn exact(n: usize) -> Range {
@@ -346,14 +355,14 @@ fn specific(a: &Ty, b: &Ty, g: &mut Vec<(Ty, Ty)>) -> bool {
             let s = size_or_default(size);
             match b {
                 Ty::Collection(o) | Ty::Array(_, o) | Ty::Hash(_, _, o) => s.covers(&size_or_default(o)),
-                Ty::Tuple(ts, o) => s.covers(&o.unwrap_or(exact(ts.len()))),
+                Ty::Tuple(ts, o) => s.covers(&tuple_size(ts, o)),
                 Ty::Struct(ms) => s.covers(&exact(ms.len())),
                 _ => false,
             }
         }
         Ty::Array(e, size) => match b {
             Ty::Tuple(ts, o) => {
-                size_or_default(size).covers(&o.unwrap_or(exact(ts.len()))) && ts.iter().all(|t| asg(e, t))
+                size_or_default(size).covers(&tuple_size(ts, o)) && ts.iter().all(|t| asg(e, t))
             }
             Ty::Array(e2, o) => size_or_default(size).covers(&size_or_default(o)) && asg(e, e2),
             _ => false,
@@ -373,10 +382,10 @@ fn specific(a: &Ty, b: &Ty, g: &mut Vec<(Ty, Ty)>) -> bool {
             _ => false,
         },
         Ty::Tuple(ts, size) => {
-            let size_s = size.unwrap_or(exact(ts.len()));
+            let size_s = tuple_size(ts, size);
             match b {
                 Ty::Tuple(ts2, o) => {
-                    let size_o = o.unwrap_or(exact(ts2.len()));
+                    let size_o = tuple_size(ts2, o);
                     if !size_s.covers(&size_o) {
                         return false;
                     }

@@ -35,7 +35,7 @@ fn cannot(v: &Value, prefix: &str, what: &str) -> String {
     }
 }
 
-fn create(ty: &Ty, args: &[Value]) -> Result<Value, String> {
+pub(crate) fn create(ty: &Ty, args: &[Value]) -> Result<Value, String> {
     let first = args.first().cloned().unwrap_or(Value::Undef);
     match ty {
         Ty::Integer(_) => integer_new(args),
