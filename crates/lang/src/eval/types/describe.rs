@@ -241,12 +241,11 @@ fn describe(expected: &Ty, original: &Ty, actual: &Ty, path: &[String]) -> Vec<M
                     match ams.iter().find(|x| x.name == m.name) {
                         None if !m.optional => out.push(Mismatch::MissingKey(path.to_vec(), m.name.clone())),
                         None => {}
-                        Some(am) => {
-                            if !assignable(&m.value, &am.value) {
-                                let p = with(path, format!("entry '{}'", m.name));
-                                out.extend(describe(&m.value, &m.value, &am.value, &p));
-                            }
+                        Some(am) if !assignable(&m.value, &am.value) => {
+                            let p = with(path, format!("entry '{}'", m.name));
+                            out.extend(describe(&m.value, &m.value, &am.value, &p));
                         }
+                        Some(_) => {}
                     }
                 }
                 for am in ams {
