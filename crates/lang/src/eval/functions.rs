@@ -482,8 +482,56 @@ impl<'e> Compiler<'e> {
         if !matches!(vals[0], Value::Type(_) | Value::Resource { .. }) {
             return Err(self.err(span, "new() requires a type"));
         }
+        // `Type.new('Integer[1, 2]')`: the type a string writes (Puppet's TypeParser).
+        if let (Value::Type(t), Some(Value::Str(text))) = (&vals[0], vals.get(1)) {
+            if t.name == "Type" {
+                return self.parse_type_string(text, span);
+            }
+        }
         super::types::new_value(&vals[0], &vals[1..])
             .map_err(|m| self.err(span, format!("Error while evaluating a Function Call, {m}")))
+    }
+}
+
+impl Compiler<'_> {
+    /// The type a string such as `'Optional[String]'` writes: a type name, with parameters that
+    /// are literals or types themselves, as Puppet's TypeParser accepts.
+    fn parse_type_string(&mut self, text: &str, span: Span) -> R<Value> {
+        fn is_type_expression(e: &Expr) -> bool {
+            match &e.kind {
+                ExprKind::TypeRef(_) => true,
+                ExprKind::Access(target, keys) => {
+                    is_type_expression(target) && keys.iter().all(is_literal_or_type)
+                }
+                _ => false,
+            }
+        }
+        fn is_literal_or_type(e: &Expr) -> bool {
+            match &e.kind {
+                ExprKind::Undef
+                | ExprKind::Default
+                | ExprKind::Bool(_)
+                | ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Str(_)
+                | ExprKind::BareWord(_)
+                | ExprKind::Regex(_) => true,
+                ExprKind::Neg(x) => is_literal_or_type(x),
+                ExprKind::Array(items) => items.iter().all(is_literal_or_type),
+                ExprKind::Hash(entries) => {
+                    entries.iter().all(|(k, v)| is_literal_or_type(k) && is_literal_or_type(v))
+                }
+                _ => is_type_expression(e),
+            }
+        }
+        let invalid = |c: &Self| {
+            c.err(span, format!("Error while evaluating a Function Call, The expression <{text}> is not a valid type specification."))
+        };
+        let exprs = crate::parser::parse(text).map_err(|_| invalid(self))?;
+        match exprs.as_slice() {
+            [e] if is_type_expression(e) => self.eval(e, super::TOP),
+            _ => Err(invalid(self)),
+        }
     }
 }
 

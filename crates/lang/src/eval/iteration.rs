@@ -40,6 +40,7 @@ impl<'a> Items<'a> {
     pub(crate) fn of(v: &'a Value) -> Option<Items<'a>> {
         Some(match v {
             Value::Array(a) => Items::Array(a),
+            Value::Iterator(i) => Items::Array(&i.items),
             Value::Hash(h) => Items::Hash(h),
             Value::Int(n) => Items::Range(0, n.saturating_sub(1)),
             Value::Str(s) => Items::Chars(s.chars().collect()),
@@ -250,7 +251,9 @@ impl<'e> Compiler<'e> {
                     Box::new(items.pairs().rev().map(element))
                 };
                 // Without a lambda Puppet returns an Iterator; it is materialised here.
-                let Some(l) = lambda else { return Ok(Value::Array(values.collect())) };
+                let Some(l) = lambda else {
+                    return Ok(super::types::iterator(subject, values.collect()));
+                };
                 self.each_call(l, values.map(|v| vec![v]), scope)?;
                 return Ok(subject.clone());
             }

@@ -36,6 +36,41 @@ pub fn access(name: &str, keys: &[Value]) -> Result<Value, String> {
     Ok(Ty::build(name, keys)?.to_value())
 }
 
+/// The type without its value-specific parameters (`Integer[1, 3]` is `Integer`).
+pub fn generalized(t: &TypeValue) -> TypeValue {
+    match Ty::from_type_value(t).map(|ty| ty.generalize().to_value()) {
+        Ok(Value::Type(tv)) => tv,
+        _ => t.clone(),
+    }
+}
+
+/// An Iterator over `items` that came from iterating over `source`: its element type is the
+/// type's own range (`Integer[1, 3]`), a hash's `Tuple[K, V, 2, 2]`, or the Variant of the
+/// elements' detailed types.
+pub fn iterator(source: &Value, items: Vec<Value>) -> Value {
+    let element = match source {
+        Value::Type(_) => match Ty::from_value(source) {
+            Ok(Ty::Enum(vs, ci)) => Ty::Enum(vs, ci).generalize(),
+            Ok(t) => t,
+            Err(_) => Ty::Any,
+        },
+        Value::Iterator(i) => Ty::from_type_value(&i.element_type).unwrap_or(Ty::Any),
+        Value::Hash(h) => {
+            let k = Ty::variant(h.keys().map(calculator::infer_set).collect());
+            let v = Ty::variant(h.values().map(calculator::infer_set).collect());
+            Ty::Tuple(vec![k, v], Some(model::Range::new(Some(2), Some(2))))
+        }
+        Value::Int(n) => Ty::Integer(model::Range::new(Some(0), Some((*n - 1).max(0)))),
+        Value::Array(a) => Ty::variant(a.iter().map(calculator::infer_set).collect()),
+        _ => Ty::variant(items.iter().map(calculator::infer_set).collect()),
+    };
+    let element_type = match element.to_value() {
+        Value::Type(tv) => tv,
+        _ => TypeValue { name: "Any".into(), params: vec![] },
+    };
+    Value::Iterator(std::sync::Arc::new(crate::value::IteratorValue { items, element_type }))
+}
+
 /// Puppet's text of a type (`Integer[1, 5]`, `Struct[{'a' => Integer}]`).
 pub fn format(t: &TypeValue) -> String {
     match Ty::from_type_value(t) {

@@ -148,7 +148,7 @@ pub(crate) fn instance(t: &Ty, v: &Value) -> bool {
         Ty::Iterable(inner) => {
             if inner.as_ref().is_none_or(|i| assignable(i, &Ty::Any)) {
                 match v {
-                    Value::Str(_) | Value::Array(_) | Value::Hash(_) => true,
+                    Value::Str(_) | Value::Array(_) | Value::Hash(_) | Value::Iterator(_) => true,
                     Value::Int(i) => *i >= 0,
                     Value::Type(_) => {
                         matches!(
@@ -170,14 +170,15 @@ pub(crate) fn instance(t: &Ty, v: &Value) -> bool {
                     || args.is_empty() && super::convert::create(i, std::slice::from_ref(v)).is_ok()
             }
         },
-        // Values of these types (iterators, callables, catalog entries, runtime objects, …) are
-        // not values of the language this compiler has; none of its values is one.
-        Ty::Iterator(_)
-        | Ty::Callable(..)
-        | Ty::CatalogEntry
-        | Ty::Class(_)
-        | Ty::Resource(..)
-        | Ty::Runtime(..) => false,
+        Ty::Iterator(e) => match v {
+            Value::Iterator(i) => e
+                .as_ref()
+                .is_none_or(|e| Ty::from_type_value(&i.element_type).is_ok_and(|it| assignable(e, &it))),
+            _ => false,
+        },
+        // Values of these types (callables, catalog entries, runtime objects, …) are not values
+        // of the language this compiler has; none of its values is one.
+        Ty::Callable(..) | Ty::CatalogEntry | Ty::Class(_) | Ty::Resource(..) | Ty::Runtime(..) => false,
         // Types are Objects (Pcore); no other value of this compiler is.
         Ty::Other(n, ps) if n == "Object" && ps.is_empty() => {
             matches!(v, Value::Type(_) | Value::Resource { .. })
@@ -565,6 +566,7 @@ pub(crate) fn infer(v: &Value) -> Ty {
         }
         Value::Type(_) | Value::Resource { .. } => Ty::Type(Ty::from_value(v).ok().map(Box::new)),
         Value::Sensitive(x) => Ty::Sensitive(Box::new(infer(x).generalize())),
+        Value::Iterator(i) => Ty::Iterator(Ty::from_type_value(&i.element_type).ok().map(Box::new)),
     }
 }
 

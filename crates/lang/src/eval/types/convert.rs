@@ -226,6 +226,7 @@ fn iterate(v: &Value) -> Option<Vec<Value>> {
         Value::Str(s) => Some(s.chars().map(|c| Value::Str(c.to_string())).collect()),
         Value::Int(n) if *n >= 0 => Some((0..*n).map(Value::Int).collect()),
         Value::Type(_) => super::type_elements(v),
+        Value::Iterator(i) => Some(i.items.clone()),
         _ => None,
     }
 }
@@ -379,6 +380,10 @@ fn delimiters(flags: &str, default: (&'static str, &'static str)) -> (&'static s
 
 /// `String.new(value, format)`: Puppet's StringConverter for the common formats.
 fn string_new(v: &Value, format: Option<&Value>) -> Result<Value, String> {
+    // An Iterator converts as the array of its elements.
+    if let Value::Iterator(i) = v {
+        return string_new(&Value::Array(i.items.clone()), format);
+    }
     let spec = match format {
         Some(Value::Str(f)) => Some(parse_spec(f)?),
         _ => None,
@@ -395,7 +400,7 @@ fn string_new(v: &Value, format: Option<&Value>) -> Result<Value, String> {
         (Value::Type(_) | Value::Resource { .. }, None) => {
             super::format_value(v).unwrap_or_else(|| v.to_string())
         }
-        (Value::Sensitive(_), _) => v.to_string(),
+        (Value::Sensitive(_) | Value::Iterator(_), _) => v.to_string(),
         (Value::Int(i), Some(s)) => match s.conv {
             'd' | 'i' | 'x' | 'X' | 'o' | 'b' | 'B' | 'c' | 'e' | 'E' | 'f' | 'g' | 'G' => {
                 let arg = if matches!(s.conv, 'e' | 'E' | 'f' | 'g' | 'G') {
