@@ -267,21 +267,24 @@ impl<'e> Compiler<'e> {
                 let t = vals.first().cloned().unwrap_or(Value::Undef);
                 let v = vals.get(1).cloned().unwrap_or(Value::Undef);
                 let t = match t {
-                    Value::Type(t) => t,
-                    Value::Str(n) => TypeValue { name: n, params: vec![] },
+                    t @ (Value::Type(_) | Value::Resource { .. }) => t,
+                    Value::Str(n) => Value::Type(TypeValue { name: n, params: vec![] }),
                     _ => return Err(fcall(self, "'assert_type' expects a Type".into())),
                 };
-                if super::types::is_instance(&v, &t) {
+                if super::types::is_instance_of(&v, &t) {
                     return Ok(v);
                 }
                 if let Some(l) = lambda {
                     let actual = Value::Type(super::types::type_of(&v));
-                    return self.call_lambda(l, vec![Value::Type(t), actual], scope);
+                    return self.call_lambda(l, vec![t, actual], scope);
                 }
-                let why = super::types::mismatch(&v, &t);
-                // Several reasons: each on its line, as Puppet formats them (unstripped).
+                let why = super::types::describe_mismatch(&v, &t);
+                // Several reasons: each on its line, as Puppet formats them (unstripped); none:
+                // Puppet's message is empty.
                 let text = if why.contains("\n ") {
                     format!(" assert_type(): {}", why.replace("\n ", "\n  assert_type(): "))
+                } else if why.is_empty() {
+                    String::new()
                 } else {
                     format!("assert_type(): {why}")
                 };

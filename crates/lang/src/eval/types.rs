@@ -278,6 +278,15 @@ pub fn mismatch(v: &Value, t: &TypeValue) -> String {
     }
 }
 
+/// Why `v` is not a value of the type `t` stands for (a type or a resource reference), exactly
+/// as Puppet's describer says it: empty when it finds no reason (`assert_type(Iterable, -1)`).
+pub fn describe_mismatch(v: &Value, t: &Value) -> String {
+    match Ty::from_value(t) {
+        Ok(ty) => describe::describe_mismatch(&ty, &calculator::infer_set(v)),
+        Err(_) => String::new(),
+    }
+}
+
 /// [`mismatch`] for a type written as the alias `alias`: `expects a MyPort = Integer[1, 65535]
 /// value, got Integer[0, 0]`.
 pub fn mismatch_named(v: &Value, alias: &str, t: &TypeValue) -> String {

@@ -66,6 +66,10 @@ COMPARED = [
     "Type", "Type[Integer]", "Class", "Class[main]", "Resource", "File", "File['/tmp']", "CatalogEntry",
     "Sensitive", "Sensitive[String]", "Iterable", "Iterable[Integer]", "Iterator",
     "Timespan", "Timestamp", "SemVer", "SemVerRange", "Runtime", "Object",
+    "Array[0, 0]", "Hash[0, 0]", "Tuple[Integer, 1, 3]", "Tuple[Any, 0, default]", "Struct[{}]",
+    "Struct[{Optional[a] => Integer}]", "Hash[String, Integer, 0, 1]", "Variant[Enum['a'], Pattern[/^a/]]",
+    "Optional[Enum['a', 'b']]", "NotUndef[Optional[Integer]]", "Type[Optional[Integer]]", "Callable[1, 1]",
+    "Callable[Integer]", "Pattern", "Enum", "Integer[default, default]", "Float[0.5]",
 ]
 
 ASSERTED = [
@@ -219,6 +223,9 @@ def main():
     for v, t in itertools.product(VALUES, TYPES):
         add("match", f"String({v} =~ {t})")
     for v, t in itertools.product(VALUES, ASSERTED):
+        add("assert_type", f"String(assert_type({t}, {v}))")
+    # Every other type too: the mismatch messages of the whole type system.
+    for v, t in itertools.product(VALUES, [t for t in TYPES if t not in ASSERTED]):
         add("assert_type", f"String(assert_type({t}, {v}))")
     for v, t in itertools.product(VALUES, ASSERTED[:6]):
         add("assert_type", f"String(assert_type({t}, {v}) |$e, $a| {{ \"${{e}} vs ${{a}}\" }})")

@@ -36,11 +36,12 @@ fn rich_data_expansion() -> Ty {
     ])
 }
 
-fn is_alias(t: &Ty) -> bool {
+pub(crate) fn is_alias(t: &Ty) -> bool {
     matches!(t, Ty::Data | Ty::RichData)
 }
 
-fn expansion(t: &Ty) -> Ty {
+/// What an alias (`Data`, `RichData`) stands for.
+pub(crate) fn expansion(t: &Ty) -> Ty {
     match t {
         Ty::Data => data_expansion(),
         _ => rich_data_expansion(),
@@ -194,7 +195,9 @@ pub(crate) fn assignable(a: &Ty, b: &Ty) -> bool {
 }
 
 fn assignable_guarded(a: &Ty, b: &Ty, guard: &mut Vec<(Ty, Ty)>) -> bool {
-    if a == b {
+    // Not reflexive in general (Puppet: `NotUndef[Optional[Integer]]` is not assignable to
+    // itself), but an alias is.
+    if is_alias(a) && a == b {
         return true;
     }
     match b {
@@ -255,6 +258,10 @@ fn is_string_like(t: &Ty) -> bool {
 
 /// The type-specific part (`_assignable?`).
 fn specific(a: &Ty, b: &Ty, g: &mut Vec<(Ty, Ty)>) -> bool {
+    // Puppet's Enum, Pattern and Tuple accept an equal type first.
+    if matches!(a, Ty::Enum(..) | Ty::Pattern(_) | Ty::Tuple(..)) && a == b {
+        return true;
+    }
     let mut asg = |x: &Ty, y: &Ty| assignable_guarded(x, y, g);
     match a {
         Ty::Any => true,

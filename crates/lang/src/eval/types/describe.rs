@@ -2,7 +2,7 @@
 //! type, in Puppet's words (`index 1 expects a String value, got Integer`, `expects size to be 2,
 //! got 3`, `expects a value of type Undef or Integer, got String`).
 
-use super::calculator::assignable;
+use super::calculator::{assignable, expansion, is_alias};
 use super::model::{Range, Ty, DEFAULT_SIZE};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -111,8 +111,35 @@ fn same_kind(a: &Ty, b: &Ty) -> bool {
 
 fn always_fully_detailed(e: &[Ty], a: &Ty) -> bool {
     e.iter().any(|t| {
-        same_kind(t, a) || matches!((t, a), (Ty::Struct(_), Ty::Hash(..)) | (Ty::Tuple(..), Ty::Array(..)))
+        same_kind(t, a)
+            || is_alias(t)
+            || matches!((t, a), (Ty::Struct(_), Ty::Hash(..)) | (Ty::Tuple(..), Ty::Array(..)))
     })
+}
+
+/// Puppet's `normalize` as far as the describer sees it: `NotUndef[T]` of a T without undef is
+/// T, an Array of Any and a Collection lose their size.
+fn normalize(t: &Ty) -> Ty {
+    match t {
+        Ty::NotUndef(Some(inner)) => match &**inner {
+            Ty::Optional(Some(i)) => normalize(&Ty::NotUndef(Some(i.clone()))),
+            i if !i.accepts_undef() => normalize(i),
+            i => Ty::NotUndef(Some(Box::new(normalize(i)))),
+        },
+        Ty::Array(e, _) if matches!(**e, Ty::Any) => Ty::Array(e.clone(), None),
+        Ty::Array(e, s) => Ty::Array(Box::new(normalize(e)), *s),
+        Ty::Collection(_) => Ty::Collection(None),
+        Ty::Hash(k, v, s) => Ty::Hash(Box::new(normalize(k)), Box::new(normalize(v)), *s),
+        Ty::Optional(Some(i)) => Ty::Optional(Some(Box::new(normalize(i)))),
+        Ty::Tuple(ts, s) => Ty::Tuple(ts.iter().map(normalize).collect(), *s),
+        other => other.clone(),
+    }
+}
+
+/// `describe(expected, actual, path)`: the expected type normalised first.
+fn describe_fresh(expected: &Ty, actual: &Ty, path: &[String]) -> Vec<Mismatch> {
+    let n = normalize(expected);
+    describe(&n, &n, actual, path)
 }
 
 /// The parameterless type of the same kind (Ruby's `DEFAULT` of its class).
@@ -166,8 +193,10 @@ fn type_message(expected: &[Ty], actual: &Ty) -> String {
     let detailed =
         always_fully_detailed(&list, actual) || list.iter().any(|t| assignable(&default_of(t), actual));
     let (mut names, a) = if detailed {
-        let a = if always_fully_detailed(&list, actual)
-            || list.iter().any(|t| assignable(t, &actual.generalize()))
+        let resolved: Vec<Ty> =
+            list.iter().map(|t| if is_alias(t) { expansion(t) } else { t.clone() }).collect();
+        let a = if always_fully_detailed(&resolved, actual)
+            || resolved.iter().any(|t| assignable(t, &actual.generalize()))
         {
             actual.to_string()
         } else {
@@ -215,7 +244,7 @@ fn describe(expected: &Ty, original: &Ty, actual: &Ty, path: &[String]) -> Vec<M
         Ty::Variant(ts) => {
             let mut all = Vec::new();
             for t in ts {
-                let d = describe(t, t, actual, path);
+                let d = describe_fresh(t, actual, path);
                 if d.is_empty() {
                     return vec![];
                 }
@@ -243,7 +272,7 @@ fn describe(expected: &Ty, original: &Ty, actual: &Ty, path: &[String]) -> Vec<M
                         None => {}
                         Some(am) if !assignable(&m.value, &am.value) => {
                             let p = with(path, format!("entry '{}'", m.name));
-                            out.extend(describe(&m.value, &m.value, &am.value, &p));
+                            out.extend(describe_fresh(&m.value, &am.value, &p));
                         }
                         Some(_) => {}
                     }
@@ -280,10 +309,14 @@ fn describe(expected: &Ty, original: &Ty, actual: &Ty, path: &[String]) -> Vec<M
                 for am in ams {
                     let key = Ty::String(None, Some(am.name.clone()));
                     if !assignable(k, &key) {
-                        out.extend(describe(k, k, &key, &with(path, format!("key of entry '{}'", am.name))));
+                        out.extend(describe_fresh(
+                            k,
+                            &key,
+                            &with(path, format!("key of entry '{}'", am.name)),
+                        ));
                     }
                     if !assignable(v, &am.value) {
-                        out.extend(describe(v, v, &am.value, &with(path, format!("entry '{}'", am.name))));
+                        out.extend(describe_fresh(v, &am.value, &with(path, format!("entry '{}'", am.name))));
                     }
                 }
                 out
@@ -313,7 +346,7 @@ fn describe(expected: &Ty, original: &Ty, actual: &Ty, path: &[String]) -> Vec<M
                 let mut out = Vec::new();
                 for (i, t) in ts.iter().enumerate() {
                     if !assignable(e, t) {
-                        out.extend(describe(e, e, t, &with(path, format!("index {i}"))));
+                        out.extend(describe_fresh(e, t, &with(path, format!("index {i}"))));
                     }
                 }
                 out
@@ -349,12 +382,7 @@ fn describe(expected: &Ty, original: &Ty, actual: &Ty, path: &[String]) -> Vec<M
                         for (i, at) in ats.iter().enumerate() {
                             let adx = i.min(ts.len() - 1);
                             if !assignable(&ts[adx], at) {
-                                out.extend(describe(
-                                    &ts[adx],
-                                    &ts[adx],
-                                    at,
-                                    &with(path, format!("index {adx}")),
-                                ));
+                                out.extend(describe_fresh(&ts[adx], at, &with(path, format!("index {adx}"))));
                             }
                         }
                     }
@@ -368,7 +396,7 @@ fn describe(expected: &Ty, original: &Ty, actual: &Ty, path: &[String]) -> Vec<M
                     let mut out = Vec::new();
                     for (i, t) in ts.iter().enumerate() {
                         if !assignable(t, ae) {
-                            out.extend(describe(t, t, ae, &with(path, format!("index {i}"))));
+                            out.extend(describe_fresh(t, ae, &with(path, format!("index {i}"))));
                         }
                     }
                     out
@@ -446,6 +474,6 @@ fn merge(all: Vec<Vec<Mismatch>>, original: &Ty, path: &[String]) -> Vec<Mismatc
 /// Why a value of type `actual` is not a `expected` (empty: it is). Several reasons are joined
 /// by "\n " as Puppet joins them.
 pub(crate) fn describe_mismatch(expected: &Ty, actual: &Ty) -> String {
-    let errors = describe(expected, expected, actual, &[]);
+    let errors = describe_fresh(expected, actual, &[]);
     errors.iter().map(Mismatch::message).collect::<Vec<_>>().join("\n ")
 }
