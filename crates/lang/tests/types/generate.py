@@ -20,6 +20,9 @@ VALUES = [
     "{}", "{'a' => 1}", "{'a' => 1, 'b' => 'x'}", "{1 => 2}", "{'a' => undef}",
     "/ab+/", "Integer", "String[1]", "File['/tmp']", "Class['main']",
     "Sensitive('s')",
+    "'A'", "'hello world'", "[1, [2, 'a']]", "[1.5, 2]", "[undef]", "{'a' => {'b' => 1}}", "{'a' => [1, 2]}",
+    "{'b' => 'x', 'a' => 1}", "{'' => 1}", "Sensitive(1)", "Integer[1, 2]", "Optional[String]",
+    "Resource['package', 'x']", "Enum['a']",
 ]
 
 TYPES = [

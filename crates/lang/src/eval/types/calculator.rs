@@ -168,7 +168,10 @@ pub(crate) fn instance(t: &Ty, v: &Value) -> bool {
             None => instance(&Ty::RichData, v),
             Some(i) => {
                 instance(i, v)
-                    || args.is_empty() && super::convert::create(i, std::slice::from_ref(v)).is_ok()
+                    || args.is_empty()
+                        && (super::convert::create(i, std::slice::from_ref(v)).is_ok()
+                            // An array is also the argument list of a `new` taking several.
+                            || matches!(v, Value::Array(a) if a.len() > 1 && super::convert::create(i, a).is_ok()))
             }
         },
         Ty::Iterator(e) => match v {

@@ -121,9 +121,14 @@ fn integer_new(args: &[Value]) -> Result<Value, String> {
         ),
         _ => (args.first().cloned().unwrap_or(Value::Undef), args.get(1).cloned(), args.get(2).cloned()),
     };
+    // The signature: (Convertible from, Radix radix = default, Boolean abs = false).
+    if args.len() > 3 || abs.as_ref().is_some_and(|a| !matches!(a, Value::Bool(_))) {
+        return Err(cannot(&from, "'new' ", "Integer"));
+    }
     let radix = match radix {
-        Some(Value::Int(r)) => Some(r),
-        _ => None,
+        None | Some(Value::Default) => None,
+        Some(Value::Int(r @ (2 | 8 | 10 | 16))) => Some(r),
+        Some(_) => return Err(cannot(&from, "'new' ", "Integer")),
     };
     let n = match &from {
         Value::Int(i) => *i,
