@@ -192,6 +192,23 @@ NEW = [
     "Data.new('1')", "Type.new('Integer')", "Type('Integer[1, 2]')", "Type('Optional[String]')",
     "Pattern.new('a')", "Object.new('x')", "Callable.new(1)",
     "Integer.new('08')", "Integer('0b2')", "Integer('1e3')", "Float('0b101')",
+    "String(42, '%+d')", "String(-42, '%x')", "String(8, '%#o')", "String(5, '%#b')", "String(255, '%#X')",
+    "String(3.5, '%e')", "String(1234.5, '%g')", "String(0.00001, '%g')", "String(2.5, '%10.3f|')",
+    "String(2.5, '%-8.2f')", "String(2.5, '%+.1f')", "String(2.5, '%s')", "String(2.5, '%p')", "String(7.9, '%d')",
+    "String(7.9, '%x')", "String(true, '%t')", "String(false, '%T')", "String(false, '%y')", "String(true, '%p')",
+    "String('hello', '%10s')", "String('hello', '%-10s')", "String('hello', '%u')", "String('hello', '%C')",
+    "String('Hello', '%d')", "String('abc', '%c')", "String('a::b', '%C')", "String('  x  ', '%t')",
+    "String(['a', 1], '%p')", "String(['a', [1]], '%<a')", "String(['a'], '%|a')", "String({'a' => 'b'}, '%p')",
+    "String({'a' => 'b'}, '%[h')", "String({'a' => 'b'}, '%<h')", "String(/x/, '%p')", "String(/x/, '%s')",
+    "String(undef, '%d')", "String(default, '%p')", "String(Integer[1, 2], '%p')", "String(42, '%z')",
+    "String(42, 'x')", "String(42, '%5.2s')", "String(1, '%c')", "String(256, '%08.3x')",
+    "Integer('0xfF')", "Integer('-0b11')", "Integer('- 5')", "Integer('00')", "Integer(-0.0)", "Integer('10', 2)",
+    "Integer('19', 8)", "Integer(7.5, 16)", "Integer('12', 10, true)", "Integer('-12', 10, true)", "Integer({from => -3, abs => true})",
+    "Float('1.5e-3')", "Float('1E5')", "Float('017')", "Float(1e300)", "Float('1.')", "Float('+3')",
+    "Numeric('017')", "Numeric('0b11')", "Numeric('-1.5')", "Numeric('1_0')", "Numeric(false)", "Numeric({from => '-5', abs => true})",
+    "Boolean('Yes')", "Boolean('TRUE')", "Boolean(' yes')", "Boolean(-1)", "Boolean(0.5)",
+    "Array('')", "Array(0)", "Array(3)", "Array(Enum['b', 'a'])", "Array(true)", "Array(true, true)", "Array(undef, true)",
+    "Hash(['a', 1, 'b', 2])", "Hash([['a', 1], ['b']])", "Hash('ab')", "Hash(Integer[1, 4])", "Hash(1)",
 ]
 
 MISC = [

@@ -39,8 +39,8 @@ pub(crate) fn create(ty: &Ty, args: &[Value]) -> Result<Value, String> {
     let first = args.first().cloned().unwrap_or(Value::Undef);
     match ty {
         Ty::Integer(_) => integer_new(args),
-        Ty::Float(..) => float_new(&first),
-        Ty::Numeric => numeric_new(&first),
+        Ty::Float(..) => with_abs(named_args(args), float_new),
+        Ty::Numeric => with_abs(named_args(args), numeric_new),
         Ty::Boolean(_) => boolean_new(&first),
         Ty::String(..) => string_new(&first, args.get(1)),
         Ty::Array(..) | Ty::Tuple(..) => array_new(&first, matches!(args.get(1), Some(Value::Bool(true)))),
@@ -189,6 +189,29 @@ fn float_new(from: &Value) -> Result<Value, String> {
     }))
 }
 
+/// `(from, abs)` from positional arguments or the named-arguments hash `{from => …, abs => …}`.
+fn named_args(args: &[Value]) -> (Value, Option<Value>) {
+    match args {
+        [Value::Hash(h)] if h.contains_key(&Value::Str("from".into())) => (
+            h.get(&Value::Str("from".into())).cloned().unwrap_or(Value::Undef),
+            h.get(&Value::Str("abs".into())).cloned(),
+        ),
+        _ => (args.first().cloned().unwrap_or(Value::Undef), args.get(1).cloned()),
+    }
+}
+
+fn with_abs(
+    (from, abs): (Value, Option<Value>),
+    f: fn(&Value) -> Result<Value, String>,
+) -> Result<Value, String> {
+    let v = f(&from)?;
+    Ok(match (v, abs) {
+        (Value::Int(i), Some(Value::Bool(true))) => Value::Int(i.abs()),
+        (Value::Float(x), Some(Value::Bool(true))) => Value::Float(x.abs()),
+        (v, _) => v,
+    })
+}
+
 fn numeric_new(from: &Value) -> Result<Value, String> {
     match from {
         Value::Int(_) | Value::Float(_) => Ok(from.clone()),
@@ -240,7 +263,6 @@ fn array_new(from: &Value, wrap: bool) -> Result<Value, String> {
     if wrap {
         return Ok(match from {
             Value::Array(_) => from.clone(),
-            Value::Undef => Value::Array(vec![]),
             other => Value::Array(vec![other.clone()]),
         });
     }
@@ -416,7 +438,7 @@ fn string_new(v: &Value, format: Option<&Value>) -> Result<Value, String> {
                 sprintf(&s.printf(s.conv), arg)?
             }
             's' | 'p' => s.pad(i.to_string()),
-            c => return Err(format!("Illegal format '{c}' for Integer")),
+            c => return Err(illegal(c, "Integer", "dxXobBeEfgGaAspc")),
         },
         (Value::Float(f), Some(s)) => match s.conv {
             'f' | 'e' | 'E' | 'g' | 'G' => sprintf(&s.printf(s.conv), v.clone())?,
@@ -424,7 +446,7 @@ fn string_new(v: &Value, format: Option<&Value>) -> Result<Value, String> {
                 sprintf(&s.printf(s.conv), Value::Int(f.trunc() as i64))?
             }
             's' | 'p' => s.pad(format_float(*f)),
-            c => return Err(format!("Illegal format '{c}' for Float")),
+            c => return Err(illegal(c, "Float", "dxXobBeEfgGaAsp")),
         },
         (Value::Str(x), Some(s)) => match s.conv {
             's' => s.pad(x.clone()),
@@ -434,7 +456,7 @@ fn string_new(v: &Value, format: Option<&Value>) -> Result<Value, String> {
             'u' => s.pad(x.to_uppercase()),
             'd' => s.pad(x.to_lowercase()),
             't' => s.pad(x.trim().to_string()),
-            c => return Err(format!("Illegal format '{c}' for String")),
+            c => return Err(illegal(c, "String", "cCudspt")),
         },
         (Value::Bool(b), Some(s)) => match s.conv {
             't' | 's' | 'p' => s.pad(b.to_string()),
@@ -442,15 +464,18 @@ fn string_new(v: &Value, format: Option<&Value>) -> Result<Value, String> {
             'y' => s.pad(if *b { "yes" } else { "no" }.into()),
             'Y' => s.pad(if *b { "Yes" } else { "No" }.into()),
             'd' | 'x' | 'X' | 'o' | 'b' | 'B' => sprintf(&s.printf(s.conv), Value::Int(*b as i64))?,
-            c => return Err(format!("Illegal format '{c}' for Boolean")),
+            c => return Err(illegal(c, "Boolean", "tTyYdxXobBeEfgGaAsp")),
         },
         (Value::Undef, Some(s)) => match s.conv {
             'p' => s.pad("undef".into()),
+            'd' | 'x' | 'X' | 'o' | 'b' | 'B' | 'e' | 'E' | 'f' | 'g' | 'G' | 'a' | 'A' => {
+                s.pad("NaN".into())
+            }
             _ => s.pad(String::new()),
         },
-        (Value::Array(a), Some(s)) => {
-            let (open, close) = delimiters(&s.flags, ("[", "]"));
-            format!("{open}{}{close}", a.iter().map(nested_text).collect::<Vec<_>>().join(", "))
+        (Value::Array(_), Some(s)) => {
+            let delims = delimiters(&s.flags, ("[", "]"));
+            array_text(v, delims)
         }
         (Value::Hash(h), Some(s)) => {
             let (open, close) = delimiters(&s.flags, ("{", "}"));
@@ -465,6 +490,21 @@ fn string_new(v: &Value, format: Option<&Value>) -> Result<Value, String> {
         (other, Some(s)) => s.pad(nested_text(other)),
     };
     Ok(Value::Str(text))
+}
+
+/// An array between `delims`, nested arrays between the same.
+fn array_text(v: &Value, delims: (&str, &str)) -> String {
+    match v {
+        Value::Array(a) => {
+            let items: Vec<String> = a.iter().map(|x| array_text(x, delims)).collect();
+            format!("{}{}{}", delims.0, items.join(", "), delims.1)
+        }
+        other => nested_text(other),
+    }
+}
+
+fn illegal(c: char, kind: &str, expected: &str) -> String {
+    format!("Illegal format '{c}' specified for value of {kind} type - expected one of the characters '{expected}'")
 }
 
 fn capitalize(s: &str) -> String {
