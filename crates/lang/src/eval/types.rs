@@ -51,9 +51,16 @@ pub fn iterator(source: &Value, items: Vec<Value>) -> Value {
     let element = match source {
         Value::Type(_) => match Ty::from_value(source) {
             Ok(Ty::Enum(vs, ci)) => Ty::Enum(vs, ci).generalize(),
+            // The range the elements span (`Integer[0, 10].step(3)` gives `Integer[0, 9]`).
+            Ok(Ty::Integer(_)) => {
+                let ints = items.iter().filter_map(|v| if let Value::Int(i) = v { Some(*i) } else { None });
+                Ty::Integer(model::Range::new(ints.clone().min(), ints.max()))
+            }
             Ok(t) => t,
             Err(_) => Ty::Any,
         },
+        // A string's characters.
+        Value::Str(_) => Ty::String(Some(model::Range::new(Some(1), Some(1))), None),
         Value::Iterator(i) => Ty::from_type_value(&i.element_type).unwrap_or(Ty::Any),
         Value::Hash(h) => {
             let k = Ty::variant(h.keys().map(calculator::infer_set).collect());

@@ -145,6 +145,14 @@ ITERATION = [
     "Array(Integer[1, 4])",
     "Array(Integer[1, 3], true)",
     "Integer[1, 3].map |$i, $x| { [$i, $x] }",
+    "Integer[-2, 2].map |$x| { $x }", "Integer[0, 0].map |$x| { $x }", "Integer[1, 10].step(4)",
+    "Enum['b', 'a'].map |$i, $x| { \"${i}:${x}\" }", "[1, 2, 3].step(2).map |$x| { $x * 10 }",
+    "Integer[1, 5].filter |$x| { $x % 2 == 0 }", "Integer[1, 3].reduce(10) |$m, $x| { $m + $x }",
+    "'abcd'.step(2)", "Integer[1, 3].reverse_each =~ Iterable", "Integer[1, 3].step(2) =~ Iterator[Integer]",
+    "Integer[1, 3].step(2) =~ Iterator[String]", "type(Integer[0, 10].step(3))", "type('ab'.reverse_each)",
+    "type({'a' => 1}.reverse_each)", "type(Integer[0, 10].step(3), generalized)", "Integer[1, 3].reverse_each.step(2)",
+    "Integer[1, 3].reverse_each == [3, 2, 1]", "[Integer[1, 3].reverse_each]", "{'k' => Integer[1, 2].reverse_each}",
+    "Integer[5, 7].each |$i, $x| { $i }", "Integer[1, 2].reverse_each.filter |$x| { $x > 1 }",
 ]
 
 NEW = [

@@ -383,6 +383,7 @@ pub(crate) fn nested_text(v: &Value) -> String {
                 .join(", ")
         ),
         Value::Type(_) | Value::Resource { .. } => super::format_value(v).unwrap_or_else(|| v.to_string()),
+        Value::Iterator(i) => nested_text(&Value::Array(i.items.clone())),
         other => other.to_string(),
     }
 }
