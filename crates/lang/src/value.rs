@@ -94,6 +94,16 @@ pub enum Value {
     /// `Sensitive(v)`: prints redacted; in the catalog the parameter holds the plain value and
     /// is listed in the resource's `sensitive_parameters`.
     Sensitive(Box<Value>),
+    /// What `reverse_each` and `step` return without a lambda: an Iterator (its elements are
+    /// computed at once here; Puppet computes them as they are iterated).
+    Iterator(Arc<IteratorValue>),
+}
+
+/// An Iterator's elements and their type (`Iterator[Integer[1, 3]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IteratorValue {
+    pub items: Vec<Value>,
+    pub element_type: TypeValue,
 }
 
 /// Runs a step of a walk over a nested value on a stack that grows as needed: recursion in Puppet
@@ -120,6 +130,7 @@ impl Clone for Value {
                 Value::Resource { type_name: type_name.clone(), title: title.clone() }
             }
             Value::Sensitive(v) => nested(|| Value::Sensitive(v.clone())),
+            Value::Iterator(i) => Value::Iterator(i.clone()),
         }
     }
 }
@@ -145,6 +156,7 @@ impl PartialEq for Value {
                 t1 == t2 && n1 == n2
             }
             (Sensitive(a), Sensitive(b)) => a == b,
+            (Iterator(a), Iterator(b)) => a == b,
             _ => false,
         }
     }
@@ -174,6 +186,7 @@ impl Hash for Value {
                 title.hash(state);
             }
             Value::Sensitive(v) => v.hash(state),
+            Value::Iterator(i) => i.items.hash(state),
             Value::Undef | Value::Default => {}
         }
     }
@@ -200,6 +213,7 @@ impl Value {
             Value::Type(_) => "Type",
             Value::Resource { .. } => "Resource",
             Value::Sensitive(_) => "Sensitive",
+            Value::Iterator(_) => "Iterator",
         }
     }
 
@@ -216,6 +230,7 @@ impl Value {
             Value::Str(s) => J::String(s.clone()),
             // Revealed on the wire; the resource lists the parameter as sensitive.
             Value::Sensitive(v) => nested(|| v.to_json()),
+            Value::Iterator(i) => nested(|| J::Array(i.items.iter().map(Value::to_json).collect())),
             Value::Array(a) => nested(|| J::Array(a.iter().map(Value::to_json).collect())),
             Value::Hash(h) => {
                 nested(|| J::Object(h.iter().map(|(k, v)| (k.to_display_string(), v.to_json())).collect()))
@@ -292,26 +307,15 @@ impl fmt::Display for Value {
                 }
                 f.write_char('}')
             }
-            Value::Type(t) => {
-                f.write_str(&t.name)?;
-                if !t.params.is_empty() {
-                    f.write_char('[')?;
-                    for (i, p) in t.params.iter().enumerate() {
-                        if i > 0 {
-                            f.write_str(", ")?;
-                        }
-                        match p {
-                            // Type parameters print as Puppet source: Enum['a', 'b'].
-                            Value::Str(x) => write!(f, "'{x}'")?,
-                            other => write_nested(f, other)?,
-                        }
-                    }
-                    f.write_char(']')?;
-                }
-                Ok(())
-            }
+            // Puppet's TypeFormatter text: `Integer[1, 5]`, `Enum['a', 'b']`.
+            Value::Type(t) => f.write_str(&crate::eval::types::format(t)),
             Value::Resource { type_name, title } => write!(f, "{type_name}[{title}]"),
             Value::Sensitive(_) => f.write_str("Sensitive [value redacted]"),
+            // Puppet prints an Iterator by its generalized type: `Iterator[Integer]-Value`.
+            Value::Iterator(i) => {
+                let general = crate::eval::types::generalized(&i.element_type);
+                write!(f, "Iterator[{}]-Value", crate::eval::types::format(&general))
+            }
         }
     }
 }
@@ -338,6 +342,7 @@ pub fn label(v: &Value) -> String {
         Value::Array(_) => "Array".into(),
         Value::Hash(_) => "Hash".into(),
         Value::Sensitive(_) => "Object".into(),
+        Value::Iterator(_) => "Iterator-Value".into(),
         Value::Type(_) | Value::Resource { .. } => format!("{v}-Type"),
     }
 }
@@ -365,6 +370,9 @@ pub fn puppet_eq(a: &Value, b: &Value) -> bool {
         (Value::Resource { type_name: t1, title: n1 }, Value::Resource { type_name: t2, title: n2 }) => {
             t1.eq_ignore_ascii_case(t2) && n1 == n2
         }
+        // Types are equal as types (`Variant[A, B] == Variant[B, A]`).
+        (Value::Type(_), Value::Type(_) | Value::Resource { .. })
+        | (Value::Resource { .. }, Value::Type(_)) => crate::eval::types::types_equal(a, b).unwrap_or(a == b),
         _ => a == b,
     }
 }

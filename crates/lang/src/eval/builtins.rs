@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use indexmap::IndexMap;
 
 use super::ops;
-use crate::value::{format_float, puppet_eq, RegexValue, Value};
+use crate::value::{puppet_eq, RegexValue, Value};
 
 type Out = Option<Result<Value, String>>;
 
@@ -387,7 +387,7 @@ pub fn versioncmp(a: &str, b: &str) -> i64 {
 
 /// Ruby's `Kernel#sprintf` for the common conversions (`%s %d %i %f %x %X %o %e %%`) with flags,
 /// width and precision.
-fn sprintf(fmt: &str, args: &[Value]) -> Result<Value, String> {
+pub(crate) fn sprintf(fmt: &str, args: &[Value]) -> Result<Value, String> {
     let mut out = String::new();
     let mut chars = fmt.chars().peekable();
     let mut next = 0;
@@ -480,11 +480,77 @@ fn sprintf(fmt: &str, args: &[Value]) -> Result<Value, String> {
                     t
                 }
             }
-            'g' => format_float(num(&arg)),
-            'x' => format!("{:x}", int(&arg)),
-            'X' => format!("{:X}", int(&arg)),
-            'o' => format!("{:o}", int(&arg)),
-            'b' => format!("{:b}", int(&arg)),
+            'g' | 'G' => {
+                // C's %g: %e or %f by the exponent, with trailing zeros removed.
+                let f = num(&arg);
+                let p = prec.unwrap_or(6).max(1);
+                let exp = if f == 0.0 { 0 } else { f.abs().log10().floor() as i32 };
+                let strip = |t: String| -> String {
+                    if t.contains('.') {
+                        t.trim_end_matches('0').trim_end_matches('.').to_string()
+                    } else {
+                        t
+                    }
+                };
+                let t = if exp < -4 || exp >= p as i32 {
+                    let e = format!("{:.*e}", p - 1, f);
+                    let (m, x) = e.split_once('e').unwrap_or((&e, "0"));
+                    let x: i32 = x.parse().unwrap_or(0);
+                    format!("{}e{}{:02}", strip(m.to_string()), if x < 0 { '-' } else { '+' }, x.abs())
+                } else {
+                    strip(format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, f))
+                };
+                if conv == 'G' {
+                    t.to_uppercase()
+                } else {
+                    t
+                }
+            }
+            'x' | 'X' | 'o' | 'b' | 'B' => {
+                let i = int(&arg);
+                // Ruby prints a negative number without a sign flag in two's complement, its
+                // infinite run of leading ones shown as `..f`, `..7`, `..1`.
+                let twos = i < 0 && !flags.contains('+') && !flags.contains(' ');
+                let magnitude: u128 = if twos {
+                    // A whole count of digits holding every i64: 64 bits in hex and binary,
+                    // 66 (22 digits) in octal.
+                    let bits = if conv == 'o' { 66 } else { 64 };
+                    ((1i128 << bits) + i as i128) as u128
+                } else {
+                    i.unsigned_abs() as u128
+                };
+                let mut digits = match conv {
+                    'x' => format!("{magnitude:x}"),
+                    'X' => format!("{magnitude:X}"),
+                    'o' => format!("{magnitude:o}"),
+                    _ => format!("{magnitude:b}"),
+                };
+                if twos {
+                    let top = match conv {
+                        'x' => 'f',
+                        'X' => 'F',
+                        'o' => '7',
+                        _ => '1',
+                    };
+                    let rest = digits.trim_start_matches(top).to_string();
+                    digits = format!("..{top}{rest}");
+                }
+                // A precision is a minimum count of digits.
+                if let Some(p) = prec {
+                    if digits.len() < p {
+                        digits = format!("{}{digits}", "0".repeat(p - digits.len()));
+                    }
+                }
+                let prefix = match (flags.contains('#'), conv) {
+                    (false, _) => "",
+                    (true, 'x') => "0x",
+                    (true, 'X') => "0X",
+                    (true, 'o') => "0",
+                    (true, 'b') => "0b",
+                    (true, _) => "0B",
+                };
+                format!("{}{prefix}{digits}", if i < 0 && !twos { "-" } else { "" })
+            }
             'c' => char::from_u32(int(&arg) as u32).map(String::from).unwrap_or_default(),
             other => return Err(format!("malformed format string - %{other}")),
         };
@@ -494,7 +560,7 @@ fn sprintf(fmt: &str, args: &[Value]) -> Result<Value, String> {
             let pad = w - len;
             if flags.contains('-') {
                 body.push_str(&" ".repeat(pad));
-            } else if flags.contains('0') && conv != 's' {
+            } else if flags.contains('0') && conv != 's' && !(prec.is_some() && "dixXobB".contains(conv)) {
                 let (sign, digits) = match body.strip_prefix(['-', '+']) {
                     Some(d) => (body[..1].to_string(), d.to_string()),
                     None => (String::new(), body.clone()),

@@ -267,28 +267,36 @@ impl<'e> Compiler<'e> {
                 let t = vals.first().cloned().unwrap_or(Value::Undef);
                 let v = vals.get(1).cloned().unwrap_or(Value::Undef);
                 let t = match t {
-                    Value::Type(t) => t,
-                    Value::Str(n) => TypeValue { name: n, params: vec![] },
+                    t @ (Value::Type(_) | Value::Resource { .. }) => t,
+                    Value::Str(n) => Value::Type(TypeValue { name: n, params: vec![] }),
                     _ => return Err(fcall(self, "'assert_type' expects a Type".into())),
                 };
-                if super::types::is_instance(&v, &t) {
+                if super::types::is_instance_of(&v, &t) {
                     return Ok(v);
                 }
                 if let Some(l) = lambda {
                     let actual = Value::Type(super::types::type_of(&v));
-                    return self.call_lambda(l, vec![Value::Type(t), actual], scope);
+                    return self.call_lambda(l, vec![t, actual], scope);
                 }
-                let want = super::types::describe(&t);
-                let got = Value::Type(super::types::type_of(&v));
-                Err(fcall(self, format!("assert_type(): expects {want}, got {got}")))
+                let why = super::types::describe_mismatch(&v, &t);
+                // Several reasons: each on its line, as Puppet formats them (unstripped); none:
+                // Puppet's message is empty.
+                let text = if why.contains("\n ") {
+                    format!(" assert_type(): {}", why.replace("\n ", "\n  assert_type(): "))
+                } else if why.is_empty() {
+                    String::new()
+                } else {
+                    format!("assert_type(): {why}")
+                };
+                Err(fcall(self, text))
             }
             "type" => {
                 let v = vals.first().cloned().unwrap_or(Value::Undef);
-                let mut t = super::types::type_of(&v);
-                if matches!(vals.get(1), Some(Value::Str(m)) if m == "generalized" || m == "reduced") {
-                    t.params.clear();
-                }
-                Ok(Value::Type(t))
+                let mode = match vals.get(1) {
+                    Some(Value::Str(m)) => m.as_str(),
+                    _ => "detailed",
+                };
+                Ok(Value::Type(super::types::type_function(&v, mode)))
             }
             "new" => self.new_value(&vals, span),
             _ => match self.find_ruby_function(fname, span)? {
@@ -472,92 +480,61 @@ impl<'e> Compiler<'e> {
         })
     }
 
-    /// `Type(value)`: the conversions used commonly (Integer, Float, Numeric, String, Boolean, Array).
+    /// `Type(value, …)` / `Type.new(value, …)`: Puppet's conversions (`types::new_value`).
     fn new_value(&mut self, vals: &[Value], span: Span) -> R<Value> {
-        let Value::Type(t) = &vals[0] else {
+        if !matches!(vals[0], Value::Type(_) | Value::Resource { .. }) {
             return Err(self.err(span, "new() requires a type"));
-        };
-        let arg = vals.get(1).cloned().unwrap_or(Value::Undef);
-        let bad = |c: &Self| {
-            c.err(
-                span,
-                format!(
-                    "Error while evaluating a Function Call, Converted value from {}.new() has wrong type",
-                    t.name
-                ),
-            )
-        };
-        Ok(match (t.name.as_str(), &arg) {
-            ("Integer" | "Numeric", Value::Int(_)) | ("Float" | "Numeric", Value::Float(_)) => arg.clone(),
-            ("Integer", Value::Float(f)) => Value::Int(*f as i64),
-            ("Float", Value::Int(i)) => Value::Float(*i as f64),
-            ("Integer" | "Float" | "Numeric", Value::Str(s)) => {
-                let s = s.trim();
-                let (sign, digits) = match s.strip_prefix('-') {
-                    Some(rest) => (-1, rest),
-                    None => (1, s.strip_prefix('+').unwrap_or(s)),
-                };
-                let radix =
-                    |p: &str| digits.strip_prefix(p).or_else(|| digits.strip_prefix(&p.to_uppercase()));
-                if let Some(h) = radix("0x") {
-                    i64::from_str_radix(h, 16).map(|i| Value::Int(sign * i)).map_err(|_| bad(self))?
-                } else if let Some(b) = radix("0b") {
-                    i64::from_str_radix(b, 2).map(|i| Value::Int(sign * i)).map_err(|_| bad(self))?
-                } else if s.len() > 1 && s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit()) {
-                    i64::from_str_radix(&s[1..], 8).map(Value::Int).map_err(|_| bad(self))?
-                } else if let Ok(i) = s.parse::<i64>() {
-                    if t.name == "Float" {
-                        Value::Float(i as f64)
-                    } else {
-                        Value::Int(i)
-                    }
-                } else if t.name != "Integer" {
-                    s.parse::<f64>().map(Value::Float).map_err(|_| bad(self))?
-                } else {
-                    return Err(bad(self));
+        }
+        // `Type.new('Integer[1, 2]')`: the type a string writes (Puppet's TypeParser).
+        if let (Value::Type(t), Some(Value::Str(text))) = (&vals[0], vals.get(1)) {
+            if t.name == "Type" {
+                return self.parse_type_string(text, span);
+            }
+        }
+        super::types::new_value(&vals[0], &vals[1..])
+            .map_err(|m| self.err(span, format!("Error while evaluating a Function Call, {m}")))
+    }
+}
+
+impl Compiler<'_> {
+    /// The type a string such as `'Optional[String]'` writes: a type name, with parameters that
+    /// are literals or types themselves, as Puppet's TypeParser accepts.
+    fn parse_type_string(&mut self, text: &str, span: Span) -> R<Value> {
+        fn is_type_expression(e: &Expr) -> bool {
+            match &e.kind {
+                ExprKind::TypeRef(_) => true,
+                ExprKind::Access(target, keys) => {
+                    is_type_expression(target) && keys.iter().all(is_literal_or_type)
                 }
+                _ => false,
             }
-            ("Integer" | "Numeric", Value::Bool(b)) => Value::Int(*b as i64),
-            ("Float", Value::Bool(b)) => Value::Float(*b as i64 as f64),
-            // String.new's default Float format is Ruby's `%f`.
-            ("String", Value::Float(f)) => Value::Str(format!("{f:.6}")),
-            ("String", v @ (Value::Array(_) | Value::Hash(_))) => Value::Str(quoted(v)),
-            ("String", v) => Value::Str(v.to_display_string()),
-            ("Boolean", Value::Bool(_)) => arg.clone(),
-            ("Boolean", Value::Str(s)) => match s.to_lowercase().as_str() {
-                "true" | "yes" | "y" => Value::Bool(true),
-                "false" | "no" | "n" | "" => Value::Bool(false),
-                _ => return Err(bad(self)),
-            },
-            ("Array", Value::Array(_)) => arg.clone(),
-            ("Hash", Value::Hash(_)) => arg.clone(),
-            ("Hash", Value::Array(a)) => {
-                let mut h = IndexMap::new();
-                if a.iter().all(|x| matches!(x, Value::Array(p) if p.len() == 2)) {
-                    for x in a {
-                        if let Value::Array(p) = x {
-                            h.insert(p[0].clone(), p[1].clone());
-                        }
-                    }
-                } else if a.len() % 2 == 0 {
-                    for c in a.chunks(2) {
-                        h.insert(c[0].clone(), c[1].clone());
-                    }
-                } else {
-                    return Err(bad(self));
+        }
+        fn is_literal_or_type(e: &Expr) -> bool {
+            match &e.kind {
+                ExprKind::Undef
+                | ExprKind::Default
+                | ExprKind::Bool(_)
+                | ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Str(_)
+                | ExprKind::BareWord(_)
+                | ExprKind::Regex(_) => true,
+                ExprKind::Neg(x) => is_literal_or_type(x),
+                ExprKind::Array(items) => items.iter().all(is_literal_or_type),
+                ExprKind::Hash(entries) => {
+                    entries.iter().all(|(k, v)| is_literal_or_type(k) && is_literal_or_type(v))
                 }
-                Value::Hash(h)
+                _ => is_type_expression(e),
             }
-            ("Array", Value::Hash(h)) => {
-                Value::Array(h.iter().map(|(k, v)| Value::Array(vec![k.clone(), v.clone()])).collect())
-            }
-            // A string is iterable: its characters.
-            ("Array", Value::Str(s)) => Value::Array(s.chars().map(|c| Value::Str(c.to_string())).collect()),
-            ("Array", v) => Value::Array(vec![v.clone()]),
-            ("Sensitive", Value::Sensitive(_)) => arg.clone(),
-            ("Sensitive", v) => Value::Sensitive(Box::new(v.clone())),
-            _ => return Err(bad(self)),
-        })
+        }
+        let invalid = |c: &Self| {
+            c.err(span, format!("Error while evaluating a Function Call, The expression <{text}> is not a valid type specification."))
+        };
+        let exprs = crate::parser::parse(text).map_err(|_| invalid(self))?;
+        match exprs.as_slice() {
+            [e] if is_type_expression(e) => self.eval(e, super::TOP),
+            _ => Err(invalid(self)),
+        }
     }
 }
 
@@ -574,18 +551,4 @@ fn class_names(vals: &[Value]) -> Vec<String> {
         }
     }
     out
-}
-
-/// `String.new` of a collection: nested strings single-quoted (`[1, 'a']`).
-fn quoted(v: &Value) -> String {
-    match v {
-        Value::Str(s) => format!("'{s}'"),
-        Value::Undef => "undef".into(),
-        Value::Array(a) => format!("[{}]", a.iter().map(quoted).collect::<Vec<_>>().join(", ")),
-        Value::Hash(h) => format!(
-            "{{{}}}",
-            h.iter().map(|(k, v)| format!("{} => {}", quoted(k), quoted(v))).collect::<Vec<_>>().join(", ")
-        ),
-        other => other.to_string(),
-    }
 }

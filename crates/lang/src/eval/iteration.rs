@@ -40,6 +40,7 @@ impl<'a> Items<'a> {
     pub(crate) fn of(v: &'a Value) -> Option<Items<'a>> {
         Some(match v {
             Value::Array(a) => Items::Array(a),
+            Value::Iterator(i) => Items::Array(&i.items),
             Value::Hash(h) => Items::Hash(h),
             Value::Int(n) => Items::Range(0, n.saturating_sub(1)),
             Value::Str(s) => Items::Chars(s.chars().collect()),
@@ -229,17 +230,30 @@ impl<'e> Compiler<'e> {
                 return Ok(subject.clone());
             }
             "step" | "reverse_each" => {
+                // A hash's elements are its [key, value] pairs.
+                let hash = items.is_hash();
+                let element = move |(k, v): (Value, Value)| if hash { Value::Array(vec![k, v]) } else { v };
                 let values: Box<dyn Iterator<Item = Value>> = if name == "step" {
                     let n = match vals.get(1) {
                         Some(Value::Int(n)) if *n > 0 => *n as usize,
-                        _ => return Err(fcall(self, "'step' expects a positive Integer step".into())),
+                        other => {
+                            let positive = crate::value::TypeValue {
+                                name: "Integer".into(),
+                                params: vec![Value::Int(1), Value::Default],
+                            };
+                            let got = other.cloned().unwrap_or(Value::Undef);
+                            let why = super::types::mismatch(&got, &positive);
+                            return Err(fcall(self, format!("'step' parameter 'step' {why}")));
+                        }
                     };
-                    Box::new(items.pairs().map(|(_, v)| v).step_by(n))
+                    Box::new(items.pairs().map(element).step_by(n))
                 } else {
-                    Box::new(items.pairs().rev().map(|(_, v)| v))
+                    Box::new(items.pairs().rev().map(element))
                 };
                 // Without a lambda Puppet returns an Iterator; it is materialised here.
-                let Some(l) = lambda else { return Ok(Value::Array(values.collect())) };
+                let Some(l) = lambda else {
+                    return Ok(super::types::iterator(subject, values.collect()));
+                };
                 self.each_call(l, values.map(|v| vec![v]), scope)?;
                 return Ok(subject.clone());
             }

@@ -11,7 +11,7 @@ mod ops;
 mod resources;
 mod ruby;
 pub mod scope;
-mod types;
+pub(crate) mod types;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -834,6 +834,18 @@ impl<'e> Compiler<'e> {
         Ok(match op {
             BinOp::Eq => Value::Bool(puppet_eq(&a, &b)),
             BinOp::Ne => Value::Bool(!puppet_eq(&a, &b)),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+                if matches!(a, Value::Type(_) | Value::Resource { .. })
+                    && matches!(b, Value::Type(_) | Value::Resource { .. }) =>
+            {
+                let op_text = match op {
+                    BinOp::Lt => "<",
+                    BinOp::Le => "<=",
+                    BinOp::Gt => ">",
+                    _ => ">=",
+                };
+                Value::Bool(types::compare_types(&a, &b, op_text).unwrap_or(false))
+            }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 let ord = ops::compare(&a, &b).map_err(|detail| {
                     let op_text = match op {
@@ -905,7 +917,7 @@ impl<'e> Compiler<'e> {
                 let Value::Str(s) = a else { return Err(not_string(self)) };
                 Ok(self.regex_match(&re, s, scope))
             }
-            Value::Type(t) => Ok(types::is_instance(a, t)),
+            Value::Type(_) | Value::Resource { .. } => Ok(types::is_instance_of(a, b)),
             other => Err(self.err(
                 span,
                 format!(
@@ -998,13 +1010,26 @@ impl<'e> Compiler<'e> {
 
     fn type_access(&mut self, t: TypeValue, keys: Vec<Value>, span: Span) -> R<Value> {
         if types::is_data_type(&t.name) {
-            // Enum[$list] and Pattern[$list] take the list's entries (Puppet flattens them).
-            let keys = if matches!(t.name.as_str(), "Enum" | "Pattern") {
+            // Enum[$list], Pattern[$list] and Variant[$list] take the list's entries (Puppet
+            // flattens them).
+            let keys = if matches!(t.name.as_str(), "Enum" | "Pattern" | "Variant") {
                 crate::eval::resources::flatten_ref_values(&Value::Array(keys))
             } else {
                 keys
             };
-            return Ok(Value::Type(TypeValue { name: t.name, params: keys }));
+            if !t.params.is_empty() {
+                return Err(self.err(
+                    span,
+                    format!("Operator '[]' is not applicable to {}.", crate::value::a_an(&Value::Type(t))),
+                ));
+            }
+            return types::access(&t.name, &keys).map_err(|m| self.err(span, m));
+        }
+        // `Resource[File]` is the type File.
+        if t.name == "Resource" && keys.len() == 1 {
+            if let Some(Value::Str(_) | Value::Type(_)) = keys.first() {
+                return types::access("Resource", &keys).map_err(|m| self.err(span, m));
+            }
         }
         let type_name = if t.name == "Resource" {
             match keys.first() {

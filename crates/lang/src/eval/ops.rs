@@ -227,6 +227,12 @@ pub fn in_op(needle: &Value, haystack: &Value) -> bool {
         (Value::Regex(re), Value::Str(h)) => re.is_match(h),
         (Value::Regex(re), Value::Array(a)) => a.iter().any(|v| matches!(v, Value::Str(s) if re.is_match(s))),
         (Value::Type(t), Value::Array(a)) => a.iter().any(|v| super::types::is_instance(v, t)),
+        // A string is matched against each element: a type by instance, a regexp by match.
+        (Value::Str(s), Value::Array(a)) => a.iter().any(|v| match v {
+            Value::Type(_) => super::types::is_instance_of(needle, v),
+            Value::Regex(re) => re.is_match(s),
+            other => puppet_eq(needle, other),
+        }),
         (n, Value::Array(a)) => a.iter().any(|v| puppet_eq(n, v)),
         // A hash is searched by its keys, with the same rules as an array.
         (n, Value::Hash(h)) => in_op(n, &Value::Array(h.keys().cloned().collect())),

@@ -134,6 +134,7 @@ pub(crate) fn to_ruby(v: &Value) -> RValue {
         Value::Array(a) => RValue::Array(a.iter().map(to_ruby).collect()),
         Value::Hash(h) => RValue::Hash(h.iter().map(|(k, v)| (to_ruby(k), to_ruby(v))).collect()),
         Value::Sensitive(x) => RValue::Sensitive(Box::new(to_ruby(x))),
+        Value::Iterator(i) => RValue::Array(i.items.iter().map(to_ruby).collect()),
         // Puppet's class reference holds the name as written, lower case, and prints it bare.
         Value::Resource { type_name, title } if type_name == "Class" => {
             let name = title.to_lowercase();

@@ -1,185 +1,143 @@
-//! A minimal type system for parameter checks, `=~ Type` and case options: the common data types
-//! with their usual parameters. Unknown types (aliases, resource types) accept any value for now.
+//! Puppet's type system: type values parsed into a model (`model`), assignability, instances and
+//! inference as Puppet's TypeCalculator defines them (`calculator`), and the messages the compiler
+//! gives when a value does not match a type.
+
+mod calculator;
+mod convert;
+mod describe;
+mod model;
+
+pub(crate) use convert::new_value;
+
+pub(crate) use model::Ty;
 
 use crate::value::{TypeValue, Value};
 
-const DATA_TYPES: &[&str] = &[
-    "Any",
-    "Array",
-    "Boolean",
-    "Callable",
-    "CatalogEntry",
-    "Collection",
-    "Data",
-    "Default",
-    "Enum",
-    "Float",
-    "Hash",
-    "Integer",
-    "Iterable",
-    "Iterator",
-    "NotUndef",
-    "Numeric",
-    "Optional",
-    "Pattern",
-    "Regexp",
-    "RichData",
-    "Runtime",
-    "Scalar",
-    "ScalarData",
-    "SemVer",
-    "SemVerRange",
-    "Sensitive",
-    "String",
-    "Struct",
-    "Timespan",
-    "Timestamp",
-    "Tuple",
-    "Type",
-    "Undef",
-    "Variant",
-    "Binary",
-    "Deferred",
-    "Error",
-    "Init",
-    "Object",
-    "TypeSet",
-    "URI",
-];
-
 /// Whether `name` is a data type (as opposed to a resource type such as `File`).
 pub fn is_data_type(name: &str) -> bool {
-    DATA_TYPES.contains(&name)
+    model::DATA_TYPES.contains(&name)
 }
 
-fn int_param(p: Option<&Value>, default: i64) -> i64 {
-    match p {
-        Some(Value::Int(i)) => *i,
-        _ => default,
+/// The model of a type value; a value Puppet would not have accepted as a type is `Any` (this
+/// compiler checks parameters when the type is written, see [`access`]).
+fn model(t: &TypeValue) -> Ty {
+    Ty::from_type_value(t).unwrap_or(Ty::Any)
+}
+
+/// The type a value stands for in a type position (a type or a resource reference).
+#[allow(dead_code)]
+pub(crate) fn type_of_value(v: &Value) -> Option<Ty> {
+    Ty::from_value(v).ok()
+}
+
+/// `Name[keys]` on a data type: the parameters checked and normalised as Puppet does, or
+/// Puppet's message when they are wrong.
+pub fn access(name: &str, keys: &[Value]) -> Result<Value, String> {
+    Ok(Ty::build(name, keys)?.to_value())
+}
+
+/// The type without its value-specific parameters (`Integer[1, 3]` is `Integer`).
+pub fn generalized(t: &TypeValue) -> TypeValue {
+    match Ty::from_type_value(t).map(|ty| ty.generalize().to_value()) {
+        Ok(Value::Type(tv)) => tv,
+        _ => t.clone(),
     }
 }
 
-fn size_ok(len: usize, params: &[Value], from: usize) -> bool {
-    let min = int_param(params.get(from), 0);
-    let max = int_param(params.get(from + 1), i64::MAX);
-    (len as i64) >= min && (len as i64) <= max
+/// An Iterator over `items` that came from iterating over `source`: its element type is the
+/// type's own range (`Integer[1, 3]`), a hash's `Tuple[K, V, 2, 2]`, or the Variant of the
+/// elements' detailed types.
+pub fn iterator(source: &Value, items: Vec<Value>) -> Value {
+    let element = match source {
+        Value::Type(_) => match Ty::from_value(source) {
+            Ok(Ty::Enum(vs, ci)) => Ty::Enum(vs, ci).generalize(),
+            // The range the elements span (`Integer[0, 10].step(3)` gives `Integer[0, 9]`).
+            Ok(Ty::Integer(_)) => {
+                let ints = items.iter().filter_map(|v| if let Value::Int(i) = v { Some(*i) } else { None });
+                Ty::Integer(model::Range::new(ints.clone().min(), ints.max()))
+            }
+            Ok(t) => t,
+            Err(_) => Ty::Any,
+        },
+        // A string's characters.
+        Value::Str(_) => Ty::String(Some(model::Range::new(Some(1), Some(1))), None),
+        Value::Iterator(i) => Ty::from_type_value(&i.element_type).unwrap_or(Ty::Any),
+        Value::Hash(h) => {
+            let k = Ty::variant(h.keys().map(calculator::infer_set).collect());
+            let v = Ty::variant(h.values().map(calculator::infer_set).collect());
+            Ty::Tuple(vec![k, v], Some(model::Range::new(Some(2), Some(2))))
+        }
+        Value::Int(n) => Ty::Integer(model::Range::new(Some(0), Some((*n - 1).max(0)))),
+        Value::Array(a) => Ty::variant(a.iter().map(calculator::infer_set).collect()),
+        _ => Ty::variant(items.iter().map(calculator::infer_set).collect()),
+    };
+    let element_type = match element.to_value() {
+        Value::Type(tv) => tv,
+        _ => TypeValue { name: "Any".into(), params: vec![] },
+    };
+    Value::Iterator(std::sync::Arc::new(crate::value::IteratorValue { items, element_type }))
+}
+
+/// Puppet's text of a type (`Integer[1, 5]`, `Struct[{'a' => Integer}]`).
+pub fn format(t: &TypeValue) -> String {
+    match Ty::from_type_value(t) {
+        Ok(ty) => ty.to_string(),
+        Err(_) => {
+            let params: Vec<String> = t.params.iter().map(|p| model::ValueText(p).to_string()).collect();
+            if params.is_empty() {
+                t.name.clone()
+            } else {
+                format!("{}[{}]", t.name, params.join(", "))
+            }
+        }
+    }
+}
+
+/// Puppet's text of a type or resource reference value, as `String(File['/x'])` prints it.
+pub fn format_value(v: &Value) -> Option<String> {
+    Ty::from_value(v).ok().map(|t| t.to_string())
 }
 
 /// Whether `v` is an instance of `t`.
 pub fn is_instance(v: &Value, t: &TypeValue) -> bool {
-    let p = &t.params;
-    match t.name.as_str() {
-        "Any" => true,
-        "Undef" => matches!(v, Value::Undef),
-        "NotUndef" => {
-            !matches!(v, Value::Undef)
-                && p.first().is_none_or(|inner| matches!(inner, Value::Type(it) if is_instance(v, it)))
-        }
-        "Default" => matches!(v, Value::Default),
-        "Boolean" => matches!(v, Value::Bool(_)),
-        "Integer" => match v {
-            Value::Int(i) => *i >= int_param(p.first(), i64::MIN) && *i <= int_param(p.get(1), i64::MAX),
-            _ => false,
-        },
-        "Float" => matches!(v, Value::Float(_)),
-        "Numeric" => matches!(v, Value::Int(_) | Value::Float(_)),
-        "String" => match v {
-            Value::Str(s) => size_ok(s.chars().count(), p, 0),
-            _ => false,
-        },
-        "Scalar" | "ScalarData" => {
-            matches!(v, Value::Int(_) | Value::Float(_) | Value::Str(_) | Value::Bool(_))
-                || t.name == "Scalar" && matches!(v, Value::Regex(_))
-        }
-        "Data" | "RichData" => is_data(v),
-        "Regexp" => matches!(v, Value::Regex(_)),
-        "Enum" => match v {
-            Value::Str(s) => p.iter().any(|e| matches!(e, Value::Str(x) if x == s)),
-            _ => false,
-        },
-        "Pattern" => match v {
-            Value::Str(s) => p.iter().any(|e| match e {
-                Value::Regex(r) => r.is_match(s),
-                Value::Str(x) => crate::value::RegexValue::new(x).map(|r| r.is_match(s)).unwrap_or(false),
-                _ => false,
-            }),
-            _ => false,
-        },
-        "Optional" => {
-            matches!(v, Value::Undef) || p.first().is_none_or(|inner| type_or_value_matches(v, inner))
-        }
-        "Variant" => p.iter().any(|inner| type_or_value_matches(v, inner)),
-        "Array" => match v {
-            Value::Array(a) => {
-                let elem_ok = match p.first() {
-                    Some(Value::Type(et)) => a.iter().all(|x| is_instance(x, et)),
-                    _ => true,
-                };
-                let from = if matches!(p.first(), Some(Value::Type(_))) { 1 } else { 0 };
-                elem_ok && size_ok(a.len(), p, from)
-            }
-            _ => false,
-        },
-        "Tuple" => match v {
-            Value::Array(a) => {
-                let types: Vec<&TypeValue> =
-                    p.iter().filter_map(|x| if let Value::Type(t) = x { Some(t) } else { None }).collect();
-                let ints: Vec<i64> =
-                    p.iter().filter_map(|x| if let Value::Int(i) = x { Some(*i) } else { None }).collect();
-                let min = ints.first().copied().unwrap_or(types.len() as i64);
-                let max = ints.get(1).copied().unwrap_or(if ints.is_empty() {
-                    types.len() as i64
-                } else {
-                    i64::MAX
-                });
-                (a.len() as i64) >= min
-                    && (a.len() as i64) <= max
-                    && a.iter()
-                        .enumerate()
-                        .all(|(i, x)| types.get(i).or(types.last()).is_none_or(|t| is_instance(x, t)))
-            }
-            _ => false,
-        },
-        "Hash" => match v {
-            Value::Hash(h) => match (p.first(), p.get(1)) {
-                (Some(Value::Type(kt)), Some(Value::Type(vt))) => {
-                    h.iter().all(|(k, x)| is_instance(k, kt) && is_instance(x, vt)) && size_ok(h.len(), p, 2)
-                }
-                _ => size_ok(h.len(), p, 0),
-            },
-            _ => false,
-        },
-        "Struct" => match (v, p.first()) {
-            (Value::Hash(h), Some(Value::Hash(schema))) => struct_mismatch(h, schema).is_none(),
-            (Value::Hash(_), _) => true,
-            _ => false,
-        },
-        "Collection" => matches!(v, Value::Array(_) | Value::Hash(_)),
-        "Type" => matches!(v, Value::Type(_)),
-        "Sensitive" => match v {
-            Value::Sensitive(inner) => p.first().is_none_or(|t| type_or_value_matches(inner, t)),
-            _ => false,
-        },
-        // Resource types, aliases and rich types: not checked yet.
-        _ => true,
+    calculator::instance(&model(t), v)
+}
+
+/// Whether `v` is an instance of the type `t` stands for (a type or a resource reference).
+pub fn is_instance_of(v: &Value, t: &Value) -> bool {
+    match Ty::from_value(t) {
+        Ok(ty) => calculator::instance(&ty, v),
+        Err(_) => false,
     }
 }
 
-fn type_or_value_matches(v: &Value, t: &Value) -> bool {
-    match t {
-        Value::Type(t) => is_instance(v, t),
-        // `Optional['x']` means `Optional[Enum['x']]`.
-        Value::Str(s) => matches!(v, Value::Str(x) if x == s),
-        _ => true,
-    }
+/// Type equality as Puppet's `==` sees it: equal, or each assignable to the other.
+pub fn types_equal(a: &Value, b: &Value) -> Option<bool> {
+    let (a, b) = (Ty::from_value(a).ok()?, Ty::from_value(b).ok()?);
+    Some(a == b || calculator::assignable(&a, &b) && calculator::assignable(&b, &a))
 }
 
-fn is_data(v: &Value) -> bool {
-    match v {
-        Value::Undef | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) => true,
-        Value::Array(a) => a.iter().all(is_data),
-        Value::Hash(h) => h.iter().all(|(k, x)| matches!(k, Value::Str(_)) && is_data(x)),
-        _ => false,
+/// `<`, `<=`, `>`, `>=` on types: `a < b` when `a` is a proper subtype of `b`.
+pub fn compare_types(a: &Value, b: &Value, op: &str) -> Option<bool> {
+    let (a, b) = (Ty::from_value(a).ok()?, Ty::from_value(b).ok()?);
+    Some(match op {
+        "<" => calculator::assignable(&b, &a) && !calculator::assignable(&a, &b),
+        "<=" => calculator::assignable(&b, &a),
+        ">" => calculator::assignable(&a, &b) && !calculator::assignable(&b, &a),
+        _ => calculator::assignable(&a, &b),
+    })
+}
+
+/// The elements iterating over a type gives (`Integer[1, 3]`, `Enum['a', 'b']`), or `None`
+/// when the type is not iterable.
+pub fn type_elements(t: &Value) -> Option<Vec<Value>> {
+    match Ty::from_value(t).ok()? {
+        Ty::Integer(r) => {
+            let (from, to) = (r.from?, r.to?);
+            Some((from..=to).map(Value::Int).collect())
+        }
+        Ty::Enum(vs, _) => Some(vs.into_iter().map(Value::Str).collect()),
+        _ => None,
     }
 }
 
@@ -204,29 +162,25 @@ pub fn describe_value(v: &Value) -> String {
     }
 }
 
-/// The type Puppet's `type()` function reports for a value (its "detailed" form, simplified:
-/// integer and string types carry the value's own range/size).
+/// The type Puppet's `type()` function reports for a value: its detailed form (arrays as
+/// Tuples, hashes with string keys as Structs).
 pub fn type_of(v: &Value) -> TypeValue {
-    let (name, params) = match v {
-        Value::Undef => ("Undef", vec![]),
-        Value::Default => ("Default", vec![]),
-        Value::Bool(b) => ("Boolean", vec![Value::Bool(*b)]),
-        Value::Int(i) => ("Integer", vec![Value::Int(*i), Value::Int(*i)]),
-        Value::Float(f) => ("Float", vec![Value::Float(*f), Value::Float(*f)]),
-        Value::Str(_) => ("String", vec![]),
-        Value::Regex(r) => ("Regexp", vec![Value::Regex(r.clone())]),
-        Value::Array(a) => ("Tuple", a.iter().map(|x| Value::Type(type_of(x))).collect()),
-        Value::Hash(h) => {
-            let n = Value::Int(h.len() as i64);
-            ("Hash", vec![n.clone(), n])
-        }
-        Value::Type(t) => ("Type", vec![Value::Type(t.clone())]),
-        Value::Resource { type_name, title } => {
-            return TypeValue { name: type_name.clone(), params: vec![Value::Str(title.clone())] }
-        }
-        Value::Sensitive(inner) => ("Sensitive", vec![Value::Type(type_of(inner))]),
+    type_function(v, "detailed")
+}
+
+/// `type(v, mode)`: `detailed` (the default), `reduced` (collections by their common element
+/// type) or `generalized` (without value-specific parameters).
+pub fn type_function(v: &Value, mode: &str) -> TypeValue {
+    let t = match mode {
+        "reduced" => calculator::infer(v),
+        "generalized" => calculator::infer(v).generalize(),
+        _ => calculator::infer_set(v),
     };
-    TypeValue { name: name.to_string(), params }
+    match t.to_value() {
+        Value::Type(tv) => tv,
+        // `Type[File['/x']]`: the reference as a type parameter.
+        other => TypeValue { name: "Type".into(), params: vec![other] },
+    }
 }
 
 /// A Struct key: its name and whether it may be absent (`Optional[k]`/undef-accepting value).
@@ -281,6 +235,12 @@ fn struct_mismatch(
 /// Puppet's description of a type mismatch: "expects an Integer value, got String",
 /// "expects a match for Enum['a', 'b'], got 'z'", "entry 'port' expects …".
 pub fn mismatch(v: &Value, t: &TypeValue) -> String {
+    if let Ok(ty) = Ty::from_type_value(t) {
+        let text = describe::describe_mismatch(&ty, &calculator::infer_set(v));
+        if !text.is_empty() {
+            return text;
+        }
+    }
     match (t.name.as_str(), v) {
         ("Enum" | "Pattern", Value::Str(s)) => {
             format!("expects a match for {}, got '{s}'", Value::Type(t.clone()))
@@ -325,6 +285,15 @@ pub fn mismatch(v: &Value, t: &TypeValue) -> String {
     }
 }
 
+/// Why `v` is not a value of the type `t` stands for (a type or a resource reference), exactly
+/// as Puppet's describer says it: empty when it finds no reason (`assert_type(Iterable, -1)`).
+pub fn describe_mismatch(v: &Value, t: &Value) -> String {
+    match Ty::from_value(t) {
+        Ok(ty) => describe::describe_mismatch(&ty, &calculator::infer_set(v)),
+        Err(_) => String::new(),
+    }
+}
+
 /// [`mismatch`] for a type written as the alias `alias`: `expects a MyPort = Integer[1, 65535]
 /// value, got Integer[0, 0]`.
 pub fn mismatch_named(v: &Value, alias: &str, t: &TypeValue) -> String {
@@ -342,24 +311,9 @@ pub fn mismatch_named(v: &Value, alias: &str, t: &TypeValue) -> String {
     }
 }
 
-/// Whether every value of `b` is a value of `a`, as far as this type system can tell: the same
-/// type, `Any`, an `Optional`/`Variant` that holds `b`, or a parameterless `a` of the same name.
+/// Whether every value of `b` is a value of `a` (Puppet's `assignable?`).
 pub fn is_assignable(a: &TypeValue, b: &TypeValue) -> bool {
-    if a == b || a.name == "Any" || (a.name == b.name && a.params.is_empty()) {
-        return true;
-    }
-    match a.name.as_str() {
-        "Optional" => {
-            b.name == "Undef"
-                || a.params.first().is_some_and(|p| matches!(p, Value::Type(t) if is_assignable(t, b)))
-        }
-        "Variant" => a.params.iter().any(|p| matches!(p, Value::Type(t) if is_assignable(t, b))),
-        "Numeric" => matches!(b.name.as_str(), "Integer" | "Float"),
-        "Scalar" | "ScalarData" => {
-            matches!(b.name.as_str(), "Integer" | "Float" | "String" | "Boolean" | "Enum" | "Pattern")
-        }
-        _ => false,
-    }
+    calculator::assignable(&model(a), &model(b))
 }
 
 /// Why type `actual` is not assignable to `expected`: `expects a String value, got Integer`.
