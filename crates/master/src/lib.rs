@@ -14,6 +14,7 @@
 pub mod auth;
 pub mod environments;
 mod error;
+mod fd_limit;
 pub mod fileserver;
 pub mod reports;
 mod routes;

@@ -11,6 +11,7 @@ use bunraku_pki::{Autosign, CertificateAuthority, SslDir};
 use tokio::net::TcpListener;
 
 use crate::environments::Environments;
+use crate::fd_limit;
 use crate::reports::{Destinations, ReportProcessors};
 use crate::routes::{self, AppState};
 use crate::tls_listener::{self, TlsState};
@@ -164,6 +165,7 @@ impl Master {
         for warning in warnings {
             tracing::warn!("{warning}");
         }
+        fd_limit::raise();
         let listener = TcpListener::bind(config.bind)
             .await
             .map_err(|source| MasterError::Bind { addr: config.bind, source })?;

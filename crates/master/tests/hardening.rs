@@ -234,8 +234,9 @@ fn silent_and_slow_connections_are_closed_by_the_header_timer() {
 #[test]
 fn an_agent_is_served_while_600_idle_connections_are_held() {
     use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    // Hard and soft: the master raises its soft limit to the hard one when it starts.
     let (_, hard) = getrlimit(Resource::RLIMIT_NOFILE).unwrap();
-    setrlimit(Resource::RLIMIT_NOFILE, 1024.min(hard), hard).unwrap();
+    setrlimit(Resource::RLIMIT_NOFILE, 1024.min(hard), 1024.min(hard)).unwrap();
 
     let limits = Limits { request_header_timeout: Duration::from_secs(120), ..Limits::default() };
     assert_eq!(limits.max_unauthenticated_connections, 256);
