@@ -144,6 +144,10 @@ pub enum NodeMatcher {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeDef {
     pub matchers: Vec<NodeMatcher>,
+    /// Where each matcher is written.
+    pub matcher_spans: Vec<Span>,
+    /// `inherits parent` (an error in Puppet 4 and later, kept for the validator to report).
+    pub parent: Option<Span>,
     pub body: Arc<Vec<Expr>>,
     pub span: Span,
 }
@@ -225,6 +229,8 @@ pub enum ExprKind {
     },
     /// `Type { attrs }`
     ResourceDefaults {
+        /// Not `Regular` only in the invalid `@Type { … }` (kept for the validator to report).
+        form: ResourceForm,
         type_name: String,
         attrs: Vec<AttributeOp>,
     },

@@ -185,6 +185,14 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
     lx.run(false)
 }
 
+/// [`lex`], with the warnings Puppet's lexer logs on the way (unrecognized escapes, malformed
+/// `\u` escapes), in order; they stand even when lexing then fails.
+pub fn lex_with_warnings(src: &str) -> (Result<Vec<Token>, LexError>, Vec<LexError>) {
+    let mut lx = Lexer::new(src);
+    let tokens = lx.run(false);
+    (tokens, lx.warnings)
+}
+
 /// The escapes a double-quoted string processes (`\\` included); heredocs choose theirs by flags.
 const DQ_ESCAPES: &str = "ntrs$\"'\\\nu";
 
@@ -197,6 +205,10 @@ struct Lexer<'a> {
     /// Where lexing resumes at the next newline: after the body of the last heredoc opened on the
     /// current line (several heredocs on one line have consecutive bodies).
     heredoc_resume: Option<usize>,
+    /// Warnings logged so far (see [`lex_with_warnings`]).
+    warnings: Vec<LexError>,
+    /// Warnings of the string segment being read: Puppet logs them where the segment ends.
+    pending: Vec<String>,
 }
 
 fn is_word(b: u8) -> bool {
@@ -205,7 +217,15 @@ fn is_word(b: u8) -> bool {
 
 impl<'a> Lexer<'a> {
     fn new(src: &'a str) -> Lexer<'a> {
-        Lexer { src, bytes: src.as_bytes(), pos: 0, last: None, heredoc_resume: None }
+        Lexer {
+            src,
+            bytes: src.as_bytes(),
+            pos: 0,
+            last: None,
+            heredoc_resume: None,
+            warnings: Vec::new(),
+            pending: Vec::new(),
+        }
     }
 
     fn peek(&self, n: usize) -> u8 {
@@ -623,6 +643,7 @@ impl<'a> Lexer<'a> {
             match ch {
                 c if Some(c) == terminator => {
                     self.pos += 1;
+                    self.flush_warnings(self.pos);
                     if !text.is_empty() || parts.is_empty() {
                         parts.push(DqPart::Text(text));
                     }
@@ -636,6 +657,9 @@ impl<'a> Lexer<'a> {
                     };
                     self.pos += e.len_utf8();
                     let enabled = escapes.contains(e) || e == '\\';
+                    if !enabled && terminator.is_some() {
+                        self.pending.push(format!("Unrecognized escape sequence '\\{e}'"));
+                    }
                     if !enabled {
                         text.push('\\');
                         text.push(e);
@@ -651,7 +675,18 @@ impl<'a> Lexer<'a> {
                         '\'' => text.push('\''),
                         '\\' => text.push('\\'),
                         '\n' => {}
-                        'u' => text.push_str(&self.unicode_escape()),
+                        'u' => match self.unicode_escape() {
+                            Some(c) => text.push(c),
+                            None => {
+                                if terminator.is_some() {
+                                    self.pending.push(
+                                        "Unicode escape '\\u' was not followed by 4 hex digits or 1-6 hex digits in {} or was > 10ffff"
+                                            .into(),
+                                    );
+                                }
+                                text.push_str("\\u");
+                            }
+                        },
                         other => {
                             // Unknown escapes are kept as written (with a warning in Puppet).
                             text.push('\\');
@@ -660,6 +695,7 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 '$' if self.peek(1) == b'{' => {
+                    self.flush_warnings(self.pos + 1);
                     if !text.is_empty() {
                         parts.push(DqPart::Text(std::mem::take(&mut text)));
                     }
@@ -675,6 +711,7 @@ impl<'a> Lexer<'a> {
                     seg_start = self.pos;
                 }
                 '$' if is_word(self.peek(1)) || self.peek(1) == b':' && self.peek(2) == b':' => {
+                    self.flush_warnings(self.pos + 1);
                     if !text.is_empty() {
                         parts.push(DqPart::Text(std::mem::take(&mut text)));
                     }
@@ -798,7 +835,10 @@ impl<'a> Lexer<'a> {
                             'u' => {
                                 let rest: String = chars.clone().collect();
                                 let mut ul = Lexer::new(&rest);
-                                out.push_str(&ul.unicode_escape());
+                                match ul.unicode_escape() {
+                                    Some(c) => out.push(c),
+                                    None => out.push_str("\\u"),
+                                }
                                 for _ in 0..rest[..ul.pos].chars().count() {
                                     chars.next();
                                 }
@@ -823,24 +863,33 @@ impl<'a> Lexer<'a> {
         })
     }
 
-    fn unicode_escape(&mut self) -> String {
-        if self.peek(0) == b'{' {
-            if let Some(end) = self.src[self.pos..].find('}') {
-                let hex = &self.src[self.pos + 1..self.pos + end];
-                if let Some(c) = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
-                    self.pos += end + 1;
-                    return c.to_string();
+    /// The character of a `\\u` escape (`\\uXXXX` or `\\u{X…}` with 1–6 hex digits), or `None`
+    /// when what follows is not one (Puppet keeps the text and warns).
+    fn unicode_escape(&mut self) -> Option<char> {
+        let rest = &self.src[self.pos..];
+        let (hex, len) = match rest.strip_prefix('{') {
+            Some(braced) => {
+                let digits = braced.bytes().take_while(u8::is_ascii_hexdigit).count();
+                if !(1..=6).contains(&digits) || braced.as_bytes().get(digits) != Some(&b'}') {
+                    return None;
                 }
+                (&braced[..digits], digits + 2)
             }
-            return "\\u".into();
-        }
-        let hex = self.src.get(self.pos..self.pos + 4).unwrap_or("");
-        match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
-            Some(c) if hex.len() == 4 => {
-                self.pos += 4;
-                c.to_string()
+            None => {
+                let hex = rest.get(..4).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))?;
+                (hex, 4)
             }
-            _ => "\\u".into(),
+        };
+        let c = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)?;
+        self.pos += len;
+        Some(c)
+    }
+
+    /// Logs the pending warnings of a string segment at `offset`, where Puppet's scanner stands
+    /// when it has read the segment.
+    fn flush_warnings(&mut self, offset: usize) {
+        for message in self.pending.drain(..) {
+            self.warnings.push(LexError { message, offset: Some(offset) });
         }
     }
 }

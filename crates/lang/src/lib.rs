@@ -211,17 +211,85 @@ pub(crate) fn local_facts() -> &'static IndexMap<String, Value> {
     FACTS.get_or_init(|| LOCAL_FACTS_PROVIDER.get().map(|p| p()).unwrap_or_default())
 }
 
-/// Parses one manifest file without evaluating it (`bunraku parser validate`).
+/// Parses one manifest file without evaluating it (`bunraku parser validate`): its first error.
 pub fn validate_file(path: &Path) -> Result<(), CompileError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        let mut err = CompileError::new(format!("Could not read file {}: {e}", path.display()));
-        err.file = Some(path.to_path_buf());
-        err
-    })?;
-    // Parsing alone: the line index a `SourceFile` keeps is only needed to locate an error.
-    parser::parse(&text).map(|_| ()).map_err(|e| {
-        let lines = span::LineIndex::new(&text);
+    match check_file(path).errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// What `puppet parser validate` finds in one file, located, each list in Puppet's order.
+#[derive(Debug, Default)]
+pub struct Validation {
+    pub warnings: Vec<CompileError>,
+    pub errors: Vec<CompileError>,
+    /// The validator's share of `warnings` (Puppet's summary line counts only those).
+    validator_warnings: usize,
+}
+
+/// The severity of a line Puppet logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Warning,
+    Error,
+}
+
+impl Validation {
+    /// The lines `puppet parser validate` logs, in order: the warnings; then a single error
+    /// prefixed "Could not parse for environment production: ", or every error followed by
+    /// "Language validation logged N errors[, and M warnings]. Giving up" (located in the file only).
+    pub fn log(&self) -> Vec<(Level, CompileError)> {
+        let mut out: Vec<(Level, CompileError)> =
+            self.warnings.iter().map(|w| (Level::Warning, w.clone())).collect();
+        match self.errors.as_slice() {
+            [] => {}
+            [only] => {
+                let mut e = only.clone();
+                if !e.message.starts_with("Could not ") {
+                    e.message = format!("Could not parse for environment production: {}", e.message);
+                }
+                out.push((Level::Error, e));
+            }
+            all => {
+                out.extend(all.iter().map(|e| (Level::Error, e.clone())));
+                let mut summary = format!("Language validation logged {} errors", all.len());
+                if self.validator_warnings > 0 {
+                    summary.push_str(&format!(", and {} warnings", self.validator_warnings));
+                }
+                summary.push_str(". Giving up");
+                let mut e = CompileError::new(summary);
+                e.file = all[0].file.clone();
+                out.push((Level::Error, e));
+            }
+        }
+        out
+    }
+}
+
+/// Lexes, parses and validates one manifest file as `puppet parser validate` does.
+pub fn check_file(path: &Path) -> Validation {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            let mut err = CompileError::new(format!("Could not read file {}: {e}", path.display()));
+            err.file = Some(path.to_path_buf());
+            return Validation { errors: vec![err], ..Default::default() };
+        }
+    };
+    let checked = parser::check(&text);
+    // The line index is only built when there is something to locate.
+    if checked.errors.is_empty() && checked.warnings.is_empty() {
+        return Validation::default();
+    }
+    let lines = span::LineIndex::new(&text);
+    let locate = |e: parser::ParseError| {
         let at = e.offset.map(|o| span::Span::new(o, o));
         CompileError::located(e.message, Some(path), &text, &lines, at)
-    })
+    };
+    Validation {
+        warnings: checked.warnings.into_iter().map(locate).collect(),
+        errors: checked.errors.into_iter().map(locate).collect(),
+        validator_warnings: checked.validator_warnings,
+    }
 }

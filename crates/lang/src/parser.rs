@@ -31,15 +31,45 @@ const STATEMENT_CALLS: &[&str] = &[
 /// How deeply expressions may nest in a manifest.
 pub const MAX_NESTING: usize = 1_200;
 
-/// Parses a whole manifest into its top-level statements.
+/// Parses a whole manifest into its top-level statements (failing at its first error).
 pub fn parse(src: &str) -> Result<Vec<Expr>, ParseError> {
-    let tokens = lex(src)?;
+    let stmts = parse_tokens(src, lex(src)?)?;
+    crate::validate::validate(src, &stmts)?;
+    Ok(stmts)
+}
+
+/// Everything Puppet reports on a manifest's text, each list in its order.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Checked {
+    /// The lexer's warnings, then the validator's.
+    pub warnings: Vec<ParseError>,
+    /// How many of `warnings` the validator gave (Puppet counts only those in its summary).
+    pub validator_warnings: usize,
+    /// The lexical or syntax error that stopped parsing, or the validator's errors.
+    pub errors: Vec<ParseError>,
+}
+
+/// Lexes, parses and validates `src`, collecting what `puppet parser validate` would report.
+pub fn check(src: &str) -> Checked {
+    let (tokens, lexer_warnings) = crate::lexer::lex_with_warnings(src);
+    let mut warnings: Vec<ParseError> = lexer_warnings.into_iter().map(ParseError::from).collect();
+    match tokens.map_err(ParseError::from).and_then(|t| parse_tokens(src, t)) {
+        Err(e) => Checked { warnings, validator_warnings: 0, errors: vec![e] },
+        Ok(stmts) => {
+            let found = crate::validate::check(src, &stmts);
+            let validator_warnings = found.warnings.len();
+            warnings.extend(found.warnings);
+            Checked { warnings, validator_warnings, errors: found.errors }
+        }
+    }
+}
+
+fn parse_tokens(src: &str, tokens: Vec<Token>) -> Result<Vec<Expr>, ParseError> {
     let mut p = Parser { src, toks: tokens, pos: 0, no_brace: false, retrying_as_hash: false, nesting: 0 };
     let stmts = p.statements()?;
     if !matches!(p.peek().tok, Tok::Eof) {
         return Err(p.unexpected());
     }
-    crate::validate::validate(&stmts)?;
     Ok(stmts)
 }
 
@@ -448,7 +478,7 @@ impl<'a> Parser<'a> {
                     ExprKind::Call { name: "new".into(), args: all, lambda: None }
                 } else if self.at(&Tok::LBrace) && !self.no_brace {
                     let attrs = self.attribute_block()?;
-                    ExprKind::ResourceDefaults { type_name: n, attrs }
+                    ExprKind::ResourceDefaults { form: ResourceForm::Regular, type_name: n, attrs }
                 } else if self.at(&Tok::LCollect) || self.at(&Tok::LLCollect) {
                     let exported = self.bump().tok == Tok::LLCollect;
                     let close = if exported { Tok::RRCollect } else { Tok::RCollect };
@@ -803,8 +833,10 @@ impl<'a> Parser<'a> {
     fn node_def(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
         let mut matchers = Vec::new();
+        let mut matcher_spans = Vec::new();
         loop {
             let t = self.bump();
+            matcher_spans.push(t.span);
             let m = match t.tok {
                 Tok::Str(s) => NodeMatcher::Name(s),
                 Tok::Dq(parts) => match parts.as_slice() {
@@ -839,9 +871,21 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
+        // `inherits` takes a hostname in Puppet's grammar; the validator rejects it.
+        let parent = if self.eat(&Tok::Kw(Kw::Inherits)) {
+            let t = self.bump();
+            if !matches!(t.tok, Tok::Name(_) | Tok::Str(_) | Tok::Kw(Kw::Default)) {
+                self.pos -= 1;
+                return Err(self.unexpected());
+            }
+            Some(t.span)
+        } else {
+            None
+        };
         let body = Arc::new(self.block()?);
         let span = Span { start, end: self.prev_end() };
-        Ok(Expr::new(ExprKind::NodeDef(Arc::new(NodeDef { matchers, body, span })), span))
+        let def = NodeDef { matchers, matcher_spans, parent, body, span };
+        Ok(Expr::new(ExprKind::NodeDef(Arc::new(def)), span))
     }
 }
 
