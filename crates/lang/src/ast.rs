@@ -258,6 +258,11 @@ pub enum ExprKind {
         name: String,
         value: Box<Expr>,
     },
+    /// `type Runtime[…] = …`: a type mapping, which Puppet 7 parses but does not evaluate.
+    TypeMapping {
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
 }
 
 impl Expr {

@@ -181,13 +181,41 @@ pub struct LexError {
 
 /// Splits `src` into tokens, ending with [`Tok::Eof`].
 pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
-    let mut lx = Lexer::new(src);
-    lx.run(false)
+    lex_with_warnings(src).0
+}
+
+/// Puppet's refusal of a byte order mark at the start of a manifest (`assert_not_bom`), which it
+/// reports without a position.
+pub fn byte_order_mark(bytes: &[u8]) -> Option<LexError> {
+    const MARKS: &[(&[u8], &str)] = &[
+        (&[0x00, 0x00, 0xFE, 0xFF], "UTF-32"),
+        (&[0xFF, 0xFE, 0x00, 0x00], "UTF-32"),
+        (&[0x84, 0x31, 0x95, 0x33], "GB-18030"),
+        (&[0xDD, 0x73, 0x66, 0x73], "UTF-EBCDIC"),
+        (&[0x0E, 0xFE, 0xFF], "SCSU"),
+        (&[0xEF, 0xBB, 0xBF], "UTF-8"),
+        (&[0xF7, 0x64, 0x4C], "UTF-1"),
+        (&[0xFB, 0xEE, 0x28], "BOCU"),
+        (&[0xFE, 0xFF], "UTF-16"),
+        (&[0xFF, 0xFE], "UTF-16"),
+    ];
+    let (mark, name) = MARKS.iter().find(|(m, _)| bytes.starts_with(m))?;
+    let hex: Vec<String> = mark.iter().map(|b| format!("{b:X}")).collect();
+    Some(LexError {
+        message: format!(
+            "Illegal {name} Byte Order mark at beginning of input: [{}] - remove these from the puppet source",
+            hex.join(" ")
+        ),
+        offset: None,
+    })
 }
 
 /// [`lex`], with the warnings Puppet's lexer logs on the way (unrecognized escapes, malformed
 /// `\u` escapes), in order; they stand even when lexing then fails.
 pub fn lex_with_warnings(src: &str) -> (Result<Vec<Token>, LexError>, Vec<LexError>) {
+    if let Some(e) = byte_order_mark(src.as_bytes()) {
+        return (Err(e), Vec::new());
+    }
     let mut lx = Lexer::new(src);
     let tokens = lx.run(false);
     (tokens, lx.warnings)
@@ -347,12 +375,14 @@ impl<'a> Lexer<'a> {
             b'?' => one(Tok::Question, self),
             b'*' => one(Tok::Star, self),
             b'%' => one(Tok::Mod, self),
-            b':' if self.peek(1) == b':' && self.peek(2).is_ascii_uppercase() => Ok(self.reference()),
+            b':' if self.peek(1) == b':' && self.peek(2).is_ascii_uppercase() => self.reference(),
             b':' if self.peek(1) == b':' && (self.peek(2).is_ascii_lowercase() || self.peek(2) == b'_') => {
                 self.pos += 2;
                 let w = self.word();
                 Ok(Tok::Name(format!("::{w}")))
             }
+            // Puppet's lexer takes `::` only as the start of a qualified name or reference.
+            b':' if self.peek(1) == b':' => Err(self.err("Illegal fully qualified name", start + 2)),
             b':' => one(Tok::Colon, self),
             b'@' if self.peek(1) == b'(' => self.heredoc(start),
             b'@' if self.peek(1) == b'@' => two(Tok::AtAt, self),
@@ -418,16 +448,14 @@ impl<'a> Lexer<'a> {
             b'$' => {
                 self.pos += 1;
                 match self.variable_name() {
-                    Some(name) if !valid_variable_name(&name) => Err(self.err(
-                        format!("Illegal variable name, The given name '{name}' does not conform to the naming rule /^((::)?[a-z]\\w*)*((::)?[a-z_]\\w*)$/"),
-                        start,
-                    )),
+                    // Whether the name is acceptable depends on where it is (a parameter or a
+                    // variable); the parser and validator decide, as Puppet's validator does.
                     Some(name) => Ok(Tok::Var(name)),
                     None => Err(self.err("Illegal variable name, The given name '' does not conform to the naming rule /^((::)?[a-z]\\w*)*((::)?[a-z_]\\w*)$/", start)),
                 }
             }
             b'0'..=b'9' => self.number(),
-            b'A'..=b'Z' => Ok(self.reference()),
+            b'A'..=b'Z' => self.reference(),
             b'a'..=b'z' | b'_' => {
                 let w = self.word();
                 Ok(match Kw::from_word(&w) {
@@ -449,7 +477,11 @@ impl<'a> Lexer<'a> {
             while is_word(self.peek(0)) || self.peek(0) == b'-' && is_word(self.peek(1)) {
                 self.pos += 1;
             }
-            if self.peek(0) == b':' && self.peek(1) == b':' && (is_word(self.peek(2))) {
+            // Later segments start as the first does (`PATTERN_BARE_WORD`).
+            if self.peek(0) == b':'
+                && self.peek(1) == b':'
+                && (self.peek(2).is_ascii_lowercase() || self.peek(2) == b'_')
+            {
                 self.pos += 2;
                 continue;
             }
@@ -458,9 +490,12 @@ impl<'a> Lexer<'a> {
         self.src[start..self.pos].to_string()
     }
 
-    fn reference(&mut self) -> Tok {
+    /// A type reference: `::`? segments of `[A-Z]\w*` joined by `::`. A `::` after it that does
+    /// not continue it is an error (Puppet's "Illegal class reference").
+    fn reference(&mut self) -> Result<Tok, LexError> {
         let start = self.pos;
-        if self.peek(0) == b':' {
+        let absolute = self.peek(0) == b':';
+        if absolute {
             self.pos += 2;
         }
         loop {
@@ -473,7 +508,14 @@ impl<'a> Lexer<'a> {
             }
             break;
         }
-        Tok::Ref(self.src[start..self.pos].to_string())
+        if self.peek(0) == b':' && self.peek(1) == b':' {
+            return Err(if absolute {
+                self.err("Illegal fully qualified class reference", self.pos + 3)
+            } else {
+                self.err("Illegal class reference", self.pos + 1)
+            });
+        }
+        Ok(Tok::Ref(self.src[start..self.pos].to_string()))
     }
 
     /// After `$`: `::`? (`\w+::`)* `\w+`.
@@ -518,69 +560,110 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// A number as Puppet's lexer reads one: `PATTERN_NUMBER` (`0x` hex, or digits with an
+    /// optional fraction and exponent) ending at a word boundary, checked by `assert_numeric`;
+    /// what does not match is reported with the whole word it is part of.
     fn number(&mut self) -> Result<Tok, LexError> {
         let start = self.pos;
         let b = self.bytes;
-        let illegal = |me: &mut Self, from: usize| {
-            let mut end = me.pos;
-            while end < b.len() && !b[end].is_ascii_whitespace() {
-                end += 1;
+        let at = |i: usize| *b.get(i).unwrap_or(&0);
+        let word_end = |mut i: usize| {
+            while is_word(at(i)) {
+                i += 1;
             }
-            let text = &me.src[from..end];
-            Err(me.err(format!("Illegal number '{text}'"), from))
+            i
         };
-        if self.peek(0) == b'0' && (self.peek(1) == b'x' || self.peek(1) == b'X') {
-            self.pos += 2;
-            let digits = self.pos;
-            while self.peek(0).is_ascii_hexdigit() {
-                self.pos += 1;
+        let digits_end = |mut i: usize| {
+            while at(i).is_ascii_digit() {
+                i += 1;
             }
-            if self.pos == digits || is_word(self.peek(0)) {
-                return illegal(self, start);
+            i
+        };
+        // The candidate matches, longest first; the first followed by a boundary wins.
+        let mut candidates = Vec::with_capacity(3);
+        if at(start) == b'0' && matches!(at(start + 1), b'x' | b'X') {
+            let mut i = start + 2;
+            while at(i).is_ascii_hexdigit() {
+                i += 1;
             }
-            return match i64::from_str_radix(&self.src[digits..self.pos], 16) {
-                Ok(v) => Ok(Tok::Int(v)),
-                Err(_) => Err(self.err("Number value outside of Puppet Integer max range", start)),
-            };
-        }
-        while self.peek(0).is_ascii_digit() {
-            self.pos += 1;
-        }
-        let mut float = false;
-        if self.peek(0) == b'.' && self.peek(1).is_ascii_digit() {
-            float = true;
-            self.pos += 1;
-            while self.peek(0).is_ascii_digit() {
-                self.pos += 1;
+            if i > start + 2 {
+                candidates.push(i);
             }
         }
-        if matches!(self.peek(0), b'e' | b'E')
-            && (self.peek(1).is_ascii_digit() || self.peek(1) == b'-' && self.peek(2).is_ascii_digit())
+        let int_end = digits_end(start);
+        let mut decimal = vec![int_end];
+        let mut end = int_end;
+        if at(end) == b'.' && at(end + 1).is_ascii_digit() {
+            end = digits_end(end + 1);
+            decimal.push(end);
+        }
+        if matches!(at(end), b'e' | b'E') {
+            let exp = if at(end + 1) == b'-' { end + 2 } else { end + 1 };
+            if at(exp).is_ascii_digit() {
+                decimal.push(digits_end(exp));
+            }
+        }
+        candidates.extend(decimal.into_iter().rev());
+        let matched = candidates.into_iter().find(|&e| !is_word(at(e)));
+        let text = match matched {
+            // `1.5x` is the number `1`, a dot and the bad number `5x`, which Puppet reports
+            // from the `1` on.
+            Some(e) if e == int_end && at(e) == b'.' && at(e + 1).is_ascii_digit() => {
+                let bad = &self.src[start..word_end(e + 1)];
+                return Err(self.number_error(bad, start).unwrap_or_else(|| self.illegal_number(bad, start)));
+            }
+            Some(e) => {
+                self.pos = e;
+                &self.src[start..e]
+            }
+            None => {
+                let bad = &self.src[start..word_end(start)];
+                return Err(self.number_error(bad, start).unwrap_or_else(|| self.illegal_number(bad, start)));
+            }
+        };
+        if let Some(e) = self.number_error(text, start) {
+            return Err(e);
+        }
+        let (digits, radix) = match text.as_bytes() {
+            [b'0', b'x' | b'X', ..] => (&text[2..], 16),
+            [b'0', _, ..] if !text.contains(['.', 'e', 'E']) => (&text[1..], 8),
+            _ if text.contains(['.', 'e', 'E']) => {
+                return text.parse().map(Tok::Float).map_err(|_| self.illegal_number(text, start));
+            }
+            _ => (text, 10),
+        };
+        i64::from_str_radix(digits, radix).map(Tok::Int).map_err(|_| {
+            self.err(
+                format!(
+                    "A Literal Integer resulted in a value outside of Puppet Integer max range, got '+0x{}'",
+                    to_hex(digits, radix)
+                ),
+                start,
+            )
+        })
+    }
+
+    /// `assert_numeric`: the specific complaint about a hex, octal or decimal number, if any.
+    fn number_error(&self, text: &str, start: usize) -> Option<LexError> {
+        let t = text.as_bytes();
+        let (valid, kind) = if matches!(t, [b'0', b'x' | b'X', ..]) {
+            (t.len() > 2 && t[2..].iter().all(u8::is_ascii_hexdigit), "hex")
+        } else if t.len() > 1 && t[0] == b'0' && t[1] != b'.' {
+            (t[1..].iter().all(|d| (b'0'..=b'7').contains(d)), "octal")
+        } else if t
+            .iter()
+            .position(|d| !d.is_ascii_digit())
+            .is_some_and(|i| matches!(t[i], b'e' | b'E' | b'.'))
         {
-            float = true;
-            self.pos += 2;
-            while self.peek(0).is_ascii_digit() {
-                self.pos += 1;
-            }
-        }
-        if is_word(self.peek(0)) {
-            return illegal(self, start);
-        }
-        let text = &self.src[start..self.pos];
-        if float {
-            return text.parse().map(Tok::Float).or_else(|_| illegal(self, start));
-        }
-        if text.len() > 1 && text.starts_with('0') {
-            if text.bytes().any(|d| d > b'7') {
-                return Err(self.err(format!("Not a valid octal number '{text}'"), start));
-            }
-            return i64::from_str_radix(&text[1..], 8)
-                .map(Tok::Int)
-                .map_err(|_| self.err("Number value outside of Puppet Integer max range", start));
-        }
-        text.parse()
-            .map(Tok::Int)
-            .map_err(|_| self.err("Number value outside of Puppet Integer max range", start))
+            (is_decimal(text), "decimal")
+        } else {
+            return None;
+        };
+        (!valid).then(|| self.err(format!("Not a valid {kind} number {text}"), start))
+    }
+
+    fn illegal_number(&self, text: &str, start: usize) -> LexError {
+        self.err(format!("Illegal number '{text}'"), start)
     }
 
     fn followed_by(&self, at: usize) -> String {
@@ -695,7 +778,7 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 '$' if self.peek(1) == b'{' => {
-                    self.flush_warnings(self.pos + 1);
+                    self.flush_warnings(self.pos + 2);
                     if !text.is_empty() {
                         parts.push(DqPart::Text(std::mem::take(&mut text)));
                     }
@@ -727,6 +810,10 @@ impl<'a> Lexer<'a> {
                     seg_start = self.pos;
                 }
                 c => {
+                    if c == '$' {
+                        // Puppet's scanner stops at every `$`, a variable or not.
+                        self.flush_warnings(self.pos + 1);
+                    }
                     self.pos += c.len_utf8();
                     text.push(c);
                 }
@@ -739,27 +826,42 @@ impl<'a> Lexer<'a> {
     /// newline; a quoted tag interpolates; escapes are off unless listed after `/` (all when empty).
     fn heredoc(&mut self, start: usize) -> Result<Tok, LexError> {
         let spec_start = start + 2;
-        let close = self.src[spec_start..]
-            .find([')', '\n'])
-            .map(|i| spec_start + i)
-            .filter(|&i| self.bytes[i] == b')')
-            .ok_or_else(|| self.err("Unclosed parenthesis after '@' followed by heredoc tag", start))?;
-        let spec = &self.src[spec_start..close];
-        let (head, flags) = match spec.split_once('/') {
-            Some((h, f)) => (h, Some(f.trim())),
-            None => (spec, None),
+        // The spec runs to the first `)`, wherever it is; what is not `@(tag[:syntax][/escapes])`
+        // is an error located after that `)`, as Puppet's scanner stands there.
+        let close = self.src[spec_start..].find(')').map(|i| spec_start + i).ok_or_else(|| {
+            self.err(
+                format!("Unclosed parenthesis after '@(' followed by '{}'", self.followed_by(start)),
+                start,
+            )
+        })?;
+        let after = close + 1;
+        let invalid = || LexError {
+            message: "Invalid syntax in heredoc expected @(endtag[:syntax][/escapes])".into(),
+            offset: Some(after),
         };
-        let tag_text = head.split_once(':').map_or(head, |(t, _)| t).trim();
+        let (tag_text, flags) = heredoc_spec(&self.src[spec_start..close]).ok_or_else(invalid)?;
+        let tag_text = tag_text.trim();
         let (tag, interpolate) = match tag_text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-            Some(t) => (t, true),
+            Some(t) => (t.trim(), true),
             None => (tag_text, false),
         };
         if tag.is_empty() {
-            return Err(self.err("Heredoc without end-tagged line", start));
+            return Err(self.err("Heredoc with an empty endtag", after));
         }
         let mut escapes = String::new();
         if let Some(f) = flags {
             let f = if f.is_empty() { "trnsuL$" } else { f };
+            let mut seen = String::new();
+            for c in f.chars() {
+                if seen.contains(c) {
+                    let all: Vec<String> = f.chars().map(String::from).collect();
+                    return Err(self.err(
+                        format!("An escape char for @() may only appear once. Got '{}'", all.join(", ")),
+                        after,
+                    ));
+                }
+                seen.push(c);
+            }
             for c in f.chars() {
                 match c {
                     't' | 'r' | 'n' | 's' | 'u' | '$' => escapes.push(c),
@@ -769,7 +871,7 @@ impl<'a> Lexer<'a> {
                             format!(
                                 "Invalid heredoc escape char. Only t, r, n, s,  u, L, $ allowed. Got '{c}'"
                             ),
-                            close + 1,
+                            after,
                         ))
                     }
                 }
@@ -780,14 +882,14 @@ impl<'a> Lexer<'a> {
             Some(p) => p,
             None => match self.src[self.pos..].find('\n') {
                 Some(i) => self.pos + i + 1,
-                None => return Err(self.err("Heredoc without any following lines of text", start)),
+                None => return Err(self.err("Heredoc without any following lines of text", close + 1)),
             },
         };
         // Find the end marker line.
         let mut line_start = body_start;
         let (end_line, margin, trim) = loop {
             if line_start >= self.src.len() {
-                return Err(self.err("Heredoc without end-tagged line", start));
+                return Err(self.err("Heredoc without end-tagged line", body_start));
             }
             let line_end = self.src[line_start..].find('\n').map_or(self.src.len(), |i| line_start + i);
             if let Some((margin, trim)) = end_marker(&self.src[line_start..line_end], tag) {
@@ -892,6 +994,82 @@ impl<'a> Lexer<'a> {
             self.warnings.push(LexError { message, offset: Some(offset) });
         }
     }
+}
+
+/// `/^\d+(?:\.\d+)?(?:[eE]-?\d+)?$/`.
+fn is_decimal(text: &str) -> bool {
+    let (mant, exp) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mant_ok = match mant.split_once('.') {
+        Some((i, f)) => digits(i) && digits(f),
+        None => digits(mant),
+    };
+    mant_ok && exp.is_none_or(|e| digits(e.strip_prefix('-').unwrap_or(e)))
+}
+
+/// Lower-case hex of a number written in `radix` (any size: it is reported when too large).
+fn to_hex(digits: &str, radix: u32) -> String {
+    // Little-endian base-16 digits, multiplied up digit by digit.
+    let mut out: Vec<u32> = vec![0];
+    for d in digits.chars().filter_map(|c| c.to_digit(radix)) {
+        let mut carry = d;
+        for h in out.iter_mut() {
+            let v = *h * radix + carry;
+            *h = v % 16;
+            carry = v / 16;
+        }
+        while carry > 0 {
+            out.push(carry % 16);
+            carry /= 16;
+        }
+    }
+    while out.len() > 1 && out.last() == Some(&0) {
+        out.pop();
+    }
+    out.iter().rev().map(|h| char::from_digit(*h, 16).unwrap_or('0')).collect()
+}
+
+/// Splits a heredoc spec (between `@(` and `)`) as Puppet's `PATTERN_HEREDOC` does:
+/// `tag[:syntax][/escapes]`, blanks allowed around syntax and after escapes; `None` if it does not
+/// match. The syntax is checked but not returned.
+fn heredoc_spec(spec: &str) -> Option<(&str, Option<&str>)> {
+    let blank = |c: char| c == ' ' || c == '\t';
+    let tag_end = spec.find([':', '/', '\r', '\n']).unwrap_or(spec.len());
+    let (tag, mut rest) = spec.split_at(tag_end);
+    if tag.is_empty() {
+        return None;
+    }
+    if let Some(r) = rest.strip_prefix(':') {
+        let r = r.trim_start_matches(blank);
+        let len = r.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '+')).unwrap_or(r.len());
+        if len < 2 || !r.as_bytes()[0].is_ascii_lowercase() {
+            return None;
+        }
+        rest = r[len..].trim_start_matches(blank);
+    }
+    let mut flags = None;
+    if let Some(r) = rest.strip_prefix('/') {
+        let len = r.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).unwrap_or(r.len());
+        flags = Some(&r[..len]);
+        rest = r[len..].trim_start_matches(blank);
+    }
+    rest.is_empty().then_some((tag, flags))
+}
+
+/// Why `name` cannot name a variable (Puppet's `ILLEGAL_NUMERIC_VAR_NAME`/`ILLEGAL_VAR_NAME`), if so.
+pub fn variable_name_error(name: &str) -> Option<String> {
+    if name.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        let decimal = name == "0" || !name.starts_with('0') && name.bytes().all(|b| b.is_ascii_digit());
+        return (!decimal).then(|| {
+            format!("Illegal numeric variable name, The given name '{name}' must be a decimal value if it starts with a digit 0-9")
+        });
+    }
+    (!valid_variable_name(name)).then(|| {
+        format!("Illegal variable name, The given name '{name}' does not conform to the naming rule /^((::)?[a-z]\\w*)*((::)?[a-z_]\\w*)$/")
+    })
 }
 
 /// Puppet's variable naming rule `/^((::)?[a-z]\w*)*((::)?[a-z_]\w*)$/`, or a match number.

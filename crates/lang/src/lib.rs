@@ -238,7 +238,7 @@ pub enum Level {
 impl Validation {
     /// The lines `puppet parser validate` logs, in order: the warnings; then a single error
     /// prefixed "Could not parse for environment production: ", or every error followed by
-    /// "Language validation logged N errors[, and M warnings]. Giving up" (located in the file only).
+    /// "Language validation logged N errors[, and M warnings]. Giving up" (not located).
     pub fn log(&self) -> Vec<(Level, CompileError)> {
         let mut out: Vec<(Level, CompileError)> =
             self.warnings.iter().map(|w| (Level::Warning, w.clone())).collect();
@@ -258,9 +258,8 @@ impl Validation {
                     summary.push_str(&format!(", and {} warnings", self.validator_warnings));
                 }
                 summary.push_str(". Giving up");
-                let mut e = CompileError::new(summary);
-                e.file = all[0].file.clone();
-                out.push((Level::Error, e));
+                // Puppet prints this line without a location.
+                out.push((Level::Error, CompileError::new(summary)));
             }
         }
         out
@@ -269,13 +268,23 @@ impl Validation {
 
 /// Lexes, parses and validates one manifest file as `puppet parser validate` does.
 pub fn check_file(path: &Path) -> Validation {
-    let text = match std::fs::read_to_string(path) {
+    let failed = |message: String| {
+        let mut err = CompileError::new(message);
+        err.file = Some(path.to_path_buf());
+        Validation { errors: vec![err], ..Default::default() }
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return failed(format!("Could not read file {}: {e}", path.display())),
+    };
+    // Puppet looks for a byte order mark before decoding (a UTF-16 one is not UTF-8).
+    if let Some(e) = lexer::byte_order_mark(&bytes) {
+        // Reported without a location, the file's included.
+        return Validation { errors: vec![CompileError::new(e.message)], ..Default::default() };
+    }
+    let text = match String::from_utf8(bytes) {
         Ok(t) => t,
-        Err(e) => {
-            let mut err = CompileError::new(format!("Could not read file {}: {e}", path.display()));
-            err.file = Some(path.to_path_buf());
-            return Validation { errors: vec![err], ..Default::default() };
-        }
+        Err(e) => return failed(format!("Could not read file {}: {e}", path.display())),
     };
     let checked = parser::check(&text);
     // The line index is only built when there is something to locate.

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::ast::*;
-use crate::lexer::{lex, DqPart, Kw, LexError, Tok, Token};
+use crate::lexer::{lex, variable_name_error, DqPart, Kw, LexError, Tok, Token};
 use crate::span::Span;
 
 /// A syntax error at a byte offset (`None`: at end of input).
@@ -144,6 +144,16 @@ impl<'a> Parser<'a> {
         ParseError { message: format!("Syntax error at '{text}'"), offset: Some(t.span.start as usize) }
     }
 
+    /// Whether the tokens from `n` on start an attribute list (`name =>`, `name +>`, `* =>`).
+    fn attributes_follow(&self, n: usize) -> bool {
+        let arrow = |t: &Tok| matches!(t, Tok::FArrow | Tok::PArrow);
+        match &self.peek_at(n).tok {
+            Tok::Name(_) | Tok::Kw(_) => arrow(&self.peek_at(n + 1).tok),
+            Tok::Star => self.peek_at(n + 1).tok == Tok::FArrow,
+            _ => false,
+        }
+    }
+
     fn expect(&mut self, t: &Tok) -> PResult<Token> {
         if self.at(t) {
             Ok(self.bump())
@@ -248,6 +258,9 @@ impl<'a> Parser<'a> {
             match &t.tok {
                 Tok::LBrack if 27 >= min_bp => {
                     self.advance();
+                    if self.at(&Tok::RBrack) {
+                        return Err(self.unexpected());
+                    }
                     let args = self.list_until(&Tok::RBrack)?;
                     let span = lhs.span.to(Span { start: t.span.start, end: self.prev_end() });
                     lhs = Expr::new(ExprKind::Access(Box::new(lhs), args), span);
@@ -302,6 +315,30 @@ impl<'a> Parser<'a> {
                 }
                 _ => {}
             }
+            match &t.tok {
+                // `expression(`: Puppet's grammar calls any expression; its validator accepts
+                // only a name (which `prefix` has taken) or a type.
+                Tok::LParen if 27 >= min_bp && !t.ws_before && !self.starts_line(&t) => {
+                    return Err(ParseError {
+                        message: format!(
+                            "Illegal expression. {} is unacceptable as function name in a Function Call",
+                            crate::validate::a_an_uc(&crate::validate::label(&lhs))
+                        ),
+                        offset: Some(lhs.span.start as usize),
+                    });
+                }
+                Tok::LCollect | Tok::LLCollect if 27 >= min_bp => {
+                    let query = if t.tok == Tok::LCollect { "Virtual Query" } else { "Exported Query" };
+                    return Err(ParseError {
+                        message: format!(
+                            "Illegal expression. {} is unacceptable as type name in a {query}",
+                            crate::validate::a_an_uc(&crate::validate::label(&lhs))
+                        ),
+                        offset: Some(lhs.span.start as usize),
+                    });
+                }
+                _ => {}
+            }
             let Some((l, r, kind)) = infix_op(&t.tok) else { break };
             if l < min_bp {
                 break;
@@ -324,10 +361,12 @@ impl<'a> Parser<'a> {
 
     /// Comma-separated expressions up to `close` (consumed); a trailing comma is allowed.
     fn list_until(&mut self, close: &Tok) -> PResult<Vec<Expr>> {
+        // Array entries and arguments are `assignment`s in egrammar; access keys `expression`s.
+        let min_bp = if *close == Tok::RBrack && self.toks[self.pos - 1].tok == Tok::LBrack { 3 } else { 1 };
         let saved = std::mem::replace(&mut self.no_brace, false);
         let mut items = Vec::new();
         while !self.at(close) {
-            items.push(self.expr(3)?);
+            items.push(self.expr(min_bp)?);
             if !self.eat(&Tok::Comma) {
                 break;
             }
@@ -363,7 +402,17 @@ impl<'a> Parser<'a> {
             Tok::Str(s) => ExprKind::Str(s),
             Tok::Dq(parts) => self.interpolated(parts)?,
             Tok::Regex(r) => ExprKind::Regex(r),
-            Tok::Var(v) => ExprKind::Var(v),
+            Tok::Var(v) => return variable(v, sp),
+            // egrammar's `reserved_word`: an expression the validator always rejects.
+            Tok::Kw(kw @ (Kw::Private | Kw::Attr)) => {
+                let word = if kw == Kw::Private { "private" } else { "attr" };
+                return Err(ParseError {
+                    message: format!(
+                        "Use of reserved word: {word}, must be quoted if intended to be a String value"
+                    ),
+                    offset: Some(sp.start as usize),
+                });
+            }
             Tok::Kw(Kw::True) => ExprKind::Bool(true),
             Tok::Kw(Kw::False) => ExprKind::Bool(false),
             Tok::Kw(Kw::Undef) => ExprKind::Undef,
@@ -397,6 +446,23 @@ impl<'a> Parser<'a> {
             }
             Tok::At | Tok::AtAt => {
                 let form = if t.tok == Tok::At { ResourceForm::Virtual } else { ResourceForm::Exported };
+                if let Tok::Ref(n) = &self.peek().tok {
+                    // `@Type { attr => … }` (defaults) and `@Type['t'] { … }` (an override) parse,
+                    // and are then refused: "Resource Defaults are not virtualizable".
+                    let n = n.clone();
+                    if self.peek_at(1).tok == Tok::LBrack {
+                        return Err(ParseError {
+                            message: "Resource Defaults are not virtualizable".into(),
+                            offset: Some(sp.start as usize),
+                        });
+                    }
+                    if self.peek_at(1).tok == Tok::LBrace && self.attributes_follow(2) {
+                        self.advance();
+                        let attrs = self.attribute_block()?;
+                        let kind = ExprKind::ResourceDefaults { form, type_name: n, attrs };
+                        return Ok(Expr::new(kind, Span { start: sp.start, end: self.prev_end() }));
+                    }
+                }
                 let nt = self.bump();
                 let name = match nt.tok {
                     Tok::Name(n) => n,
@@ -510,7 +576,7 @@ impl<'a> Parser<'a> {
         for part in parts {
             match part {
                 DqPart::Text(s) => out.push(StrPart::Text(s)),
-                DqPart::Var(v, span) => out.push(StrPart::Expr(Expr::new(ExprKind::Var(v), span))),
+                DqPart::Var(v, span) => out.push(StrPart::Expr(variable(v, span)?)),
                 DqPart::Expr(toks, span) => {
                     let mut sub = Parser {
                         src: self.src,
@@ -579,7 +645,7 @@ impl<'a> Parser<'a> {
         while !self.at(&Tok::RBrace) {
             let k = self.hash_key()?;
             self.expect(&Tok::FArrow)?;
-            let v = self.expr(3)?;
+            let v = self.expr(1)?;
             entries.push((k, v));
             if !self.eat(&Tok::Comma) {
                 break;
@@ -822,12 +888,46 @@ impl<'a> Parser<'a> {
         Ok(Expr::new(ExprKind::FunctionDef(Arc::new(def)), span))
     }
 
+    /// `type Name = Type`, and the forms Puppet 7 parses only to refuse: a type definition
+    /// (`type Name [inherits Parent] { … }`) and a type mapping (`type Type[…] = …`).
     fn type_alias(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
-        let Tok::Ref(name) = self.bump().tok else { unreachable_ref() };
+        let name_tok = self.bump();
+        let Tok::Ref(name) = name_tok.tok else { unreachable_ref() };
+        if self.at(&Tok::LBrace) || self.at(&Tok::Kw(Kw::Inherits)) {
+            if self.eat(&Tok::Kw(Kw::Inherits)) && !matches!(self.bump().tok, Tok::Ref(_)) {
+                self.pos -= 1;
+                return Err(self.unexpected());
+            }
+            self.block()?;
+            return Err(ParseError {
+                message: "Expressions of type a Type Definition are not supported in this version of Puppet"
+                    .into(),
+                offset: Some(start as usize),
+            });
+        }
+        let mapping = if self.at(&Tok::LBrack) {
+            self.advance();
+            let keys = self.list_until(&Tok::RBrack)?;
+            let target = Expr::new(ExprKind::TypeRef(name.clone()), name_tok.span);
+            Some(Expr::new(
+                ExprKind::Access(Box::new(target), keys),
+                Span::new(name_tok.span.start as usize, self.prev_end() as usize),
+            ))
+        } else {
+            None
+        };
         self.expect(&Tok::Assign)?;
+        // egrammar: a type (with arguments or a hash), a hash or an array.
+        if !matches!(self.peek().tok, Tok::Ref(_) | Tok::LBrace | Tok::ListStart | Tok::LBrack) {
+            return Err(self.unexpected());
+        }
         let value = Box::new(self.expr(3)?);
-        Ok(Expr::new(ExprKind::TypeAlias { name, value }, Span { start, end: self.prev_end() }))
+        let span = Span { start, end: self.prev_end() };
+        Ok(match mapping {
+            Some(lhs) => Expr::new(ExprKind::TypeMapping { lhs: Box::new(lhs), rhs: value }, span),
+            None => Expr::new(ExprKind::TypeAlias { name, value }, span),
+        })
     }
 
     fn node_def(&mut self) -> PResult<Expr> {
@@ -842,13 +942,27 @@ impl<'a> Parser<'a> {
                 Tok::Dq(parts) => match parts.as_slice() {
                     [DqPart::Text(s)] => NodeMatcher::Name(s.clone()),
                     _ => {
-                        self.pos -= 1;
-                        return Err(self.unexpected());
+                        // The validator's ILLEGAL_HOSTNAME_INTERPOLATION, at the first
+                        // interpolated expression.
+                        let at = parts.iter().find_map(|p| match p {
+                            DqPart::Expr(toks, span) => Some(
+                                toks.first()
+                                    .filter(|t| t.tok != Tok::Eof)
+                                    .map_or(span.start, |t| t.span.start),
+                            ),
+                            DqPart::Var(_, span) => Some(span.start),
+                            DqPart::Text(_) => None,
+                        });
+                        return Err(ParseError {
+                            message: "An interpolated expression is not allowed in a hostname of a node"
+                                .into(),
+                            offset: Some(at.unwrap_or(t.span.start) as usize),
+                        });
                     }
                 },
                 Tok::Regex(r) => NodeMatcher::Regex(r),
                 Tok::Kw(Kw::Default) => NodeMatcher::Default,
-                Tok::Name(_) | Tok::Int(_) => {
+                Tok::Name(_) | Tok::Int(_) | Tok::Float(_) => {
                     // A bare host name, possibly dotted: `node web01.example.com {`.
                     let mut end = t.span.end;
                     while self.at(&Tok::Dot)
@@ -887,6 +1001,14 @@ impl<'a> Parser<'a> {
         let def = NodeDef { matchers, matcher_spans, parent, body, span };
         Ok(Expr::new(ExprKind::NodeDef(Arc::new(def)), span))
     }
+}
+
+/// A variable reference, if its name is one (Puppet's validator checks every variable).
+fn variable(name: String, span: Span) -> PResult<Expr> {
+    if let Some(message) = variable_name_error(&name) {
+        return Err(ParseError { message, offset: Some(span.start as usize) });
+    }
+    Ok(Expr::new(ExprKind::Var(name), span))
 }
 
 fn unreachable_ref() -> ! {
@@ -1001,7 +1123,7 @@ mod tests {
 
     #[test]
     fn conditions_do_not_swallow_blocks() {
-        let stmts = ok("if $x == foo { notice(1) } elsif $y { } else { }\ncase $z { 'a', /b/: {} default: {} }\n$v = $z ? { 'a' => 1, default => 2 }");
+        let stmts = ok("if $x == foo { notice(1) } elsif $y { } else { }\ncase $z { 'a', /b/: { notice(2) } default: {} }\n$v = $z ? { 'a' => 1, default => 2 }");
         assert_eq!(stmts.len(), 3);
     }
 

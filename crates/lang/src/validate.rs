@@ -127,7 +127,12 @@ impl Validator<'_> {
                     format!("Invalid use of expression. {what} does not produce a value"),
                 );
             }
-            ClassDef(_) | DefineDef(_) | NodeDef(_) | FunctionDef(_) | TypeAlias { .. } => self.error(
+            ClassDef(_)
+            | DefineDef(_)
+            | NodeDef(_)
+            | FunctionDef(_)
+            | TypeAlias { .. }
+            | TypeMapping { .. } => self.error(
                 e.span.start,
                 format!("Invalid use of expression. {} does not produce a value", a_an_uc(&label(e))),
             ),
@@ -375,6 +380,43 @@ impl Validator<'_> {
                 self.type_ref(value, e);
                 self.expr(value, Ctx::Other);
             }
+            TypeMapping { lhs, rhs } => {
+                let start = lhs.span.start;
+                match ctx {
+                    Ctx::Top | Ctx::Class { multi: false } => {}
+                    Ctx::Class { .. } => self.error(start, "A Type Mapping may only appear at toplevel"),
+                    Ctx::Other => self.error(start, DEFINITION_PLACE),
+                }
+                // `checker4_0.rb`'s `check_TypeMapping`: `Runtime[…] = Type` maps one runtime
+                // type, `Runtime[x, [/re/, 'repl']] = [/re/, 'repl']` a pattern of them.
+                let lhs_kind = match &lhs.kind {
+                    Access(t, keys) if matches!(&t.kind, TypeRef(n) if n == "Runtime") => {
+                        if keys.len() == 2 && pattern_with_replacement(&keys[1]) {
+                            2
+                        } else {
+                            1
+                        }
+                    }
+                    _ => 0,
+                };
+                const SINGLE: &str =
+                    "Illegal type mapping. Expected a Type on the left side, got A Type Mapping";
+                const REGEXP: &str =
+                    "Illegal type mapping. Expected a Tuple[Regexp,String] on the left side, got A Type Mapping";
+                let rhs_ref = matches!(&rhs.kind, TypeRef(_))
+                    || matches!(&rhs.kind, Access(t, _) if matches!(t.kind, TypeRef(_)));
+                match lhs_kind {
+                    0 => self.error(
+                        start,
+                        "Expressions of type a Type Mapping are not supported in this version of Puppet",
+                    ),
+                    1 if !rhs_ref => self.error(start, SINGLE),
+                    2 if !pattern_with_replacement(rhs) => self.error(start, REGEXP),
+                    _ => {}
+                }
+                self.expr(lhs, Ctx::Other);
+                self.expr(rhs, Ctx::Other);
+            }
             Assign(target, value) => {
                 let op_at = self.token_after(target.span.end);
                 match self.src.get(op_at as usize..op_at as usize + 2) {
@@ -484,8 +526,9 @@ impl Validator<'_> {
                 for (k, _) in entries {
                     if let Some(key) = literal(k) {
                         if seen.contains(&key) {
+                            // Puppet locates a hash entry at its `=>`.
                             self.warning(
-                                k.span.start,
+                                self.token_after(k.span.end),
                                 format!("The key '{}' is declared more than once", key.to_s()),
                             );
                         } else {
@@ -660,6 +703,13 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "typeset",
 ];
 
+/// `[/regexp/, 'replacement']`.
+fn pattern_with_replacement(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Array(v) if v.len() == 2
+        && matches!(v[0].kind, ExprKind::Regex(_))
+        && matches!(v[1].kind, ExprKind::Str(_)))
+}
+
 /// `Patterns::CLASSREF_DECL`: `[a-z][\w]*` segments joined by `::`.
 fn is_definition_name(name: &str) -> bool {
     name.split("::").all(|seg| {
@@ -737,7 +787,7 @@ fn op_text(o: &BinOp) -> &'static str {
 }
 
 /// The name Puppet's `ModelLabelProvider` gives an expression's kind.
-fn label(e: &Expr) -> String {
+pub(crate) fn label(e: &Expr) -> String {
     use ExprKind::*;
     let s = match &e.kind {
         Undef => "'undef' expression",
@@ -786,6 +836,7 @@ fn label(e: &Expr) -> String {
         NodeDef(_) => "Node Definition",
         FunctionDef(_) => "Function Definition",
         TypeAlias { .. } => "Type Alias",
+        TypeMapping { .. } => "Type Mapping",
     };
     s.to_string()
 }
@@ -807,7 +858,8 @@ fn a_an(label: &str) -> String {
     format!("{} {label}", article(label))
 }
 
-fn a_an_uc(label: &str) -> String {
+/// The label with its capitalised article ("A Variable", "An 'and' expression").
+pub(crate) fn a_an_uc(label: &str) -> String {
     let a = if article(label) == "an" { "An" } else { "A" };
     format!("{a} {label}")
 }

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use bunraku_lang::Level;
 use clap::{Args, Subcommand};
 
 use crate::logging::{self, Verbosity};
@@ -23,12 +24,17 @@ pub fn run(args: ParserArgs) -> u8 {
     let ParserAction::Validate { files } = args.action;
     let mut code = 0;
     for file in &files {
-        if let Err(mut e) = bunraku_lang::validate_file(file) {
-            // Puppet's wording, which scripts around `puppet parser validate` match on.
-            if !e.message.starts_with("Could not parse") {
-                e.message = format!("Could not parse for environment production: {}", e.message);
+        // Puppet's lines, in its order and wording (scripts around `puppet parser validate`
+        // match on them): warnings, then one "Could not parse for environment production: …"
+        // error, or every validation error and a "Language validation logged N errors" summary.
+        let found = bunraku_lang::check_file(file);
+        for (level, e) in found.log() {
+            match level {
+                Level::Warning => tracing::warn!("{}", e.puppet_text()),
+                Level::Error => super::catalog::print_diagnostic(&e),
             }
-            super::catalog::print_diagnostic(&e);
+        }
+        if !found.errors.is_empty() {
             code = 1;
         }
     }

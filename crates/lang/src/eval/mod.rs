@@ -634,7 +634,7 @@ impl<'e> Compiler<'e> {
             | ExprKind::DefineDef(_)
             | ExprKind::NodeDef(_)
             | ExprKind::FunctionDef(_) => Value::Undef,
-            ExprKind::TypeAlias { .. } => Value::Undef,
+            ExprKind::TypeAlias { .. } | ExprKind::TypeMapping { .. } => Value::Undef,
         })
     }
 
