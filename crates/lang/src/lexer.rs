@@ -181,7 +181,7 @@ pub struct LexError {
 
 /// Splits `src` into tokens, ending with [`Tok::Eof`].
 pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
-    lex_with_warnings(src).0
+    lex_all(src).tokens
 }
 
 /// Puppet's refusal of a byte order mark at the start of a manifest (`assert_not_bom`), which it
@@ -211,14 +211,14 @@ pub fn byte_order_mark(bytes: &[u8]) -> Option<LexError> {
 }
 
 /// [`lex`], with the warnings Puppet's lexer logs on the way (unrecognized escapes, malformed
-/// `\u` escapes), in order; they stand even when lexing then fails.
-pub fn lex_with_warnings(src: &str) -> (Result<Vec<Token>, LexError>, Vec<LexError>) {
+/// `\u` escapes) and the heredocs whose text has a syntax to check.
+pub fn lex_all(src: &str) -> Lexed {
     if let Some(e) = byte_order_mark(src.as_bytes()) {
-        return (Err(e), Vec::new());
+        return Lexed { tokens: Err(e), warnings: Vec::new(), heredocs: Vec::new() };
     }
     let mut lx = Lexer::new(src);
     let tokens = lx.run(false);
-    (tokens, lx.warnings)
+    Lexed { tokens, warnings: lx.warnings, heredocs: lx.heredocs }
 }
 
 /// The escapes a double-quoted string processes (`\\` included); heredocs choose theirs by flags.
@@ -233,10 +233,32 @@ struct Lexer<'a> {
     /// Where lexing resumes at the next newline: after the body of the last heredoc opened on the
     /// current line (several heredocs on one line have consecutive bodies).
     heredoc_resume: Option<usize>,
-    /// Warnings logged so far (see [`lex_with_warnings`]).
+    /// Warnings logged so far (see [`lex_all`]).
     warnings: Vec<LexError>,
     /// Warnings of the string segment being read: Puppet logs them where the segment ends.
     pending: Vec<String>,
+    /// The literal heredocs with a syntax tag, for the validator's syntax checks.
+    heredocs: Vec<Heredoc>,
+}
+
+/// A heredoc with a syntax (`@(END:json)`) whose text is literal: Puppet's validator checks
+/// that text with the syntax's checker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heredoc {
+    /// Where the `@(` is (the string expression's start).
+    pub at: usize,
+    pub syntax: String,
+    /// Where the text starts (Puppet reports a checker's error there).
+    pub body: usize,
+}
+
+/// What lexing a manifest gives: its tokens or the error that stopped it, the warnings logged on
+/// the way (they stand even when lexing then fails), and the heredocs to syntax-check.
+#[derive(Debug)]
+pub struct Lexed {
+    pub tokens: Result<Vec<Token>, LexError>,
+    pub warnings: Vec<LexError>,
+    pub heredocs: Vec<Heredoc>,
 }
 
 fn is_word(b: u8) -> bool {
@@ -253,6 +275,7 @@ impl<'a> Lexer<'a> {
             heredoc_resume: None,
             warnings: Vec::new(),
             pending: Vec::new(),
+            heredocs: Vec::new(),
         }
     }
 
@@ -839,7 +862,8 @@ impl<'a> Lexer<'a> {
             message: "Invalid syntax in heredoc expected @(endtag[:syntax][/escapes])".into(),
             offset: Some(after),
         };
-        let (tag_text, flags) = heredoc_spec(&self.src[spec_start..close]).ok_or_else(invalid)?;
+        let (tag_text, syntax, flags) = heredoc_spec(&self.src[spec_start..close]).ok_or_else(invalid)?;
+        let syntax = syntax.to_string();
         let tag_text = tag_text.trim();
         let (tag, interpolate) = match tag_text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
             Some(t) => (t.trim(), true),
@@ -960,7 +984,12 @@ impl<'a> Lexer<'a> {
         };
         remap_parts(&mut parts, &remap);
         Ok(match parts.as_slice() {
-            [DqPart::Text(t)] if !interpolate => Tok::Str(t.clone()),
+            [DqPart::Text(t)] if !interpolate => {
+                if !syntax.is_empty() {
+                    self.heredocs.push(Heredoc { at: start, syntax, body: body_start });
+                }
+                Tok::Str(t.clone())
+            }
             _ => Tok::Dq(parts),
         })
     }
@@ -1033,21 +1062,23 @@ fn to_hex(digits: &str, radix: u32) -> String {
 }
 
 /// Splits a heredoc spec (between `@(` and `)`) as Puppet's `PATTERN_HEREDOC` does:
-/// `tag[:syntax][/escapes]`, blanks allowed around syntax and after escapes; `None` if it does not
-/// match. The syntax is checked but not returned.
-fn heredoc_spec(spec: &str) -> Option<(&str, Option<&str>)> {
+/// `tag[:syntax][/escapes]` (syntax empty when absent), blanks allowed around syntax and after
+/// escapes; `None` if it does not match.
+fn heredoc_spec(spec: &str) -> Option<(&str, &str, Option<&str>)> {
     let blank = |c: char| c == ' ' || c == '\t';
     let tag_end = spec.find([':', '/', '\r', '\n']).unwrap_or(spec.len());
     let (tag, mut rest) = spec.split_at(tag_end);
     if tag.is_empty() {
         return None;
     }
+    let mut syntax = "";
     if let Some(r) = rest.strip_prefix(':') {
         let r = r.trim_start_matches(blank);
         let len = r.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '+')).unwrap_or(r.len());
         if len < 2 || !r.as_bytes()[0].is_ascii_lowercase() {
             return None;
         }
+        syntax = &r[..len];
         rest = r[len..].trim_start_matches(blank);
     }
     let mut flags = None;
@@ -1056,7 +1087,7 @@ fn heredoc_spec(spec: &str) -> Option<(&str, Option<&str>)> {
         flags = Some(&r[..len]);
         rest = r[len..].trim_start_matches(blank);
     }
-    rest.is_empty().then_some((tag, flags))
+    rest.is_empty().then_some((tag, syntax, flags))
 }
 
 /// Why `name` cannot name a variable (Puppet's `ILLEGAL_NUMERIC_VAR_NAME`/`ILLEGAL_VAR_NAME`), if so.

@@ -12,6 +12,7 @@
 pub mod ast;
 mod error;
 mod eval;
+mod heredoc_syntax;
 pub mod hiera;
 pub mod lexer;
 pub mod modules;
@@ -226,6 +227,8 @@ pub struct Validation {
     pub errors: Vec<CompileError>,
     /// The validator's share of `warnings` (Puppet's summary line counts only those).
     validator_warnings: usize,
+    /// Errors Puppet logs before `errors`, unlocated in this file (see [`parser::Checked`]).
+    logged: Vec<CompileError>,
 }
 
 /// The severity of a line Puppet logs.
@@ -242,6 +245,7 @@ impl Validation {
     pub fn log(&self) -> Vec<(Level, CompileError)> {
         let mut out: Vec<(Level, CompileError)> =
             self.warnings.iter().map(|w| (Level::Warning, w.clone())).collect();
+        out.extend(self.logged.iter().map(|e| (Level::Error, e.clone())));
         match self.errors.as_slice() {
             [] => {}
             [only] => {
@@ -288,7 +292,7 @@ pub fn check_file(path: &Path) -> Validation {
     };
     let checked = parser::check(&text);
     // The line index is only built when there is something to locate.
-    if checked.errors.is_empty() && checked.warnings.is_empty() {
+    if checked.errors.is_empty() && checked.warnings.is_empty() && checked.logged.is_empty() {
         return Validation::default();
     }
     let lines = span::LineIndex::new(&text);
@@ -300,5 +304,6 @@ pub fn check_file(path: &Path) -> Validation {
         warnings: checked.warnings.into_iter().map(locate).collect(),
         errors: checked.errors.into_iter().map(locate).collect(),
         validator_warnings: checked.validator_warnings,
+        logged: checked.logged.into_iter().map(CompileError::new).collect(),
     }
 }

@@ -47,19 +47,21 @@ pub struct Checked {
     pub validator_warnings: usize,
     /// The lexical or syntax error that stopped parsing, or the validator's errors.
     pub errors: Vec<ParseError>,
+    /// Errors logged before `errors`, located in another text (see [`crate::validate::Diagnostics`]).
+    pub logged: Vec<String>,
 }
 
 /// Lexes, parses and validates `src`, collecting what `puppet parser validate` would report.
 pub fn check(src: &str) -> Checked {
-    let (tokens, lexer_warnings) = crate::lexer::lex_with_warnings(src);
-    let mut warnings: Vec<ParseError> = lexer_warnings.into_iter().map(ParseError::from).collect();
-    match tokens.map_err(ParseError::from).and_then(|t| parse_tokens(src, t)) {
-        Err(e) => Checked { warnings, validator_warnings: 0, errors: vec![e] },
+    let lexed = crate::lexer::lex_all(src);
+    let mut warnings: Vec<ParseError> = lexed.warnings.into_iter().map(ParseError::from).collect();
+    match lexed.tokens.map_err(ParseError::from).and_then(|t| parse_tokens(src, t)) {
+        Err(e) => Checked { warnings, validator_warnings: 0, errors: vec![e], logged: Vec::new() },
         Ok(stmts) => {
-            let found = crate::validate::check(src, &stmts);
+            let found = crate::validate::check_with_heredocs(src, &stmts, &lexed.heredocs);
             let validator_warnings = found.warnings.len();
             warnings.extend(found.warnings);
-            Checked { warnings, validator_warnings, errors: found.errors }
+            Checked { warnings, validator_warnings, errors: found.errors, logged: found.logged }
         }
     }
 }
@@ -139,6 +141,11 @@ impl<'a> Parser<'a> {
         let text = self.src.get(t.span.start as usize..t.span.end as usize).unwrap_or("?");
         let text = match &t.tok {
             Tok::Str(s) => s.clone(),
+            // Puppet's token for a double-quoted string is its text up to any interpolation.
+            Tok::Dq(parts) => match parts.first() {
+                Some(DqPart::Text(t)) => t.clone(),
+                _ => String::new(),
+            },
             _ => text.to_string(),
         };
         ParseError { message: format!("Syntax error at '{text}'"), offset: Some(t.span.start as usize) }
@@ -450,6 +457,13 @@ impl<'a> Parser<'a> {
                     // `@Type { attr => … }` (defaults) and `@Type['t'] { … }` (an override) parse,
                     // and are then refused: "Resource Defaults are not virtualizable".
                     let n = n.clone();
+                    if matches!(self.peek_at(1).tok, Tok::LCollect | Tok::LLCollect) {
+                        // Puppet's parser factory refuses this with an internal error.
+                        return Err(ParseError {
+                            message: "Virtual (@) can only be applied to a Resource Expression".into(),
+                            offset: Some(sp.start as usize),
+                        });
+                    }
                     if self.peek_at(1).tok == Tok::LBrack {
                         return Err(ParseError {
                             message: "Resource Defaults are not virtualizable".into(),
@@ -988,7 +1002,16 @@ impl<'a> Parser<'a> {
         // `inherits` takes a hostname in Puppet's grammar; the validator rejects it.
         let parent = if self.eat(&Tok::Kw(Kw::Inherits)) {
             let t = self.bump();
-            if !matches!(t.tok, Tok::Name(_) | Tok::Str(_) | Tok::Kw(Kw::Default)) {
+            if !matches!(
+                t.tok,
+                Tok::Name(_)
+                    | Tok::Str(_)
+                    | Tok::Dq(_)
+                    | Tok::Int(_)
+                    | Tok::Float(_)
+                    | Tok::Regex(_)
+                    | Tok::Kw(Kw::Default)
+            ) {
                 self.pos -= 1;
                 return Err(self.unexpected());
             }

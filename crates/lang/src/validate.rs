@@ -4,6 +4,7 @@
 //! duplicate hash key under `strict=warning`, a future reserved word as a deprecation).
 
 use crate::ast::*;
+use crate::lexer::Heredoc;
 use crate::parser::ParseError;
 
 /// What the validator found, each list in Puppet's order.
@@ -11,13 +12,26 @@ use crate::parser::ParseError;
 pub struct Diagnostics {
     pub errors: Vec<ParseError>,
     pub warnings: Vec<ParseError>,
+    /// Errors Puppet logs as they happen, before those above, each message carrying its own
+    /// location in another text (the `pp` text of a heredoc).
+    pub logged: Vec<String>,
 }
 
 /// Checks a file's top-level statements; `src` is the file's text (operators are located in it).
 pub fn check(src: &str, stmts: &[Expr]) -> Diagnostics {
-    let mut v = Validator { src, out: Diagnostics::default() };
+    check_with_heredocs(src, stmts, &[])
+}
+
+/// [`check`], also running the syntax checkers of the file's literal heredocs (see
+/// [`crate::lexer::Lexed`]). A failed syntax check ends validation and is then its only error,
+/// as in Puppet, where the checker raises from inside the validator.
+pub fn check_with_heredocs(src: &str, stmts: &[Expr], heredocs: &[Heredoc]) -> Diagnostics {
+    let mut v = Validator { src, heredocs, fatal: None, out: Diagnostics::default() };
     v.block(stmts, Ctx::Top);
-    v.out
+    match v.fatal {
+        Some((e, logged)) => Diagnostics { errors: vec![e], warnings: Vec::new(), logged },
+        None => v.out,
+    }
 }
 
 /// The first error of [`check`], if any.
@@ -43,6 +57,9 @@ enum Ctx {
 
 struct Validator<'a> {
     src: &'a str,
+    heredocs: &'a [Heredoc],
+    /// A heredoc's failed syntax check, which stops validation, and what its checker logged.
+    fatal: Option<(ParseError, Vec<String>)>,
     out: Diagnostics,
 }
 
@@ -326,6 +343,9 @@ impl Validator<'_> {
     /// The parser bounds nesting, but a debug build's frames here are large enough that the
     /// deepest tree it accepts would still exhaust a 2 MiB thread: grow the stack as needed.
     fn expr(&mut self, e: &Expr, ctx: Ctx) {
+        if self.fatal.is_some() {
+            return;
+        }
         stacker::maybe_grow(64 * 1024, 1 << 20, || self.expr_here(e, ctx))
     }
 
@@ -573,8 +593,19 @@ impl Validator<'_> {
                     }
                 }
             }
-            Undef | Default | Bool(_) | Int(_) | Float(_) | Str(_) | BareWord(_) | TypeRef(_) | Regex(_)
-            | Var(_) => {}
+            Str(text) => {
+                let heredoc = self.heredocs.iter().find(|h| h.at == e.span.start as usize);
+                if let Some(h) = heredoc {
+                    if let Some(problem) = crate::heredoc_syntax::check(&h.syntax, text) {
+                        let message = format!(
+                            "Invalid produced text having syntax: '{}'. {}",
+                            h.syntax, problem.message
+                        );
+                        self.fatal = Some((ParseError { message, offset: Some(h.body) }, problem.logged));
+                    }
+                }
+            }
+            Undef | Default | Bool(_) | Int(_) | Float(_) | BareWord(_) | TypeRef(_) | Regex(_) | Var(_) => {}
         }
     }
 
