@@ -12,7 +12,7 @@ pops=${PUPPET_POPS:-/usr/lib/ruby/vendor_ruby/puppet/pops}
     grep -o 'Issues::[A-Z][A-Z_0-9]*' "$pops/$f" | sed "s|Issues::||; s|\$|\t$(basename "$f")|"
   done
   # The heredoc syntax checkers' dynamic issues (`Issues::issue(:ILLEGAL_JSON)`).
-  grep -ho 'issue(:[A-Z_]*)' "$pops"/../syntax_checkers/*.rb | sed 's/issue(:\(.*\))/\1\tsyntax_checkers/'
+  grep -ho 'issue(:[A-Z_0-9]*)' "$pops"/../syntax_checkers/*.rb | sed 's/issue(:\(.*\))/\1\tsyntax_checkers/'
 } | LC_ALL=C sort -u | awk -F'\t' '$1 != "I" { w[$1] = w[$1] ? w[$1] "," $2 : $2 } END { for (c in w) print c "\t" w[c] }' \
   | LC_ALL=C sort | while IFS=$'\t' read -r code where; do
     n=$(cd "$here" && ls | grep -cE "^${code}(\.[0-9]+)?\.pp$" || true)
