@@ -270,8 +270,37 @@ impl Validation {
     }
 }
 
+/// Puppet's `namespace_for_file`: where a `.pp` file under a modulepath directory is, as the
+/// namespace its definitions must have.
+fn module_file(path: &Path, modulepath: &[PathBuf]) -> Option<validate::ModuleFile> {
+    if path.extension().and_then(|e| e.to_str()) != Some("pp") {
+        return None;
+    }
+    let abs = std::path::absolute(path).ok()?;
+    let relative = modulepath.iter().find_map(|dir| abs.strip_prefix(std::path::absolute(dir).ok()?).ok())?;
+    let parts: Vec<String> =
+        relative.components().map(|c| c.as_os_str().to_string_lossy().to_lowercase()).collect();
+    let file = abs.display().to_string();
+    if parts.len() < 3 || !matches!(parts[1].as_str(), "manifests" | "functions" | "types" | "plans") {
+        return Some(validate::ModuleFile { file, namespace: None });
+    }
+    let mut names = vec![parts[0].clone()];
+    names.extend(parts[2..parts.len() - 1].iter().cloned());
+    let last = &parts[parts.len() - 1];
+    if !(parts.len() == 3 && last == "init.pp") {
+        names.push(last.strip_suffix(".pp").unwrap_or(last).to_string());
+    }
+    Some(validate::ModuleFile { file, namespace: Some(names.join("::")) })
+}
+
 /// Lexes, parses and validates one manifest file as `puppet parser validate` does.
 pub fn check_file(path: &Path) -> Validation {
+    check_file_in(path, &[])
+}
+
+/// [`check_file`] with an environment's modulepath: a file inside one of its modules may only
+/// hold definitions named for its place (`puppet parser validate --modulepath=…`).
+pub fn check_file_in(path: &Path, modulepath: &[PathBuf]) -> Validation {
     let failed = |message: String| {
         let mut err = CompileError::new(message);
         err.file = Some(path.to_path_buf());
@@ -290,7 +319,8 @@ pub fn check_file(path: &Path) -> Validation {
         Ok(t) => t,
         Err(e) => return failed(format!("Could not read file {}: {e}", path.display())),
     };
-    let checked = parser::check(&text);
+    let module = module_file(path, modulepath);
+    let checked = parser::check_in_module(&text, module.as_ref());
     // The line index is only built when there is something to locate.
     if checked.errors.is_empty() && checked.warnings.is_empty() && checked.logged.is_empty() {
         return Validation::default();

@@ -53,12 +53,17 @@ pub struct Checked {
 
 /// Lexes, parses and validates `src`, collecting what `puppet parser validate` would report.
 pub fn check(src: &str) -> Checked {
+    check_in_module(src, None)
+}
+
+/// [`check`] for a file that may be inside a module (see [`crate::validate::ModuleFile`]).
+pub fn check_in_module(src: &str, module: Option<&crate::validate::ModuleFile>) -> Checked {
     let lexed = crate::lexer::lex_all(src);
     let mut warnings: Vec<ParseError> = lexed.warnings.into_iter().map(ParseError::from).collect();
     match lexed.tokens.map_err(ParseError::from).and_then(|t| parse_tokens(src, t)) {
         Err(e) => Checked { warnings, validator_warnings: 0, errors: vec![e], logged: Vec::new() },
         Ok(stmts) => {
-            let found = crate::validate::check_with_heredocs(src, &stmts, &lexed.heredocs);
+            let found = crate::validate::check_in_module(src, &stmts, &lexed.heredocs, module);
             let validator_warnings = found.warnings.len();
             warnings.extend(found.warnings);
             Checked { warnings, validator_warnings, errors: found.errors, logged: found.logged }

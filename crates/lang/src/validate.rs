@@ -26,7 +26,31 @@ pub fn check(src: &str, stmts: &[Expr]) -> Diagnostics {
 /// [`crate::lexer::Lexed`]). A failed syntax check ends validation and is then its only error,
 /// as in Puppet, where the checker raises from inside the validator.
 pub fn check_with_heredocs(src: &str, stmts: &[Expr], heredocs: &[Heredoc]) -> Diagnostics {
-    let mut v = Validator { src, heredocs, fatal: None, out: Diagnostics::default() };
+    check_in_module(src, stmts, heredocs, None)
+}
+
+/// [`check_with_heredocs`] for a file that may be in a module (see [`ModuleFile`]): there, only
+/// definitions may be at the top.
+pub fn check_in_module(
+    src: &str,
+    stmts: &[Expr],
+    heredocs: &[Heredoc],
+    module: Option<&ModuleFile>,
+) -> Diagnostics {
+    let mut v = Validator { src, heredocs, module, fatal: None, out: Diagnostics::default() };
+    if module.is_some() {
+        for s in stmts {
+            use ExprKind::*;
+            if !matches!(
+                s.kind,
+                ClassDef(_) | DefineDef(_) | FunctionDef(_) | TypeAlias { .. } | TypeMapping { .. }
+            ) {
+                let message =
+                    format!("This {} is unacceptable as a top level construct in this location", label(s));
+                v.error(v.pos(s), message);
+            }
+        }
+    }
     v.block(stmts, Ctx::Top);
     match v.fatal {
         Some((e, logged)) => Diagnostics { errors: vec![e], warnings: Vec::new(), logged },
@@ -40,6 +64,17 @@ pub fn validate(src: &str, stmts: &[Expr]) -> Result<(), ParseError> {
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+/// A file inside a module of the modulepath: only definitions in the namespace its path gives
+/// may be in it (`checker4_0.rb`'s `namespace_for_file`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleFile {
+    /// The file's path as Puppet names it in the message.
+    pub file: String,
+    /// `mod::dir::file` (lowercase), or `None` when the file is not under `manifests`,
+    /// `functions`, `types` or `plans` (then nothing may be defined in it).
+    pub namespace: Option<String>,
 }
 
 /// Where an expression sits, for Puppet's `top` rule on definitions.
@@ -58,6 +93,7 @@ enum Ctx {
 struct Validator<'a> {
     src: &'a str,
     heredocs: &'a [Heredoc],
+    module: Option<&'a ModuleFile>,
     /// A heredoc's failed syntax check, which stops validation, and what its checker logged.
     fatal: Option<(ParseError, Vec<String>)>,
     out: Diagnostics,
@@ -176,6 +212,21 @@ impl Validator<'_> {
                     a_an(&what)
                 ),
             );
+        }
+        if let Some(module) = self.module {
+            let inside = match &module.namespace {
+                Some(ns) => name.to_lowercase().starts_with(ns.as_str()),
+                None => false,
+            };
+            if !inside {
+                self.error(
+                    start,
+                    format!(
+                        "Unacceptable location. The name '{name}' is unacceptable in file '{}'",
+                        module.file
+                    ),
+                );
+            }
         }
         self.reserved_type_name(start, name, &what);
         if name == "plan" {

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use bunraku_lang::{check_file, Level};
+use bunraku_lang::{check_file_in, Level};
 
 /// Puppet's lines for each snippet, as recorded (`ok` snippets have none).
 fn recorded() -> BTreeMap<String, Vec<String>> {
@@ -26,9 +26,11 @@ fn recorded() -> BTreeMap<String, Vec<String>> {
     out
 }
 
-/// Our lines for one snippet, in the record's form: `level\tline\tcolumn\tmessage`.
-fn ours(path: &Path) -> Vec<String> {
-    check_file(path)
+/// Our lines for one snippet, in the record's form: `level\tline\tcolumn\tmessage`, with
+/// `modules/` as the modulepath and the suite's directory written `<dir>/` in messages.
+fn ours(dir: &Path, name: &str) -> Vec<String> {
+    let prefix = format!("{}/", dir.display());
+    check_file_in(&dir.join(name), &[dir.join("modules")])
         .log()
         .into_iter()
         .map(|(level, e)| {
@@ -37,7 +39,8 @@ fn ours(path: &Path) -> Vec<String> {
                 Level::Error => "error",
             };
             let num = |n: Option<u32>| n.map_or("-".to_string(), |n| n.to_string());
-            format!("{level}\t{}\t{}\t{}", num(e.line), num(e.column), e.message)
+            let message = e.message.replace(&prefix, "<dir>/");
+            format!("{level}\t{}\t{}\t{message}", num(e.line), num(e.column))
         })
         .collect()
 }
@@ -52,11 +55,8 @@ fn snippets_match_puppet_parser_validate() {
         .map(|l| l.split('\t').next().unwrap_or(l).trim())
         .collect();
     let record = recorded();
-    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".pp"))
-        .collect();
+    let mut on_disk = Vec::new();
+    snippets(&dir, "", &mut on_disk);
     on_disk.sort();
     let mut failures = Vec::new();
     for name in &on_disk {
@@ -70,7 +70,7 @@ fn snippets_match_puppet_parser_validate() {
             continue;
         }
         checked += 1;
-        let got = ours(&dir.join(name));
+        let got = ours(&dir, name);
         let listed = differences.contains(&name.as_str());
         match (got == *want, listed) {
             (true, false) => same += 1,
@@ -94,4 +94,16 @@ fn snippets_match_puppet_parser_validate() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The `.pp` files under `dir` (recursively), named by their path from it.
+fn snippets(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        if entry.path().is_dir() {
+            snippets(&entry.path(), &format!("{name}/"), out);
+        } else if name.ends_with(".pp") {
+            out.push(name);
+        }
+    }
 }

@@ -15,6 +15,7 @@ pops=${PUPPET_POPS:-/usr/lib/ruby/vendor_ruby/puppet/pops}
   grep -ho 'issue(:[A-Z_0-9]*)' "$pops"/../syntax_checkers/*.rb | sed 's/issue(:\(.*\))/\1\tsyntax_checkers/'
 } | LC_ALL=C sort -u | awk -F'\t' '$1 != "I" { w[$1] = w[$1] ? w[$1] "," $2 : $2 } END { for (c in w) print c "\t" w[c] }' \
   | LC_ALL=C sort | while IFS=$'\t' read -r code where; do
-    n=$(cd "$here" && ls | grep -cE "^${code}(\.[0-9]+)?\.pp$" || true)
+    # Snippets named for the code, and those in modules/ whose first line names it.
+    n=$(cd "$here" && { ls | grep -E "^${code}(\.[0-9]+)?\.pp$"; grep -rlx "# ${code}.*" modules || true; } | wc -l)
     printf '%s\t%s\t%s\n' "$code" "$where" "$n"
   done
