@@ -136,6 +136,9 @@ pub struct DefineDef {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeMatcher {
     Name(String),
+    /// A double-quoted name with interpolation, which the validator refuses (at this offset:
+    /// the first interpolated expression).
+    Interpolated(u32),
     Regex(String),
     Default,
 }

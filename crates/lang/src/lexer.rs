@@ -177,6 +177,8 @@ pub struct Token {
 pub struct LexError {
     pub message: String,
     pub offset: Option<usize>,
+    /// See [`crate::parser::ParseError::internal`].
+    pub internal: bool,
 }
 
 /// Splits `src` into tokens, ending with [`Tok::Eof`].
@@ -202,6 +204,7 @@ pub fn byte_order_mark(bytes: &[u8]) -> Option<LexError> {
     let (mark, name) = MARKS.iter().find(|(m, _)| bytes.starts_with(m))?;
     let hex: Vec<String> = mark.iter().map(|b| format!("{b:X}")).collect();
     Some(LexError {
+        internal: false,
         message: format!(
             "Illegal {name} Byte Order mark at beginning of input: [{}] - remove these from the puppet source",
             hex.join(" ")
@@ -284,7 +287,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn err(&self, message: impl Into<String>, offset: usize) -> LexError {
-        LexError { message: message.into(), offset: Some(offset) }
+        LexError { internal: false, message: message.into(), offset: Some(offset) }
     }
 
     /// Lexes until end of input, or (inside `${…}`) until the matching `}`, which is consumed.
@@ -298,7 +301,11 @@ impl<'a> Lexer<'a> {
             let ws_before = ws || out.is_empty() && !interpolation;
             if self.pos >= self.bytes.len() {
                 if interpolation {
-                    return Err(LexError { message: "Unclosed interpolation".into(), offset: None });
+                    return Err(LexError {
+                        internal: false,
+                        message: "Unclosed interpolation".into(),
+                        offset: None,
+                    });
                 }
                 out.push(Token { tok: Tok::Eof, span: Span::new(self.pos, self.pos), ws_before });
                 return Ok(out);
@@ -651,7 +658,19 @@ impl<'a> Lexer<'a> {
             [b'0', b'x' | b'X', ..] => (&text[2..], 16),
             [b'0', _, ..] if !text.contains(['.', 'e', 'E']) => (&text[1..], 8),
             _ if text.contains(['.', 'e', 'E']) => {
-                return text.parse().map(Tok::Float).map_err(|_| self.illegal_number(text, start));
+                return match text.parse::<f64>() {
+                    // Ruby makes such a number Infinity, which Puppet's lexer then refuses
+                    // with an internal error.
+                    Ok(f) if f.is_infinite() => Err(LexError {
+                        message: format!(
+                            "Internal Error, NUMBER token does not contain a valid number, {text}"
+                        ),
+                        offset: None,
+                        internal: true,
+                    }),
+                    Ok(f) => Ok(Tok::Float(f)),
+                    Err(_) => Err(self.illegal_number(text, start)),
+                };
             }
             _ => (text, 10),
         };
@@ -781,7 +800,7 @@ impl<'a> Lexer<'a> {
                         '\'' => text.push('\''),
                         '\\' => text.push('\\'),
                         '\n' => {}
-                        'u' => match self.unicode_escape() {
+                        'u' => match self.unicode_escape()? {
                             Some(c) => text.push(c),
                             None => {
                                 if terminator.is_some() {
@@ -859,6 +878,7 @@ impl<'a> Lexer<'a> {
         })?;
         let after = close + 1;
         let invalid = || LexError {
+            internal: false,
             message: "Invalid syntax in heredoc expected @(endtag[:syntax][/escapes])".into(),
             offset: Some(after),
         };
@@ -961,7 +981,7 @@ impl<'a> Lexer<'a> {
                             'u' => {
                                 let rest: String = chars.clone().collect();
                                 let mut ul = Lexer::new(&rest);
-                                match ul.unicode_escape() {
+                                match ul.unicode_escape()? {
                                     Some(c) => out.push(c),
                                     None => out.push_str("\\u"),
                                 }
@@ -996,31 +1016,40 @@ impl<'a> Lexer<'a> {
 
     /// The character of a `\\u` escape (`\\uXXXX` or `\\u{X…}` with 1–6 hex digits), or `None`
     /// when what follows is not one (Puppet keeps the text and warns).
-    fn unicode_escape(&mut self) -> Option<char> {
+    /// A well-formed escape of what is no Unicode scalar value (`\\u{110000}`, `\\uD800`) makes
+    /// Ruby fail later with an internal error, which Puppet reports unlocated.
+    fn unicode_escape(&mut self) -> Result<Option<char>, LexError> {
         let rest = &self.src[self.pos..];
         let (hex, len) = match rest.strip_prefix('{') {
             Some(braced) => {
                 let digits = braced.bytes().take_while(u8::is_ascii_hexdigit).count();
                 if !(1..=6).contains(&digits) || braced.as_bytes().get(digits) != Some(&b'}') {
-                    return None;
+                    return Ok(None);
                 }
                 (&braced[..digits], digits + 2)
             }
-            None => {
-                let hex = rest.get(..4).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))?;
-                (hex, 4)
-            }
+            None => match rest.get(..4).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit())) {
+                Some(hex) => (hex, 4),
+                None => return Ok(None),
+            },
         };
-        let c = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)?;
+        let code = u32::from_str_radix(hex, 16).unwrap_or(u32::MAX);
+        let Some(c) = char::from_u32(code) else {
+            return Err(LexError {
+                internal: true,
+                message: "invalid byte sequence in UTF-8".into(),
+                offset: None,
+            });
+        };
         self.pos += len;
-        Some(c)
+        Ok(Some(c))
     }
 
     /// Logs the pending warnings of a string segment at `offset`, where Puppet's scanner stands
     /// when it has read the segment.
     fn flush_warnings(&mut self, offset: usize) {
         for message in self.pending.drain(..) {
-            self.warnings.push(LexError { message, offset: Some(offset) });
+            self.warnings.push(LexError { internal: false, message, offset: Some(offset) });
         }
     }
 }

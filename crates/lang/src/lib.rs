@@ -229,6 +229,8 @@ pub struct Validation {
     validator_warnings: usize,
     /// Errors Puppet logs before `errors`, unlocated in this file (see [`parser::Checked`]).
     logged: Vec<CompileError>,
+    /// The error is one Puppet fails with internally (see [`parser::ParseError::internal`]).
+    internal: bool,
 }
 
 /// The severity of a line Puppet logs.
@@ -254,6 +256,10 @@ impl Validation {
                     e.message = format!("Could not parse for environment production: {}", e.message);
                 }
                 out.push((Level::Error, e));
+                if self.internal {
+                    let hint = CompileError::new("Try 'puppet help parser validate' for usage");
+                    out.push((Level::Error, hint));
+                }
             }
             all => {
                 out.extend(all.iter().map(|e| (Level::Error, e.clone())));
@@ -326,6 +332,7 @@ pub fn check_file_in(path: &Path, modulepath: &[PathBuf]) -> Validation {
         return Validation::default();
     }
     let lines = span::LineIndex::new(&text);
+    let internal = checked.errors.iter().any(|e| e.internal);
     let locate = |e: parser::ParseError| {
         let at = e.offset.map(|o| span::Span::new(o, o));
         CompileError::located(e.message, Some(path), &text, &lines, at)
@@ -335,5 +342,6 @@ pub fn check_file_in(path: &Path, modulepath: &[PathBuf]) -> Validation {
         errors: checked.errors.into_iter().map(locate).collect(),
         validator_warnings: checked.validator_warnings,
         logged: checked.logged.into_iter().map(CompileError::new).collect(),
+        internal,
     }
 }

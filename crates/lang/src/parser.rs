@@ -14,11 +14,14 @@ use crate::span::Span;
 pub struct ParseError {
     pub message: String,
     pub offset: Option<usize>,
+    /// Puppet fails here with an internal error (not its ParseError), which its face follows
+    /// with a usage hint.
+    pub internal: bool,
 }
 
 impl From<LexError> for ParseError {
     fn from(e: LexError) -> Self {
-        ParseError { message: e.message, offset: e.offset }
+        ParseError { internal: e.internal, message: e.message, offset: e.offset }
     }
 }
 
@@ -141,7 +144,11 @@ impl<'a> Parser<'a> {
     fn unexpected(&self) -> ParseError {
         let t = self.peek();
         if matches!(t.tok, Tok::Eof) {
-            return ParseError { message: "Syntax error at end of input".into(), offset: None };
+            return ParseError {
+                internal: false,
+                message: "Syntax error at end of input".into(),
+                offset: None,
+            };
         }
         let text = self.src.get(t.span.start as usize..t.span.end as usize).unwrap_or("?");
         let text = match &t.tok {
@@ -153,7 +160,11 @@ impl<'a> Parser<'a> {
             },
             _ => text.to_string(),
         };
-        ParseError { message: format!("Syntax error at '{text}'"), offset: Some(t.span.start as usize) }
+        ParseError {
+            internal: false,
+            message: format!("Syntax error at '{text}'"),
+            offset: Some(t.span.start as usize),
+        }
     }
 
     /// Whether the tokens from `n` on start an attribute list (`name =>`, `name +>`, `* =>`).
@@ -250,6 +261,7 @@ impl<'a> Parser<'a> {
     fn expr(&mut self, min_bp: u8) -> PResult<Expr> {
         if self.nesting >= MAX_NESTING {
             return Err(ParseError {
+                internal: false,
                 message: "stack level too deep".into(),
                 offset: Some(self.peek().span.start as usize),
             });
@@ -328,10 +340,31 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
             match &t.tok {
+                // `expression { attr => … }`: Puppet's grammar makes any expression the type of
+                // a resource (or defaults, or override); its factory then fails internally for
+                // what is none of those (a name, a type or a type access are handled before).
+                Tok::LBrace
+                    if 27 >= min_bp
+                        && !self.no_brace
+                        && self.attributes_follow(1)
+                        && !matches!(
+                            lhs.kind,
+                            ExprKind::BareWord(_) | ExprKind::TypeRef(_) | ExprKind::Access(..)
+                        ) =>
+                {
+                    return Err(ParseError {
+                        internal: true,
+                        message:
+                            "Expression is not valid as a resource, resource-default, or resource-override"
+                                .into(),
+                        offset: Some(lhs.span.start as usize),
+                    });
+                }
                 // `expression(`: Puppet's grammar calls any expression; its validator accepts
                 // only a name (which `prefix` has taken) or a type.
                 Tok::LParen if 27 >= min_bp && !t.ws_before && !self.starts_line(&t) => {
                     return Err(ParseError {
+                        internal: false,
                         message: format!(
                             "Illegal expression. {} is unacceptable as function name in a Function Call",
                             crate::validate::a_an_uc(&crate::validate::label(&lhs))
@@ -342,6 +375,7 @@ impl<'a> Parser<'a> {
                 Tok::LCollect | Tok::LLCollect if 27 >= min_bp => {
                     let query = if t.tok == Tok::LCollect { "Virtual Query" } else { "Exported Query" };
                     return Err(ParseError {
+                        internal: false,
                         message: format!(
                             "Illegal expression. {} is unacceptable as type name in a {query}",
                             crate::validate::a_an_uc(&crate::validate::label(&lhs))
@@ -419,6 +453,7 @@ impl<'a> Parser<'a> {
             Tok::Kw(kw @ (Kw::Private | Kw::Attr)) => {
                 let word = if kw == Kw::Private { "private" } else { "attr" };
                 return Err(ParseError {
+                    internal: false,
                     message: format!(
                         "Use of reserved word: {word}, must be quoted if intended to be a String value"
                     ),
@@ -465,12 +500,14 @@ impl<'a> Parser<'a> {
                     if matches!(self.peek_at(1).tok, Tok::LCollect | Tok::LLCollect) {
                         // Puppet's parser factory refuses this with an internal error.
                         return Err(ParseError {
+                            internal: true,
                             message: "Virtual (@) can only be applied to a Resource Expression".into(),
                             offset: Some(sp.start as usize),
                         });
                     }
                     if self.peek_at(1).tok == Tok::LBrack {
                         return Err(ParseError {
+                            internal: false,
                             message: "Resource Defaults are not virtualizable".into(),
                             offset: Some(sp.start as usize),
                         });
@@ -539,6 +576,7 @@ impl<'a> Parser<'a> {
                             self.retrying_as_hash = false;
                             if as_hash.is_ok() {
                                 return Err(ParseError {
+                                    internal: false,
                                     message: format!("This expression is invalid. Did you try declaring a '{n}' resource without a title?"),
                                     offset: Some(sp.start as usize),
                                 });
@@ -615,6 +653,7 @@ impl<'a> Parser<'a> {
                         let t = sub.peek();
                         let text = &self.src[t.span.start as usize..t.span.end as usize];
                         return Err(ParseError {
+                            internal: false,
                             message: format!("Illegal numeric variable name, The given name '{text}' must be a decimal value if it starts with a digit 0-9"),
                             offset: Some(t.span.start as usize),
                         });
@@ -683,6 +722,7 @@ impl<'a> Parser<'a> {
                 if kw != Kw::Type {
                     let word = &self.src[t.span.start as usize..t.span.end as usize];
                     return Err(ParseError {
+                        internal: false,
                         message: format!(
                             "Use of reserved word: {word}, must be quoted if intended to be a String value"
                         ),
@@ -875,6 +915,7 @@ impl<'a> Parser<'a> {
         let start = self.bump().span.start;
         if let Tok::Ref(n) = &self.peek().tok {
             return Err(ParseError {
+                internal: false,
                 message: format!(
                     "Unacceptable name. The name '{n}' is unacceptable as the name of a 'define' expression"
                 ),
@@ -920,6 +961,7 @@ impl<'a> Parser<'a> {
             }
             self.block()?;
             return Err(ParseError {
+                internal: false,
                 message: "Expressions of type a Type Definition are not supported in this version of Puppet"
                     .into(),
                 offset: Some(start as usize),
@@ -972,11 +1014,7 @@ impl<'a> Parser<'a> {
                             DqPart::Var(_, span) => Some(span.start),
                             DqPart::Text(_) => None,
                         });
-                        return Err(ParseError {
-                            message: "An interpolated expression is not allowed in a hostname of a node"
-                                .into(),
-                            offset: Some(at.unwrap_or(t.span.start) as usize),
-                        });
+                        NodeMatcher::Interpolated(at.unwrap_or(t.span.start))
                     }
                 },
                 Tok::Regex(r) => NodeMatcher::Regex(r),
@@ -1034,7 +1072,7 @@ impl<'a> Parser<'a> {
 /// A variable reference, if its name is one (Puppet's validator checks every variable).
 fn variable(name: String, span: Span) -> PResult<Expr> {
     if let Some(message) = variable_name_error(&name) {
-        return Err(ParseError { message, offset: Some(span.start as usize) });
+        return Err(ParseError { internal: false, message, offset: Some(span.start as usize) });
     }
     Ok(Expr::new(ExprKind::Var(name), span))
 }

@@ -82,11 +82,12 @@ pub struct ModuleFile {
 enum Ctx {
     /// A statement of the file.
     Top,
-    /// A statement of a class body; `multi` when the body has several statements (a block
-    /// expression in Puppet's model, where functions and type aliases may not appear).
-    Class {
-        multi: bool,
-    },
+    /// A statement of a class body (always a block expression in Puppet's model).
+    Class,
+    /// A statement of a block expression elsewhere: the body of a define, node, function or
+    /// lambda, or of an `if`/`case` branch with several statements. Functions and type aliases
+    /// here are "not at toplevel"; classes, defines and nodes not "inside other classes".
+    Body,
     Other,
 }
 
@@ -100,7 +101,7 @@ struct Validator<'a> {
 }
 
 fn at(offset: u32, message: String) -> ParseError {
-    ParseError { message, offset: Some(offset as usize) }
+    ParseError { internal: false, message, offset: Some(offset as usize) }
 }
 
 impl Validator<'_> {
@@ -194,15 +195,24 @@ impl Validator<'_> {
         }
     }
 
+    /// Puppet's `top` for a function, type alias or mapping: only in the file's statements.
+    fn absolute_top(&mut self, ctx: Ctx, start: u32, what: &str) {
+        match ctx {
+            Ctx::Top => {}
+            Ctx::Class | Ctx::Body => self.error(start, format!("A {what} may only appear at toplevel")),
+            Ctx::Other => self.error(start, DEFINITION_PLACE),
+        }
+    }
+
     /// The checks of a class, define or function's name and parameters, in Puppet's order.
     fn definition(&mut self, e: &Expr, ctx: Ctx, name: &str, params: &[Param]) {
         let what = label(e);
         let start = e.span.start;
         let is_function = matches!(e.kind, ExprKind::FunctionDef(_));
-        match (ctx, is_function) {
-            (Ctx::Top, _) | (Ctx::Class { multi: false }, _) | (Ctx::Class { .. }, false) => {}
-            (Ctx::Class { .. }, true) => self.error(start, format!("A {what} may only appear at toplevel")),
-            (Ctx::Other, _) => self.error(start, DEFINITION_PLACE),
+        if is_function {
+            self.absolute_top(ctx, start, &what);
+        } else if !matches!(ctx, Ctx::Top | Ctx::Class) {
+            self.error(start, DEFINITION_PLACE);
         }
         if !is_definition_name(name) {
             self.error(
@@ -407,17 +417,17 @@ impl Validator<'_> {
                 self.definition(e, ctx, &c.name, &c.params);
                 self.no_idem_last(&c.body, "Host Class Definition");
                 self.params(&c.params);
-                self.block(&c.body, Ctx::Class { multi: c.body.len() > 1 });
+                self.block(&c.body, Ctx::Class);
             }
             DefineDef(d) => {
                 self.definition(e, ctx, &d.name, &d.params);
                 self.no_idem_last(&d.body, "'define' expression");
                 self.params(&d.params);
-                self.block(&d.body, Ctx::Other);
+                self.block(&d.body, Ctx::Body);
             }
             NodeDef(n) => {
                 self.hostnames(n);
-                if !matches!(ctx, Ctx::Top | Ctx::Class { .. }) {
+                if !matches!(ctx, Ctx::Top | Ctx::Class) {
                     self.error(e.span.start, DEFINITION_PLACE);
                 }
                 self.no_idem_last(&n.body, "Node Definition");
@@ -427,7 +437,7 @@ impl Validator<'_> {
                         "Node inheritance is not supported in Puppet >= 4.0.0. See http://links.puppet.com/puppet-node-inheritance-deprecation",
                     );
                 }
-                self.block(&n.body, Ctx::Other);
+                self.block(&n.body, Ctx::Body);
             }
             FunctionDef(f) => {
                 self.definition(e, ctx, &f.name, &f.params);
@@ -438,26 +448,18 @@ impl Validator<'_> {
                 if let Some(r) = &f.return_type {
                     self.expr(r, Ctx::Other);
                 }
-                self.block(&f.body, Ctx::Other);
+                self.block(&f.body, Ctx::Body);
             }
             TypeAlias { name, value } => {
                 let start = self.token_after(e.span.start + "type".len() as u32);
-                match ctx {
-                    Ctx::Top | Ctx::Class { multi: false } => {}
-                    Ctx::Class { .. } => self.error(start, "A Type Alias may only appear at toplevel"),
-                    Ctx::Other => self.error(start, DEFINITION_PLACE),
-                }
+                self.absolute_top(ctx, start, "Type Alias");
                 self.reserved_type_name(start, name, "Type Alias");
                 self.type_ref(value, e);
                 self.expr(value, Ctx::Other);
             }
             TypeMapping { lhs, rhs } => {
                 let start = lhs.span.start;
-                match ctx {
-                    Ctx::Top | Ctx::Class { multi: false } => {}
-                    Ctx::Class { .. } => self.error(start, "A Type Mapping may only appear at toplevel"),
-                    Ctx::Other => self.error(start, DEFINITION_PLACE),
-                }
+                self.absolute_top(ctx, start, "Type Mapping");
                 // `checker4_0.rb`'s `check_TypeMapping`: `Runtime[…] = Type` maps one runtime
                 // type, `Runtime[x, [/re/, 'repl']] = [/re/, 'repl']` a pattern of them.
                 let lhs_kind = match &lhs.kind {
@@ -531,15 +533,15 @@ impl Validator<'_> {
                 for o in options {
                     o.values.iter().for_each(|v| self.rvalue(v));
                     self.exprs(&o.values);
-                    self.block(&o.body, Ctx::Other);
+                    self.block(&o.body, branch(&o.body));
                 }
             }
             If { cond, then, otherwise } | Unless { cond, then, otherwise } => {
                 self.rvalue(cond);
                 self.expr(cond, Ctx::Other);
-                self.block(then, Ctx::Other);
+                self.block(then, branch(then));
                 if let Some(o) = otherwise {
-                    self.block(o, Ctx::Other);
+                    self.block(o, branch(o));
                 }
             }
             Resource { form, type_name, bodies } => {
@@ -652,7 +654,10 @@ impl Validator<'_> {
                             "Invalid produced text having syntax: '{}'. {}",
                             h.syntax, problem.message
                         );
-                        self.fatal = Some((ParseError { message, offset: Some(h.body) }, problem.logged));
+                        self.fatal = Some((
+                            ParseError { internal: false, message, offset: Some(h.body) },
+                            problem.logged,
+                        ));
                     }
                 }
             }
@@ -671,7 +676,7 @@ impl Validator<'_> {
             }
         }
         self.params(&l.params);
-        self.block(&l.body, Ctx::Other);
+        self.block(&l.body, Ctx::Body);
     }
 
     /// A type alias's value and a function's return type must be type references.
@@ -711,6 +716,9 @@ impl Validator<'_> {
 
     fn hostnames(&mut self, n: &NodeDef) {
         for (m, span) in n.matchers.iter().zip(&n.matcher_spans) {
+            if let NodeMatcher::Interpolated(at) = m {
+                self.error(*at, "An interpolated expression is not allowed in a hostname of a node");
+            }
             if let NodeMatcher::Name(name) = m {
                 if name.chars().any(|c| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.')) {
                     self.error(
@@ -747,6 +755,16 @@ impl Validator<'_> {
                 format!("Illegal attempt to assign to '{}'. Not an assignable reference", a_an(&label(target))),
             ),
         }
+    }
+}
+
+/// The context of an `if`/`unless`/`case` branch's statements: one statement stands alone in
+/// Puppet's model, several make a block expression.
+fn branch(stmts: &[Expr]) -> Ctx {
+    if stmts.len() > 1 {
+        Ctx::Body
+    } else {
+        Ctx::Other
     }
 }
 
