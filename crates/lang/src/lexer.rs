@@ -250,6 +250,7 @@ struct Lexer<'a> {
 pub struct Heredoc {
     /// Where the `@(` is (the string expression's start).
     pub at: usize,
+    /// The syntax tag, e.g. `json` or `data+json`.
     pub syntax: String,
     /// Where the text starts (Puppet reports a checker's error there).
     pub body: usize,
@@ -259,8 +260,11 @@ pub struct Heredoc {
 /// the way (they stand even when lexing then fails), and the heredocs to syntax-check.
 #[derive(Debug)]
 pub struct Lexed {
+    /// The tokens, ending with [`Tok::Eof`], or the error that stopped lexing.
     pub tokens: Result<Vec<Token>, LexError>,
+    /// Warnings, in order.
     pub warnings: Vec<LexError>,
+    /// Literal heredocs with a syntax tag.
     pub heredocs: Vec<Heredoc>,
 }
 
@@ -781,6 +785,11 @@ impl<'a> Lexer<'a> {
                         continue;
                     };
                     self.pos += e.len_utf8();
+                    // `\` before a CRLF line break continues the line, as before LF.
+                    if e == '\r' && self.peek(0) == b'\n' && escapes.contains('\n') {
+                        self.pos += 1;
+                        continue;
+                    }
                     let enabled = escapes.contains(e) || e == '\\';
                     if !enabled && terminator.is_some() {
                         self.pending.push(format!("Unrecognized escape sequence '\\{e}'"));

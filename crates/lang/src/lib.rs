@@ -223,7 +223,9 @@ pub fn validate_file(path: &Path) -> Result<(), CompileError> {
 /// What `puppet parser validate` finds in one file, located, each list in Puppet's order.
 #[derive(Debug, Default)]
 pub struct Validation {
+    /// The lexer's warnings, then the validator's.
     pub warnings: Vec<CompileError>,
+    /// The lexical or syntax error that stopped parsing, or every validation error.
     pub errors: Vec<CompileError>,
     /// The validator's share of `warnings` (Puppet's summary line counts only those).
     validator_warnings: usize,
@@ -236,7 +238,9 @@ pub struct Validation {
 /// The severity of a line Puppet logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
+    /// `Warning: …`
     Warning,
+    /// `Error: …`
     Error,
 }
 

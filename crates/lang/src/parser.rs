@@ -882,7 +882,8 @@ impl<'a> Parser<'a> {
 
     fn def_name(&mut self) -> PResult<String> {
         match self.bump().tok {
-            Tok::Name(n) => Ok(n.trim_start_matches("::").to_string()),
+            // Kept as written: `class ::d` is refused by the validator, not renamed.
+            Tok::Name(n) => Ok(n),
             _ => {
                 self.pos -= 1;
                 Err(self.unexpected())

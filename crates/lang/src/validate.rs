@@ -10,7 +10,9 @@ use crate::parser::ParseError;
 /// What the validator found, each list in Puppet's order.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Diagnostics {
+    /// Errors, in the order Puppet's checker finds them.
     pub errors: Vec<ParseError>,
+    /// Warnings (Puppet 7's defaults: duplicate keys, future reserved words).
     pub warnings: Vec<ParseError>,
     /// Errors Puppet logs as they happen, before those above, each message carrying its own
     /// location in another text (the `pp` text of a heredoc).
