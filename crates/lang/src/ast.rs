@@ -136,6 +136,9 @@ pub struct DefineDef {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeMatcher {
     Name(String),
+    /// A double-quoted name with interpolation, which the validator refuses (at this offset:
+    /// the first interpolated expression).
+    Interpolated(u32),
     Regex(String),
     Default,
 }
@@ -144,6 +147,10 @@ pub enum NodeMatcher {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeDef {
     pub matchers: Vec<NodeMatcher>,
+    /// Where each matcher is written.
+    pub matcher_spans: Vec<Span>,
+    /// `inherits parent` (an error in Puppet 4 and later, kept for the validator to report).
+    pub parent: Option<Span>,
     pub body: Arc<Vec<Expr>>,
     pub span: Span,
 }
@@ -225,6 +232,8 @@ pub enum ExprKind {
     },
     /// `Type { attrs }`
     ResourceDefaults {
+        /// Not `Regular` only in the invalid `@Type { … }` (kept for the validator to report).
+        form: ResourceForm,
         type_name: String,
         attrs: Vec<AttributeOp>,
     },
@@ -251,6 +260,11 @@ pub enum ExprKind {
     TypeAlias {
         name: String,
         value: Box<Expr>,
+    },
+    /// `type Runtime[…] = …`: a type mapping, which Puppet 7 parses but does not evaluate.
+    TypeMapping {
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
     },
 }
 

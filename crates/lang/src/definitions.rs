@@ -7,7 +7,6 @@ use std::path::Path;
 
 use crate::ast::{Expr, ExprKind};
 use crate::span::LineIndex;
-use crate::CompileError;
 
 /// Which of the loader's namespaces an entity lives in (the path segment of its URI).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,42 +38,48 @@ impl Entity {
     }
 }
 
-/// Validates one manifest file as `puppet parser validate` does (syntax, validation, and the
-/// file's classes, defined types and nodes defined once each) and, when it is valid, lists the
-/// entities it defines for the loader, in source order. Errors carry Puppet's wording.
-pub fn validate_file_entities(path: &Path) -> Result<Vec<Entity>, CompileError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        let mut err = CompileError::new(format!("Could not read file {}: {e}", path.display()));
-        err.file = Some(path.to_path_buf());
-        err
-    })?;
-    let lines = LineIndex::new(&text);
-    let statements = crate::parser::parse(&text).map_err(|e| {
-        let at = e.offset.map(|o| crate::span::Span::new(o, o));
-        // Puppet's wording for syntax and validation errors, which scripts around
-        // `puppet parser validate` match on; its duplicate-definition errors below have no prefix.
-        let message = if e.message.starts_with("Could not parse") {
-            e.message
-        } else {
-            format!("Could not parse for environment production: {}", e.message)
-        };
-        CompileError::located(message, Some(path), &text, &lines, at)
-    })?;
-    let mut out = Vec::new();
-    collect(&statements, "", &text, &lines, &mut out);
-    // Puppet's loader takes the file's entities first: a defined type or function defined twice
-    // here is its redefinition error (the caller's), before the known types' checks below.
-    let mut names = std::collections::HashSet::new();
-    if out.iter().all(|e| names.insert((e.kind, e.name.as_str()))) {
-        let mut known = KnownTypes::default();
-        known.add(&statements, "", (path, &lines, &text)).map_err(|message| {
-            let mut err = CompileError::new(message);
-            err.file = Some(path.to_path_buf());
-            err
-        })?;
-    }
-    Ok(out)
+/// What one file's definitions give Puppet's loader and known resource types.
+#[derive(Debug, Default)]
+pub struct Definitions {
+    /// The loader's entities, in source order.
+    pub entities: Vec<Entity>,
+    /// The error the known resource types stop at, unprefixed and unlocated as Puppet logs it: a
+    /// class, defined type or node defined twice (TypeCollection's wording, naming the file), or a
+    /// metaparameter used as a parameter without a default.
+    pub error: Option<String>,
+    /// A metaparameter used as a parameter with a default ("tag is a metaparam; …").
+    pub warnings: Vec<String>,
 }
+
+/// The definitions of a parsed, valid file. A defined type or function defined twice within it is
+/// the loader's error instead (the caller's, as across files), which Puppet meets first.
+pub fn definitions(path: &Path, text: &str, statements: &[Expr]) -> Definitions {
+    let lines = LineIndex::new(text);
+    let mut entities = Vec::new();
+    collect(statements, "", text, &lines, &mut entities);
+    let mut names = std::collections::HashSet::new();
+    if !entities.iter().all(|e| names.insert((e.kind, e.name.as_str()))) {
+        return Definitions { entities, ..Default::default() };
+    }
+    let mut known = KnownTypes::default();
+    let error = known.add(statements, "", (path, &lines, text)).err();
+    Definitions { entities, error, warnings: known.warnings }
+}
+
+/// Puppet's metaparameters, which a class or define may not take as parameters without a default.
+const METAPARAMS: &[&str] = &[
+    "alias",
+    "audit",
+    "before",
+    "loglevel",
+    "noop",
+    "notify",
+    "require",
+    "schedule",
+    "stage",
+    "subscribe",
+    "tag",
+];
 
 /// The classes, defined types and nodes of one file, as Puppet's known resource types keep them: a
 /// name may be defined once across the three (Puppet::Resource::TypeCollection's duplicate checks).
@@ -83,9 +88,28 @@ struct KnownTypes {
     classes: std::collections::HashMap<String, u32>,
     definitions: std::collections::HashMap<String, u32>,
     nodes: std::collections::HashMap<String, u32>,
+    warnings: Vec<String>,
 }
 
 impl KnownTypes {
+    /// Puppet::Resource::Type#warn_if_metaparam, as each class or define is created.
+    fn metaparams(&mut self, name: &str, params: &[crate::ast::Param]) -> Result<(), String> {
+        for p in params.iter().filter(|p| METAPARAMS.contains(&p.name.as_str())) {
+            if p.default.is_none() {
+                return Err(format!(
+                    "{} is a metaparameter; please choose another parameter name in the {name} definition",
+                    p.name
+                ));
+            }
+            let warning =
+                format!("{} is a metaparam; this value will inherit to all contained resources in the {name} definition", p.name);
+            if !self.warnings.contains(&warning) {
+                self.warnings.push(warning);
+            }
+        }
+        Ok(())
+    }
+
     fn add(
         &mut self,
         statements: &[Expr],
@@ -98,6 +122,7 @@ impl KnownTypes {
             match &statement.kind {
                 ExprKind::ClassDef(class) => {
                     let name = qualify(namespace, &class.name);
+                    self.metaparams(&name, &class.params)?;
                     if let Some(l) = self.classes.get(&name) {
                         return Err(format!(
                             "Class '{name}' is already defined{}; cannot redefine{}",
@@ -124,6 +149,7 @@ impl KnownTypes {
                 }
                 ExprKind::DefineDef(define) => {
                     let name = qualify(namespace, &define.name);
+                    self.metaparams(&name, &define.params)?;
                     if let Some(l) = self.classes.get(&name) {
                         return Err(format!(
                             "'{name}' is already defined{} as a class; cannot redefine as a definition{}",
@@ -146,6 +172,8 @@ impl KnownTypes {
                             crate::ast::NodeMatcher::Name(n) => n.to_lowercase(),
                             crate::ast::NodeMatcher::Regex(r) => r.clone(),
                             crate::ast::NodeMatcher::Default => "default".to_string(),
+                            // Refused by the validator before this runs.
+                            crate::ast::NodeMatcher::Interpolated(_) => continue,
                         };
                         if let Some(l) = self.nodes.get(&name) {
                             return Err(format!(

@@ -177,12 +177,51 @@ pub struct Token {
 pub struct LexError {
     pub message: String,
     pub offset: Option<usize>,
+    /// See [`crate::parser::ParseError::internal`].
+    pub internal: bool,
 }
 
 /// Splits `src` into tokens, ending with [`Tok::Eof`].
 pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
+    lex_all(src).tokens
+}
+
+/// Puppet's refusal of a byte order mark at the start of a manifest (`assert_not_bom`), which it
+/// reports without a position.
+pub fn byte_order_mark(bytes: &[u8]) -> Option<LexError> {
+    const MARKS: &[(&[u8], &str)] = &[
+        (&[0x00, 0x00, 0xFE, 0xFF], "UTF-32"),
+        (&[0xFF, 0xFE, 0x00, 0x00], "UTF-32"),
+        (&[0x84, 0x31, 0x95, 0x33], "GB-18030"),
+        (&[0xDD, 0x73, 0x66, 0x73], "UTF-EBCDIC"),
+        (&[0x0E, 0xFE, 0xFF], "SCSU"),
+        (&[0xEF, 0xBB, 0xBF], "UTF-8"),
+        (&[0xF7, 0x64, 0x4C], "UTF-1"),
+        (&[0xFB, 0xEE, 0x28], "BOCU"),
+        (&[0xFE, 0xFF], "UTF-16"),
+        (&[0xFF, 0xFE], "UTF-16"),
+    ];
+    let (mark, name) = MARKS.iter().find(|(m, _)| bytes.starts_with(m))?;
+    let hex: Vec<String> = mark.iter().map(|b| format!("{b:X}")).collect();
+    Some(LexError {
+        internal: false,
+        message: format!(
+            "Illegal {name} Byte Order mark at beginning of input: [{}] - remove these from the puppet source",
+            hex.join(" ")
+        ),
+        offset: None,
+    })
+}
+
+/// [`lex`], with the warnings Puppet's lexer logs on the way (unrecognized escapes, malformed
+/// `\u` escapes) and the heredocs whose text has a syntax to check.
+pub fn lex_all(src: &str) -> Lexed {
+    if let Some(e) = byte_order_mark(src.as_bytes()) {
+        return Lexed { tokens: Err(e), warnings: Vec::new(), heredocs: Vec::new() };
+    }
     let mut lx = Lexer::new(src);
-    lx.run(false)
+    let tokens = lx.run(false);
+    Lexed { tokens, warnings: lx.warnings, heredocs: lx.heredocs }
 }
 
 /// The escapes a double-quoted string processes (`\\` included); heredocs choose theirs by flags.
@@ -197,6 +236,36 @@ struct Lexer<'a> {
     /// Where lexing resumes at the next newline: after the body of the last heredoc opened on the
     /// current line (several heredocs on one line have consecutive bodies).
     heredoc_resume: Option<usize>,
+    /// Warnings logged so far (see [`lex_all`]).
+    warnings: Vec<LexError>,
+    /// Warnings of the string segment being read: Puppet logs them where the segment ends.
+    pending: Vec<String>,
+    /// The literal heredocs with a syntax tag, for the validator's syntax checks.
+    heredocs: Vec<Heredoc>,
+}
+
+/// A heredoc with a syntax (`@(END:json)`) whose text is literal: Puppet's validator checks
+/// that text with the syntax's checker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heredoc {
+    /// Where the `@(` is (the string expression's start).
+    pub at: usize,
+    /// The syntax tag, e.g. `json` or `data+json`.
+    pub syntax: String,
+    /// Where the text starts (Puppet reports a checker's error there).
+    pub body: usize,
+}
+
+/// What lexing a manifest gives: its tokens or the error that stopped it, the warnings logged on
+/// the way (they stand even when lexing then fails), and the heredocs to syntax-check.
+#[derive(Debug)]
+pub struct Lexed {
+    /// The tokens, ending with [`Tok::Eof`], or the error that stopped lexing.
+    pub tokens: Result<Vec<Token>, LexError>,
+    /// Warnings, in order.
+    pub warnings: Vec<LexError>,
+    /// Literal heredocs with a syntax tag.
+    pub heredocs: Vec<Heredoc>,
 }
 
 fn is_word(b: u8) -> bool {
@@ -205,7 +274,16 @@ fn is_word(b: u8) -> bool {
 
 impl<'a> Lexer<'a> {
     fn new(src: &'a str) -> Lexer<'a> {
-        Lexer { src, bytes: src.as_bytes(), pos: 0, last: None, heredoc_resume: None }
+        Lexer {
+            src,
+            bytes: src.as_bytes(),
+            pos: 0,
+            last: None,
+            heredoc_resume: None,
+            warnings: Vec::new(),
+            pending: Vec::new(),
+            heredocs: Vec::new(),
+        }
     }
 
     fn peek(&self, n: usize) -> u8 {
@@ -213,7 +291,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn err(&self, message: impl Into<String>, offset: usize) -> LexError {
-        LexError { message: message.into(), offset: Some(offset) }
+        LexError { internal: false, message: message.into(), offset: Some(offset) }
     }
 
     /// Lexes until end of input, or (inside `${…}`) until the matching `}`, which is consumed.
@@ -227,7 +305,11 @@ impl<'a> Lexer<'a> {
             let ws_before = ws || out.is_empty() && !interpolation;
             if self.pos >= self.bytes.len() {
                 if interpolation {
-                    return Err(LexError { message: "Unclosed interpolation".into(), offset: None });
+                    return Err(LexError {
+                        internal: false,
+                        message: "Unclosed interpolation".into(),
+                        offset: None,
+                    });
                 }
                 out.push(Token { tok: Tok::Eof, span: Span::new(self.pos, self.pos), ws_before });
                 return Ok(out);
@@ -327,12 +409,14 @@ impl<'a> Lexer<'a> {
             b'?' => one(Tok::Question, self),
             b'*' => one(Tok::Star, self),
             b'%' => one(Tok::Mod, self),
-            b':' if self.peek(1) == b':' && self.peek(2).is_ascii_uppercase() => Ok(self.reference()),
+            b':' if self.peek(1) == b':' && self.peek(2).is_ascii_uppercase() => self.reference(),
             b':' if self.peek(1) == b':' && (self.peek(2).is_ascii_lowercase() || self.peek(2) == b'_') => {
                 self.pos += 2;
                 let w = self.word();
                 Ok(Tok::Name(format!("::{w}")))
             }
+            // Puppet's lexer takes `::` only as the start of a qualified name or reference.
+            b':' if self.peek(1) == b':' => Err(self.err("Illegal fully qualified name", start + 2)),
             b':' => one(Tok::Colon, self),
             b'@' if self.peek(1) == b'(' => self.heredoc(start),
             b'@' if self.peek(1) == b'@' => two(Tok::AtAt, self),
@@ -398,16 +482,14 @@ impl<'a> Lexer<'a> {
             b'$' => {
                 self.pos += 1;
                 match self.variable_name() {
-                    Some(name) if !valid_variable_name(&name) => Err(self.err(
-                        format!("Illegal variable name, The given name '{name}' does not conform to the naming rule /^((::)?[a-z]\\w*)*((::)?[a-z_]\\w*)$/"),
-                        start,
-                    )),
+                    // Whether the name is acceptable depends on where it is (a parameter or a
+                    // variable); the parser and validator decide, as Puppet's validator does.
                     Some(name) => Ok(Tok::Var(name)),
                     None => Err(self.err("Illegal variable name, The given name '' does not conform to the naming rule /^((::)?[a-z]\\w*)*((::)?[a-z_]\\w*)$/", start)),
                 }
             }
             b'0'..=b'9' => self.number(),
-            b'A'..=b'Z' => Ok(self.reference()),
+            b'A'..=b'Z' => self.reference(),
             b'a'..=b'z' | b'_' => {
                 let w = self.word();
                 Ok(match Kw::from_word(&w) {
@@ -429,7 +511,11 @@ impl<'a> Lexer<'a> {
             while is_word(self.peek(0)) || self.peek(0) == b'-' && is_word(self.peek(1)) {
                 self.pos += 1;
             }
-            if self.peek(0) == b':' && self.peek(1) == b':' && (is_word(self.peek(2))) {
+            // Later segments start as the first does (`PATTERN_BARE_WORD`).
+            if self.peek(0) == b':'
+                && self.peek(1) == b':'
+                && (self.peek(2).is_ascii_lowercase() || self.peek(2) == b'_')
+            {
                 self.pos += 2;
                 continue;
             }
@@ -438,9 +524,12 @@ impl<'a> Lexer<'a> {
         self.src[start..self.pos].to_string()
     }
 
-    fn reference(&mut self) -> Tok {
+    /// A type reference: `::`? segments of `[A-Z]\w*` joined by `::`. A `::` after it that does
+    /// not continue it is an error (Puppet's "Illegal class reference").
+    fn reference(&mut self) -> Result<Tok, LexError> {
         let start = self.pos;
-        if self.peek(0) == b':' {
+        let absolute = self.peek(0) == b':';
+        if absolute {
             self.pos += 2;
         }
         loop {
@@ -453,7 +542,14 @@ impl<'a> Lexer<'a> {
             }
             break;
         }
-        Tok::Ref(self.src[start..self.pos].to_string())
+        if self.peek(0) == b':' && self.peek(1) == b':' {
+            return Err(if absolute {
+                self.err("Illegal fully qualified class reference", self.pos + 3)
+            } else {
+                self.err("Illegal class reference", self.pos + 1)
+            });
+        }
+        Ok(Tok::Ref(self.src[start..self.pos].to_string()))
     }
 
     /// After `$`: `::`? (`\w+::`)* `\w+`.
@@ -498,69 +594,122 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// A number as Puppet's lexer reads one: `PATTERN_NUMBER` (`0x` hex, or digits with an
+    /// optional fraction and exponent) ending at a word boundary, checked by `assert_numeric`;
+    /// what does not match is reported with the whole word it is part of.
     fn number(&mut self) -> Result<Tok, LexError> {
         let start = self.pos;
         let b = self.bytes;
-        let illegal = |me: &mut Self, from: usize| {
-            let mut end = me.pos;
-            while end < b.len() && !b[end].is_ascii_whitespace() {
-                end += 1;
+        let at = |i: usize| *b.get(i).unwrap_or(&0);
+        let word_end = |mut i: usize| {
+            while is_word(at(i)) {
+                i += 1;
             }
-            let text = &me.src[from..end];
-            Err(me.err(format!("Illegal number '{text}'"), from))
+            i
         };
-        if self.peek(0) == b'0' && (self.peek(1) == b'x' || self.peek(1) == b'X') {
-            self.pos += 2;
-            let digits = self.pos;
-            while self.peek(0).is_ascii_hexdigit() {
-                self.pos += 1;
+        let digits_end = |mut i: usize| {
+            while at(i).is_ascii_digit() {
+                i += 1;
             }
-            if self.pos == digits || is_word(self.peek(0)) {
-                return illegal(self, start);
+            i
+        };
+        // The candidate matches, longest first; the first followed by a boundary wins.
+        let mut candidates = Vec::with_capacity(3);
+        if at(start) == b'0' && matches!(at(start + 1), b'x' | b'X') {
+            let mut i = start + 2;
+            while at(i).is_ascii_hexdigit() {
+                i += 1;
             }
-            return match i64::from_str_radix(&self.src[digits..self.pos], 16) {
-                Ok(v) => Ok(Tok::Int(v)),
-                Err(_) => Err(self.err("Number value outside of Puppet Integer max range", start)),
-            };
-        }
-        while self.peek(0).is_ascii_digit() {
-            self.pos += 1;
-        }
-        let mut float = false;
-        if self.peek(0) == b'.' && self.peek(1).is_ascii_digit() {
-            float = true;
-            self.pos += 1;
-            while self.peek(0).is_ascii_digit() {
-                self.pos += 1;
+            if i > start + 2 {
+                candidates.push(i);
             }
         }
-        if matches!(self.peek(0), b'e' | b'E')
-            && (self.peek(1).is_ascii_digit() || self.peek(1) == b'-' && self.peek(2).is_ascii_digit())
+        let int_end = digits_end(start);
+        let mut decimal = vec![int_end];
+        let mut end = int_end;
+        if at(end) == b'.' && at(end + 1).is_ascii_digit() {
+            end = digits_end(end + 1);
+            decimal.push(end);
+        }
+        if matches!(at(end), b'e' | b'E') {
+            let exp = if at(end + 1) == b'-' { end + 2 } else { end + 1 };
+            if at(exp).is_ascii_digit() {
+                decimal.push(digits_end(exp));
+            }
+        }
+        candidates.extend(decimal.into_iter().rev());
+        let matched = candidates.into_iter().find(|&e| !is_word(at(e)));
+        let text = match matched {
+            // `1.5x` is the number `1`, a dot and the bad number `5x`, which Puppet reports
+            // from the `1` on.
+            Some(e) if e == int_end && at(e) == b'.' && at(e + 1).is_ascii_digit() => {
+                let bad = &self.src[start..word_end(e + 1)];
+                return Err(self.number_error(bad, start).unwrap_or_else(|| self.illegal_number(bad, start)));
+            }
+            Some(e) => {
+                self.pos = e;
+                &self.src[start..e]
+            }
+            None => {
+                let bad = &self.src[start..word_end(start)];
+                return Err(self.number_error(bad, start).unwrap_or_else(|| self.illegal_number(bad, start)));
+            }
+        };
+        if let Some(e) = self.number_error(text, start) {
+            return Err(e);
+        }
+        let (digits, radix) = match text.as_bytes() {
+            [b'0', b'x' | b'X', ..] => (&text[2..], 16),
+            [b'0', _, ..] if !text.contains(['.', 'e', 'E']) => (&text[1..], 8),
+            _ if text.contains(['.', 'e', 'E']) => {
+                return match text.parse::<f64>() {
+                    // Ruby makes such a number Infinity, which Puppet's lexer then refuses
+                    // with an internal error.
+                    Ok(f) if f.is_infinite() => Err(LexError {
+                        message: format!(
+                            "Internal Error, NUMBER token does not contain a valid number, {text}"
+                        ),
+                        offset: None,
+                        internal: true,
+                    }),
+                    Ok(f) => Ok(Tok::Float(f)),
+                    Err(_) => Err(self.illegal_number(text, start)),
+                };
+            }
+            _ => (text, 10),
+        };
+        i64::from_str_radix(digits, radix).map(Tok::Int).map_err(|_| {
+            self.err(
+                format!(
+                    "A Literal Integer resulted in a value outside of Puppet Integer max range, got '+0x{}'",
+                    to_hex(digits, radix)
+                ),
+                start,
+            )
+        })
+    }
+
+    /// `assert_numeric`: the specific complaint about a hex, octal or decimal number, if any.
+    fn number_error(&self, text: &str, start: usize) -> Option<LexError> {
+        let t = text.as_bytes();
+        let (valid, kind) = if matches!(t, [b'0', b'x' | b'X', ..]) {
+            (t.len() > 2 && t[2..].iter().all(u8::is_ascii_hexdigit), "hex")
+        } else if t.len() > 1 && t[0] == b'0' && t[1] != b'.' {
+            (t[1..].iter().all(|d| (b'0'..=b'7').contains(d)), "octal")
+        } else if t
+            .iter()
+            .position(|d| !d.is_ascii_digit())
+            .is_some_and(|i| matches!(t[i], b'e' | b'E' | b'.'))
         {
-            float = true;
-            self.pos += 2;
-            while self.peek(0).is_ascii_digit() {
-                self.pos += 1;
-            }
-        }
-        if is_word(self.peek(0)) {
-            return illegal(self, start);
-        }
-        let text = &self.src[start..self.pos];
-        if float {
-            return text.parse().map(Tok::Float).or_else(|_| illegal(self, start));
-        }
-        if text.len() > 1 && text.starts_with('0') {
-            if text.bytes().any(|d| d > b'7') {
-                return Err(self.err(format!("Not a valid octal number '{text}'"), start));
-            }
-            return i64::from_str_radix(&text[1..], 8)
-                .map(Tok::Int)
-                .map_err(|_| self.err("Number value outside of Puppet Integer max range", start));
-        }
-        text.parse()
-            .map(Tok::Int)
-            .map_err(|_| self.err("Number value outside of Puppet Integer max range", start))
+            (is_decimal(text), "decimal")
+        } else {
+            return None;
+        };
+        (!valid).then(|| self.err(format!("Not a valid {kind} number {text}"), start))
+    }
+
+    fn illegal_number(&self, text: &str, start: usize) -> LexError {
+        self.err(format!("Illegal number '{text}'"), start)
     }
 
     fn followed_by(&self, at: usize) -> String {
@@ -623,6 +772,7 @@ impl<'a> Lexer<'a> {
             match ch {
                 c if Some(c) == terminator => {
                     self.pos += 1;
+                    self.flush_warnings(self.pos);
                     if !text.is_empty() || parts.is_empty() {
                         parts.push(DqPart::Text(text));
                     }
@@ -635,7 +785,15 @@ impl<'a> Lexer<'a> {
                         continue;
                     };
                     self.pos += e.len_utf8();
+                    // `\` before a CRLF line break continues the line, as before LF.
+                    if e == '\r' && self.peek(0) == b'\n' && escapes.contains('\n') {
+                        self.pos += 1;
+                        continue;
+                    }
                     let enabled = escapes.contains(e) || e == '\\';
+                    if !enabled && terminator.is_some() {
+                        self.pending.push(format!("Unrecognized escape sequence '\\{e}'"));
+                    }
                     if !enabled {
                         text.push('\\');
                         text.push(e);
@@ -651,7 +809,18 @@ impl<'a> Lexer<'a> {
                         '\'' => text.push('\''),
                         '\\' => text.push('\\'),
                         '\n' => {}
-                        'u' => text.push_str(&self.unicode_escape()),
+                        'u' => match self.unicode_escape()? {
+                            Some(c) => text.push(c),
+                            None => {
+                                if terminator.is_some() {
+                                    self.pending.push(
+                                        "Unicode escape '\\u' was not followed by 4 hex digits or 1-6 hex digits in {} or was > 10ffff"
+                                            .into(),
+                                    );
+                                }
+                                text.push_str("\\u");
+                            }
+                        },
                         other => {
                             // Unknown escapes are kept as written (with a warning in Puppet).
                             text.push('\\');
@@ -660,6 +829,7 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 '$' if self.peek(1) == b'{' => {
+                    self.flush_warnings(self.pos + 2);
                     if !text.is_empty() {
                         parts.push(DqPart::Text(std::mem::take(&mut text)));
                     }
@@ -675,6 +845,7 @@ impl<'a> Lexer<'a> {
                     seg_start = self.pos;
                 }
                 '$' if is_word(self.peek(1)) || self.peek(1) == b':' && self.peek(2) == b':' => {
+                    self.flush_warnings(self.pos + 1);
                     if !text.is_empty() {
                         parts.push(DqPart::Text(std::mem::take(&mut text)));
                     }
@@ -690,6 +861,10 @@ impl<'a> Lexer<'a> {
                     seg_start = self.pos;
                 }
                 c => {
+                    if c == '$' {
+                        // Puppet's scanner stops at every `$`, a variable or not.
+                        self.flush_warnings(self.pos + 1);
+                    }
                     self.pos += c.len_utf8();
                     text.push(c);
                 }
@@ -702,27 +877,44 @@ impl<'a> Lexer<'a> {
     /// newline; a quoted tag interpolates; escapes are off unless listed after `/` (all when empty).
     fn heredoc(&mut self, start: usize) -> Result<Tok, LexError> {
         let spec_start = start + 2;
-        let close = self.src[spec_start..]
-            .find([')', '\n'])
-            .map(|i| spec_start + i)
-            .filter(|&i| self.bytes[i] == b')')
-            .ok_or_else(|| self.err("Unclosed parenthesis after '@' followed by heredoc tag", start))?;
-        let spec = &self.src[spec_start..close];
-        let (head, flags) = match spec.split_once('/') {
-            Some((h, f)) => (h, Some(f.trim())),
-            None => (spec, None),
+        // The spec runs to the first `)`, wherever it is; what is not `@(tag[:syntax][/escapes])`
+        // is an error located after that `)`, as Puppet's scanner stands there.
+        let close = self.src[spec_start..].find(')').map(|i| spec_start + i).ok_or_else(|| {
+            self.err(
+                format!("Unclosed parenthesis after '@(' followed by '{}'", self.followed_by(start)),
+                start,
+            )
+        })?;
+        let after = close + 1;
+        let invalid = || LexError {
+            internal: false,
+            message: "Invalid syntax in heredoc expected @(endtag[:syntax][/escapes])".into(),
+            offset: Some(after),
         };
-        let tag_text = head.split_once(':').map_or(head, |(t, _)| t).trim();
+        let (tag_text, syntax, flags) = heredoc_spec(&self.src[spec_start..close]).ok_or_else(invalid)?;
+        let syntax = syntax.to_string();
+        let tag_text = tag_text.trim();
         let (tag, interpolate) = match tag_text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-            Some(t) => (t, true),
+            Some(t) => (t.trim(), true),
             None => (tag_text, false),
         };
         if tag.is_empty() {
-            return Err(self.err("Heredoc without end-tagged line", start));
+            return Err(self.err("Heredoc with an empty endtag", after));
         }
         let mut escapes = String::new();
         if let Some(f) = flags {
             let f = if f.is_empty() { "trnsuL$" } else { f };
+            let mut seen = String::new();
+            for c in f.chars() {
+                if seen.contains(c) {
+                    let all: Vec<String> = f.chars().map(String::from).collect();
+                    return Err(self.err(
+                        format!("An escape char for @() may only appear once. Got '{}'", all.join(", ")),
+                        after,
+                    ));
+                }
+                seen.push(c);
+            }
             for c in f.chars() {
                 match c {
                     't' | 'r' | 'n' | 's' | 'u' | '$' => escapes.push(c),
@@ -732,7 +924,7 @@ impl<'a> Lexer<'a> {
                             format!(
                                 "Invalid heredoc escape char. Only t, r, n, s,  u, L, $ allowed. Got '{c}'"
                             ),
-                            close + 1,
+                            after,
                         ))
                     }
                 }
@@ -743,14 +935,14 @@ impl<'a> Lexer<'a> {
             Some(p) => p,
             None => match self.src[self.pos..].find('\n') {
                 Some(i) => self.pos + i + 1,
-                None => return Err(self.err("Heredoc without any following lines of text", start)),
+                None => return Err(self.err("Heredoc without any following lines of text", close + 1)),
             },
         };
         // Find the end marker line.
         let mut line_start = body_start;
         let (end_line, margin, trim) = loop {
             if line_start >= self.src.len() {
-                return Err(self.err("Heredoc without end-tagged line", start));
+                return Err(self.err("Heredoc without end-tagged line", body_start));
             }
             let line_end = self.src[line_start..].find('\n').map_or(self.src.len(), |i| line_start + i);
             if let Some((margin, trim)) = end_marker(&self.src[line_start..line_end], tag) {
@@ -798,7 +990,10 @@ impl<'a> Lexer<'a> {
                             'u' => {
                                 let rest: String = chars.clone().collect();
                                 let mut ul = Lexer::new(&rest);
-                                out.push_str(&ul.unicode_escape());
+                                match ul.unicode_escape()? {
+                                    Some(c) => out.push(c),
+                                    None => out.push_str("\\u"),
+                                }
                                 for _ in 0..rest[..ul.pos].chars().count() {
                                     chars.next();
                                 }
@@ -818,31 +1013,132 @@ impl<'a> Lexer<'a> {
         };
         remap_parts(&mut parts, &remap);
         Ok(match parts.as_slice() {
-            [DqPart::Text(t)] if !interpolate => Tok::Str(t.clone()),
+            [DqPart::Text(t)] if !interpolate => {
+                if !syntax.is_empty() {
+                    self.heredocs.push(Heredoc { at: start, syntax, body: body_start });
+                }
+                Tok::Str(t.clone())
+            }
             _ => Tok::Dq(parts),
         })
     }
 
-    fn unicode_escape(&mut self) -> String {
-        if self.peek(0) == b'{' {
-            if let Some(end) = self.src[self.pos..].find('}') {
-                let hex = &self.src[self.pos + 1..self.pos + end];
-                if let Some(c) = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
-                    self.pos += end + 1;
-                    return c.to_string();
+    /// The character of a `\\u` escape (`\\uXXXX` or `\\u{X…}` with 1–6 hex digits), or `None`
+    /// when what follows is not one (Puppet keeps the text and warns).
+    /// A well-formed escape of what is no Unicode scalar value (`\\u{110000}`, `\\uD800`) makes
+    /// Ruby fail later with an internal error, which Puppet reports unlocated.
+    fn unicode_escape(&mut self) -> Result<Option<char>, LexError> {
+        let rest = &self.src[self.pos..];
+        let (hex, len) = match rest.strip_prefix('{') {
+            Some(braced) => {
+                let digits = braced.bytes().take_while(u8::is_ascii_hexdigit).count();
+                if !(1..=6).contains(&digits) || braced.as_bytes().get(digits) != Some(&b'}') {
+                    return Ok(None);
                 }
+                (&braced[..digits], digits + 2)
             }
-            return "\\u".into();
-        }
-        let hex = self.src.get(self.pos..self.pos + 4).unwrap_or("");
-        match u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
-            Some(c) if hex.len() == 4 => {
-                self.pos += 4;
-                c.to_string()
-            }
-            _ => "\\u".into(),
+            None => match rest.get(..4).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit())) {
+                Some(hex) => (hex, 4),
+                None => return Ok(None),
+            },
+        };
+        let code = u32::from_str_radix(hex, 16).unwrap_or(u32::MAX);
+        let Some(c) = char::from_u32(code) else {
+            return Err(LexError {
+                internal: true,
+                message: "invalid byte sequence in UTF-8".into(),
+                offset: None,
+            });
+        };
+        self.pos += len;
+        Ok(Some(c))
+    }
+
+    /// Logs the pending warnings of a string segment at `offset`, where Puppet's scanner stands
+    /// when it has read the segment.
+    fn flush_warnings(&mut self, offset: usize) {
+        for message in self.pending.drain(..) {
+            self.warnings.push(LexError { internal: false, message, offset: Some(offset) });
         }
     }
+}
+
+/// `/^\d+(?:\.\d+)?(?:[eE]-?\d+)?$/`.
+fn is_decimal(text: &str) -> bool {
+    let (mant, exp) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mant_ok = match mant.split_once('.') {
+        Some((i, f)) => digits(i) && digits(f),
+        None => digits(mant),
+    };
+    mant_ok && exp.is_none_or(|e| digits(e.strip_prefix('-').unwrap_or(e)))
+}
+
+/// Lower-case hex of a number written in `radix` (any size: it is reported when too large).
+fn to_hex(digits: &str, radix: u32) -> String {
+    // Little-endian base-16 digits, multiplied up digit by digit.
+    let mut out: Vec<u32> = vec![0];
+    for d in digits.chars().filter_map(|c| c.to_digit(radix)) {
+        let mut carry = d;
+        for h in out.iter_mut() {
+            let v = *h * radix + carry;
+            *h = v % 16;
+            carry = v / 16;
+        }
+        while carry > 0 {
+            out.push(carry % 16);
+            carry /= 16;
+        }
+    }
+    while out.len() > 1 && out.last() == Some(&0) {
+        out.pop();
+    }
+    out.iter().rev().map(|h| char::from_digit(*h, 16).unwrap_or('0')).collect()
+}
+
+/// Splits a heredoc spec (between `@(` and `)`) as Puppet's `PATTERN_HEREDOC` does:
+/// `tag[:syntax][/escapes]` (syntax empty when absent), blanks allowed around syntax and after
+/// escapes; `None` if it does not match.
+fn heredoc_spec(spec: &str) -> Option<(&str, &str, Option<&str>)> {
+    let blank = |c: char| c == ' ' || c == '\t';
+    let tag_end = spec.find([':', '/', '\r', '\n']).unwrap_or(spec.len());
+    let (tag, mut rest) = spec.split_at(tag_end);
+    if tag.is_empty() {
+        return None;
+    }
+    let mut syntax = "";
+    if let Some(r) = rest.strip_prefix(':') {
+        let r = r.trim_start_matches(blank);
+        let len = r.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '+')).unwrap_or(r.len());
+        if len < 2 || !r.as_bytes()[0].is_ascii_lowercase() {
+            return None;
+        }
+        syntax = &r[..len];
+        rest = r[len..].trim_start_matches(blank);
+    }
+    let mut flags = None;
+    if let Some(r) = rest.strip_prefix('/') {
+        let len = r.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$')).unwrap_or(r.len());
+        flags = Some(&r[..len]);
+        rest = r[len..].trim_start_matches(blank);
+    }
+    rest.is_empty().then_some((tag, syntax, flags))
+}
+
+/// Why `name` cannot name a variable (Puppet's `ILLEGAL_NUMERIC_VAR_NAME`/`ILLEGAL_VAR_NAME`), if so.
+pub fn variable_name_error(name: &str) -> Option<String> {
+    if name.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        let decimal = name == "0" || !name.starts_with('0') && name.bytes().all(|b| b.is_ascii_digit());
+        return (!decimal).then(|| {
+            format!("Illegal numeric variable name, The given name '{name}' must be a decimal value if it starts with a digit 0-9")
+        });
+    }
+    (!valid_variable_name(name)).then(|| {
+        format!("Illegal variable name, The given name '{name}' does not conform to the naming rule /^((::)?[a-z]\\w*)*((::)?[a-z_]\\w*)$/")
+    })
 }
 
 /// Puppet's variable naming rule `/^((::)?[a-z]\w*)*((::)?[a-z_]\w*)$/`, or a match number.

@@ -13,6 +13,7 @@ pub mod ast;
 pub mod definitions;
 mod error;
 mod eval;
+mod heredoc_syntax;
 pub mod hiera;
 pub mod lexer;
 pub mod modules;
@@ -212,17 +213,170 @@ pub(crate) fn local_facts() -> &'static IndexMap<String, Value> {
     FACTS.get_or_init(|| LOCAL_FACTS_PROVIDER.get().map(|p| p()).unwrap_or_default())
 }
 
-/// Parses one manifest file without evaluating it (`bunraku parser validate`).
+/// Parses one manifest file without evaluating it (`bunraku parser validate`): its first error.
 pub fn validate_file(path: &Path) -> Result<(), CompileError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        let mut err = CompileError::new(format!("Could not read file {}: {e}", path.display()));
+    match check_file(path).errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// What `puppet parser validate` finds in one file, located, each list in Puppet's order.
+#[derive(Debug, Default)]
+pub struct Validation {
+    /// The lexer's warnings, then the validator's.
+    pub warnings: Vec<CompileError>,
+    /// The lexical or syntax error that stopped parsing, or every validation error.
+    pub errors: Vec<CompileError>,
+    /// The validator's share of `warnings` (Puppet's summary line counts only those).
+    validator_warnings: usize,
+    /// Errors Puppet logs before `errors`, unlocated in this file (see [`parser::Checked`]).
+    logged: Vec<CompileError>,
+    /// The error is one Puppet fails with internally (see [`parser::ParseError::internal`]).
+    internal: bool,
+    /// The error is a duplicate class, define or node: Puppet logs it without the "Could not
+    /// parse" prefix.
+    duplicate: bool,
+    /// What a valid file defines for Puppet's loader (`parser validate`'s checks across files).
+    pub entities: Vec<definitions::Entity>,
+}
+
+/// The severity of a line Puppet logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// `Warning: …`
+    Warning,
+    /// `Error: …`
+    Error,
+}
+
+impl Validation {
+    /// The lines `puppet parser validate` logs, in order: the warnings; then a single error
+    /// prefixed "Could not parse for environment production: ", or every error followed by
+    /// "Language validation logged N errors[, and M warnings]. Giving up" (not located).
+    pub fn log(&self) -> Vec<(Level, CompileError)> {
+        let mut out: Vec<(Level, CompileError)> =
+            self.warnings.iter().map(|w| (Level::Warning, w.clone())).collect();
+        out.extend(self.logged.iter().map(|e| (Level::Error, e.clone())));
+        match self.errors.as_slice() {
+            [] => {}
+            [only] => {
+                let mut e = only.clone();
+                if !e.message.starts_with("Could not ") && !self.duplicate {
+                    e.message = format!("Could not parse for environment production: {}", e.message);
+                }
+                out.push((Level::Error, e));
+                if self.internal {
+                    let hint = CompileError::new("Try 'puppet help parser validate' for usage");
+                    out.push((Level::Error, hint));
+                }
+            }
+            all => {
+                out.extend(all.iter().map(|e| (Level::Error, e.clone())));
+                let mut summary = format!("Language validation logged {} errors", all.len());
+                if self.validator_warnings > 0 {
+                    summary.push_str(&format!(", and {} warnings", self.validator_warnings));
+                }
+                summary.push_str(". Giving up");
+                // Puppet prints this line without a location.
+                out.push((Level::Error, CompileError::new(summary)));
+            }
+        }
+        out
+    }
+}
+
+/// Puppet's `namespace_for_file`: where a `.pp` file under a modulepath directory is, as the
+/// namespace its definitions must have.
+fn module_file(path: &Path, modulepath: &[PathBuf]) -> Option<validate::ModuleFile> {
+    if path.extension().and_then(|e| e.to_str()) != Some("pp") {
+        return None;
+    }
+    let abs = std::path::absolute(path).ok()?;
+    let relative = modulepath.iter().find_map(|dir| abs.strip_prefix(std::path::absolute(dir).ok()?).ok())?;
+    let parts: Vec<String> =
+        relative.components().map(|c| c.as_os_str().to_string_lossy().to_lowercase()).collect();
+    let file = abs.display().to_string();
+    if parts.len() < 3 || !matches!(parts[1].as_str(), "manifests" | "functions" | "types" | "plans") {
+        return Some(validate::ModuleFile { file, namespace: None });
+    }
+    let mut names = vec![parts[0].clone()];
+    names.extend(parts[2..parts.len() - 1].iter().cloned());
+    let last = &parts[parts.len() - 1];
+    if !(parts.len() == 3 && last == "init.pp") {
+        names.push(last.strip_suffix(".pp").unwrap_or(last).to_string());
+    }
+    Some(validate::ModuleFile { file, namespace: Some(names.join("::")) })
+}
+
+/// Lexes, parses and validates one manifest file as `puppet parser validate` does.
+pub fn check_file(path: &Path) -> Validation {
+    check_file_in(path, &[])
+}
+
+/// [`check_file`] with an environment's modulepath: a file inside one of its modules may only
+/// hold definitions named for its place (`puppet parser validate --modulepath=…`).
+pub fn check_file_in(path: &Path, modulepath: &[PathBuf]) -> Validation {
+    let failed = |message: String| {
+        let mut err = CompileError::new(message);
         err.file = Some(path.to_path_buf());
-        err
-    })?;
-    // Parsing alone: the line index a `SourceFile` keeps is only needed to locate an error.
-    parser::parse(&text).map(|_| ()).map_err(|e| {
-        let lines = span::LineIndex::new(&text);
+        Validation { errors: vec![err], ..Default::default() }
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return failed(format!("Could not read file {}: {e}", path.display())),
+    };
+    // Puppet looks for a byte order mark before decoding (a UTF-16 one is not UTF-8).
+    if let Some(e) = lexer::byte_order_mark(&bytes) {
+        // Reported without a location, the file's included.
+        return Validation { errors: vec![CompileError::new(e.message)], ..Default::default() };
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => return failed(format!("Could not read file {}: {e}", path.display())),
+    };
+    let module = module_file(path, modulepath);
+    let mut checked = parser::check_in_module(&text, module.as_ref());
+    let statements = std::mem::take(&mut checked.statements);
+    let found = if checked.errors.is_empty() && checked.logged.is_empty() {
+        definitions::definitions(path, &text, &statements)
+    } else {
+        definitions::Definitions::default()
+    };
+    let entities = found.entities;
+    // The known types' warnings follow the file's others; their error is the file's one error.
+    let known_warnings: Vec<CompileError> = found.warnings.into_iter().map(CompileError::new).collect();
+    let duplicate = found.error.map(CompileError::new);
+    // The line index is only built when there is something to locate.
+    if checked.errors.is_empty() && checked.warnings.is_empty() && checked.logged.is_empty() {
+        let mut validation = Validation { warnings: known_warnings, entities, ..Default::default() };
+        if let Some(err) = duplicate {
+            validation.errors = vec![err];
+            validation.duplicate = true;
+            validation.entities.clear();
+        }
+        return validation;
+    }
+    let lines = span::LineIndex::new(&text);
+    let internal = checked.errors.iter().any(|e| e.internal);
+    let locate = |e: parser::ParseError| {
         let at = e.offset.map(|o| span::Span::new(o, o));
         CompileError::located(e.message, Some(path), &text, &lines, at)
-    })
+    };
+    let mut validation = Validation {
+        warnings: checked.warnings.into_iter().map(locate).collect(),
+        errors: checked.errors.into_iter().map(locate).collect(),
+        validator_warnings: checked.validator_warnings,
+        logged: checked.logged.into_iter().map(CompileError::new).collect(),
+        internal,
+        duplicate: false,
+        entities,
+    };
+    validation.warnings.extend(known_warnings);
+    if let Some(err) = duplicate {
+        validation.errors = vec![err];
+        validation.duplicate = true;
+        validation.entities.clear();
+    }
+    validation
 }

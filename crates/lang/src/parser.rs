@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::ast::*;
-use crate::lexer::{lex, DqPart, Kw, LexError, Tok, Token};
+use crate::lexer::{lex, variable_name_error, DqPart, Kw, LexError, Tok, Token};
 use crate::span::Span;
 
 /// A syntax error at a byte offset (`None`: at end of input).
@@ -14,11 +14,14 @@ use crate::span::Span;
 pub struct ParseError {
     pub message: String,
     pub offset: Option<usize>,
+    /// Puppet fails here with an internal error (not its ParseError), which its face follows
+    /// with a usage hint.
+    pub internal: bool,
 }
 
 impl From<LexError> for ParseError {
     fn from(e: LexError) -> Self {
-        ParseError { message: e.message, offset: e.offset }
+        ParseError { internal: e.internal, message: e.message, offset: e.offset }
     }
 }
 
@@ -31,15 +34,66 @@ const STATEMENT_CALLS: &[&str] = &[
 /// How deeply expressions may nest in a manifest.
 pub const MAX_NESTING: usize = 1_200;
 
-/// Parses a whole manifest into its top-level statements.
+/// Parses a whole manifest into its top-level statements (failing at its first error).
 pub fn parse(src: &str) -> Result<Vec<Expr>, ParseError> {
-    let tokens = lex(src)?;
+    let stmts = parse_tokens(src, lex(src)?)?;
+    crate::validate::validate(src, &stmts)?;
+    Ok(stmts)
+}
+
+/// Everything Puppet reports on a manifest's text, each list in its order.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Checked {
+    /// The lexer's warnings, then the validator's.
+    pub warnings: Vec<ParseError>,
+    /// How many of `warnings` the validator gave (Puppet counts only those in its summary).
+    pub validator_warnings: usize,
+    /// The lexical or syntax error that stopped parsing, or the validator's errors.
+    pub errors: Vec<ParseError>,
+    /// Errors logged before `errors`, located in another text (see [`crate::validate::Diagnostics`]).
+    pub logged: Vec<String>,
+    /// The parsed file, when it parsed (what it defines is registered even when it has warnings).
+    pub statements: Vec<Expr>,
+}
+
+/// Lexes, parses and validates `src`, collecting what `puppet parser validate` would report.
+pub fn check(src: &str) -> Checked {
+    check_in_module(src, None)
+}
+
+/// [`check`] for a file that may be inside a module (see [`crate::validate::ModuleFile`]).
+pub fn check_in_module(src: &str, module: Option<&crate::validate::ModuleFile>) -> Checked {
+    let lexed = crate::lexer::lex_all(src);
+    let mut warnings: Vec<ParseError> = lexed.warnings.into_iter().map(ParseError::from).collect();
+    match lexed.tokens.map_err(ParseError::from).and_then(|t| parse_tokens(src, t)) {
+        Err(e) => Checked {
+            warnings,
+            validator_warnings: 0,
+            errors: vec![e],
+            logged: Vec::new(),
+            statements: Vec::new(),
+        },
+        Ok(stmts) => {
+            let found = crate::validate::check_in_module(src, &stmts, &lexed.heredocs, module);
+            let validator_warnings = found.warnings.len();
+            warnings.extend(found.warnings);
+            Checked {
+                warnings,
+                validator_warnings,
+                errors: found.errors,
+                logged: found.logged,
+                statements: stmts,
+            }
+        }
+    }
+}
+
+fn parse_tokens(src: &str, tokens: Vec<Token>) -> Result<Vec<Expr>, ParseError> {
     let mut p = Parser { src, toks: tokens, pos: 0, no_brace: false, retrying_as_hash: false, nesting: 0 };
     let stmts = p.statements()?;
     if !matches!(p.peek().tok, Tok::Eof) {
         return Err(p.unexpected());
     }
-    crate::validate::validate(&stmts)?;
     Ok(stmts)
 }
 
@@ -104,14 +158,37 @@ impl<'a> Parser<'a> {
     fn unexpected(&self) -> ParseError {
         let t = self.peek();
         if matches!(t.tok, Tok::Eof) {
-            return ParseError { message: "Syntax error at end of input".into(), offset: None };
+            return ParseError {
+                internal: false,
+                message: "Syntax error at end of input".into(),
+                offset: None,
+            };
         }
         let text = self.src.get(t.span.start as usize..t.span.end as usize).unwrap_or("?");
         let text = match &t.tok {
             Tok::Str(s) => s.clone(),
+            // Puppet's token for a double-quoted string is its text up to any interpolation.
+            Tok::Dq(parts) => match parts.first() {
+                Some(DqPart::Text(t)) => t.clone(),
+                _ => String::new(),
+            },
             _ => text.to_string(),
         };
-        ParseError { message: format!("Syntax error at '{text}'"), offset: Some(t.span.start as usize) }
+        ParseError {
+            internal: false,
+            message: format!("Syntax error at '{text}'"),
+            offset: Some(t.span.start as usize),
+        }
+    }
+
+    /// Whether the tokens from `n` on start an attribute list (`name =>`, `name +>`, `* =>`).
+    fn attributes_follow(&self, n: usize) -> bool {
+        let arrow = |t: &Tok| matches!(t, Tok::FArrow | Tok::PArrow);
+        match &self.peek_at(n).tok {
+            Tok::Name(_) | Tok::Kw(_) => arrow(&self.peek_at(n + 1).tok),
+            Tok::Star => self.peek_at(n + 1).tok == Tok::FArrow,
+            _ => false,
+        }
     }
 
     fn expect(&mut self, t: &Tok) -> PResult<Token> {
@@ -198,6 +275,7 @@ impl<'a> Parser<'a> {
     fn expr(&mut self, min_bp: u8) -> PResult<Expr> {
         if self.nesting >= MAX_NESTING {
             return Err(ParseError {
+                internal: false,
                 message: "stack level too deep".into(),
                 offset: Some(self.peek().span.start as usize),
             });
@@ -218,6 +296,9 @@ impl<'a> Parser<'a> {
             match &t.tok {
                 Tok::LBrack if 27 >= min_bp => {
                     self.advance();
+                    if self.at(&Tok::RBrack) {
+                        return Err(self.unexpected());
+                    }
                     let args = self.list_until(&Tok::RBrack)?;
                     let span = lhs.span.to(Span { start: t.span.start, end: self.prev_end() });
                     lhs = Expr::new(ExprKind::Access(Box::new(lhs), args), span);
@@ -272,6 +353,52 @@ impl<'a> Parser<'a> {
                 }
                 _ => {}
             }
+            match &t.tok {
+                // `expression { attr => … }`: Puppet's grammar makes any expression the type of
+                // a resource (or defaults, or override); its factory then fails internally for
+                // what is none of those (a name, a type or a type access are handled before).
+                Tok::LBrace
+                    if 27 >= min_bp
+                        && !self.no_brace
+                        && self.attributes_follow(1)
+                        && !matches!(
+                            lhs.kind,
+                            ExprKind::BareWord(_) | ExprKind::TypeRef(_) | ExprKind::Access(..)
+                        ) =>
+                {
+                    return Err(ParseError {
+                        internal: true,
+                        message:
+                            "Expression is not valid as a resource, resource-default, or resource-override"
+                                .into(),
+                        offset: Some(lhs.span.start as usize),
+                    });
+                }
+                // `expression(`: Puppet's grammar calls any expression; its validator accepts
+                // only a name (which `prefix` has taken) or a type.
+                Tok::LParen if 27 >= min_bp && !t.ws_before && !self.starts_line(&t) => {
+                    return Err(ParseError {
+                        internal: false,
+                        message: format!(
+                            "Illegal expression. {} is unacceptable as function name in a Function Call",
+                            crate::validate::a_an_uc(&crate::validate::label(&lhs))
+                        ),
+                        offset: Some(lhs.span.start as usize),
+                    });
+                }
+                Tok::LCollect | Tok::LLCollect if 27 >= min_bp => {
+                    let query = if t.tok == Tok::LCollect { "Virtual Query" } else { "Exported Query" };
+                    return Err(ParseError {
+                        internal: false,
+                        message: format!(
+                            "Illegal expression. {} is unacceptable as type name in a {query}",
+                            crate::validate::a_an_uc(&crate::validate::label(&lhs))
+                        ),
+                        offset: Some(lhs.span.start as usize),
+                    });
+                }
+                _ => {}
+            }
             let Some((l, r, kind)) = infix_op(&t.tok) else { break };
             if l < min_bp {
                 break;
@@ -294,10 +421,12 @@ impl<'a> Parser<'a> {
 
     /// Comma-separated expressions up to `close` (consumed); a trailing comma is allowed.
     fn list_until(&mut self, close: &Tok) -> PResult<Vec<Expr>> {
+        // Array entries and arguments are `assignment`s in egrammar; access keys `expression`s.
+        let min_bp = if *close == Tok::RBrack && self.toks[self.pos - 1].tok == Tok::LBrack { 3 } else { 1 };
         let saved = std::mem::replace(&mut self.no_brace, false);
         let mut items = Vec::new();
         while !self.at(close) {
-            items.push(self.expr(3)?);
+            items.push(self.expr(min_bp)?);
             if !self.eat(&Tok::Comma) {
                 break;
             }
@@ -333,7 +462,18 @@ impl<'a> Parser<'a> {
             Tok::Str(s) => ExprKind::Str(s),
             Tok::Dq(parts) => self.interpolated(parts)?,
             Tok::Regex(r) => ExprKind::Regex(r),
-            Tok::Var(v) => ExprKind::Var(v),
+            Tok::Var(v) => return variable(v, sp),
+            // egrammar's `reserved_word`: an expression the validator always rejects.
+            Tok::Kw(kw @ (Kw::Private | Kw::Attr)) => {
+                let word = if kw == Kw::Private { "private" } else { "attr" };
+                return Err(ParseError {
+                    internal: false,
+                    message: format!(
+                        "Use of reserved word: {word}, must be quoted if intended to be a String value"
+                    ),
+                    offset: Some(sp.start as usize),
+                });
+            }
             Tok::Kw(Kw::True) => ExprKind::Bool(true),
             Tok::Kw(Kw::False) => ExprKind::Bool(false),
             Tok::Kw(Kw::Undef) => ExprKind::Undef,
@@ -367,6 +507,32 @@ impl<'a> Parser<'a> {
             }
             Tok::At | Tok::AtAt => {
                 let form = if t.tok == Tok::At { ResourceForm::Virtual } else { ResourceForm::Exported };
+                if let Tok::Ref(n) = &self.peek().tok {
+                    // `@Type { attr => … }` (defaults) and `@Type['t'] { … }` (an override) parse,
+                    // and are then refused: "Resource Defaults are not virtualizable".
+                    let n = n.clone();
+                    if matches!(self.peek_at(1).tok, Tok::LCollect | Tok::LLCollect) {
+                        // Puppet's parser factory refuses this with an internal error.
+                        return Err(ParseError {
+                            internal: true,
+                            message: "Virtual (@) can only be applied to a Resource Expression".into(),
+                            offset: Some(sp.start as usize),
+                        });
+                    }
+                    if self.peek_at(1).tok == Tok::LBrack {
+                        return Err(ParseError {
+                            internal: false,
+                            message: "Resource Defaults are not virtualizable".into(),
+                            offset: Some(sp.start as usize),
+                        });
+                    }
+                    if self.peek_at(1).tok == Tok::LBrace && self.attributes_follow(2) {
+                        self.advance();
+                        let attrs = self.attribute_block()?;
+                        let kind = ExprKind::ResourceDefaults { form, type_name: n, attrs };
+                        return Ok(Expr::new(kind, Span { start: sp.start, end: self.prev_end() }));
+                    }
+                }
                 let nt = self.bump();
                 let name = match nt.tok {
                     Tok::Name(n) => n,
@@ -424,6 +590,7 @@ impl<'a> Parser<'a> {
                             self.retrying_as_hash = false;
                             if as_hash.is_ok() {
                                 return Err(ParseError {
+                                    internal: false,
                                     message: format!("This expression is invalid. Did you try declaring a '{n}' resource without a title?"),
                                     offset: Some(sp.start as usize),
                                 });
@@ -448,7 +615,7 @@ impl<'a> Parser<'a> {
                     ExprKind::Call { name: "new".into(), args: all, lambda: None }
                 } else if self.at(&Tok::LBrace) && !self.no_brace {
                     let attrs = self.attribute_block()?;
-                    ExprKind::ResourceDefaults { type_name: n, attrs }
+                    ExprKind::ResourceDefaults { form: ResourceForm::Regular, type_name: n, attrs }
                 } else if self.at(&Tok::LCollect) || self.at(&Tok::LLCollect) {
                     let exported = self.bump().tok == Tok::LLCollect;
                     let close = if exported { Tok::RRCollect } else { Tok::RCollect };
@@ -480,7 +647,7 @@ impl<'a> Parser<'a> {
         for part in parts {
             match part {
                 DqPart::Text(s) => out.push(StrPart::Text(s)),
-                DqPart::Var(v, span) => out.push(StrPart::Expr(Expr::new(ExprKind::Var(v), span))),
+                DqPart::Var(v, span) => out.push(StrPart::Expr(variable(v, span)?)),
                 DqPart::Expr(toks, span) => {
                     let mut sub = Parser {
                         src: self.src,
@@ -500,6 +667,7 @@ impl<'a> Parser<'a> {
                         let t = sub.peek();
                         let text = &self.src[t.span.start as usize..t.span.end as usize];
                         return Err(ParseError {
+                            internal: false,
                             message: format!("Illegal numeric variable name, The given name '{text}' must be a decimal value if it starts with a digit 0-9"),
                             offset: Some(t.span.start as usize),
                         });
@@ -549,7 +717,7 @@ impl<'a> Parser<'a> {
         while !self.at(&Tok::RBrace) {
             let k = self.hash_key()?;
             self.expect(&Tok::FArrow)?;
-            let v = self.expr(3)?;
+            let v = self.expr(1)?;
             entries.push((k, v));
             if !self.eat(&Tok::Comma) {
                 break;
@@ -568,6 +736,7 @@ impl<'a> Parser<'a> {
                 if kw != Kw::Type {
                     let word = &self.src[t.span.start as usize..t.span.end as usize];
                     return Err(ParseError {
+                        internal: false,
                         message: format!(
                             "Use of reserved word: {word}, must be quoted if intended to be a String value"
                         ),
@@ -727,7 +896,8 @@ impl<'a> Parser<'a> {
 
     fn def_name(&mut self) -> PResult<String> {
         match self.bump().tok {
-            Tok::Name(n) => Ok(n.trim_start_matches("::").to_string()),
+            // Kept as written: `class ::d` is refused by the validator, not renamed.
+            Tok::Name(n) => Ok(n),
             _ => {
                 self.pos -= 1;
                 Err(self.unexpected())
@@ -760,6 +930,7 @@ impl<'a> Parser<'a> {
         let start = self.bump().span.start;
         if let Tok::Ref(n) = &self.peek().tok {
             return Err(ParseError {
+                internal: false,
                 message: format!(
                     "Unacceptable name. The name '{n}' is unacceptable as the name of a 'define' expression"
                 ),
@@ -792,31 +963,78 @@ impl<'a> Parser<'a> {
         Ok(Expr::new(ExprKind::FunctionDef(Arc::new(def)), span))
     }
 
+    /// `type Name = Type`, and the forms Puppet 7 parses only to refuse: a type definition
+    /// (`type Name [inherits Parent] { … }`) and a type mapping (`type Type[…] = …`).
     fn type_alias(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
-        let Tok::Ref(name) = self.bump().tok else { unreachable_ref() };
+        let name_tok = self.bump();
+        let Tok::Ref(name) = name_tok.tok else { unreachable_ref() };
+        if self.at(&Tok::LBrace) || self.at(&Tok::Kw(Kw::Inherits)) {
+            if self.eat(&Tok::Kw(Kw::Inherits)) && !matches!(self.bump().tok, Tok::Ref(_)) {
+                self.pos -= 1;
+                return Err(self.unexpected());
+            }
+            self.block()?;
+            return Err(ParseError {
+                internal: false,
+                message: "Expressions of type a Type Definition are not supported in this version of Puppet"
+                    .into(),
+                offset: Some(start as usize),
+            });
+        }
+        let mapping = if self.at(&Tok::LBrack) {
+            self.advance();
+            let keys = self.list_until(&Tok::RBrack)?;
+            let target = Expr::new(ExprKind::TypeRef(name.clone()), name_tok.span);
+            Some(Expr::new(
+                ExprKind::Access(Box::new(target), keys),
+                Span::new(name_tok.span.start as usize, self.prev_end() as usize),
+            ))
+        } else {
+            None
+        };
         self.expect(&Tok::Assign)?;
+        // egrammar: a type (with arguments or a hash), a hash or an array.
+        if !matches!(self.peek().tok, Tok::Ref(_) | Tok::LBrace | Tok::ListStart | Tok::LBrack) {
+            return Err(self.unexpected());
+        }
         let value = Box::new(self.expr(3)?);
-        Ok(Expr::new(ExprKind::TypeAlias { name, value }, Span { start, end: self.prev_end() }))
+        let span = Span { start, end: self.prev_end() };
+        Ok(match mapping {
+            Some(lhs) => Expr::new(ExprKind::TypeMapping { lhs: Box::new(lhs), rhs: value }, span),
+            None => Expr::new(ExprKind::TypeAlias { name, value }, span),
+        })
     }
 
     fn node_def(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
         let mut matchers = Vec::new();
+        let mut matcher_spans = Vec::new();
         loop {
             let t = self.bump();
+            matcher_spans.push(t.span);
             let m = match t.tok {
                 Tok::Str(s) => NodeMatcher::Name(s),
                 Tok::Dq(parts) => match parts.as_slice() {
                     [DqPart::Text(s)] => NodeMatcher::Name(s.clone()),
                     _ => {
-                        self.pos -= 1;
-                        return Err(self.unexpected());
+                        // The validator's ILLEGAL_HOSTNAME_INTERPOLATION, at the first
+                        // interpolated expression.
+                        let at = parts.iter().find_map(|p| match p {
+                            DqPart::Expr(toks, span) => Some(
+                                toks.first()
+                                    .filter(|t| t.tok != Tok::Eof)
+                                    .map_or(span.start, |t| t.span.start),
+                            ),
+                            DqPart::Var(_, span) => Some(span.start),
+                            DqPart::Text(_) => None,
+                        });
+                        NodeMatcher::Interpolated(at.unwrap_or(t.span.start))
                     }
                 },
                 Tok::Regex(r) => NodeMatcher::Regex(r),
                 Tok::Kw(Kw::Default) => NodeMatcher::Default,
-                Tok::Name(_) | Tok::Int(_) => {
+                Tok::Name(_) | Tok::Int(_) | Tok::Float(_) => {
                     // A bare host name, possibly dotted: `node web01.example.com {`.
                     let mut end = t.span.end;
                     while self.at(&Tok::Dot)
@@ -839,10 +1057,39 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
+        // `inherits` takes a hostname in Puppet's grammar; the validator rejects it.
+        let parent = if self.eat(&Tok::Kw(Kw::Inherits)) {
+            let t = self.bump();
+            if !matches!(
+                t.tok,
+                Tok::Name(_)
+                    | Tok::Str(_)
+                    | Tok::Dq(_)
+                    | Tok::Int(_)
+                    | Tok::Float(_)
+                    | Tok::Regex(_)
+                    | Tok::Kw(Kw::Default)
+            ) {
+                self.pos -= 1;
+                return Err(self.unexpected());
+            }
+            Some(t.span)
+        } else {
+            None
+        };
         let body = Arc::new(self.block()?);
         let span = Span { start, end: self.prev_end() };
-        Ok(Expr::new(ExprKind::NodeDef(Arc::new(NodeDef { matchers, body, span })), span))
+        let def = NodeDef { matchers, matcher_spans, parent, body, span };
+        Ok(Expr::new(ExprKind::NodeDef(Arc::new(def)), span))
     }
+}
+
+/// A variable reference, if its name is one (Puppet's validator checks every variable).
+fn variable(name: String, span: Span) -> PResult<Expr> {
+    if let Some(message) = variable_name_error(&name) {
+        return Err(ParseError { internal: false, message, offset: Some(span.start as usize) });
+    }
+    Ok(Expr::new(ExprKind::Var(name), span))
 }
 
 fn unreachable_ref() -> ! {
@@ -957,7 +1204,7 @@ mod tests {
 
     #[test]
     fn conditions_do_not_swallow_blocks() {
-        let stmts = ok("if $x == foo { notice(1) } elsif $y { } else { }\ncase $z { 'a', /b/: {} default: {} }\n$v = $z ? { 'a' => 1, default => 2 }");
+        let stmts = ok("if $x == foo { notice(1) } elsif $y { } else { }\ncase $z { 'a', /b/: { notice(2) } default: {} }\n$v = $z ? { 'a' => 1, default => 2 }");
         assert_eq!(stmts.len(), 3);
     }
 

@@ -88,30 +88,31 @@ fn filetime_touch(path: &Path) {
 
 #[test]
 fn assignment_to_what_is_not_a_variable_names_it_as_puppet_does() {
-    // What `puppet parser validate` 7.23 printed for each line on its own (all at line 1, column 1).
-    for (src, what) in [
-        ("Foo = 3", "'a Type-Name'"),
-        ("(1) = 2", "'a Parenthesized Expression'"),
-        ("/x/ = 1", "'a Regular Expression'"),
-        ("-1 = 2", "'an Unary Minus'"),
-        ("1 + 1 = 2", "'a '+' expression'"),
-        ("undef = 1", "'an 'undef' expression'"),
-        ("default = 1", "'a 'default' expression'"),
-        ("1 = 2", "'a Literal Integer'"),
-        ("1.5 = 2", "'a Literal Float'"),
-        ("'s' = 1", "'a String'"),
-        ("\"a${b}\" = 1", "'a Double Quoted String'"),
-        ("x = 1", "'a Name'"),
-        ("true = 1", "'a Boolean'"),
-        ("1 == 1 = 2", "'a '==' expression'"),
-        ("true and false = 1", "'an 'and' expression'"),
-        ("!true = 1", "'a 'not' expression'"),
-        ("[1] = 2", "'a Literal Integer'"),
-        ("{} = 1", "'a Hash Expression'"),
-        ("1 in [1] = 1", "'an 'in' expression'"),
+    // What `puppet parser validate` 7.23 printed for each line on its own (line 1, at the column
+    // given: an operator expression is located at its operator, a list at its offending element).
+    for (src, what, column) in [
+        ("Foo = 3", "'a Type-Name'", 1),
+        ("(1) = 2", "'a Parenthesized Expression'", 1),
+        ("/x/ = 1", "'a Regular Expression'", 1),
+        ("-1 = 2", "'an Unary Minus'", 1),
+        ("1 + 1 = 2", "'a '+' expression'", 3),
+        ("undef = 1", "'an 'undef' expression'", 1),
+        ("default = 1", "'a 'default' expression'", 1),
+        ("1 = 2", "'a Literal Integer'", 1),
+        ("1.5 = 2", "'a Literal Float'", 1),
+        ("'s' = 1", "'a String'", 1),
+        ("\"a${b}\" = 1", "'a Double Quoted String'", 1),
+        ("x = 1", "'a Name'", 1),
+        ("true = 1", "'a Boolean'", 1),
+        ("1 == 1 = 2", "'a '==' expression'", 3),
+        ("true and false = 1", "'an 'and' expression'", 6),
+        ("!true = 1", "'a 'not' expression'", 1),
+        ("[1] = 2", "'a Literal Integer'", 2),
+        ("{} = 1", "'a Hash Expression'", 1),
+        ("1 in [1] = 1", "'an 'in' expression'", 3),
     ] {
         let message = format!("Illegal attempt to assign to {what}. Not an assignable reference");
-        check(&format!("{src}\n"), &message, Some(1), Some(1));
+        check(&format!("{src}\n"), &message, Some(1), Some(column));
     }
     check(
         "$a[1] = 2\n",

@@ -44,6 +44,7 @@ pub fn print_diagnostic(e: &CompileError) {
     let location = match (&e.file, e.line, e.column) {
         (Some(f), Some(l), Some(c)) => format!(" (file: {}, line: {l}, column: {c})", f.display()),
         (Some(f), Some(l), None) => format!(" (file: {}, line: {l})", f.display()),
+        (Some(f), None, _) => format!(" (file: {})", f.display()),
         _ => String::new(),
     };
     let message =

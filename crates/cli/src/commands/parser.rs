@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use bunraku_lang::definitions::{validate_file_entities, Entity, EntityKind};
-
+use bunraku_lang::definitions::{Entity, EntityKind};
+use bunraku_lang::{Level, Validation};
 use clap::{Args, Subcommand};
 
 use crate::logging::{self, Verbosity};
@@ -26,13 +26,30 @@ pub fn run(args: ParserArgs) -> u8 {
     let ParserAction::Validate { files } = args.action;
     // Puppet names files by their absolute path in every message.
     let files: Vec<PathBuf> = files.iter().map(|f| absolute(f)).collect();
-    let results = validate_all(&files);
-    // Puppet registers each valid file's defined types, functions and type aliases in one loader,
-    // file after file; a second definition of a name ends the whole run before any error is shown.
-    let mut seen: HashMap<(EntityKind, String), (&PathBuf, Entity)> = HashMap::new();
-    for (file, result) in files.iter().zip(&results) {
-        for entity in result.as_ref().ok().into_iter().flatten() {
-            if let Some((first, original)) = seen.get(&(entity.kind, entity.name.clone())) {
+    let results = check_all(&files);
+    // Puppet logs warnings, and each error of a file with several, as it meets them; the error a
+    // file fails with (the only one, or "Language validation logged N errors") at the end of the
+    // run. It registers each valid file's defined types, functions and type aliases in one loader,
+    // file after file: a second definition of a name ends the run there. Unlocated warnings (a
+    // metaparameter as a parameter) are logged once per run.
+    let mut seen: HashMap<(EntityKind, &str), (&PathBuf, &Entity)> = HashMap::new();
+    let mut warned_once = std::collections::HashSet::new();
+    let mut deferred = Vec::new();
+    for (file, found) in files.iter().zip(&results) {
+        let mut log = found.log();
+        let last = log.iter().rposition(|(level, e)| *level == Level::Error && !is_hint(e));
+        if let Some(at) = last.filter(|_| !found.errors.is_empty()) {
+            deferred.extend(log.drain(at..));
+        }
+        for (level, e) in log {
+            match level {
+                Level::Warning if e.file.is_none() && !warned_once.insert(e.message.clone()) => {}
+                Level::Warning => tracing::warn!("{}", e.puppet_text()),
+                Level::Error => super::catalog::print_diagnostic(&e),
+            }
+        }
+        for entity in &found.entities {
+            if let Some((first, original)) = seen.get(&(entity.kind, entity.name.as_str())) {
                 tracing::error!(
                     "Attempt to redefine entity '{}'. Originally set at file://{}?line={}&pos={}.",
                     entity.uri(),
@@ -43,37 +60,30 @@ pub fn run(args: ParserArgs) -> u8 {
                 tracing::error!("Try 'bunraku help parser validate' for usage");
                 return 1;
             }
-            seen.insert((entity.kind, entity.name.clone()), (file, entity.clone()));
+            seen.insert((entity.kind, entity.name.as_str()), (file, entity));
         }
     }
-    let mut code = 0;
-    for result in results {
-        if let Err(e) = result {
-            super::catalog::print_diagnostic(&e);
-            code = 1;
-        }
+    for (_, e) in &deferred {
+        super::catalog::print_diagnostic(e);
     }
-    code
+    u8::from(results.iter().any(|found| !found.errors.is_empty()))
+}
+
+/// The hint Puppet prints after an internal failure.
+fn is_hint(e: &bunraku_lang::CompileError) -> bool {
+    e.message.starts_with("Try '") && e.message.ends_with("for usage")
 }
 
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// The outcome of validating one file: the entities it defines, or its first error (boxed: errors
-/// are rare and large).
-type Validated = Result<Vec<Entity>, Box<bunraku_lang::CompileError>>;
-
-fn validate(file: &Path) -> Validated {
-    validate_file_entities(file).map_err(Box::new)
-}
-
-/// Validates the files on every core (a module tree is thousands of small files, each independent),
-/// returning the outcomes in the order the files were given so the output reads as Puppet's.
-fn validate_all(files: &[PathBuf]) -> Vec<Validated> {
+/// Checks the files on every core (a module tree is thousands of small files, each independent),
+/// returning the findings in the order the files were given so the output reads as Puppet's.
+fn check_all(files: &[PathBuf]) -> Vec<Validation> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
     if workers <= 1 {
-        return files.iter().map(|f| validate(f)).collect();
+        return files.iter().map(|f| bunraku_lang::check_file(f)).collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut results: Vec<_> = std::thread::scope(|s| {
@@ -84,7 +94,7 @@ fn validate_all(files: &[PathBuf]) -> Vec<Validated> {
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(file) = files.get(i) else { break done };
-                        done.push((i, validate(file)));
+                        done.push((i, bunraku_lang::check_file(file)));
                     }
                 })
             })

@@ -612,7 +612,7 @@ impl<'e> Compiler<'e> {
             ExprKind::Resource { form, type_name, bodies } => {
                 self.eval_resource(*form, type_name, bodies, scope, e.span)?
             }
-            ExprKind::ResourceDefaults { type_name, attrs } => {
+            ExprKind::ResourceDefaults { type_name, attrs, .. } => {
                 let mut list = Vec::new();
                 for a in attrs {
                     let v = self.eval(&a.value, scope)?;
@@ -634,7 +634,7 @@ impl<'e> Compiler<'e> {
             | ExprKind::DefineDef(_)
             | ExprKind::NodeDef(_)
             | ExprKind::FunctionDef(_) => Value::Undef,
-            ExprKind::TypeAlias { .. } => Value::Undef,
+            ExprKind::TypeAlias { .. } | ExprKind::TypeMapping { .. } => Value::Undef,
         })
     }
 

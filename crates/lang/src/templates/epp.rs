@@ -92,7 +92,17 @@ pub fn translate(template: &str) -> Result<EppProgram, EppError> {
         }
         let body_start = tag_start + kind_at;
         let Some(close_rel) = template[body_start..].find("%>") else {
-            let (line, column) = location(template, tag_start);
+            if template[body_start..].starts_with('#') {
+                // Puppet's EPP_UNBALANCED_COMMENT, at the `#`.
+                let (line, column) = location(template, body_start);
+                return Err(EppError {
+                    message: "Reaching end after opening <%# without seeing %>".into(),
+                    line,
+                    column,
+                });
+            }
+            // Puppet reports where the input ended.
+            let (line, column) = location(template, template.len());
             return Err(EppError {
                 message: "Unbalanced epp tag, reached <eof> without closing tag.".into(),
                 line,

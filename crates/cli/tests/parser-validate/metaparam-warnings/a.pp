@@ -1,0 +1,2 @@
+define foo($tag = 'x') {}
+define foo2($tag = 'x') {}

@@ -1,0 +1,1 @@
+define foo($tag = 'x', $noop = true) {}

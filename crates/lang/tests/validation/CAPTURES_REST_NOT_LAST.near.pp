@@ -1,0 +1,2 @@
+[1].each |$b, *$a| {}
+function f(*$a, $b) {}

@@ -1,0 +1,1 @@
+define d(String $x = "a", Optional[Integer] $y = undef, *$z) {}

@@ -1,0 +1,5 @@
+case $x {
+  default: {}
+  1: {}
+  default, 2: {}
+}

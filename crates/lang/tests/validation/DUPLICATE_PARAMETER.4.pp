@@ -1,0 +1,7 @@
+class a(
+  $x,
+  $x,
+  $name,
+) {
+  "done"
+}

@@ -1,0 +1,2 @@
+type Plan = Integer
+define plan::x {}

@@ -1,0 +1,2 @@
+class plan::x {}
+function plan() {}

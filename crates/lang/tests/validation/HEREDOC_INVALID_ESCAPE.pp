@@ -1,0 +1,3 @@
+$x = @(END/q)
+abc
+END

@@ -1,0 +1,3 @@
+$x = @(END:json:x)
+abc
+END

@@ -1,0 +1,4 @@
+notice(1)
+$a = 1
+$a == 1
+notice(2)

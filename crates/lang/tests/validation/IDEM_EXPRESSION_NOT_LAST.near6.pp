@@ -1,0 +1,1 @@
+class a { } class b { } notice(1) $y = 2

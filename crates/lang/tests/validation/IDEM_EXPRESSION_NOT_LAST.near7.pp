@@ -1,0 +1,5 @@
+case $x {
+  1: { }
+  default: { notice(1) }
+}
+$y = 1

@@ -1,0 +1,3 @@
+notice(1)
+$x = 1 ? { 1 => 2 }
+notice($x)

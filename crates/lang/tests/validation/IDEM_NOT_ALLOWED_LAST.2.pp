@@ -1,0 +1,5 @@
+define d {
+  notice(1)
+  $x = 1
+  "x${x}"
+}

@@ -1,0 +1,3 @@
+class a {
+  if true { 1 }
+}

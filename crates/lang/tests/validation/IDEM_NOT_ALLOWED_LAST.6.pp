@@ -1,0 +1,4 @@
+class a {
+  if true { notice(1) }
+  []
+}

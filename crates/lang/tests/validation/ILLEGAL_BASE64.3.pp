@@ -1,0 +1,3 @@
+$x = @(END:base64)
+aGVs*G8=
+END

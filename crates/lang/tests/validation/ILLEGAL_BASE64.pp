@@ -1,0 +1,3 @@
+$x = @(END:base64)
+not base64!
+END

@@ -1,0 +1,3 @@
+$x = @(END:epp)
+<%# a comment
+END

@@ -1,0 +1,1 @@
+node 'a.example-1.com', b_c {}

@@ -1,0 +1,3 @@
+$x = @(END:data+json)
+{ "a": nope }
+END

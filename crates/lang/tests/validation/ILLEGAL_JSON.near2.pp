@@ -1,0 +1,3 @@
+$x = @(END:yaml)
+{ "a": nope
+END

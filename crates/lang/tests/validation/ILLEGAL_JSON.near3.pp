@@ -1,0 +1,6 @@
+$x = @(END:json)
+  {"a": 1}
+  | END
+$y = @(END:pp)
+  $a = $b
+  | END

@@ -1,0 +1,2 @@
+node a {}
+class b inherits c {}

@@ -1,0 +1,1 @@
+define d($foo, $_bar) {}

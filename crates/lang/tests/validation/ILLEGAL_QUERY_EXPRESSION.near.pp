@@ -1,0 +1,1 @@
+File <| (title == 'a' or mode != '1') and tag == $x |>

@@ -1,0 +1,2 @@
+File <| title == $x and (tag != "a" or 1 == 1) |>
+File <| title == $x.foo |>

@@ -1,0 +1,1 @@
+notice($foo, $::a::b, $_x)

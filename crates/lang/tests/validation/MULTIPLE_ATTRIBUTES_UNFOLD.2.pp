@@ -1,0 +1,1 @@
+file { "/a": mode => 1, * => {}, ensure => file, * => { x => 1 } }

@@ -1,0 +1,2 @@
+File <| |>
+File <| |> -> Package <| |>

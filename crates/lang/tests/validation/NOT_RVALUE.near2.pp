@@ -1,0 +1,2 @@
+File["/a"] -> $x <- Package["b"]
+File <| |> -> Class["a"] ~> Service <| |>

@@ -1,0 +1,2 @@
+File <| |> -> File["/a"] ->
+notice(1)

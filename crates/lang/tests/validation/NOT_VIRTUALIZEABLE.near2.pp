@@ -1,0 +1,4 @@
+@file { "/a": }
+@@file { "/b": }
+realize(File["/a"])
+File <<| |>>

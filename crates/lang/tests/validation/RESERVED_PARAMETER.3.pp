@@ -1,0 +1,3 @@
+define d($title, *$r, $x, $x) {
+  1
+}

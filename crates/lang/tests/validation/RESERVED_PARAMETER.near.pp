@@ -1,0 +1,2 @@
+define d($names) {}
+function f($name) {}

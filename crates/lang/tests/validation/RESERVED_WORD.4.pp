@@ -1,0 +1,2 @@
+$x = { private => 1, type => 2, function => 3 }
+$y = [type, function]

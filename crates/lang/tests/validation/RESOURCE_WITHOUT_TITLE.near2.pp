@@ -1,0 +1,2 @@
+file { "/a": ensure => file, }
+file { "/b": ; "/c": mode => "0644" ; }

@@ -1,0 +1,1 @@
+define d($x = $y = 1, $name, *$r) { 1 }

@@ -1,0 +1,2 @@
+# ILLEGAL_DEFINITION_LOCATION (not under manifests/)
+class loc::bad {}

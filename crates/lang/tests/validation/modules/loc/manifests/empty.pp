@@ -1,0 +1,1 @@
+# near miss: comments only

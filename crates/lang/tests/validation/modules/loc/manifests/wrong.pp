@@ -1,0 +1,4 @@
+# ILLEGAL_DEFINITION_LOCATION
+class other {}
+define loc::wrong::d {}
+function wrong() { 1 }
