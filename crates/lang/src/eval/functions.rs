@@ -278,9 +278,8 @@ impl<'e> Compiler<'e> {
                     let actual = Value::Type(super::types::type_of(&v));
                     return self.call_lambda(l, vec![Value::Type(t), actual], scope);
                 }
-                let want = super::types::describe(&t);
-                let got = Value::Type(super::types::type_of(&v));
-                Err(fcall(self, format!("assert_type(): expects {want}, got {got}")))
+                let report = super::mismatch::describe(&v, &t).join("\n assert_type(): ");
+                Err(fcall(self, format!("assert_type(): {report}")))
             }
             "type" => {
                 let v = vals.first().cloned().unwrap_or(Value::Undef);

@@ -6,6 +6,7 @@ pub use builtins::{versioncmp, versioncmp_ignoring_zeroes};
 mod collect;
 mod functions;
 mod iteration;
+mod mismatch;
 mod modules;
 mod ops;
 mod resources;
@@ -727,8 +728,10 @@ impl<'e> Compiler<'e> {
             return match self.class_scopes.get(&class) {
                 Some(&s) => Ok(lookup(&self.scopes, s, var).cloned().unwrap_or(Value::Undef)),
                 None => {
+                    if self.unknown_variable_fails(name) {
+                        return Err(self.err(span, format!("Unknown variable: '{name}'.")));
+                    }
                     tracing::warn!("Could not look up qualified variable '${name}'; class {class} has not been evaluated");
-                    let _ = span;
                     Ok(Value::Undef)
                 }
             };
@@ -736,6 +739,9 @@ impl<'e> Compiler<'e> {
         match lookup(&self.scopes, scope, name) {
             Some(v) => Ok(v.clone()),
             None => {
+                if self.unknown_variable_fails(name) {
+                    return Err(self.err(span, format!("Unknown variable: '{name}'.")));
+                }
                 let (line, col) = self.file.lines.line_col(&self.file.text, span.start as usize);
                 tracing::warn!(
                     "Unknown variable: '{name}'. (file: {}, line: {line}, column: {col})",
@@ -744,6 +750,16 @@ impl<'e> Compiler<'e> {
                 Ok(Value::Undef)
             }
         }
+    }
+
+    /// Whether a reference to the unknown variable `name` is an error: under `strict_variables`
+    /// or `strict = error` (Puppet's UNKNOWN_VARIABLE), except for match results (`$1`), which
+    /// are undef when nothing matched, and the variables Puppet always knows.
+    fn unknown_variable_fails(&self, name: &str) -> bool {
+        let settings = self.env.settings();
+        let numeric = !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit());
+        let built_in = matches!(name, "module_name" | "caller_module_name");
+        !numeric && !built_in && (settings.strict_variables || settings.strict == crate::Strict::Error)
     }
 
     fn assign(&mut self, target: &Expr, value: Value, scope: ScopeId) -> R<()> {

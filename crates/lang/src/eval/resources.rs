@@ -769,11 +769,9 @@ impl<'e> Compiler<'e> {
             if let Some(t) = &p.type_expr {
                 if let Value::Type(tv) = self.eval(t, scope)? {
                     if !super::types::is_instance(&value, &tv) {
-                        problems.push(format!(
-                            "parameter '{}' {}",
-                            p.name,
-                            self.type_mismatch(&value, t, &tv)
-                        ));
+                        for m in self.type_mismatches(&value, t, &tv) {
+                            problems.push(format!("parameter '{}' {m}", p.name));
+                        }
                     }
                 }
             }
@@ -789,13 +787,13 @@ impl<'e> Compiler<'e> {
         }
     }
 
-    /// Puppet's mismatch text; a type written as an alias is shown as `Alias = Type`.
-    pub(crate) fn type_mismatch(&self, value: &Value, type_expr: &Expr, t: &TypeValue) -> String {
+    /// Puppet's mismatch report, one line each; a type written as an alias is shown as `Alias = Type`.
+    pub(crate) fn type_mismatches(&self, value: &Value, type_expr: &Expr, t: &TypeValue) -> Vec<String> {
         match &type_expr.kind {
             ExprKind::TypeRef(name) if self.aliases.contains_key(&name.to_lowercase()) => {
-                super::types::mismatch_named(value, name, t)
+                vec![super::types::mismatch_named(value, name, t)]
             }
-            _ => super::types::mismatch(value, t),
+            _ => super::mismatch::describe(value, t),
         }
     }
 

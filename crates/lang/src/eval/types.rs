@@ -281,48 +281,7 @@ fn struct_mismatch(
 /// Puppet's description of a type mismatch: "expects an Integer value, got String",
 /// "expects a match for Enum['a', 'b'], got 'z'", "entry 'port' expects …".
 pub fn mismatch(v: &Value, t: &TypeValue) -> String {
-    match (t.name.as_str(), v) {
-        ("Enum" | "Pattern", Value::Str(s)) => {
-            format!("expects a match for {}, got '{s}'", Value::Type(t.clone()))
-        }
-        ("Struct", Value::Hash(h)) => match t.params.first() {
-            Some(Value::Hash(schema)) => {
-                struct_mismatch(h, schema).unwrap_or_else(|| "does not match".into())
-            }
-            _ => format!("expects {}, got {}", describe(t), describe_value(v)),
-        },
-        ("Optional", _) => match t.params.first() {
-            Some(Value::Type(inner)) => mismatch(v, inner),
-            _ => format!("expects {}, got {}", describe(t), describe_value(v)),
-        },
-        // An element that fails: Puppet names its index (`index 1 expects a String value, …`).
-        ("Array", Value::Array(items)) => {
-            let failing = match t.params.first() {
-                Some(Value::Type(et)) => {
-                    items.iter().enumerate().find(|(_, x)| !is_instance(x, et)).map(|(i, x)| (i, x, et))
-                }
-                _ => None,
-            };
-            match failing {
-                Some((i, x, et)) => format!("index {i} {}", mismatch(x, et)),
-                None => format!("expects {}, got {}", describe(t), describe_value(v)),
-            }
-        }
-        // `expects a value of type Integer or Enum['auto']` (three or more: `A, B, or C`).
-        ("Variant", _) if !t.params.is_empty() => {
-            let names: Vec<String> = t.params.iter().map(|p| p.to_string()).collect();
-            let list = match names.as_slice() {
-                [one] => one.clone(),
-                [a, b] => format!("{a} or {b}"),
-                [init @ .., last] => format!("{}, or {last}", init.join(", ")),
-                [] => String::new(),
-            };
-            format!("expects a value of type {list}, got {}", describe_value(v))
-        }
-        // Same kind, wrong range: Puppet shows the value's detailed type.
-        ("Integer", Value::Int(i)) => format!("expects {}, got Integer[{i}, {i}]", describe(t)),
-        _ => format!("expects {}, got {}", describe(t), describe_value(v)),
-    }
+    super::mismatch::describe(v, t).join("\n ")
 }
 
 /// [`mismatch`] for a type written as the alias `alias`: `expects a MyPort = Integer[1, 65535]
