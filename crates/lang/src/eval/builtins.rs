@@ -7,12 +7,24 @@ use std::cmp::Ordering;
 use indexmap::IndexMap;
 
 use super::ops;
-use crate::value::{format_float, puppet_eq, RegexValue, Value};
+use crate::value::{format_float, puppet_eq, RegexValue, TypeValue, Value};
 
 type Out = Option<Result<Value, String>>;
 
 fn s(v: &str) -> Value {
     Value::Str(v.to_string())
+}
+
+/// Puppet's report for an argument that is none of the plain types `expected` (a Variant of
+/// them when several): "expects a value of type Array or String, got Integer".
+pub(crate) fn param_mismatch(got: &Value, expected: &[&str]) -> String {
+    let types: Vec<Value> =
+        expected.iter().map(|n| Value::Type(TypeValue { name: n.to_string(), params: vec![] })).collect();
+    let t = match types.as_slice() {
+        [Value::Type(one)] => one.clone(),
+        _ => TypeValue { name: "Variant".into(), params: types },
+    };
+    super::mismatch::describe(got, &t).join("\n ")
 }
 
 fn expects(name: &str, what: &str, got: &Value) -> String {
@@ -112,7 +124,8 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
                 }
             }
             (Value::Str(x), Some(Value::Regex(re))) => Ok(ruby_split(x, re)),
-            _ => Err("'split' expects a String and a separator".into()),
+            (Value::Str(_), _) => Err("'split' expects a String and a separator".into()),
+            (other, _) => Err(format!("'split' parameter 'str' {}", param_mismatch(other, &["String"]))),
         },
         "join" => match &first {
             Value::Array(arr) => {
@@ -133,7 +146,10 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
             Value::Array(x) => Ok(Value::Int(x.len() as i64)),
             Value::Hash(h) => Ok(Value::Int(h.len() as i64)),
             Value::Str(x) => Ok(Value::Int(x.chars().count() as i64)),
-            other => Err(format!("'{name}' expects a Collection or String value, got {}", other.type_name())),
+            other => Err(format!(
+                "'{name}' parameter 'arg' {}",
+                param_mismatch(other, &["Collection", "String", "Binary"])
+            )),
         },
         "empty" => Ok(Value::Bool(match &first {
             Value::Array(x) => x.is_empty(),
@@ -571,10 +587,7 @@ fn regsubst(a: &[Value]) -> Result<Value, String> {
         Value::Array(arr) => Ok(Value::Array(
             arr.iter().map(|v| Value::Str(one(&v.to_display_string(), &re, repl, global))).collect(),
         )),
-        other => Err(format!(
-            "'regsubst' parameter 'target' expects a String or Array value, got {}",
-            other.type_name()
-        )),
+        other => Err(format!("'regsubst' parameter 'target' {}", param_mismatch(other, &["Array", "String"]))),
     }
 }
 

@@ -160,12 +160,12 @@ impl<'e> Compiler<'e> {
             |c: &Self, msg: String| c.err(span, format!("Error while evaluating a Function Call, {msg}"));
         match fname {
             "next" => {
-                return Err(self.control(Control::Next(vals.into_iter().next().unwrap_or(Value::Undef))))
+                return Err(self.control(Control::Next(vals.into_iter().next().unwrap_or(Value::Undef)), span))
             }
             "return" => {
-                return Err(self.control(Control::Return(vals.into_iter().next().unwrap_or(Value::Undef))))
+                return Err(self.control(Control::Return(vals.into_iter().next().unwrap_or(Value::Undef)), span))
             }
-            "break" => return Err(self.control(Control::Break)),
+            "break" => return Err(self.control(Control::Break, span)),
             _ => {}
         }
         if let Some(r) = self.iteration(fname, &vals, lambda, scope, span) {
@@ -309,20 +309,18 @@ impl<'e> Compiler<'e> {
         let min = f.params.iter().filter(|p| p.default.is_none() && !p.captures_rest).count();
         let max = if f.params.iter().any(|p| p.captures_rest) { usize::MAX } else { f.params.len() };
         if vals.len() < min || vals.len() > max {
+            // Puppet's CountMismatch: "expects 1 argument, got none".
             let expected = if min == max {
-                format!("{min}")
+                format!("{min} argument{}", if min == 1 { "" } else { "s" })
             } else if max == usize::MAX {
-                format!("at least {min}")
+                format!("at least {min} argument{}", if min == 1 { "" } else { "s" })
             } else {
-                format!("between {min} and {max}")
+                format!("between {min} and {max} arguments")
             };
+            let got = if vals.is_empty() { "none".to_string() } else { vals.len().to_string() };
             return Err(self.err(
                 span,
-                format!(
-                    "Error while evaluating a Function Call, '{}' expects {expected} arguments, got {}",
-                    f.name,
-                    vals.len()
-                ),
+                format!("Error while evaluating a Function Call, '{}' expects {expected}, got {got}", f.name),
             ));
         }
         let mark = self.scope_mark();

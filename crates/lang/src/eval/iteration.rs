@@ -9,7 +9,7 @@ use super::{Compiler, R};
 use crate::ast::Lambda;
 use crate::error::CompileError;
 use crate::span::Span;
-use crate::value::Value;
+use crate::value::{TypeValue, Value};
 
 /// A pending non-local exit.
 #[derive(Debug, Clone)]
@@ -87,14 +87,25 @@ impl<'a> Items<'a> {
 
 impl<'e> Compiler<'e> {
     /// Signals a non-local exit.
-    pub(crate) fn control(&mut self, c: Control) -> Box<CompileError> {
+    pub(crate) fn control(&mut self, c: Control, span: Span) -> Box<CompileError> {
+        // The message names the exit, the location is the call's: should nothing catch it,
+        // `compile` turns it into Puppet's "break() from context where this is illegal".
+        let name = match c {
+            Control::Break => "break",
+            Control::Next(_) => "next",
+            Control::Return(_) => "return",
+        };
+        // Cheap to make (no copy of the source): loops exit this way.
+        let mut e = CompileError::new(format!("{CONTROL}{name}"));
+        e.file = Some(self.file.path.clone());
+        e.line = Some(self.file.lines.line_col(&self.file.text, span.start as usize).0);
         self.pending_control = Some(c);
-        Box::new(CompileError::new(CONTROL))
+        Box::new(e)
     }
 
     /// Takes the pending exit if `e` carries one.
     pub(crate) fn caught(&mut self, e: &CompileError) -> Option<Control> {
-        if e.message == CONTROL {
+        if e.message.starts_with(CONTROL) {
             self.pending_control.take()
         } else {
             None
@@ -191,11 +202,35 @@ impl<'e> Compiler<'e> {
             _ => {}
         }
         let Some(items) = Items::of(subject) else {
-            return Err(fcall(
-                self,
-                format!("'{name}' expects an Iterable value, got {}", subject.type_name()),
-            ));
+            // Functions of one signature name the parameter (Puppet's describer); the others
+            // would list every signature they have.
+            let msg = match name {
+                "reverse_each" | "step" => format!(
+                    "'{name}' parameter 'iterable' {}",
+                    super::builtins::param_mismatch(subject, &["Iterable"])
+                ),
+                _ => format!("'{name}' expects an Iterable value, got {}", subject.type_name()),
+            };
+            return Err(fcall(self, msg));
         };
+        // The block's parameters against the function's block signature.
+        if let Some(l) = lambda.filter(|l| !l.params.iter().any(|p| p.captures_rest)) {
+            let (min, max) = match name {
+                "each" | "map" | "filter" | "any" | "all" => (1, 2),
+                "reverse_each" => (1, 1),
+                "reduce" => (2, 2),
+                _ => (0, usize::MAX),
+            };
+            let required = l.params.iter().filter(|p| p.default.is_none()).count();
+            if l.params.len() > max || required > max.max(min) {
+                let expects = if min == max {
+                    format!("{min} argument{}", if min == 1 { "" } else { "s" })
+                } else {
+                    format!("between {min} and {max} arguments")
+                };
+                return Err(fcall(self, format!("'{name}' block expects {expects}, got {}", l.params.len())));
+            }
+        }
         let is_hash = items.is_hash();
         let arity = lambda.map(|l| l.params.len()).unwrap_or(0);
         let args_for = |k: &Value, v: &Value| -> Vec<Value> {
@@ -232,7 +267,12 @@ impl<'e> Compiler<'e> {
                 let values: Box<dyn Iterator<Item = Value>> = if name == "step" {
                     let n = match vals.get(1) {
                         Some(Value::Int(n)) if *n > 0 => *n as usize,
-                        _ => return Err(fcall(self, "'step' expects a positive Integer step".into())),
+                        Some(other) => {
+                            let one = TypeValue { name: "Integer".into(), params: vec![Value::Int(1)] };
+                            let m = super::mismatch::describe(other, &one).join("\n ");
+                            return Err(fcall(self, format!("'step' parameter 'step' {m}")));
+                        }
+                        None => return Err(fcall(self, "'step' expects 2 arguments, got 1".into())),
                     };
                     Box::new(items.pairs().map(|(_, v)| v).step_by(n))
                 } else {

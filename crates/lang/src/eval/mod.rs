@@ -164,7 +164,18 @@ impl<'e> Compiler<'e> {
     }
 
     /// Runs the whole compilation.
-    pub fn compile(mut self) -> R<bunraku_model::Catalog> {
+    pub fn compile(self) -> R<bunraku_model::Catalog> {
+        self.compile_catalog().map_err(|mut e| {
+            // A `break`/`next`/`return` that nothing caught: Puppet's error, without a column.
+            if let Some(name) = e.message.strip_prefix(iteration::CONTROL) {
+                e.message = format!("{name}() from context where this is illegal");
+                e.column = None;
+            }
+            e
+        })
+    }
+
+    fn compile_catalog(mut self) -> R<bunraku_model::Catalog> {
         for f in self.main_files.clone() {
             self.loaded.insert(f.path.clone());
             self.register_definitions(&f, &f.statements, "");

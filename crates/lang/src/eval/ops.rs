@@ -168,21 +168,28 @@ pub fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Result<Value, ArithError> 
         (x, y) => {
             let fx = as_f64(&x);
             let fy = as_f64(&y);
-            Value::Float(match op {
-                BinOp::Add => fx + fy,
-                BinOp::Sub => fx - fy,
-                BinOp::Mul => fx * fy,
-                BinOp::Div => {
-                    if fy == 0.0 {
-                        return Err(ArithError::Right("Division by 0".into()));
-                    }
-                    fx / fy
+            let (result, sym) = match op {
+                BinOp::Add => (fx + fy, "+"),
+                BinOp::Sub => (fx - fy, "-"),
+                BinOp::Mul => (fx * fy, "*"),
+                BinOp::Div => (fx / fy, "/"),
+                // Puppet refuses `%` on floats, naming the side that is one.
+                BinOp::Mod if matches!(x, Value::Float(_)) => {
+                    return Err(ArithError::Other("Operator '%' is not applicable to a Float.".into()));
                 }
                 BinOp::Mod => {
-                    return Err(ArithError::Other("Operator '%' is not applicable to a Float".into()));
+                    return Err(ArithError::Other(format!(
+                        "Operator '%' is not applicable to {} when right side is a Float.",
+                        crate::value::a_an(&x)
+                    )));
                 }
                 _ => return Err(ArithError::Other("Operator is not applicable to a Float".into())),
-            })
+            };
+            // Ruby divides a float by zero into Infinity, which Puppet then refuses.
+            if result.is_infinite() {
+                return Err(ArithError::Other(format!("The result of the {sym} expression is Infinity")));
+            }
+            Value::Float(result)
         }
     })
 }

@@ -136,21 +136,51 @@ impl<'e> Compiler<'e> {
                 }
             }
         }
-        let mut refs = Vec::new();
+        // Every body's titles are evaluated and checked before any attribute, as in Puppet.
+        let mut body_titles = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for body in bodies {
             if matches!(body.title.kind, ExprKind::Default) {
+                body_titles.push(Vec::new());
                 continue;
             }
-            let title_v = self.eval(&body.title, scope)?;
-            let titles = match title_v {
-                Value::Array(a) => a,
+            let titles = match self.eval(&body.title, scope)? {
+                Value::Undef => {
+                    return Err(
+                        self.err(body.title.span, "Missing title. The title expression resulted in undef")
+                    )
+                }
+                Value::Array(a) => flatten(a),
                 other => vec![other],
             };
-            // Titles are checked before the attributes are evaluated, as in Puppet.
-            if titles.iter().any(|t| matches!(t, Value::Undef)) {
-                return Err(
-                    self.err(body.title.span, "Missing title. The title expression resulted in undef")
-                );
+            for (index, t) in titles.iter().enumerate() {
+                let problem = match t {
+                    Value::Undef => {
+                        format!("Missing title at index {index}. The title expression resulted in an undef title")
+                    }
+                    Value::Str(s) if s.is_empty() => format!(
+                        "Empty string title at {index}. Title strings must have a length greater than zero."
+                    ),
+                    Value::Str(s) if !seen.insert(s.clone()) => {
+                        return Err(self.err(
+                            span,
+                            format!("The title '{s}' has already been used in this resource expression"),
+                        ))
+                    }
+                    Value::Str(_) | Value::Default => continue,
+                    other => format!(
+                        "Illegal title type at index {index}. Expected String, got {}",
+                        generalized_type(other)
+                    ),
+                };
+                return Err(self.err(body.title.span, problem));
+            }
+            body_titles.push(titles);
+        }
+        let mut refs = Vec::new();
+        for (body, titles) in bodies.iter().zip(body_titles) {
+            if matches!(body.title.kind, ExprKind::Default) {
+                continue;
             }
             let mut attrs: Vec<(AttributeOp, Value)> = expr_defaults.clone();
             for a in &body.attrs {
@@ -1347,4 +1377,38 @@ fn flatten_refs(v: &Value) -> Vec<(String, String)> {
             _ => None,
         })
         .collect()
+}
+
+/// An array of titles flattened, as Puppet flattens them (`[['a'], 'b']` is two titles).
+fn flatten(items: Vec<Value>) -> Vec<Value> {
+    let mut out = Vec::new();
+    for v in items {
+        match v {
+            Value::Array(inner) => out.extend(flatten(inner)),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The generalized type Puppet names for a value in a title error: `Integer`, `Hash[String, Integer]`.
+fn generalized_type(v: &Value) -> String {
+    fn common(mut items: impl Iterator<Item = String>) -> Option<String> {
+        let first = items.next()?;
+        items.all(|x| x == first).then_some(first)
+    }
+    match v {
+        Value::Hash(h) if !h.is_empty() => {
+            match (common(h.keys().map(generalized_type)), common(h.values().map(generalized_type))) {
+                (Some(k), Some(x)) => format!("Hash[{k}, {x}]"),
+                _ => "Hash".into(),
+            }
+        }
+        Value::Array(a) if !a.is_empty() => match common(a.iter().map(generalized_type)) {
+            Some(e) => format!("Array[{e}]"),
+            None => "Array".into(),
+        },
+        Value::Type(t) => format!("Type[{}]", t.name),
+        other => other.type_name().into(),
+    }
 }
