@@ -58,7 +58,7 @@ fn settings(manifest: &str) -> LanguageSettings {
 /// Puppet's words without what differs between runs or front ends: the prefix a parse error
 /// gets from `puppet catalog find`, and a Ruby object's address.
 fn normalise(puppet: &str) -> String {
-    let s = puppet.strip_prefix("Could not parse for environment production: ").unwrap_or(puppet);
+    let s = &puppet.replacen("error\tCould not parse for environment production: ", "error\t", 1);
     match (s.find(" by #<Puppet::Resource::Type:0x"), s.find("> at (file: ")) {
         (Some(a), Some(b)) if a < b => format!("{}{}", &s[..a], &s[b + 1..]),
         _ => s.to_string(),

@@ -252,11 +252,11 @@ impl<'e> Compiler<'e> {
                     let Value::Resource { type_name, title } = &r else { continue };
                     match self.find_resource(type_name, title) {
                         Some(idx) => self.realize(idx),
+                        // Puppet finds out when the catalog is finished: no location.
                         None => {
-                            return Err(fcall(
-                                self,
-                                format!("Failed to realize virtual resources {type_name}[{title}]"),
-                            ))
+                            return Err(Box::new(crate::error::CompileError::new(format!(
+                                "Failed to realize virtual resources {type_name}[{title}]"
+                            ))))
                         }
                     }
                 }
@@ -476,13 +476,15 @@ impl<'e> Compiler<'e> {
         };
         let arg = vals.get(1).cloned().unwrap_or(Value::Undef);
         let bad = |c: &Self| {
-            c.err(
-                span,
-                format!(
-                    "Error while evaluating a Function Call, Converted value from {}.new() has wrong type",
-                    t.name
-                ),
-            )
+            let msg = match &arg {
+                // Puppet's converters name themselves: `new`, or `new_boolean` for Boolean.
+                Value::Str(s) => {
+                    let f = if t.name == "Boolean" { "new_boolean" } else { "new" };
+                    format!("'{f}' The string '{s}' cannot be converted to {}", t.name)
+                }
+                _ => format!("Converted value from {}.new() has wrong type", t.name),
+            };
+            c.err(span, format!("Error while evaluating a Function Call, {msg}"))
         };
         Ok(match (t.name.as_str(), &arg) {
             ("Integer" | "Numeric", Value::Int(_)) | ("Float" | "Numeric", Value::Float(_)) => arg.clone(),

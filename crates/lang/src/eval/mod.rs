@@ -522,14 +522,16 @@ impl<'e> Compiler<'e> {
                 for k in keys {
                     ks.push(self.eval(k, scope)?);
                 }
-                self.access(t, ks, e.span)?
+                let key_spans: Vec<Span> = keys.iter().map(|k| k.span).collect();
+                self.access(t, ks, e.span, &key_spans)?
             }
             ExprKind::Not(inner) => Value::Bool(!self.eval(inner, scope)?.truthy()),
             ExprKind::Neg(inner) => match self.eval(inner, scope)? {
                 Value::Int(i) => Value::Int(-i),
                 Value::Float(f) => Value::Float(-f),
                 other => ops::arithmetic(BinOp::Sub, &Value::Int(0), &other).map_err(|_| {
-                    self.err(inner.span, format!("The value '{other}' cannot be converted to Numeric."))
+                    let shown = if matches!(other, Value::Undef) { String::new() } else { other.to_string() };
+                    self.err(e.span, format!("The value '{shown}' cannot be converted to Numeric."))
                 })?,
             },
             // A splat outside an argument list makes an array (`2 ** 3` is `2 * *3`).
@@ -737,7 +739,13 @@ impl<'e> Compiler<'e> {
         if let Some((class, var)) = name.rsplit_once("::") {
             let class = class.to_lowercase();
             return match self.class_scopes.get(&class) {
-                Some(&s) => Ok(lookup(&self.scopes, s, var).cloned().unwrap_or(Value::Undef)),
+                Some(&s) => match lookup(&self.scopes, s, var) {
+                    Some(v) => Ok(v.clone()),
+                    None if self.unknown_variable_fails(name) => {
+                        Err(self.err(span, format!("Unknown variable: '{name}'.")))
+                    }
+                    None => Ok(Value::Undef),
+                },
                 None => {
                     if self.unknown_variable_fails(name) {
                         return Err(self.err(span, format!("Unknown variable: '{name}'.")));
@@ -786,30 +794,72 @@ impl<'e> Compiler<'e> {
                         format!("Illegal attempt to assign to the numeric match result variable '${name}'"),
                     ));
                 }
-                let builtin = matches!(
-                    name.as_str(),
-                    "name" | "title" | "facts" | "trusted" | "server_facts" | "module_name"
-                );
+                if matches!(name.as_str(), "facts" | "trusted" | "server_facts") {
+                    let at = self.assign_operator(target);
+                    return Err(self.err(at, format!("Attempt to assign to a reserved variable name: '${name}'")));
+                }
+                let builtin = matches!(name.as_str(), "name" | "title" | "module_name");
                 if builtin || self.scopes[scope].vars.contains_key(name) {
-                    // Puppet points at the `=` operator.
-                    let text = &self.file.text;
-                    let mut at = target.span.end as usize;
-                    while text.as_bytes().get(at).is_some_and(|b| b.is_ascii_whitespace()) {
-                        at += 1;
-                    }
                     let what = if builtin { "built in (or already assigned) variable" } else { "variable" };
-                    return Err(self.err(Span::new(at, at + 1), format!("Cannot reassign {what} '${name}'")));
+                    let at = self.assign_operator(target);
+                    return Err(self.err(at, format!("Cannot reassign {what} '${name}'")));
                 }
                 self.scopes[scope].vars.insert(name.clone(), value);
                 Ok(())
             }
+            // Puppet's `assign_Array`: errors about the values point at the `=`.
             ExprKind::Array(targets) => match value {
-                Value::Array(vals) => {
+                Value::Hash(h) => {
+                    for t in targets {
+                        let ExprKind::Var(n) = &t.kind else {
+                            return Err(self.err(t.span, "Illegal assignment target"));
+                        };
+                        let Some(v) = h.get(&Value::Str(n.clone())).cloned() else {
+                            let at = self.assign_operator(target);
+                            return Err(self.err(
+                                at,
+                                format!("No value for required key '{n}' in assignment to variables from hash"),
+                            ));
+                        };
+                        self.assign(t, v, scope)?;
+                    }
+                    Ok(())
+                }
+                Value::Resource { type_name, title } if type_name == "Class" => {
+                    let class = title.trim_start_matches("::").to_lowercase();
+                    let params = [Value::Str(title.clone())];
+                    let Some(&cs) = self.class_scopes.get(&class) else {
+                        let at = self.assign_operator(target);
+                        let title = params[0].to_display_string();
+                        return Err(self.err(at, format!("Resource not found: Class['{title}']")));
+                    };
+                    for t in targets {
+                        let ExprKind::Var(n) = &t.kind else {
+                            return Err(self.err(t.span, "Illegal assignment target"));
+                        };
+                        let Some(v) = self.scopes[cs].vars.get(n).cloned() else {
+                            return Err(self.err(
+                                t.span,
+                                format!(
+                                    "No value for required variable '${class}::{n}' in assignment to variables from class reference"
+                                ),
+                            ));
+                        };
+                        self.assign(t, v, scope)?;
+                    }
+                    Ok(())
+                }
+                other => {
+                    let vals = match other {
+                        Value::Array(vals) => vals,
+                        one => vec![one],
+                    };
                     if vals.len() != targets.len() {
+                        let at = self.assign_operator(target);
                         return Err(self.err(
-                            target.span,
+                            at,
                             format!(
-                                "Mismatched number of assignable values, expected {}, got {}",
+                                "Mismatched number of assignable entries and values, expected {}, got {}",
                                 targets.len(),
                                 vals.len()
                             ),
@@ -820,28 +870,19 @@ impl<'e> Compiler<'e> {
                     }
                     Ok(())
                 }
-                Value::Hash(h) => {
-                    for t in targets {
-                        let ExprKind::Var(n) = &t.kind else {
-                            return Err(self.err(t.span, "Illegal assignment target"));
-                        };
-                        let v = h.get(&Value::Str(n.clone())).cloned();
-                        let Some(v) = v else {
-                            return Err(
-                                self.err(t.span, format!("No value for required variable '${n}' in hash"))
-                            );
-                        };
-                        self.assign(t, v, scope)?;
-                    }
-                    Ok(())
-                }
-                _ => Err(self.err(
-                    target.span,
-                    "Illegal assignment: an array of variables needs an array or hash value",
-                )),
             },
             _ => Err(self.err(target.span, "Illegal attempt to assign to a value that is not a variable")),
         }
+    }
+
+    /// The `=` after an assignment's target, where Puppet locates assignment errors.
+    fn assign_operator(&self, target: &Expr) -> Span {
+        let text = self.file.text.as_bytes();
+        let mut at = target.span.end as usize;
+        while text.get(at).is_some_and(|b| b.is_ascii_whitespace()) {
+            at += 1;
+        }
+        Span::new(at, at + 1)
     }
 
     fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr, scope: ScopeId, span: Span) -> R<Value> {
@@ -897,6 +938,18 @@ impl<'e> Compiler<'e> {
                 Value::Bool(if op == BinOp::Match { m } else { !m })
             }
             BinOp::In => Value::Bool(ops::in_op(&a, &b)),
+            _ if self.env.settings().strict == crate::Strict::Error
+                && !matches!(a, Value::Array(_) | Value::Hash(_))
+                && ops::coerced(&a, &b).is_some() =>
+            {
+                // Puppet's NUMERIC_COERCION, an error under `strict = error`.
+                let (which, before, after) = ops::coerced(&a, &b).expect("checked");
+                let at = if which == 0 { l.span } else { r.span };
+                return Err(self.err(
+                    at,
+                    format!("The string '{before}' was automatically coerced to the numerical value {after}"),
+                ));
+            }
             _ => ops::arithmetic(op, &a, &b).map_err(|e| match e {
                 ops::ArithError::Left(m) => self.err(l.span, m),
                 ops::ArithError::Right(m) => self.err(r.span, m),
@@ -933,11 +986,21 @@ impl<'e> Compiler<'e> {
                 Ok(self.regex_match(&re, s, scope))
             }
             Value::Type(t) => Ok(types::is_instance(a, t)),
+            // Ruby's words for a right operand that is not a pattern.
             other => Err(self.err(
                 span,
                 format!(
-                    "Left operand of =~ must be matched against a Regexp, String or Type, got {}",
-                    other.type_name()
+                    "Can not convert right match operand to a regular expression. Caused by 'no implicit conversion of {} into String'.",
+                    match other {
+                        Value::Int(_) => "Integer",
+                        Value::Float(_) => "Float",
+                        Value::Bool(true) => "true",
+                        Value::Bool(false) => "false",
+                        Value::Undef => "nil",
+                        Value::Array(_) => "Array",
+                        Value::Hash(_) => "Hash",
+                        _ => other.type_name(),
+                    }
                 ),
             )),
         }
@@ -974,9 +1037,20 @@ impl<'e> Compiler<'e> {
         }
     }
 
-    fn access(&mut self, target: Value, keys: Vec<Value>, span: Span) -> R<Value> {
+    /// `target[keys]`; Puppet points at the whole expression for a wrong number of keys and at
+    /// the key for a wrong kind of key.
+    fn access(&mut self, target: Value, keys: Vec<Value>, span: Span, key_spans: &[Span]) -> R<Value> {
+        let key_at = |i: usize| key_spans.get(i).copied().unwrap_or(span);
         match target {
             Value::Array(a) => {
+                if keys.is_empty() || keys.len() > 2 {
+                    let n = keys.len();
+                    return Err(self.err(span, format!("Array supports [] with one or two arguments. Got {n}")));
+                }
+                if let Some((i, k)) = keys.iter().enumerate().find(|(_, k)| !matches!(k, Value::Int(_))) {
+                    let shown = if matches!(k, Value::Undef) { String::new() } else { k.to_string() };
+                    return Err(self.err(key_at(i), format!("The value '{shown}' cannot be converted to Numeric.")));
+                }
                 let len = a.len() as i64;
                 match keys.as_slice() {
                     [Value::Int(i)] => {
@@ -1000,6 +1074,19 @@ impl<'e> Compiler<'e> {
                 }
             }
             Value::Str(s) => {
+                if keys.is_empty() || keys.len() > 2 {
+                    let n = keys.len();
+                    return Err(self.err(span, format!("String supports [] with one or two arguments. Got {n}")));
+                }
+                if let Some((i, k)) = keys.iter().enumerate().find(|(_, k)| !matches!(k, Value::Int(_))) {
+                    return Err(self.err(
+                        key_at(i),
+                        format!(
+                            "A substring operation does not accept {} as a character index. Expected an Integer",
+                            crate::value::a_an(k)
+                        ),
+                    ));
+                }
                 let chars: Vec<char> = s.chars().collect();
                 let len = chars.len() as i64;
                 let (start, count) = match keys.as_slice() {
@@ -1016,10 +1103,40 @@ impl<'e> Compiler<'e> {
                 Ok(Value::Str(chars[st as usize..e as usize].iter().collect()))
             }
             Value::Undef => Err(self.err(span, "Operator '[]' is not applicable to an Undef Value.")),
-            Value::Type(t) => self.type_access(t, keys, span),
-            other => {
-                Err(self.err(span, format!("Operator '[]' is not applicable to {} value", other.type_name())))
+            Value::Type(t) => {
+                if let Some((message, at)) = types_check_params(&t.name, &keys) {
+                    let at = at.map_or(span, key_at);
+                    return Err(self.err(at, message));
+                }
+                self.type_access(t, keys, span)
             }
+            Value::Resource { type_name, title } => self.resource_attribute(&type_name, &title, &keys, span),
+            other => Err(self.err(span, format!("Operator '[]' is not applicable to {}.", crate::value::a_an(&other)))),
+        }
+    }
+
+    /// `Notify['a']['message']`: a parameter of a declared resource.
+    fn resource_attribute(&mut self, type_name: &str, title: &str, keys: &[Value], span: Span) -> R<Value> {
+        let shown = format!("{type_name}['{title}']");
+        let Some(&idx) = self.index.get(&(type_name.to_string(), title.to_string())) else {
+            return Err(self.err(span, format!("Resource not found: {shown}")));
+        };
+        let [Value::Str(name)] = keys else {
+            return Err(self.err(span, format!("Operator '[]' is not applicable to a {type_name}-Type.")));
+        };
+        let r = &self.resources[idx];
+        if let Some(v) = r.params.get(name) {
+            return Ok(v.clone());
+        }
+        let known = match (&r.rtype, &r.define) {
+            (Some(rt), _) => rt.valid_attribute(name),
+            (None, Some(d)) => d.def.params.iter().any(|p| &p.name == name),
+            _ => true,
+        };
+        if known || resources::is_metaparam(name) {
+            Ok(Value::Undef)
+        } else {
+            Err(self.err(span, format!("The resource {shown} does not have a parameter called '{name}'")))
         }
     }
 
@@ -1249,5 +1366,78 @@ pub(crate) fn from_json(v: &serde_json::Value) -> Value {
         serde_json::Value::Object(o) => {
             Value::Hash(o.iter().map(|(k, v)| (Value::Str(k.clone()), from_json(v))).collect())
         }
+    }
+}
+
+/// Puppet's checks of a parameterized type's arguments (access_operator.rb): the error and the
+/// index of the offending argument (`None`: the whole expression).
+fn types_check_params(name: &str, keys: &[Value]) -> Option<(String, Option<usize>)> {
+    let int_or_default = |k: &Value| matches!(k, Value::Int(_) | Value::Default);
+    let num_or_default = |k: &Value| matches!(k, Value::Int(_) | Value::Float(_) | Value::Default);
+    match name {
+        "Integer" | "Float" => {
+            let what = if name == "Integer" { "Integer-Type" } else { "Float-Type" };
+            if keys.is_empty() || keys.len() > 2 {
+                return Some((
+                    format!("{what} supports [] with one or two arguments (from, to). Got {}", keys.len()),
+                    None,
+                ));
+            }
+            let ok: &dyn Fn(&Value) -> bool = if name == "Integer" { &int_or_default } else { &num_or_default };
+            if let Some((i, k)) = keys.iter().enumerate().find(|(_, k)| !ok(k)) {
+                let need = if name == "Integer" { "integers" } else { "floats, or integers" };
+                return Some((
+                    format!("{what} [] requires all arguments to be {need} (or default). Got {}", k.type_name()),
+                    Some(i),
+                ));
+            }
+            let num = |k: &Value| match k {
+                Value::Int(i) => Some(*i as f64),
+                Value::Float(f) => Some(*f),
+                _ => None,
+            };
+            if let (Some(from), Some(to)) = (keys.first().and_then(num), keys.get(1).and_then(num)) {
+                if from > to {
+                    return Some((
+                        format!(
+                            "Error while evaluating a '[]' expression, 'from' must be less or equal to 'to'. Got ({}, {}",
+                            keys[0], keys[1]
+                        ),
+                        None,
+                    ));
+                }
+            }
+            None
+        }
+        "Optional" | "NotUndef" | "Sensitive" | "Type" if keys.len() > 1 => {
+            Some((format!("{name}-Type[] accepts 1 argument. Got {}", keys.len()), None))
+        }
+        "NotUndef" | "Optional" => match keys.first() {
+            Some(Value::Type(_) | Value::Str(_)) | None => None,
+            Some(k) => Some((
+                format!("{name}-Type[] argument must be a Type or a String. Got {}", k.type_name()),
+                Some(0),
+            )),
+        },
+        "Type" => match keys.first() {
+            Some(Value::Type(_)) | None => None,
+            Some(k) => Some((format!("Type-Type[] arguments must be types. Got {}", k.type_name()), Some(0))),
+        },
+        "Array" | "Hash" => {
+            // The size constraint: the arguments after the element (or key and value) types.
+            let types = keys.iter().take_while(|k| matches!(k, Value::Type(_))).count();
+            let rest = &keys[types..];
+            match rest.iter().position(|k| !int_or_default(k)) {
+                Some(i) => Some((
+                    format!(
+                        "A Type's size constraint arguments must be a single Integer type, or 1-2 integers (or default). Got {}",
+                        crate::value::a_an(&rest[i])
+                    ),
+                    Some(types + i),
+                )),
+                None => None,
+            }
+        }
+        _ => None,
     }
 }

@@ -171,10 +171,10 @@ impl<'e> Compiler<'e> {
                     Ok(Some(v)) => Ok(v),
                     Ok(None) => match vals.get(1) {
                         Some(d) => Ok(d.clone()),
-                        None => Err(fcall(
-                            self,
-                            format!("Function lookup() did not find a value for the name '{key}'"),
-                        )),
+                        // Puppet's LookupError reaches the user as it is, with no location.
+                        None => Err(Box::new(crate::error::CompileError::new(format!(
+                            "Function lookup() did not find a value for the name '{key}'"
+                        )))),
                     },
                 }
             }
@@ -257,10 +257,10 @@ impl<'e> Compiler<'e> {
         }
         match default {
             Some(d) => Ok(d),
-            None => Err(fcall(
-                self,
-                format!("Function lookup() did not find a value for the name '{}'", names[0]),
-            )),
+            None => Err(Box::new(crate::error::CompileError::new(format!(
+                "Function lookup() did not find a value for the name '{}'",
+                names[0]
+            )))),
         }
     }
 

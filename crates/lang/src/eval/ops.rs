@@ -24,8 +24,19 @@ fn numeric(v: &Value) -> Result<Value, String> {
                 .map(Value::Float)
                 .map_err(|_| format!("The value '{s}' cannot be converted to Numeric."))
         }
+        // Puppet shows undef as nothing here.
+        Value::Undef => Err("The value '' cannot be converted to Numeric.".into()),
         other => Err(format!("The value '{other}' cannot be converted to Numeric.")),
     }
+}
+
+/// The first operand (0 left, 1 right) that arithmetic would convert from a string to a number,
+/// with the string and the number it becomes (Puppet's NUMERIC_COERCION).
+pub fn coerced(l: &Value, r: &Value) -> Option<(usize, String, Value)> {
+    [l, r].iter().enumerate().find_map(|(i, v)| match v {
+        Value::Str(s) => numeric(v).ok().map(|n| (i, s.clone(), n)),
+        _ => None,
+    })
 }
 
 /// Evaluates an arithmetic or collection operator (`+ - * / % << >>`).
@@ -106,6 +117,9 @@ pub fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Result<Value, ArithError> 
             let mut out = a.clone();
             out.push(other.clone());
             return Ok(Value::Array(out));
+        }
+        (BinOp::Shl, Value::Hash(_), _) => {
+            return Err(ArithError::Other("Operator '<<' is not applicable to a Hash.".into()));
         }
         _ => {}
     }

@@ -586,13 +586,17 @@ impl<'e> Compiler<'e> {
             let ptitle = capitalize_type(parent);
             if !self.index.contains_key(&("Class".to_string(), ptitle)) {
                 let Some(pdef) = self.find_class(parent)? else {
-                    return Err(Box::new(def.file.error(
+                    // Puppet names the parent absolutely and gives the line only.
+                    let mut e = def.file.error(
                         format!(
-                            "Could not find parent resource type '{parent}' of type hostclass in {}",
+                            "Could not find parent resource type '::{}' of type hostclass in {}",
+                            parent.trim_start_matches("::"),
                             self.env.name
                         ),
                         def.def.span,
-                    )));
+                    );
+                    e.column = None;
+                    return Err(Box::new(e));
                 };
                 let pname = parent.trim_start_matches("::").to_lowercase();
                 self.instantiate_class(&pdef, &pname, scope, None)?;
@@ -1306,7 +1310,7 @@ fn to_model(r: &Res) -> Resource {
     }
 }
 
-fn is_metaparam(name: &str) -> bool {
+pub(crate) fn is_metaparam(name: &str) -> bool {
     matches!(
         name,
         "noop"
