@@ -36,6 +36,8 @@ fn map_str(name: &str, v: &Value, f: &dyn Fn(&str) -> String) -> Result<Value, S
     match v {
         Value::Str(x) => Ok(Value::Str(f(x))),
         Value::Array(a) => a.iter().map(|x| map_str(name, x, f)).collect::<Result<_, _>>().map(Value::Array),
+        // Puppet 7's string functions give numbers back as they are.
+        Value::Int(_) | Value::Float(_) => Ok(v.clone()),
         other => Err(expects(name, "a String or Array", other)),
     }
 }
@@ -79,6 +81,12 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
         "abs" => match first {
             Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(|| "integer overflow".to_string()),
             Value::Float(f) => Ok(Value::Float(f.abs())),
+            // Puppet's abs converts a numeric string (and refuses any other).
+            Value::Str(text) => match numeric_string(&text) {
+                Some(Value::Int(i)) => Ok(Value::Int(i.abs())),
+                Some(Value::Float(f)) => Ok(Value::Float(f.abs())),
+                _ => Err("abs(): Requires float or integer to work with - was given non decimal string".into()),
+            },
             other => Err(expects(name, "a Numeric", &other)),
         },
         "min" | "max" => {
@@ -226,6 +234,12 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
             Ok(Value::Hash(out))
         }
         "dig" => {
+            if !matches!(first, Value::Undef | Value::Array(_) | Value::Hash(_)) {
+                return Some(Err(format!(
+                    "'dig' parameter 'data' {}",
+                    param_mismatch(&first, &["Undef", "Collection"])
+                )));
+            }
             let mut cur = first.clone();
             for k in &a[1.min(a.len())..] {
                 cur = match (&cur, k) {
@@ -595,4 +609,13 @@ fn regsubst(a: &[Value]) -> Result<Value, String> {
 #[allow(dead_code)]
 pub(crate) fn same(a: &Value, b: &Value) -> bool {
     puppet_eq(a, b)
+}
+
+/// A string Puppet reads as a number: decimal, float, or `0x` hex.
+fn numeric_string(s: &str) -> Option<Value> {
+    let t = s.trim();
+    if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        return i64::from_str_radix(h, 16).ok().map(Value::Int);
+    }
+    t.parse::<i64>().ok().map(Value::Int).or_else(|| t.parse::<f64>().ok().map(Value::Float))
 }

@@ -223,6 +223,25 @@ impl<'e> Compiler<'e> {
                 Ok(Value::Undef)
             }
             "defined" => {
+                // Puppet's signature: `Variant[String, Type[CatalogEntry], Type[Type]]` each.
+                if let Some(bad) =
+                    vals.iter().find(|v| !matches!(v, Value::Str(_) | Value::Type(_) | Value::Resource { .. }))
+                {
+                    let ty = |name: &str, inner: Option<&str>| {
+                        Value::Type(TypeValue {
+                            name: name.into(),
+                            params: inner
+                                .map(|i| vec![Value::Type(TypeValue { name: i.into(), params: vec![] })])
+                                .unwrap_or_default(),
+                        })
+                    };
+                    let signature = TypeValue {
+                        name: "Variant".into(),
+                        params: vec![ty("String", None), ty("Type", Some("CatalogEntry")), ty("Type", Some("Type"))],
+                    };
+                    let m = super::mismatch::describe(bad, &signature).join("\n ");
+                    return Err(fcall(self, format!("'defined' parameter 'vals' {m}")));
+                }
                 for v in &vals {
                     if self.is_defined(v, scope)? {
                         return Ok(Value::Bool(true));
@@ -355,17 +374,31 @@ impl<'e> Compiler<'e> {
                 }
                 self.scopes[local].vars.insert(p.name.clone(), v);
             }
-            match self.eval_statements(&f.body, local) {
-                Ok(v) => Ok(v),
+            let returned = match self.eval_statements(&f.body, local) {
+                Ok(v) => v,
                 Err(e) => match self.caught(&e) {
-                    Some(Control::Return(v)) => Ok(v),
+                    Some(Control::Return(v)) => v,
                     Some(o) => {
                         self.pending_control = Some(o);
-                        Err(e)
+                        return Err(e);
                     }
-                    None => Err(e),
+                    None => return Err(e),
                 },
+            };
+            // The declared return type (`>> Integer`), checked as Puppet checks it.
+            if let Some(t) = &f.return_type {
+                if let Value::Type(tv) = self.eval(t, local)? {
+                    if !super::types::is_instance(&returned, &tv) {
+                        let msg = format!(
+                            "Evaluation Error: Error while evaluating a Function Call, value returned from {} has wrong type, {}",
+                            f.name,
+                            super::types::mismatch(&returned, &tv)
+                        );
+                        return Err(Box::new(caller.error(msg, span)));
+                    }
+                }
             }
+            Ok(returned)
         })();
         self.file = caller;
         self.reclaim_scope(mark);
@@ -543,7 +576,8 @@ impl<'e> Compiler<'e> {
                         h.insert(c[0].clone(), c[1].clone());
                     }
                 } else {
-                    return Err(bad(self));
+                    // Ruby's `Hash[*array]`.
+                    return Err(self.err(span, "Error while evaluating a Function Call, odd number of arguments for Hash"));
                 }
                 Value::Hash(h)
             }

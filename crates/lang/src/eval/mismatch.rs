@@ -103,6 +103,11 @@ fn is_instance(v: &Value, t: &TypeValue) -> bool {
             Value::Type(t) => matches!(t.name.as_str(), "Integer" | "Enum") && !t.params.is_empty(),
             _ => false,
         },
+        // Their members may be types `types::is_instance` does not check.
+        "Variant" => t.params.iter().any(|p| matches!(p, Value::Type(m) if is_instance(v, m))),
+        "Optional" => {
+            matches!(v, Value::Undef) || unwrap_optional(t).is_none_or(|inner| is_instance(v, &inner))
+        }
         _ => super::types::is_instance(v, t),
     }
 }

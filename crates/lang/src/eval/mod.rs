@@ -478,8 +478,7 @@ impl<'e> Compiler<'e> {
                     // Anything else names a resource type (a Ruby type or a define).
                     let lower = name.trim_start_matches("::").to_lowercase();
                     let known = matches!(lower.as_str(), "node" | "class" | "resource")
-                        || (!lower.contains("::") && self.resource_type(&lower, e.span)?.is_some())
-                        || self.find_define(&lower)?.is_some();
+                        || self.is_resource_type(&lower, e.span)?;
                     if !known {
                         return Err(self
                             .err(e.span, format!("Resource type not found: {}", canonical_type_name(name))));
@@ -627,6 +626,11 @@ impl<'e> Compiler<'e> {
                 self.eval_resource(*form, type_name, bodies, scope, e.span)?
             }
             ExprKind::ResourceDefaults { type_name, attrs } => {
+                let lower = type_name.trim_start_matches("::").to_lowercase();
+                if !matches!(lower.as_str(), "class" | "node" | "resource") && !self.is_resource_type(&lower, e.span)? {
+                    let shown = canonical_type_name(type_name);
+                    return Err(self.err(e.span, format!("Resource type not found: {shown}")));
+                }
                 let mut list = Vec::new();
                 for a in attrs {
                     let v = self.eval(&a.value, scope)?;
@@ -642,7 +646,7 @@ impl<'e> Compiler<'e> {
                 Value::Undef
             }
             ExprKind::Collector { type_name, query, exported, attrs } => {
-                self.add_collector(type_name, query.as_deref(), *exported, attrs, scope, e.span)
+                self.add_collector(type_name, query.as_deref(), *exported, attrs, scope, e.span)?
             }
             ExprKind::ClassDef(_)
             | ExprKind::DefineDef(_)
@@ -650,6 +654,12 @@ impl<'e> Compiler<'e> {
             | ExprKind::FunctionDef(_) => Value::Undef,
             ExprKind::TypeAlias { .. } => Value::Undef,
         })
+    }
+
+    /// Whether `lower` names a resource type: a Ruby type (Puppet's or a module's) or a define.
+    pub(crate) fn is_resource_type(&mut self, lower: &str, span: Span) -> R<bool> {
+        Ok((!lower.contains("::") && self.resource_type(lower, span)?.is_some())
+            || self.find_define(lower)?.is_some())
     }
 
     /// Evaluates one side of an arrow. A chain (`a -> b -> c`) is left-associative and yields
@@ -1108,7 +1118,7 @@ impl<'e> Compiler<'e> {
                     let at = at.map_or(span, key_at);
                     return Err(self.err(at, message));
                 }
-                self.type_access(t, keys, span)
+                self.type_access(t, keys, span, key_spans)
             }
             Value::Resource { type_name, title } => self.resource_attribute(&type_name, &title, &keys, span),
             other => Err(self.err(span, format!("Operator '[]' is not applicable to {}.", crate::value::a_an(&other)))),
@@ -1140,7 +1150,8 @@ impl<'e> Compiler<'e> {
         }
     }
 
-    fn type_access(&mut self, t: TypeValue, keys: Vec<Value>, span: Span) -> R<Value> {
+    fn type_access(&mut self, t: TypeValue, keys: Vec<Value>, span: Span, key_spans: &[Span]) -> R<Value> {
+        let key_at = |i: usize| key_spans.get(i).copied().unwrap_or(span);
         if types::is_data_type(&t.name) {
             // Enum[$list] and Pattern[$list] take the list's entries (Puppet flattens them).
             let keys = if matches!(t.name.as_str(), "Enum" | "Pattern") {
@@ -1152,13 +1163,55 @@ impl<'e> Compiler<'e> {
         }
         let type_name = if t.name == "Resource" {
             match keys.first() {
-                Some(Value::Str(s)) => bunraku_model::reference::capitalize_type(s),
+                Some(Value::Str(s)) => {
+                    let name = bunraku_model::reference::capitalize_type(s);
+                    if !is_type_name(&name) {
+                        return Err(self.err(
+                            key_at(0),
+                            format!("Illegal type reference. The given name '{name}' does not conform to the naming rule"),
+                        ));
+                    }
+                    name
+                }
                 Some(Value::Type(tt)) => tt.name.clone(),
-                _ => return Err(self.err(span, "Resource[] requires a type name")),
+                Some(other) => {
+                    return Err(self.err(
+                        key_at(0),
+                        format!(
+                            "First argument to Resource[] must be a resource type or a String. Got {}.",
+                            other.type_name()
+                        ),
+                    ))
+                }
+                None => return Err(self.err(span, "Resource[] requires a type name")),
             }
         } else {
             t.name.clone()
         };
+        // A class reference names a class (access_operator.rb: ILLEGAL_HOSTCLASS_NAME, ILLEGAL_NAME).
+        if type_name == "Class" {
+            let at = if t.name == "Resource" { 1 } else { 0 };
+            for (i, k) in keys.iter().enumerate().skip(at) {
+                match k {
+                    Value::Str(s) if !is_class_name(&s.to_lowercase()) => {
+                        return Err(self.err(
+                            key_at(i),
+                            format!("Illegal name. The given name '{s}' does not conform to the naming rule /^((::)?[a-z_]\\w*)(::[a-z]\\w*)*$/"),
+                        ))
+                    }
+                    Value::Str(_) | Value::Undef | Value::Array(_) | Value::Resource { .. } | Value::Type(_) => {}
+                    other => {
+                        return Err(self.err(
+                            key_at(i),
+                            format!(
+                                "Illegal Class name in class reference. {} cannot be used where a String is expected",
+                                a_an_uc(other)
+                            ),
+                        ))
+                    }
+                }
+            }
+        }
         let titles: Vec<Value> = if t.name == "Resource" { keys.into_iter().skip(1).collect() } else { keys };
         // An array of titles gives an array of references, even of one (`File[[$d]]`).
         let many = titles.len() > 1 || titles.iter().any(|k| matches!(k, Value::Array(_)));
@@ -1439,5 +1492,38 @@ fn types_check_params(name: &str, keys: &[Value]) -> Option<(String, Option<usiz
             }
         }
         _ => None,
+    }
+}
+
+/// Puppet's rule for a class name (`Patterns::NAME`), of the lower-cased name.
+fn is_class_name(name: &str) -> bool {
+    let name = name.strip_prefix("::").unwrap_or(name);
+    name.split("::").enumerate().all(|(i, seg)| {
+        let mut chars = seg.chars();
+        match chars.next() {
+            Some(c) if c.is_ascii_lowercase() || (i == 0 && c == '_') => {
+                chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            }
+            _ => false,
+        }
+    })
+}
+
+/// Puppet's rule for a type reference (`Patterns::CLASSREF_EXT`): capitalised segments.
+fn is_type_name(name: &str) -> bool {
+    let name = name.strip_prefix("::").unwrap_or(name);
+    name.split("::").all(|seg| {
+        let mut chars = seg.chars();
+        matches!(chars.next(), Some(c) if c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// [`crate::value::a_an`] capitalised: "An Integer".
+fn a_an_uc(v: &Value) -> String {
+    let s = crate::value::a_an(v);
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => s,
     }
 }

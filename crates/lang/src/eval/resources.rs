@@ -183,6 +183,8 @@ impl<'e> Compiler<'e> {
                 continue;
             }
             let mut attrs: Vec<(AttributeOp, Value)> = expr_defaults.clone();
+            // An attribute given both by name and by `*` is Puppet's DUPLICATE_ATTRIBUTE.
+            let named: Vec<&str> = body.attrs.iter().map(|a| a.name.as_str()).filter(|n| *n != "*").collect();
             for a in &body.attrs {
                 let v = self.eval(&a.value, scope)?;
                 if a.name == "*" {
@@ -191,6 +193,13 @@ impl<'e> Compiler<'e> {
                             for (k, v) in h {
                                 let mut op = a.clone();
                                 op.name = k.to_display_string();
+                                if named.contains(&op.name.as_str()) {
+                                    return Err(self.err(
+                                        span,
+                                        format!("The attribute '{}' has already been set", op.name),
+                                    ));
+                                }
+                                attrs.retain(|(o, _)| o.name != op.name);
                                 attrs.push((op, v));
                             }
                         }
@@ -198,7 +207,7 @@ impl<'e> Compiler<'e> {
                         other => {
                             return Err(self.err(
                                 a.value.span,
-                                format!("Splat of attributes requires a Hash, got {}", other.type_name()),
+                                format!("Expected value of type Hash, got {}", generalized_type(&other)),
                             ))
                         }
                     }
@@ -410,7 +419,16 @@ impl<'e> Compiler<'e> {
         };
         let source = if collector { None } else { Some(self.source_of(scope)) };
         for r in refs {
-            let Value::Resource { type_name, title } = r else { continue };
+            let (type_name, title) = match r {
+                Value::Resource { type_name, title } => (type_name, title),
+                Value::Undef => continue,
+                other => {
+                    return Err(self.err(
+                        span,
+                        format!("Resource Override can only operate on resources, got: {}", crate::value::label(&other)),
+                    ))
+                }
+            };
             let mut values = Vec::with_capacity(attrs.len());
             for a in attrs {
                 values.push((a.clone(), self.eval(&a.value, scope)?));
