@@ -222,7 +222,9 @@ impl<'e> Compiler<'e> {
                 _ => (0, usize::MAX),
             };
             let required = l.params.iter().filter(|p| p.default.is_none()).count();
-            if l.params.len() > max || required > max.max(min) {
+            // The block must accept a count the function passes: Puppet compares its required
+            // and total parameter counts with the function's block signature.
+            if required > max || l.params.len() < min {
                 let expects = if min == max {
                     format!("{min} argument{}", if min == 1 { "" } else { "s" })
                 } else {

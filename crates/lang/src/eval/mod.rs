@@ -86,6 +86,9 @@ pub(crate) struct Compiler<'e> {
     aliases: HashMap<String, (Arc<SourceFile>, Expr)>,
     /// The `break`/`next`/`return` travelling up as an error.
     pending_control: Option<iteration::Control>,
+    /// A definition Puppet refuses when it reads it (a node defined twice), reported once the
+    /// main manifest is read.
+    definition_error: Option<Box<CompileError>>,
     /// Collectors, evaluated during catalog completion.
     collectors: Vec<collect::PendingCollector>,
     /// What stood left of a collector in a chain of arrows, which an empty collector stands for
@@ -151,6 +154,7 @@ impl<'e> Compiler<'e> {
             functions: HashMap::new(),
             aliases: HashMap::new(),
             pending_control: None,
+            definition_error: None,
             collectors: Vec::new(),
             collector_alternatives: HashMap::new(),
             pending_overrides: Vec::new(),
@@ -179,6 +183,9 @@ impl<'e> Compiler<'e> {
         for f in self.main_files.clone() {
             self.loaded.insert(f.path.clone());
             self.register_definitions(&f, &f.statements, "");
+        }
+        if let Some(e) = self.definition_error.take() {
+            return Err(e);
         }
         self.set_top_variables();
 
@@ -280,6 +287,9 @@ impl<'e> Compiler<'e> {
                     self.defines.entry(name).or_insert(Def { def: d.clone(), file: file.clone() });
                 }
                 ExprKind::NodeDef(n) if prefix.is_empty() => {
+                    if self.definition_error.is_none() {
+                        self.definition_error = self.duplicate_node(file, n);
+                    }
                     self.nodes.push(Def { def: n.clone(), file: file.clone() });
                 }
                 ExprKind::FunctionDef(f) => {
@@ -292,6 +302,33 @@ impl<'e> Compiler<'e> {
                 _ => {}
             }
         }
+    }
+
+    /// Puppet's error for a node name (or `default`) that an earlier node statement has.
+    fn duplicate_node(&self, file: &Arc<SourceFile>, n: &NodeDef) -> Option<Box<CompileError>> {
+        let key = |m: &NodeMatcher| match m {
+            NodeMatcher::Name(s) => Some(s.to_lowercase()),
+            NodeMatcher::Default => Some("default".to_string()),
+            NodeMatcher::Regex(_) => None,
+        };
+        for m in &n.matchers {
+            let Some(name) = key(m) else { continue };
+            let Some(prev) = self.nodes.iter().find(|p| p.def.matchers.iter().any(|pm| key(pm).as_ref() == Some(&name)))
+            else {
+                continue;
+            };
+            let prev_line = prev.file.lines.line_col(&prev.file.text, prev.def.span.start as usize).0;
+            let mut e = file.error(
+                format!(
+                    "Node '{name}' is already defined (file: {}, line: {prev_line}); cannot redefine",
+                    prev.file.path.display()
+                ),
+                n.span,
+            );
+            e.column = None;
+            return Some(Box::new(e));
+        }
+        None
     }
 
     /// Loads `<module>/manifests/<path>.pp` for a class or define name, once.
@@ -669,6 +706,20 @@ impl<'e> Compiler<'e> {
             ExprKind::Relationship(arrow, l, r) => {
                 let left = self.relationship_operand(l, scope)?;
                 let right = self.relationship_operand(r, scope)?;
+                for side in [&left, &right] {
+                    let Operand::Value(v) = side else { continue };
+                    if let Some(bad) = not_catalog_operand(v) {
+                        // ILLEGAL_RELATIONSHIP_OPERAND_TYPE, at the arrow.
+                        let at = self.assign_operator(l);
+                        return Err(self.err(
+                            at,
+                            format!(
+                                "Illegal relationship operand, can not form a relationship with {}. A Catalog type is required.",
+                                crate::value::a_an(bad)
+                            ),
+                        ));
+                    }
+                }
                 self.relationships.push(PendingRelationship {
                     arrow: *arrow,
                     left: left.clone(),
@@ -742,7 +793,13 @@ impl<'e> Compiler<'e> {
     fn lookup_var(&mut self, name: &str, scope: ScopeId, span: Span) -> R<Value> {
         if let Some(rest) = name.strip_prefix("::") {
             if !rest.contains("::") {
-                return Ok(self.scopes[TOP].vars.get(rest).cloned().unwrap_or(Value::Undef));
+                return match self.scopes[TOP].vars.get(rest) {
+                    Some(v) => Ok(v.clone()),
+                    None if self.unknown_variable_fails(rest) => {
+                        Err(self.err(span, format!("Unknown variable: '{name}'.")))
+                    }
+                    None => Ok(Value::Undef),
+                };
             }
         }
         let name = name.trim_start_matches("::");
@@ -885,7 +942,8 @@ impl<'e> Compiler<'e> {
         }
     }
 
-    /// The `=` after an assignment's target, where Puppet locates assignment errors.
+    /// The operator after `target` (`=`, `->`), where Puppet locates assignment and relationship
+    /// errors.
     fn assign_operator(&self, target: &Expr) -> Span {
         let text = self.file.text.as_bytes();
         let mut at = target.span.end as usize;
@@ -1525,5 +1583,15 @@ fn a_an_uc(v: &Value) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => s,
+    }
+}
+
+/// The first value of a relationship operand that cannot be in a relationship (a number, a
+/// boolean, a hash, …): only references, types, strings and undef can.
+fn not_catalog_operand(v: &Value) -> Option<&Value> {
+    match v {
+        Value::Array(items) => items.iter().find_map(not_catalog_operand),
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Hash(_) | Value::Regex(_) | Value::Default => Some(v),
+        _ => None,
     }
 }
