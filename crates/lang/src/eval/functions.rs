@@ -159,6 +159,12 @@ impl<'e> Compiler<'e> {
         let fcall =
             |c: &Self, msg: String| c.err(span, format!("Error while evaluating a Function Call, {msg}"));
         match fname {
+            "import" => {
+                return Err(self.err(
+                    span,
+                    "Use of 'import' has been discontinued in favor of a manifest directory. See http://links.puppet.com/puppet-import-deprecation",
+                ))
+            }
             "next" => {
                 return Err(self.control(Control::Next(vals.into_iter().next().unwrap_or(Value::Undef)), span))
             }

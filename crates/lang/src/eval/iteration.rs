@@ -122,6 +122,18 @@ impl<'e> Compiler<'e> {
     }
 
     fn call_lambda_in_new_scope(&mut self, lambda: &Lambda, args: Vec<Value>, scope: usize) -> R<Value> {
+        // closure.rb: a required parameter may not follow an optional one.
+        if let Some(p) = lambda
+            .params
+            .iter()
+            .skip_while(|p| p.default.is_none() && !p.captures_rest)
+            .find(|p| p.default.is_none() && !p.captures_rest)
+        {
+            return Err(self.err(
+                p.name_span,
+                format!("Parameter ${} is required but appears after optional parameters", p.name),
+            ));
+        }
         let local = self.new_scope(ScopeKind::Local, Some(scope), None);
         let mut args = args.into_iter();
         for p in &lambda.params {
@@ -132,10 +144,28 @@ impl<'e> Compiler<'e> {
                     Some(v) => v,
                     None => match &p.default {
                         Some(d) => self.eval(d, local)?,
-                        None => Value::Undef,
+                        None => {
+                            return Err(self.err(
+                                p.name_span,
+                                format!("Parameter ${} is required but no value was given", p.name),
+                            ))
+                        }
                     },
                 }
             };
+            if let (Some(t), false) = (&p.type_expr, p.captures_rest) {
+                if let Value::Type(tv) = self.eval(t, local)? {
+                    if !super::types::is_instance(&v, &tv) {
+                        // Puppet reports it as the calling function's failure, at the call.
+                        let at = self.lambda_call_site.unwrap_or(lambda.span);
+                        let m = super::types::mismatch(&v, &tv);
+                        return Err(self.err(
+                            at,
+                            format!("Error while evaluating a Function Call, block parameter '{}' {m}", p.name),
+                        ));
+                    }
+                }
+            }
             self.scopes[local].vars.insert(p.name.clone(), v);
         }
         match self.eval_statements(&lambda.body, local) {
@@ -153,6 +183,20 @@ impl<'e> Compiler<'e> {
 
     /// Runs an iteration function; `None` when `name` is not one.
     pub(crate) fn iteration(
+        &mut self,
+        name: &str,
+        vals: &[Value],
+        lambda: Option<&Lambda>,
+        scope: usize,
+        span: Span,
+    ) -> Option<R<Value>> {
+        let outer = self.lambda_call_site.replace(span);
+        let r = self.iteration_at(name, vals, lambda, scope, span);
+        self.lambda_call_site = outer;
+        r
+    }
+
+    fn iteration_at(
         &mut self,
         name: &str,
         vals: &[Value],

@@ -89,6 +89,8 @@ pub(crate) struct Compiler<'e> {
     /// A definition Puppet refuses when it reads it (a node defined twice), reported once the
     /// main manifest is read.
     definition_error: Option<Box<CompileError>>,
+    /// The call of the iteration function whose lambda runs (where its parameter errors are).
+    lambda_call_site: Option<Span>,
     /// Collectors, evaluated during catalog completion.
     collectors: Vec<collect::PendingCollector>,
     /// What stood left of a collector in a chain of arrows, which an empty collector stands for
@@ -155,6 +157,7 @@ impl<'e> Compiler<'e> {
             aliases: HashMap::new(),
             pending_control: None,
             definition_error: None,
+            lambda_call_site: None,
             collectors: Vec::new(),
             collector_alternatives: HashMap::new(),
             pending_overrides: Vec::new(),
@@ -770,8 +773,13 @@ impl<'e> Compiler<'e> {
         let here = err.file.as_deref() == Some(self.file.path.as_path())
             && err.line == Some(line)
             && err.column == Some(col);
-        let Some(rest) = err.message.strip_prefix(FUNCTION_CALL).filter(|_| here) else { return err };
-        let message = format!("Evaluation Error: Error while evaluating a Method call, {rest}");
+        // An unknown function keeps its words but is located as a method call is.
+        let message = if here && err.message.starts_with("Evaluation Error: Unknown function: ") {
+            err.message.clone()
+        } else {
+            let Some(rest) = err.message.strip_prefix(FUNCTION_CALL).filter(|_| here) else { return err };
+            format!("Evaluation Error: Error while evaluating a Method call, {rest}")
+        };
         let text = self.file.text.as_bytes();
         let skip_ws = |mut at: usize| {
             while text.get(at).is_some_and(|b| b.is_ascii_whitespace()) {
