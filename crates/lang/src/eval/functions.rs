@@ -515,12 +515,18 @@ impl<'e> Compiler<'e> {
         };
         let arg = vals.get(1).cloned().unwrap_or(Value::Undef);
         let bad = |c: &Self| {
+            // Puppet's converters name themselves: `new` for Integer, `new_float`, `new_numeric`,
+            // `new_boolean`, … for the others.
+            let f = if t.name == "Integer" { "new".to_string() } else { format!("new_{}", t.name.to_lowercase()) };
             let msg = match &arg {
-                // Puppet's converters name themselves: `new`, or `new_boolean` for Boolean.
-                Value::Str(s) => {
-                    let f = if t.name == "Boolean" { "new_boolean" } else { "new" };
+                Value::Str(s) if matches!(t.name.as_str(), "Integer" | "Float" | "Numeric" | "Boolean") => {
                     format!("'{f}' The string '{s}' cannot be converted to {}", t.name)
                 }
+                other if matches!(t.name.as_str(), "Integer" | "Float" | "Numeric" | "Boolean") => format!(
+                    "'{f}' Value of type {} cannot be converted to {}",
+                    super::resources::generalized_type(other),
+                    t.name
+                ),
                 _ => format!("Converted value from {}.new() has wrong type", t.name),
             };
             c.err(span, format!("Error while evaluating a Function Call, {msg}"))
@@ -562,6 +568,9 @@ impl<'e> Compiler<'e> {
             ("String", v @ (Value::Array(_) | Value::Hash(_))) => Value::Str(quoted(v)),
             ("String", v) => Value::Str(v.to_display_string()),
             ("Boolean", Value::Bool(_)) => arg.clone(),
+            // Numbers are true unless zero.
+            ("Boolean", Value::Int(i)) => Value::Bool(*i != 0),
+            ("Boolean", Value::Float(f)) => Value::Bool(*f != 0.0),
             ("Boolean", Value::Str(s)) => match s.to_lowercase().as_str() {
                 "true" | "yes" | "y" => Value::Bool(true),
                 "false" | "no" | "n" | "" => Value::Bool(false),

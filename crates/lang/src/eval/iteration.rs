@@ -253,7 +253,7 @@ impl<'e> Compiler<'e> {
                     "'{name}' parameter 'iterable' {}",
                     super::builtins::param_mismatch(subject, &["Iterable"])
                 ),
-                _ => format!("'{name}' expects an Iterable value, got {}", subject.type_name()),
+                _ => rejected_signatures(name, subject, vals.len()),
             };
             return Err(fcall(self, msg));
         };
@@ -421,4 +421,44 @@ impl<'e> Compiler<'e> {
         }
         Ok(())
     }
+}
+
+/// Puppet's report when no signature of a function with several accepts its arguments: each
+/// signature with why it was rejected (here, a subject that is neither a Hash nor Iterable).
+fn rejected_signatures(name: &str, subject: &Value, args: usize) -> String {
+    let hash = format!("parameter 'hash' {}", super::builtins::param_mismatch(subject, &["Hash"]));
+    let iterable = format!("parameter 'enumerable' {}", super::builtins::param_mismatch(subject, &["Iterable"]));
+    let signatures: Vec<(&str, String)> = match name {
+        "reduce" => {
+            let count = |n: usize| {
+                format!("expects {n} argument{}, got {args}", if n == 1 { "" } else { "s" })
+            };
+            vec![
+                (
+                    "Iterable enumerable, Callable[2, 2] block",
+                    if args == 1 { iterable.clone() } else { count(1) },
+                ),
+                (
+                    "Iterable enumerable, Any memo, Callable[2, 2] block",
+                    if args == 2 { iterable } else { count(2) },
+                ),
+            ]
+        }
+        "slice" => vec![
+            ("Hash hash, Integer[1] slice_size, Callable block?", hash),
+            ("Iterable enumerable, Integer[1] slice_size, Callable block?", iterable),
+        ],
+        _ => vec![
+            ("Hash hash, Callable[2, 2] block", hash.clone()),
+            ("Hash hash, Callable[1, 1] block", hash),
+            ("Iterable enumerable, Callable[2, 2] block", iterable.clone()),
+            ("Iterable enumerable, Callable[1, 1] block", iterable),
+        ],
+    };
+    let mut out =
+        format!("The function '{name}' was called with arguments it does not accept. It expects one of:");
+    for (signature, why) in signatures {
+        out.push_str(&format!("\n  ({signature})\n    rejected: {why}"));
+    }
+    out
 }

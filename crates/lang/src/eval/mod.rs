@@ -569,8 +569,7 @@ impl<'e> Compiler<'e> {
                 Value::Int(i) => Value::Int(-i),
                 Value::Float(f) => Value::Float(-f),
                 other => ops::arithmetic(BinOp::Sub, &Value::Int(0), &other).map_err(|_| {
-                    let shown = if matches!(other, Value::Undef) { String::new() } else { other.to_string() };
-                    self.err(e.span, format!("The value '{shown}' cannot be converted to Numeric."))
+                    self.err(e.span, format!("The value '{}' cannot be converted to Numeric.", ops::ruby_to_s(&other)))
                 })?,
             },
             // A splat outside an argument list makes an array (`2 ** 3` is `2 * *3`).
@@ -1124,7 +1123,7 @@ impl<'e> Compiler<'e> {
                     return Err(self.err(span, format!("Array supports [] with one or two arguments. Got {n}")));
                 }
                 if let Some((i, k)) = keys.iter().enumerate().find(|(_, k)| !matches!(k, Value::Int(_))) {
-                    let shown = if matches!(k, Value::Undef) { String::new() } else { k.to_string() };
+                    let shown = ops::ruby_to_s(k);
                     return Err(self.err(key_at(i), format!("The value '{shown}' cannot be converted to Numeric.")));
                 }
                 let len = a.len() as i64;

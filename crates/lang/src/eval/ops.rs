@@ -24,9 +24,37 @@ fn numeric(v: &Value) -> Result<Value, String> {
                 .map(Value::Float)
                 .map_err(|_| format!("The value '{s}' cannot be converted to Numeric."))
         }
-        // Puppet shows undef as nothing here.
-        Value::Undef => Err("The value '' cannot be converted to Numeric.".into()),
-        other => Err(format!("The value '{other}' cannot be converted to Numeric.")),
+        other => Err(format!("The value '{}' cannot be converted to Numeric.", ruby_to_s(other))),
+    }
+}
+
+/// How Ruby's `to_s` shows a value in Puppet's messages (NOT_NUMERIC): undef as nothing, a
+/// regexp as `(?-mix:…)`, collections as Ruby's `inspect` (`["a", nil, /x/]`, `{"k"=>1}`).
+pub fn ruby_to_s(v: &Value) -> String {
+    match v {
+        Value::Undef => String::new(),
+        Value::Str(s) => s.clone(),
+        Value::Regex(r) => format!("(?-mix:{})", r.source),
+        other => ruby_inspect(other),
+    }
+}
+
+fn ruby_inspect(v: &Value) -> String {
+    match v {
+        Value::Undef => "nil".into(),
+        Value::Default => ":default".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => crate::value::format_float(*f),
+        Value::Str(s) => format!("{s:?}"),
+        Value::Regex(r) => format!("/{}/", r.source),
+        Value::Array(a) => format!("[{}]", a.iter().map(ruby_inspect).collect::<Vec<_>>().join(", ")),
+        Value::Hash(h) => format!(
+            "{{{}}}",
+            h.iter().map(|(k, x)| format!("{}=>{}", ruby_inspect(k), ruby_inspect(x))).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Sensitive(_) => "Sensitive [value redacted]".into(),
+        other => other.to_string(),
     }
 }
 

@@ -1414,7 +1414,7 @@ fn flatten(items: Vec<Value>) -> Vec<Value> {
 }
 
 /// The generalized type Puppet names for a value in a title error: `Integer`, `Hash[String, Integer]`.
-fn generalized_type(v: &Value) -> String {
+pub(crate) fn generalized_type(v: &Value) -> String {
     fn common(mut items: impl Iterator<Item = String>) -> Option<String> {
         let first = items.next()?;
         items.all(|x| x == first).then_some(first)
