@@ -27,7 +27,27 @@ pub(crate) fn param_mismatch(got: &Value, expected: &[&str]) -> String {
     super::mismatch::describe(got, &t).join("\n ")
 }
 
+/// The first parameter of Puppet 7's built-in functions: its name and the types its
+/// signatures take there (from puppet/functions/*.rb). Every signature naming the parameter
+/// alike, Puppet merges their types into one report.
+fn first_parameter(name: &str) -> Option<(&'static str, &'static [&'static str])> {
+    Some(match name {
+        "upcase" | "downcase" => ("arg", &["Numeric", "String", "Array", "Hash"]),
+        "capitalize" | "camelcase" | "strip" | "lstrip" | "rstrip" | "chomp" | "chop" => {
+            ("arg", &["Numeric", "String", "Iterable"])
+        }
+        "abs" | "floor" | "ceiling" => ("val", &["Numeric", "String"]),
+        "round" => ("val", &["Numeric"]),
+        "join" => ("arg", &["Array"]),
+        "keys" | "values" => ("hsh", &["Hash"]),
+        _ => return None,
+    })
+}
+
 fn expects(name: &str, what: &str, got: &Value) -> String {
+    if let Some((param, types)) = first_parameter(name) {
+        return format!("'{name}' parameter '{param}' {}", param_mismatch(got, types));
+    }
     format!("'{name}' parameter 'arg' expects {what} value, got {}", got.type_name())
 }
 
@@ -176,7 +196,18 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
                 });
                 Ok(Value::Array(v))
             }
-            other => Err(expects(name, "an Array", other)),
+            Value::Str(x) => {
+                let mut chars: Vec<char> = x.chars().collect();
+                chars.sort();
+                Ok(Value::Str(chars.into_iter().collect()))
+            }
+            other => Err(format!(
+                "The function 'sort' was called with arguments it does not accept. It expects one of:\n  \
+                 (String string_value, Callable[2, 2] block?)\n    rejected: parameter 'string_value' {}\n  \
+                 (Array array_value, Callable[2, 2] block?)\n    rejected: parameter 'array_value' {}",
+                param_mismatch(other, &["String"]),
+                param_mismatch(other, &["Array"])
+            )),
         },
         "unique" => match &first {
             Value::Array(x) => {
@@ -511,10 +542,10 @@ fn sprintf(fmt: &str, args: &[Value]) -> Result<Value, String> {
                 }
             }
             'g' => format_float(num(&arg)),
-            'x' => format!("{:x}", int(&arg)),
-            'X' => format!("{:X}", int(&arg)),
-            'o' => format!("{:o}", int(&arg)),
-            'b' => format!("{:b}", int(&arg)),
+            'x' => ruby_radix(int(&arg), 16),
+            'X' => ruby_radix(int(&arg), 16).to_uppercase(),
+            'o' => ruby_radix(int(&arg), 8),
+            'b' => ruby_radix(int(&arg), 2),
             'c' => char::from_u32(int(&arg) as u32).map(String::from).unwrap_or_default(),
             other => return Err(format!("malformed format string - %{other}")),
         };
@@ -618,4 +649,33 @@ fn numeric_string(s: &str) -> Option<Value> {
         return i64::from_str_radix(h, 16).ok().map(Value::Int);
     }
     t.parse::<i64>().ok().map(Value::Int).or_else(|| t.parse::<f64>().ok().map(Value::Float))
+}
+
+/// Ruby's `%x`/`%o`/`%b` of an integer: a negative one in two's complement with `..` standing
+/// for the infinite run of the top digit (`sprintf('%o', -5)` is `..73`).
+fn ruby_radix(n: i64, base: u32) -> String {
+    let digits = |v: u128, width: usize| {
+        let mut s = String::new();
+        let mut v = v;
+        while v > 0 {
+            s.insert(0, std::char::from_digit((v % base as u128) as u32, base).unwrap_or('?'));
+            v /= base as u128;
+        }
+        format!("{s:0>width$}")
+    };
+    if n >= 0 {
+        return if n == 0 { "0".into() } else { digits(n as u128, 1) };
+    }
+    let top = std::char::from_digit(base - 1, base).unwrap_or('?');
+    let mut k = 1;
+    loop {
+        let m = (base as u128).pow(k as u32);
+        if (n as i128) >= -(m as i128) {
+            let repr = digits((m as i128 + n as i128) as u128, k);
+            if repr.starts_with(top) {
+                return format!("..{repr}");
+            }
+        }
+        k += 1;
+    }
 }

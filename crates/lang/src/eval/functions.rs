@@ -573,7 +573,7 @@ impl<'e> Compiler<'e> {
             ("Boolean", Value::Float(f)) => Value::Bool(*f != 0.0),
             ("Boolean", Value::Str(s)) => match s.to_lowercase().as_str() {
                 "true" | "yes" | "y" => Value::Bool(true),
-                "false" | "no" | "n" | "" => Value::Bool(false),
+                "false" | "no" | "n" => Value::Bool(false),
                 _ => return Err(bad(self)),
             },
             ("Array", Value::Array(_)) => arg.clone(),

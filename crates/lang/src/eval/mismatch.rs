@@ -263,6 +263,26 @@ fn describe_at(t: &TypeValue, original: &TypeValue, v: &Value, path: &[Step]) ->
             _ => type_mismatch(path, original, v),
         },
         "Struct" => match (v, p.first()) {
+            // A hash that is no Struct itself (empty, or with other than non-empty string keys)
+            // is checked for its size first: the required keys to all of them.
+            (Value::Hash(h), Some(Value::Hash(schema)))
+                if h.is_empty() || !h.keys().all(|k| matches!(k, Value::Str(s) if !s.is_empty())) =>
+            {
+                let required = schema
+                    .iter()
+                    .filter(|(k, t)| {
+                        !matches!(k, Value::Type(kt) if kt.name == "Optional")
+                            && !matches!(t, Value::Type(t) if is_instance(&Value::Undef, t))
+                    })
+                    .count() as i64;
+                let size = (required, Some(schema.len() as i64));
+                if in_range(h.len(), size) {
+                    type_mismatch(path, original, v)
+                } else {
+                    let n = h.len() as i64;
+                    vec![Mismatch { path: path.to_vec(), kind: Kind::Size { expected: size, actual: (n, Some(n)) } }]
+                }
+            }
             (Value::Hash(h), Some(Value::Hash(schema))) => {
                 let mut out = Vec::new();
                 let mut known = Vec::new();

@@ -670,12 +670,26 @@ impl<'e> Compiler<'e> {
                     let shown = canonical_type_name(type_name);
                     return Err(self.err(e.span, format!("Resource type not found: {shown}")));
                 }
+                let key = type_name.to_lowercase();
                 let mut list = Vec::new();
                 for a in attrs {
                     let v = self.eval(&a.value, scope)?;
+                    // A scope sets a type's default for an attribute once.
+                    let set = self.scopes[scope].defaults.get(&key).is_some_and(|d| d.iter().any(|(o, _)| o.name == a.name));
+                    if set {
+                        let mut e = self.file.error(
+                            format!(
+                                "Default already defined for {} {{ {} }}; cannot redefine",
+                                canonical_type_name(type_name),
+                                a.name
+                            ),
+                            e.span,
+                        );
+                        e.column = None;
+                        return Err(Box::new(e));
+                    }
                     list.push((a.clone(), v));
                 }
-                let key = type_name.to_lowercase();
                 self.scopes[scope].defaults.entry(key).or_default().extend(list);
                 Value::Undef
             }
@@ -1169,9 +1183,10 @@ impl<'e> Compiler<'e> {
                     [Value::Int(i), Value::Int(c)] => (*i, *c),
                     _ => return Err(self.err(span, "String access requires an Integer index")),
                 };
+                // Out of range is the empty string (access_operator.rb).
                 let st = if start < 0 { len + start } else { start };
                 if st < 0 || st > len {
-                    return Ok(Value::Undef);
+                    return Ok(Value::Str(String::new()));
                 }
                 let c = if count < 0 { (len + count + 1 - st).max(0) } else { count };
                 let e = (st + c).min(len);

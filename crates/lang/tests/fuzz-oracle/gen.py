@@ -89,7 +89,9 @@ class Gen:
             return v if v and r.random() < .5 else "'" + r.choice(STRINGS) + "'"
         return self.pick(
             lambda: f'"{r.choice(["x", "", "v=", "a-"])}${{{self.int(d - 1)}}}"',
-            lambda: f'"${{{self.str(d - 1)}}}-${{{self.bool(d - 1)}}}"',
+            # `${true}` is a Ruby crash in Puppet 7's parser (a boolean taken for a variable
+            # name): the boolean is parenthesised.
+            lambda: f'"${{{self.str(d - 1)}}}-${{({self.bool(d - 1)})}}"',
             lambda: f"{r.choice(['upcase', 'downcase', 'capitalize', 'strip', 'chomp'])}({self.str(d - 1)})",
             lambda: f"String({self.pick(lambda: self.int(d - 1), lambda: self.arr(d - 1), lambda: self.hash(d - 1), lambda: self.bool(d - 1))})",
             lambda: f"sprintf('{r.choice(['%d', '%s', '%05d', '%x', '%-3s|', '%o'])}', {self.int(d - 1)})",
@@ -223,6 +225,9 @@ class Gen:
             t = self.title()
             subject = r.choice(["[1, 2, 3]", "['a', 'b']", "{'a' => 1, 'b' => 2}", "3", "Integer[1, 2]", self.arr(1)])
             params = r.choice(["$v", "$i, $v"])
+            if subject.startswith("{"):
+                # After a statement, Puppet reads `{` as the body of a resource expression.
+                subject = f"Hash({subject})"
             body = self.with_var("v", "int", lambda: self.any(1))
             tvar = "${i}" if "$i" in params else "${v}"
             return f"{subject}.each |{params}| {{\n  notify {{ \"{t}-{tvar}\": message => {body} }}\n}}"
