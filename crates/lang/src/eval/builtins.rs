@@ -188,7 +188,36 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
         })),
         "sort" => match &first {
             Value::Array(x) => {
+                // Ruby's sort fails on values it cannot compare: say which, as Ruby does
+                // (the right one by `inspect` when it is a number, boolean or nil).
                 let mut v = x.clone();
+                let comparable = |p: &Value, q: &Value| {
+                    matches!((p, q), (Value::Str(_), Value::Str(_)))
+                        || matches!(
+                            (p, q),
+                            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_))
+                        )
+                };
+                if let Some(q) = v.iter().skip(1).find(|q| !comparable(&v[0], q)) {
+                    let class = |x: &Value| match x {
+                        Value::Int(_) => "Integer",
+                        Value::Float(_) => "Float",
+                        Value::Str(_) => "String",
+                        Value::Array(_) => "Array",
+                        Value::Hash(_) => "Hash",
+                        Value::Bool(true) => "TrueClass",
+                        Value::Bool(false) => "FalseClass",
+                        Value::Undef => "NilClass",
+                        _ => "Object",
+                    };
+                    let right = match q {
+                        Value::Int(_) | Value::Float(_) => q.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Undef => "nil".into(),
+                        other => class(other).into(),
+                    };
+                    return Some(Err(format!("comparison of {} with {right} failed", class(&v[0]))));
+                }
                 v.sort_by(|p, q| match (p, q) {
                     // Ruby's String#<=> is case-sensitive (unlike Puppet's `<`).
                     (Value::Str(p), Value::Str(q)) => p.cmp(q),
@@ -504,6 +533,30 @@ fn sprintf(fmt: &str, args: &[Value]) -> Result<Value, String> {
                 _ => 0,
             }
         };
+        // Ruby's Integer()/Float() refuse what is not a number.
+        let ruby_class = |v: &Value| match v {
+            Value::Array(_) => "Array",
+            Value::Hash(_) => "Hash",
+            Value::Undef => "nil",
+            Value::Bool(true) => "true",
+            Value::Bool(false) => "false",
+            _ => "Object",
+        };
+        match (conv, &arg) {
+            ('d' | 'i' | 'u' | 'x' | 'X' | 'o' | 'b' | 'c', Value::Str(x)) if numeric_string(x).is_none() => {
+                return Err(format!("invalid value for Integer(): {x:?}"));
+            }
+            ('f' | 'e' | 'E' | 'g' | 'G', Value::Str(x)) if x.trim().parse::<f64>().is_err() => {
+                return Err(format!("invalid value for Float(): {x:?}"));
+            }
+            ('d' | 'i' | 'u' | 'x' | 'X' | 'o' | 'b', Value::Array(_) | Value::Hash(_) | Value::Undef | Value::Bool(_)) => {
+                return Err(format!("can't convert {} into Integer", ruby_class(&arg)));
+            }
+            ('f' | 'e' | 'E' | 'g' | 'G', Value::Array(_) | Value::Hash(_) | Value::Undef | Value::Bool(_)) => {
+                return Err(format!("can't convert {} into Float", ruby_class(&arg)));
+            }
+            _ => {}
+        }
         let mut body = match conv {
             's' => {
                 let t = arg.to_display_string();

@@ -296,15 +296,16 @@ impl<'e> Compiler<'e> {
                     Value::Str(n) => TypeValue { name: n, params: vec![] },
                     _ => return Err(fcall(self, "'assert_type' expects a Type".into())),
                 };
-                if super::types::is_instance(&v, &t) {
+                // The describer knows the types `is_instance` does not check (Iterable, Binary).
+                let report = super::mismatch::describe(&v, &t);
+                if report.is_empty() {
                     return Ok(v);
                 }
                 if let Some(l) = lambda {
                     let actual = Value::Type(super::types::type_of(&v));
                     return self.call_lambda(l, vec![Value::Type(t), actual], scope);
                 }
-                let report = super::mismatch::describe(&v, &t).join("\n assert_type(): ");
-                Err(fcall(self, format!("assert_type(): {report}")))
+                Err(fcall(self, format!("assert_type(): {}", report.join("\n assert_type(): "))))
             }
             "type" => {
                 let v = vals.first().cloned().unwrap_or(Value::Undef);

@@ -1507,7 +1507,33 @@ pub(crate) fn from_json(v: &serde_json::Value) -> Value {
 fn types_check_params(name: &str, keys: &[Value]) -> Option<(String, Option<usize>)> {
     let int_or_default = |k: &Value| matches!(k, Value::Int(_) | Value::Default);
     let num_or_default = |k: &Value| matches!(k, Value::Int(_) | Value::Float(_) | Value::Default);
+    // How Puppet names an argument's type here: `Integer`, `Type[Float]`.
+    let label = |k: &Value| match k {
+        Value::Type(t) => format!("Type[{}]", Value::Type(t.clone())),
+        other => other.type_name().to_string(),
+    };
     match name {
+        "Any" | "Data" | "Scalar" | "ScalarData" | "Undef" | "Default" => {
+            Some((format!("Operator '[]' is not applicable to {} {name}-Type.", if name == "Any" || name == "Undef" { "an" } else { "a" }), None))
+        }
+        "Boolean" => keys.iter().find(|k| !matches!(k, Value::Bool(_))).map(|k| {
+            (
+                format!(
+                    "Error creating type specialization of a Boolean-Type, Cannot use {} where TrueClass or FalseClass is expected",
+                    label(k)
+                ),
+                None,
+            )
+        }),
+        "Regexp" => keys.iter().find(|k| !matches!(k, Value::Str(_) | Value::Regex(_))).map(|k| {
+            (
+                format!(
+                    "Error creating type specialization of a Regexp-Type, Cannot use {} where String or Regexp is expected",
+                    label(k)
+                ),
+                None,
+            )
+        }),
         "Integer" | "Float" => {
             let what = if name == "Integer" { "Integer-Type" } else { "Float-Type" };
             if keys.is_empty() || keys.len() > 2 {

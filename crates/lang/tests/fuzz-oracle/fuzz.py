@@ -11,6 +11,7 @@ Build the Bunraku side first: `cargo build -p bunraku-lang --example oracle`.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -113,7 +114,11 @@ def main():
     ap.add_argument("--max", type=int, default=1_000_000, help="stop after this many manifests")
     ap.add_argument("--out", default=os.path.join(target_dir(), "tmp", "fuzz-oracle"))
     ap.add_argument("--exe", default=os.path.join(target_dir(), "debug", "examples", "oracle"))
+    ap.add_argument("--recheck", metavar="DIR", help="compile the .pp files of an earlier run's DIR again "
+                    "and print those that still differ, grouped by their first difference")
     args = ap.parse_args()
+    if args.recheck:
+        return recheck(args)
     os.makedirs(args.out, exist_ok=True)
     bunraku = Bunraku(args.exe)
     tried = differing = 0
@@ -151,6 +156,23 @@ def main():
     print(summary)
     with open(os.path.join(args.out, "summary.txt"), "a") as f:
         f.write(summary + "\n")
+
+
+def recheck(args):
+    names = sorted(f for f in os.listdir(args.recheck) if f.endswith(".pp"))
+    bunraku = Bunraku(args.exe)
+    groups = {}
+    with PuppetOracle(timeout=30) as puppet:
+        for n in names:
+            manifest = open(os.path.join(args.recheck, n)).read()
+            d = compare(puppet.compile(manifest), bunraku.compile(manifest))
+            if d:
+                key = re.sub(r"[0-9]+", "N", d[0].split("\n")[0])[:150]
+                groups.setdefault(key, []).append(n)
+    bunraku.close()
+    for key, files in sorted(groups.items(), key=lambda g: -len(g[1])):
+        print(f"{len(files):4d}  {key}  e.g. {files[0]}")
+    print(f"{sum(len(f) for f in groups.values())} of {len(names)} still differ")
 
 
 if __name__ == "__main__":
