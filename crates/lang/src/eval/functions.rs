@@ -532,6 +532,12 @@ impl<'e> Compiler<'e> {
             };
             c.err(span, format!("Error while evaluating a Function Call, {msg}"))
         };
+        // The named-argument form: `Integer({ 'from' => '0x1F', 'radix' => 16 })`.
+        if let (Value::Hash(h), "Integer" | "Float" | "Numeric" | "Boolean") = (&arg, t.name.as_str()) {
+            if let Some(from) = h.get(&Value::Str("from".into())) {
+                return self.new_value(&[vals[0].clone(), from.clone()], span);
+            }
+        }
         Ok(match (t.name.as_str(), &arg) {
             ("Integer" | "Numeric", Value::Int(_)) | ("Float" | "Numeric", Value::Float(_)) => arg.clone(),
             ("Integer", Value::Float(f)) => Value::Int(*f as i64),

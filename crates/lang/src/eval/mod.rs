@@ -1172,7 +1172,10 @@ impl<'e> Compiler<'e> {
                         key_at(i),
                         format!(
                             "A substring operation does not accept {} as a character index. Expected an Integer",
-                            crate::value::a_an(k)
+                            match k {
+                                Value::Type(t) => format!("a Type[{}]", Value::Type(t.clone())),
+                                other => crate::value::a_an(other),
+                            }
                         ),
                     ));
                 }
@@ -1516,22 +1519,22 @@ fn types_check_params(name: &str, keys: &[Value]) -> Option<(String, Option<usiz
         "Any" | "Data" | "Scalar" | "ScalarData" | "Undef" | "Default" => {
             Some((format!("Operator '[]' is not applicable to {} {name}-Type.", if name == "Any" || name == "Undef" { "an" } else { "a" }), None))
         }
-        "Boolean" => keys.iter().find(|k| !matches!(k, Value::Bool(_))).map(|k| {
+        "Boolean" => keys.iter().position(|k| !matches!(k, Value::Bool(_))).map(|i| {
             (
                 format!(
                     "Error creating type specialization of a Boolean-Type, Cannot use {} where TrueClass or FalseClass is expected",
-                    label(k)
+                    label(&keys[i])
                 ),
-                None,
+                Some(i),
             )
         }),
-        "Regexp" => keys.iter().find(|k| !matches!(k, Value::Str(_) | Value::Regex(_))).map(|k| {
+        "Regexp" => keys.iter().position(|k| !matches!(k, Value::Str(_) | Value::Regex(_))).map(|i| {
             (
                 format!(
                     "Error creating type specialization of a Regexp-Type, Cannot use {} where String or Regexp is expected",
-                    label(k)
+                    label(&keys[i])
                 ),
-                None,
+                Some(i),
             )
         }),
         "Integer" | "Float" => {
