@@ -37,12 +37,11 @@ fn main() {
         std::fs::write(envdir.join("manifests/site.pp"), manifest).expect("site.pp");
         let mut answer = serde_json::json!({ "id": req["id"] });
         // A fresh environment each time: no parse cache across requests.
-        let result = Environment::open(dir.path(), "production", &[])
-            .map(|env| env.with_settings(settings(&req["settings"])))
-            .and_then(|env| {
-                let request = CompileRequest { certname: "n1".into(), ..Default::default() };
-                env.compile(&request)
-            });
+        let request = CompileRequest { certname: "n1".into(), ..Default::default() };
+        let result = match Environment::open(dir.path(), "production", &[]) {
+            Ok(env) => env.with_settings(settings(&req["settings"])).compile(&request),
+            Err(e) => Err(e),
+        };
         match result {
             Ok(catalog) => {
                 let text = catalog.to_json().replace(&prefix, "");

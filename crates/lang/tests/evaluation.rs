@@ -74,7 +74,9 @@ fn ours(manifest: &str) -> String {
     let envdir = dir.path().join("production");
     std::fs::create_dir_all(envdir.join("manifests")).expect("mkdir");
     std::fs::write(envdir.join("manifests/site.pp"), manifest).expect("site.pp");
-    let env = Environment::open(dir.path(), "production", &[]).expect("environment").with_settings(settings(manifest));
+    let env = Environment::open(dir.path(), "production", &[])
+        .expect("environment")
+        .with_settings(settings(manifest));
     let request = CompileRequest { certname: "n1".into(), ..Default::default() };
     match env.compile(&request) {
         Ok(catalog) => {
@@ -105,7 +107,8 @@ fn resources(doc: &serde_json::Value) -> String {
 fn agrees(want: &str, got: &str) -> bool {
     match (want.strip_prefix("ok\t"), got.strip_prefix("ok\t")) {
         (Some(w), Some(g)) => {
-            serde_json::from_str::<serde_json::Value>(w).ok() == serde_json::from_str::<serde_json::Value>(g).ok()
+            serde_json::from_str::<serde_json::Value>(w).ok()
+                == serde_json::from_str::<serde_json::Value>(g).ok()
         }
         _ => want == got,
     }
@@ -152,7 +155,9 @@ fn run_suite(suite: &str) {
             (false, false) => {
                 failures.push(format!("{name}:\n  puppet:  {want}\n  bunraku: {got}"));
             }
-            (true, true) => failures.push(format!("{name}: listed in known-differences.tsv but now the same")),
+            (true, true) => {
+                failures.push(format!("{name}: listed in known-differences.tsv but now the same"))
+            }
             _ => {}
         }
     }
@@ -161,6 +166,10 @@ fn run_suite(suite: &str) {
     }
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{suite}-results.tsv"));
     let _ = std::fs::write(&out, &results);
-    eprintln!("{} cases: {same} same, {different} different (details in {})", same + different, out.display());
+    eprintln!(
+        "{} cases: {same} same, {different} different (details in {})",
+        same + different,
+        out.display()
+    );
     assert!(failures.is_empty(), "{} unexplained differences:\n{}", failures.len(), failures.join("\n"));
 }

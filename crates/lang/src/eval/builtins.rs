@@ -105,7 +105,9 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
             Value::Str(text) => match numeric_string(&text) {
                 Some(Value::Int(i)) => Ok(Value::Int(i.abs())),
                 Some(Value::Float(f)) => Ok(Value::Float(f.abs())),
-                _ => Err("abs(): Requires float or integer to work with - was given non decimal string".into()),
+                _ => {
+                    Err("abs(): Requires float or integer to work with - was given non decimal string".into())
+                }
             },
             other => Err(expects(name, "a Numeric", &other)),
         },
@@ -549,10 +551,16 @@ fn sprintf(fmt: &str, args: &[Value]) -> Result<Value, String> {
             ('f' | 'e' | 'E' | 'g' | 'G', Value::Str(x)) if x.trim().parse::<f64>().is_err() => {
                 return Err(format!("invalid value for Float(): {x:?}"));
             }
-            ('d' | 'i' | 'u' | 'x' | 'X' | 'o' | 'b', Value::Array(_) | Value::Hash(_) | Value::Undef | Value::Bool(_)) => {
+            (
+                'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 'b',
+                Value::Array(_) | Value::Hash(_) | Value::Undef | Value::Bool(_),
+            ) => {
                 return Err(format!("can't convert {} into Integer", ruby_class(&arg)));
             }
-            ('f' | 'e' | 'E' | 'g' | 'G', Value::Array(_) | Value::Hash(_) | Value::Undef | Value::Bool(_)) => {
+            (
+                'f' | 'e' | 'E' | 'g' | 'G',
+                Value::Array(_) | Value::Hash(_) | Value::Undef | Value::Bool(_),
+            ) => {
                 return Err(format!("can't convert {} into Float", ruby_class(&arg)));
             }
             _ => {}
@@ -685,7 +693,9 @@ fn regsubst(a: &[Value]) -> Result<Value, String> {
         Value::Array(arr) => Ok(Value::Array(
             arr.iter().map(|v| Value::Str(one(&v.to_display_string(), &re, repl, global))).collect(),
         )),
-        other => Err(format!("'regsubst' parameter 'target' {}", param_mismatch(other, &["Array", "String"]))),
+        other => {
+            Err(format!("'regsubst' parameter 'target' {}", param_mismatch(other, &["Array", "String"])))
+        }
     }
 }
 

@@ -230,8 +230,9 @@ impl<'e> Compiler<'e> {
             }
             "defined" => {
                 // Puppet's signature: `Variant[String, Type[CatalogEntry], Type[Type]]` each.
-                if let Some(bad) =
-                    vals.iter().find(|v| !matches!(v, Value::Str(_) | Value::Type(_) | Value::Resource { .. }))
+                if let Some(bad) = vals
+                    .iter()
+                    .find(|v| !matches!(v, Value::Str(_) | Value::Type(_) | Value::Resource { .. }))
                 {
                     let ty = |name: &str, inner: Option<&str>| {
                         Value::Type(TypeValue {
@@ -243,7 +244,11 @@ impl<'e> Compiler<'e> {
                     };
                     let signature = TypeValue {
                         name: "Variant".into(),
-                        params: vec![ty("String", None), ty("Type", Some("CatalogEntry")), ty("Type", Some("Type"))],
+                        params: vec![
+                            ty("String", None),
+                            ty("Type", Some("CatalogEntry")),
+                            ty("Type", Some("Type")),
+                        ],
                     };
                     let m = super::mismatch::describe(bad, &signature).join("\n ");
                     return Err(fcall(self, format!("'defined' parameter 'vals' {m}")));
@@ -518,7 +523,11 @@ impl<'e> Compiler<'e> {
         let bad = |c: &Self| {
             // Puppet's converters name themselves: `new` for Integer, `new_float`, `new_numeric`,
             // `new_boolean`, … for the others.
-            let f = if t.name == "Integer" { "new".to_string() } else { format!("new_{}", t.name.to_lowercase()) };
+            let f = if t.name == "Integer" {
+                "new".to_string()
+            } else {
+                format!("new_{}", t.name.to_lowercase())
+            };
             let msg = match &arg {
                 Value::Str(s) if matches!(t.name.as_str(), "Integer" | "Float" | "Numeric" | "Boolean") => {
                     format!("'{f}' The string '{s}' cannot be converted to {}", t.name)
@@ -599,7 +608,10 @@ impl<'e> Compiler<'e> {
                     }
                 } else {
                     // Ruby's `Hash[*array]`.
-                    return Err(self.err(span, "Error while evaluating a Function Call, odd number of arguments for Hash"));
+                    return Err(self.err(
+                        span,
+                        "Error while evaluating a Function Call, odd number of arguments for Hash",
+                    ));
                 }
                 Value::Hash(h)
             }

@@ -161,7 +161,10 @@ impl<'e> Compiler<'e> {
                         let m = super::types::mismatch(&v, &tv);
                         return Err(self.err(
                             at,
-                            format!("Error while evaluating a Function Call, block parameter '{}' {m}", p.name),
+                            format!(
+                                "Error while evaluating a Function Call, block parameter '{}' {m}",
+                                p.name
+                            ),
                         ));
                     }
                 }
@@ -427,12 +430,12 @@ impl<'e> Compiler<'e> {
 /// signature with why it was rejected (here, a subject that is neither a Hash nor Iterable).
 fn rejected_signatures(name: &str, subject: &Value, args: usize) -> String {
     let hash = format!("parameter 'hash' {}", super::builtins::param_mismatch(subject, &["Hash"]));
-    let iterable = format!("parameter 'enumerable' {}", super::builtins::param_mismatch(subject, &["Iterable"]));
+    let iterable =
+        format!("parameter 'enumerable' {}", super::builtins::param_mismatch(subject, &["Iterable"]));
     let signatures: Vec<(&str, String)> = match name {
         "reduce" => {
-            let count = |n: usize| {
-                format!("expects {n} argument{}, got {args}", if n == 1 { "" } else { "s" })
-            };
+            let count =
+                |n: usize| format!("expects {n} argument{}, got {args}", if n == 1 { "" } else { "s" });
             vec![
                 (
                     "Iterable enumerable, Callable[2, 2] block",

@@ -8,7 +8,6 @@
 
 use crate::value::{TypeValue, Value};
 
-
 /// One step of the path to a mismatch.
 #[derive(Clone, PartialEq)]
 enum Step {
@@ -32,11 +31,20 @@ impl std::fmt::Display for Step {
 #[derive(Clone, PartialEq)]
 enum Kind {
     /// `expected` holds one type, or several once variants are merged.
-    Type { expected: Vec<TypeValue>, actual: Value },
+    Type {
+        expected: Vec<TypeValue>,
+        actual: Value,
+    },
     /// An Enum or Pattern that a string does not match.
-    Pattern { expected: TypeValue, actual: Value },
+    Pattern {
+        expected: TypeValue,
+        actual: Value,
+    },
     /// Sizes as (from, to), `to` None for unlimited.
-    Size { expected: (i64, Option<i64>), actual: (i64, Option<i64>) },
+    Size {
+        expected: (i64, Option<i64>),
+        actual: (i64, Option<i64>),
+    },
     MissingKey(String),
     ExtraneousKey(String),
 }
@@ -171,7 +179,10 @@ fn describe_at(t: &TypeValue, original: &TypeValue, v: &Value, path: &[Step]) ->
         }
         "Variant" => describe_variant(t, original, v, path),
         "Enum" | "Pattern" => {
-            vec![Mismatch { path: path.to_vec(), kind: Kind::Pattern { expected: original.clone(), actual: v.clone() } }]
+            vec![Mismatch {
+                path: path.to_vec(),
+                kind: Kind::Pattern { expected: original.clone(), actual: v.clone() },
+            }]
         }
         "Array" => match v {
             Value::Array(items) => {
@@ -280,7 +291,10 @@ fn describe_at(t: &TypeValue, original: &TypeValue, v: &Value, path: &[Step]) ->
                     type_mismatch(path, original, v)
                 } else {
                     let n = h.len() as i64;
-                    vec![Mismatch { path: path.to_vec(), kind: Kind::Size { expected: size, actual: (n, Some(n)) } }]
+                    vec![Mismatch {
+                        path: path.to_vec(),
+                        kind: Kind::Size { expected: size, actual: (n, Some(n)) },
+                    }]
                 }
             }
             (Value::Hash(h), Some(Value::Hash(schema))) => {
@@ -379,10 +393,12 @@ fn merge_where(all: &[Mismatch], variants: usize, pick: impl Fn(&Mismatch) -> bo
     let mut merged = first.clone();
     for m in &picked[1..] {
         merged.kind = match (merged.kind, &m.kind) {
-            (Kind::Size { expected: (a1, b1), actual }, Kind::Size { expected: (a2, b2), .. }) => Kind::Size {
-                expected: (a1.min(*a2), if b1.is_none() || b2.is_none() { None } else { b1.max(*b2) }),
-                actual,
-            },
+            (Kind::Size { expected: (a1, b1), actual }, Kind::Size { expected: (a2, b2), .. }) => {
+                Kind::Size {
+                    expected: (a1.min(*a2), if b1.is_none() || b2.is_none() { None } else { b1.max(*b2) }),
+                    actual,
+                }
+            }
             (kind, other) => {
                 let (mut expected, actual) = match kind {
                     Kind::Type { expected, actual } => (expected, actual),
@@ -435,7 +451,13 @@ fn type_message(expected: &[TypeValue], actual: &Value) -> String {
             _ => e.clone(),
         };
         if e.name == "Variant" && expected.len() == 1 {
-            list.extend(e.params.iter().filter_map(|x| if let Value::Type(t) = x { Some(t.clone()) } else { None }));
+            list.extend(e.params.iter().filter_map(|x| {
+                if let Value::Type(t) = x {
+                    Some(t.clone())
+                } else {
+                    None
+                }
+            }));
         } else {
             list.push(e);
         }
@@ -509,8 +531,10 @@ fn detailed_value(v: &Value) -> String {
             format!("Tuple[{}]", a.iter().map(detailed_value).collect::<Vec<_>>().join(", "))
         }
         Value::Hash(h) if !h.is_empty() && h.keys().all(|k| matches!(k, Value::Str(s) if !s.is_empty())) => {
-            let entries: Vec<String> =
-                h.iter().map(|(k, x)| format!("'{}' => {}", k.to_string(), detailed_value(x))).collect();
+            let entries: Vec<String> = h
+                .iter()
+                .map(|(k, x)| format!("'{}' => {}", k.to_display_string(), detailed_value(x)))
+                .collect();
             format!("Struct[{{{}}}]", entries.join(", "))
         }
         Value::Type(t) => format!("Type[{}]", Value::Type(t.clone())),

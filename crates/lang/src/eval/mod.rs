@@ -316,7 +316,8 @@ impl<'e> Compiler<'e> {
         };
         for m in &n.matchers {
             let Some(name) = key(m) else { continue };
-            let Some(prev) = self.nodes.iter().find(|p| p.def.matchers.iter().any(|pm| key(pm).as_ref() == Some(&name)))
+            let Some(prev) =
+                self.nodes.iter().find(|p| p.def.matchers.iter().any(|pm| key(pm).as_ref() == Some(&name)))
             else {
                 continue;
             };
@@ -569,7 +570,10 @@ impl<'e> Compiler<'e> {
                 Value::Int(i) => Value::Int(-i),
                 Value::Float(f) => Value::Float(-f),
                 other => ops::arithmetic(BinOp::Sub, &Value::Int(0), &other).map_err(|_| {
-                    self.err(e.span, format!("The value '{}' cannot be converted to Numeric.", ops::ruby_to_s(&other)))
+                    self.err(
+                        e.span,
+                        format!("The value '{}' cannot be converted to Numeric.", ops::ruby_to_s(&other)),
+                    )
                 })?,
             },
             // A splat outside an argument list makes an array (`2 ** 3` is `2 * *3`).
@@ -666,7 +670,9 @@ impl<'e> Compiler<'e> {
             }
             ExprKind::ResourceDefaults { type_name, attrs } => {
                 let lower = type_name.trim_start_matches("::").to_lowercase();
-                if !matches!(lower.as_str(), "class" | "node" | "resource") && !self.is_resource_type(&lower, e.span)? {
+                if !matches!(lower.as_str(), "class" | "node" | "resource")
+                    && !self.is_resource_type(&lower, e.span)?
+                {
                     let shown = canonical_type_name(type_name);
                     return Err(self.err(e.span, format!("Resource type not found: {shown}")));
                 }
@@ -675,7 +681,10 @@ impl<'e> Compiler<'e> {
                 for a in attrs {
                     let v = self.eval(&a.value, scope)?;
                     // A scope sets a type's default for an attribute once.
-                    let set = self.scopes[scope].defaults.get(&key).is_some_and(|d| d.iter().any(|(o, _)| o.name == a.name));
+                    let set = self.scopes[scope]
+                        .defaults
+                        .get(&key)
+                        .is_some_and(|d| d.iter().any(|(o, _)| o.name == a.name));
                     if set {
                         let mut e = self.file.error(
                             format!(
@@ -884,7 +893,9 @@ impl<'e> Compiler<'e> {
                 }
                 if matches!(name.as_str(), "facts" | "trusted" | "server_facts") {
                     let at = self.assign_operator(target);
-                    return Err(self.err(at, format!("Attempt to assign to a reserved variable name: '${name}'")));
+                    return Err(
+                        self.err(at, format!("Attempt to assign to a reserved variable name: '${name}'"))
+                    );
                 }
                 let builtin = matches!(name.as_str(), "name" | "title" | "module_name");
                 if builtin || self.scopes[scope].vars.contains_key(name) {
@@ -896,69 +907,71 @@ impl<'e> Compiler<'e> {
                 Ok(())
             }
             // Puppet's `assign_Array`: errors about the values point at the `=`.
-            ExprKind::Array(targets) => match value {
-                Value::Hash(h) => {
-                    for t in targets {
-                        let ExprKind::Var(n) = &t.kind else {
-                            return Err(self.err(t.span, "Illegal assignment target"));
-                        };
-                        let Some(v) = h.get(&Value::Str(n.clone())).cloned() else {
-                            let at = self.assign_operator(target);
-                            return Err(self.err(
+            ExprKind::Array(targets) => {
+                match value {
+                    Value::Hash(h) => {
+                        for t in targets {
+                            let ExprKind::Var(n) = &t.kind else {
+                                return Err(self.err(t.span, "Illegal assignment target"));
+                            };
+                            let Some(v) = h.get(&Value::Str(n.clone())).cloned() else {
+                                let at = self.assign_operator(target);
+                                return Err(self.err(
                                 at,
                                 format!("No value for required key '{n}' in assignment to variables from hash"),
                             ));
-                        };
-                        self.assign(t, v, scope)?;
+                            };
+                            self.assign(t, v, scope)?;
+                        }
+                        Ok(())
                     }
-                    Ok(())
-                }
-                Value::Resource { type_name, title } if type_name == "Class" => {
-                    let class = title.trim_start_matches("::").to_lowercase();
-                    let params = [Value::Str(title.clone())];
-                    let Some(&cs) = self.class_scopes.get(&class) else {
-                        let at = self.assign_operator(target);
-                        let title = params[0].to_display_string();
-                        return Err(self.err(at, format!("Resource not found: Class['{title}']")));
-                    };
-                    for t in targets {
-                        let ExprKind::Var(n) = &t.kind else {
-                            return Err(self.err(t.span, "Illegal assignment target"));
+                    Value::Resource { type_name, title } if type_name == "Class" => {
+                        let class = title.trim_start_matches("::").to_lowercase();
+                        let params = [Value::Str(title.clone())];
+                        let Some(&cs) = self.class_scopes.get(&class) else {
+                            let at = self.assign_operator(target);
+                            let title = params[0].to_display_string();
+                            return Err(self.err(at, format!("Resource not found: Class['{title}']")));
                         };
-                        let Some(v) = self.scopes[cs].vars.get(n).cloned() else {
-                            return Err(self.err(
+                        for t in targets {
+                            let ExprKind::Var(n) = &t.kind else {
+                                return Err(self.err(t.span, "Illegal assignment target"));
+                            };
+                            let Some(v) = self.scopes[cs].vars.get(n).cloned() else {
+                                return Err(self.err(
                                 t.span,
                                 format!(
                                     "No value for required variable '${class}::{n}' in assignment to variables from class reference"
                                 ),
                             ));
+                            };
+                            self.assign(t, v, scope)?;
+                        }
+                        Ok(())
+                    }
+                    other => {
+                        let vals = match other {
+                            Value::Array(vals) => vals,
+                            one => vec![one],
                         };
-                        self.assign(t, v, scope)?;
+                        if vals.len() != targets.len() {
+                            let at = self.assign_operator(target);
+                            return Err(self.err(
+                                at,
+                                format!(
+                                    "Mismatched number of assignable entries and values, expected {}, got {}",
+                                    targets.len(),
+                                    vals.len()
+                                ),
+                            ));
+                        }
+                        for (t, v) in targets.iter().zip(vals) {
+                            self.assign(t, v, scope)?;
+                        }
+                        Ok(())
                     }
-                    Ok(())
                 }
-                other => {
-                    let vals = match other {
-                        Value::Array(vals) => vals,
-                        one => vec![one],
-                    };
-                    if vals.len() != targets.len() {
-                        let at = self.assign_operator(target);
-                        return Err(self.err(
-                            at,
-                            format!(
-                                "Mismatched number of assignable entries and values, expected {}, got {}",
-                                targets.len(),
-                                vals.len()
-                            ),
-                        ));
-                    }
-                    for (t, v) in targets.iter().zip(vals) {
-                        self.assign(t, v, scope)?;
-                    }
-                    Ok(())
-                }
-            },
+            }
             _ => Err(self.err(target.span, "Illegal attempt to assign to a value that is not a variable")),
         }
     }
@@ -1134,11 +1147,15 @@ impl<'e> Compiler<'e> {
             Value::Array(a) => {
                 if keys.is_empty() || keys.len() > 2 {
                     let n = keys.len();
-                    return Err(self.err(span, format!("Array supports [] with one or two arguments. Got {n}")));
+                    return Err(
+                        self.err(span, format!("Array supports [] with one or two arguments. Got {n}"))
+                    );
                 }
                 if let Some((i, k)) = keys.iter().enumerate().find(|(_, k)| !matches!(k, Value::Int(_))) {
                     let shown = ops::ruby_to_s(k);
-                    return Err(self.err(key_at(i), format!("The value '{shown}' cannot be converted to Numeric.")));
+                    return Err(
+                        self.err(key_at(i), format!("The value '{shown}' cannot be converted to Numeric."))
+                    );
                 }
                 let len = a.len() as i64;
                 match keys.as_slice() {
@@ -1165,7 +1182,9 @@ impl<'e> Compiler<'e> {
             Value::Str(s) => {
                 if keys.is_empty() || keys.len() > 2 {
                     let n = keys.len();
-                    return Err(self.err(span, format!("String supports [] with one or two arguments. Got {n}")));
+                    return Err(
+                        self.err(span, format!("String supports [] with one or two arguments. Got {n}"))
+                    );
                 }
                 if let Some((i, k)) = keys.iter().enumerate().find(|(_, k)| !matches!(k, Value::Int(_))) {
                     return Err(self.err(
@@ -1204,7 +1223,10 @@ impl<'e> Compiler<'e> {
                 self.type_access(t, keys, span, key_spans)
             }
             Value::Resource { type_name, title } => self.resource_attribute(&type_name, &title, &keys, span),
-            other => Err(self.err(span, format!("Operator '[]' is not applicable to {}.", crate::value::a_an(&other)))),
+            other => {
+                Err(self
+                    .err(span, format!("Operator '[]' is not applicable to {}.", crate::value::a_an(&other))))
+            }
         }
     }
 
@@ -1589,16 +1611,15 @@ fn types_check_params(name: &str, keys: &[Value]) -> Option<(String, Option<usiz
             // The size constraint: the arguments after the element (or key and value) types.
             let types = keys.iter().take_while(|k| matches!(k, Value::Type(_))).count();
             let rest = &keys[types..];
-            match rest.iter().position(|k| !int_or_default(k)) {
-                Some(i) => Some((
+            rest.iter().position(|k| !int_or_default(k)).map(|i| {
+                (
                     format!(
                         "A Type's size constraint arguments must be a single Integer type, or 1-2 integers (or default). Got {}",
                         crate::value::a_an(&rest[i])
                     ),
                     Some(types + i),
-                )),
-                None => None,
-            }
+                )
+            })
         }
         _ => None,
     }
@@ -1623,7 +1644,8 @@ fn is_type_name(name: &str) -> bool {
     let name = name.strip_prefix("::").unwrap_or(name);
     name.split("::").all(|seg| {
         let mut chars = seg.chars();
-        matches!(chars.next(), Some(c) if c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
     })
 }
 
@@ -1642,7 +1664,12 @@ fn a_an_uc(v: &Value) -> String {
 fn not_catalog_operand(v: &Value) -> Option<&Value> {
     match v {
         Value::Array(items) => items.iter().find_map(not_catalog_operand),
-        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Hash(_) | Value::Regex(_) | Value::Default => Some(v),
+        Value::Int(_)
+        | Value::Float(_)
+        | Value::Bool(_)
+        | Value::Hash(_)
+        | Value::Regex(_)
+        | Value::Default => Some(v),
         _ => None,
     }
 }

@@ -51,7 +51,10 @@ fn ruby_inspect(v: &Value) -> String {
         Value::Array(a) => format!("[{}]", a.iter().map(ruby_inspect).collect::<Vec<_>>().join(", ")),
         Value::Hash(h) => format!(
             "{{{}}}",
-            h.iter().map(|(k, x)| format!("{}=>{}", ruby_inspect(k), ruby_inspect(x))).collect::<Vec<_>>().join(", ")
+            h.iter()
+                .map(|(k, x)| format!("{}=>{}", ruby_inspect(k), ruby_inspect(x)))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Value::Sensitive(_) => "Sensitive [value redacted]".into(),
         other => other.to_string(),

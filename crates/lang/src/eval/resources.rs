@@ -156,7 +156,9 @@ impl<'e> Compiler<'e> {
             for (index, t) in titles.iter().enumerate() {
                 let problem = match t {
                     Value::Undef => {
-                        format!("Missing title at index {index}. The title expression resulted in an undef title")
+                        format!(
+                            "Missing title at index {index}. The title expression resulted in an undef title"
+                        )
                     }
                     Value::Str(s) if s.is_empty() => format!(
                         "Empty string title at {index}. Title strings must have a length greater than zero."
@@ -425,7 +427,10 @@ impl<'e> Compiler<'e> {
                 other => {
                     return Err(self.err(
                         span,
-                        format!("Resource Override can only operate on resources, got: {}", crate::value::label(&other)),
+                        format!(
+                            "Resource Override can only operate on resources, got: {}",
+                            crate::value::label(&other)
+                        ),
                     ))
                 }
             };
