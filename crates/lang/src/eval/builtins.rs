@@ -46,7 +46,10 @@ fn first_parameter(name: &str) -> Option<(&'static str, &'static [&'static str])
 
 fn expects(name: &str, what: &str, got: &Value) -> String {
     if let Some((param, types)) = first_parameter(name) {
-        return format!("'{name}' parameter '{param}' {}", param_mismatch(got, types));
+        let report = param_mismatch(got, types);
+        if !report.is_empty() {
+            return format!("'{name}' parameter '{param}' {report}");
+        }
     }
     format!("'{name}' parameter 'arg' expects {what} value, got {}", got.type_name())
 }
@@ -56,6 +59,12 @@ fn map_str(name: &str, v: &Value, f: &dyn Fn(&str) -> String) -> Result<Value, S
     match v {
         Value::Str(x) => Ok(Value::Str(f(x))),
         Value::Array(a) => a.iter().map(|x| map_str(name, x, f)).collect::<Result<_, _>>().map(Value::Array),
+        // A hash has its keys and values changed alike.
+        Value::Hash(h) => h
+            .iter()
+            .map(|(k, x)| Ok((map_str(name, k, f)?, map_str(name, x, f)?)))
+            .collect::<Result<_, String>>()
+            .map(Value::Hash),
         // Puppet 7's string functions give numbers back as they are.
         Value::Int(_) | Value::Float(_) => Ok(v.clone()),
         other => Err(expects(name, "a String or Array", other)),
@@ -162,7 +171,7 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
                 let sep = a.get(1).map(Value::to_display_string).unwrap_or_default();
                 Ok(Value::Str(arr.iter().map(Value::to_display_string).collect::<Vec<_>>().join(&sep)))
             }
-            other => Err(format!("'join' parameter 'arg' expects an Array value, got {}", other.type_name())),
+            other => Err(format!("'join' parameter 'arg' {}", param_mismatch(other, &["Array"]))),
         },
         "keys" | "values" => match &first {
             Value::Hash(h) => Ok(Value::Array(if name == "keys" {
@@ -170,7 +179,7 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
             } else {
                 h.values().cloned().collect()
             })),
-            other => Err(format!("'{name}' parameter 'hsh' expects a Hash value, got {}", other.type_name())),
+            other => Err(format!("'{name}' parameter 'hsh' {}", param_mismatch(other, &["Hash"]))),
         },
         "size" | "length" => match &first {
             Value::Array(x) => Ok(Value::Int(x.len() as i64)),

@@ -598,8 +598,16 @@ impl<'e> Compiler<'e> {
             ExprKind::MethodCall { receiver, name, args, lambda } => {
                 let mut all = vec![(**receiver).clone()];
                 all.extend(args.iter().cloned());
-                self.call(name, &all, lambda.as_deref(), scope, e.span)
-                    .map_err(|err| self.method_call_error(err, receiver, e.span))?
+                // The call is located from its `.`, so that what the receiver's evaluation
+                // raises (located at the receiver) is not taken for the call's own failure.
+                let text = self.file.text.as_bytes();
+                let mut dot = receiver.span.end as usize;
+                while text.get(dot).is_some_and(|b| b.is_ascii_whitespace()) {
+                    dot += 1;
+                }
+                let call_span = Span::new(dot.min(e.span.end as usize), e.span.end as usize);
+                self.call(name, &all, lambda.as_deref(), scope, call_span)
+                    .map_err(|err| self.method_call_error(err, receiver, call_span))?
             }
             ExprKind::If { cond, then, otherwise } => {
                 if self.eval(cond, scope)?.truthy() {
@@ -1193,6 +1201,7 @@ impl<'e> Compiler<'e> {
                             "A substring operation does not accept {} as a character index. Expected an Integer",
                             match k {
                                 Value::Type(t) => format!("a Type[{}]", Value::Type(t.clone())),
+                                Value::Regex(r) => format!("a Regexp[/{}/]", r.source),
                                 other => crate::value::a_an(other),
                             }
                         ),

@@ -33,6 +33,7 @@ fn numeric(v: &Value) -> Result<Value, String> {
 pub fn ruby_to_s(v: &Value) -> String {
     match v {
         Value::Undef => String::new(),
+        Value::Default => "default".into(),
         Value::Str(s) => s.clone(),
         Value::Regex(r) => format!("(?-mix:{})", r.source),
         other => ruby_inspect(other),

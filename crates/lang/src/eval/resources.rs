@@ -1436,6 +1436,7 @@ pub(crate) fn generalized_type(v: &Value) -> String {
             None => "Array".into(),
         },
         Value::Type(t) => format!("Type[{}]", t.name),
+        Value::Regex(r) => format!("Regexp[/{}/]", r.source),
         other => other.type_name().into(),
     }
 }
