@@ -1617,6 +1617,20 @@ fn types_check_params(name: &str, keys: &[Value]) -> Option<(String, Option<usiz
             Some(k) => Some((format!("Type-Type[] arguments must be types. Got {}", k.type_name()), Some(0))),
         },
         "Array" | "Hash" => {
+            // The element type (key and value types): types, unless the size comes first.
+            let typed = if name == "Array" { 1 } else { 2 };
+            if !matches!(keys.first(), Some(Value::Int(_)) | None) {
+                if let Some((i, k)) = keys.iter().enumerate().take(typed).find(|(_, k)| !matches!(k, Value::Type(_))) {
+                    let ruby_class = match k {
+                        Value::Undef => "NilClass",
+                        Value::Default => "Symbol",
+                        Value::Bool(true) => "TrueClass",
+                        Value::Bool(false) => "FalseClass",
+                        other => other.type_name(),
+                    };
+                    return Some((format!("{name}-Type[] arguments must be types. Got {ruby_class}"), Some(i)));
+                }
+            }
             // The size constraint: the arguments after the element (or key and value) types.
             let types = keys.iter().take_while(|k| matches!(k, Value::Type(_))).count();
             let rest = &keys[types..];
