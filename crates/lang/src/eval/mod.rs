@@ -1580,7 +1580,7 @@ fn types_check_params(name: &str, keys: &[Value]) -> Option<(String, Option<usiz
             if let Some((i, k)) = keys.iter().enumerate().find(|(_, k)| !ok(k)) {
                 let need = if name == "Integer" { "integers" } else { "floats, or integers" };
                 return Some((
-                    format!("{what} [] requires all arguments to be {need} (or default). Got {}", k.type_name()),
+                    format!("{what} [] requires all arguments to be {need} (or default). Got {}", ruby_class(k)),
                     Some(i),
                 ));
             }
@@ -1621,14 +1621,7 @@ fn types_check_params(name: &str, keys: &[Value]) -> Option<(String, Option<usiz
             let typed = if name == "Array" { 1 } else { 2 };
             if !matches!(keys.first(), Some(Value::Int(_)) | None) {
                 if let Some((i, k)) = keys.iter().enumerate().take(typed).find(|(_, k)| !matches!(k, Value::Type(_))) {
-                    let ruby_class = match k {
-                        Value::Undef => "NilClass",
-                        Value::Default => "Symbol",
-                        Value::Bool(true) => "TrueClass",
-                        Value::Bool(false) => "FalseClass",
-                        other => other.type_name(),
-                    };
-                    return Some((format!("{name}-Type[] arguments must be types. Got {ruby_class}"), Some(i)));
+                    return Some((format!("{name}-Type[] arguments must be types. Got {}", ruby_class(k)), Some(i)));
                 }
             }
             // The size constraint: the arguments after the element (or key and value) types.
@@ -1694,5 +1687,17 @@ fn not_catalog_operand(v: &Value) -> Option<&Value> {
         | Value::Regex(_)
         | Value::Default => Some(v),
         _ => None,
+    }
+}
+
+/// The Ruby class of a value's Puppet representation, as some of Puppet's messages name it.
+fn ruby_class(v: &Value) -> String {
+    match v {
+        Value::Undef => "NilClass".into(),
+        Value::Default => "Symbol".into(),
+        Value::Bool(true) => "TrueClass".into(),
+        Value::Bool(false) => "FalseClass".into(),
+        Value::Type(t) => format!("Puppet::Pops::Types::P{}Type", t.name),
+        other => other.type_name().into(),
     }
 }
