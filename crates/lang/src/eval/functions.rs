@@ -593,6 +593,8 @@ impl<'e> Compiler<'e> {
                 _ => return Err(bad(self)),
             },
             ("Array", Value::Array(_)) => arg.clone(),
+            // `Array(v, true)` wraps what is not an array already.
+            ("Array", v) if matches!(vals.get(2), Some(Value::Bool(true))) => Value::Array(vec![v.clone()]),
             ("Hash", Value::Hash(_)) => arg.clone(),
             ("Hash", Value::Array(a)) => {
                 let mut h = IndexMap::new();

@@ -75,7 +75,7 @@ impl Mismatch {
                     Value::Str(s) => format!("'{s}'"),
                     other => short_value(other),
                 };
-                format!("{pfx}expects {value_pfx}a match for {}, got {got}", Value::Type(e))
+                format!("{pfx}expects {value_pfx}a match for {}, got {got}", Value::Type(normalized(e)))
             }
             Kind::Size { expected, actual } => {
                 format!("{pfx}expects size to be {}, got {}", range_text(*expected), range_text(*actual))
@@ -540,4 +540,15 @@ fn detailed_value(v: &Value) -> String {
         Value::Type(t) => format!("Type[{}]", Value::Type(t.clone())),
         other => short_value(other),
     }
+}
+
+/// A type as Puppet prints it after normalising it: an Enum's values sorted and unique.
+fn normalized(t: TypeValue) -> TypeValue {
+    if t.name != "Enum" || !t.params.iter().all(|p| matches!(p, Value::Str(_))) {
+        return t;
+    }
+    let mut values: Vec<String> = t.params.iter().map(Value::to_display_string).collect();
+    values.sort();
+    values.dedup();
+    TypeValue { name: t.name, params: values.into_iter().map(Value::Str).collect() }
 }

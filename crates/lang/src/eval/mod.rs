@@ -1202,6 +1202,8 @@ impl<'e> Compiler<'e> {
                             match k {
                                 Value::Type(t) => format!("a Type[{}]", Value::Type(t.clone())),
                                 Value::Regex(r) => format!("a Regexp[/{}/]", r.source),
+                                Value::Undef => "an Undef".into(),
+                                Value::Default => "a Default".into(),
                                 other => crate::value::a_an(other),
                             }
                         ),

@@ -269,6 +269,8 @@ pub fn compare(l: &Value, r: &Value) -> Result<Ordering, String> {
         }
         (Value::Str(_), _) => Err("A String is not comparable to a non String".into()),
         (Value::Int(_) | Value::Float(_), _) => Err("A Numeric is not comparable to non Numeric".into()),
+        // `default` is a Ruby Symbol in Puppet.
+        (Value::Default, _) => Err("Symbol not comparable to non Symbol".into()),
         _ => Err("Only Strings, Numbers, Timespans, Timestamps, and Versions are comparable".into()),
     }
 }
