@@ -508,8 +508,10 @@ impl<'a> Parser<'a> {
                     }
                     let leading = match &sub.peek().tok {
                         Tok::Name(n) => Some(n.clone()),
-                        // `${type}`, `${class}`: keywords name variables here too.
-                        Tok::Kw(_) => {
+                        // `${type}`, `${class}`: keywords name variables here too, when alone or
+                        // followed by `[` or `.` (Puppet's lexer); otherwise they keep their
+                        // meaning (`${if $x { 1 } else { 2 }}`).
+                        Tok::Kw(_) if matches!(sub.peek_at(1).tok, Tok::Eof | Tok::LBrack | Tok::Dot) => {
                             let t = sub.peek();
                             Some(self.src[t.span.start as usize..t.span.end as usize].to_string())
                         }

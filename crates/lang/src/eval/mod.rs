@@ -1151,6 +1151,13 @@ impl<'e> Compiler<'e> {
     /// the key for a wrong kind of key.
     fn access(&mut self, target: Value, keys: Vec<Value>, span: Span, key_spans: &[Span]) -> R<Value> {
         let key_at = |i: usize| key_spans.get(i).copied().unwrap_or(span);
+        // Puppet flattens the keys of a string or array access (`'abc'[[1, 2]]` is `'abc'[1, 2]`).
+        let keys = match target {
+            Value::Str(_) | Value::Array(_) if keys.iter().any(|k| matches!(k, Value::Array(_))) => {
+                resources::flatten_values(keys)
+            }
+            _ => keys,
+        };
         match target {
             Value::Array(a) => {
                 if keys.is_empty() || keys.len() > 2 {

@@ -1407,6 +1407,10 @@ fn flatten_refs(v: &Value) -> Vec<(String, String)> {
 }
 
 /// An array of titles flattened, as Puppet flattens them (`[['a'], 'b']` is two titles).
+pub(crate) fn flatten_values(items: Vec<Value>) -> Vec<Value> {
+    flatten(items)
+}
+
 fn flatten(items: Vec<Value>) -> Vec<Value> {
     let mut out = Vec::new();
     for v in items {

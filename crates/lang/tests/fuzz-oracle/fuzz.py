@@ -141,7 +141,9 @@ def main():
             d = compare(p, b)
             if d:
                 differing += 1
-                kind = d[0].split(":")[0]
+                # The kind of difference, without the resource it is about.
+                kind = re.sub(r"^(missing|extra) .*", r"\1 resource", d[0].split(":")[0])
+                kind = re.sub(r"^\S+\[.*\] (\w+)$", r"resource \1", kind)
                 kinds[kind] = kinds.get(kind, 0) + 1
                 name = os.path.join(args.out, f"{args.seed}-{i - 1:05d}")
                 with open(name + ".pp", "w") as f:
