@@ -310,7 +310,12 @@ impl<'e> Compiler<'e> {
                     let actual = Value::Type(super::types::type_of(&v));
                     return self.call_lambda(l, vec![Value::Type(t), actual], scope);
                 }
-                Err(fcall(self, format!("assert_type(): {}", report.join("\n assert_type(): "))))
+                // Several mismatches: one line each, as Puppet's describer joins them.
+                let text = match report.as_slice() {
+                    [one] => format!("assert_type(): {one}"),
+                    many => format!(" assert_type(): {}", many.join("\n  assert_type(): ")),
+                };
+                Err(fcall(self, text))
             }
             "type" => {
                 let v = vals.first().cloned().unwrap_or(Value::Undef);

@@ -1107,6 +1107,7 @@ impl<'e> Compiler<'e> {
                         Value::Bool(true) => "true",
                         Value::Bool(false) => "false",
                         Value::Undef => "nil",
+                        Value::Default => "Symbol",
                         Value::Array(_) => "Array",
                         Value::Hash(_) => "Hash",
                         _ => other.type_name(),

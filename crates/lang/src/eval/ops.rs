@@ -229,6 +229,10 @@ pub fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Result<Value, ArithError> 
                         crate::value::a_an(&x)
                     )));
                 }
+                BinOp::Shl | BinOp::Shr if matches!(x, Value::Float(_)) => {
+                    let sym = if op == BinOp::Shl { "<<" } else { ">>" };
+                    return Err(ArithError::Other(format!("Operator '{sym}' is not applicable to a Float.")));
+                }
                 _ => return Err(ArithError::Other("Operator is not applicable to a Float".into())),
             };
             // Ruby divides a float by zero into Infinity, which Puppet then refuses.
