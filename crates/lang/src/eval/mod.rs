@@ -1180,7 +1180,11 @@ impl<'e> Compiler<'e> {
                         Ok(if idx >= 0 && idx < len { a[idx as usize].clone() } else { Value::Undef })
                     }
                     [Value::Int(start), Value::Int(count)] => {
-                        let s = if *start < 0 { (len + start).max(0) } else { (*start).min(len) };
+                        // Ruby's `a[start, n]` is nil (Puppet's `[]`) for a start before the array.
+                        if *start < 0 && len + start < 0 {
+                            return Ok(Value::Array(Vec::new()));
+                        }
+                        let s = if *start < 0 { len + start } else { (*start).min(len) };
                         let c = if *count < 0 { (len + count + 1 - s).max(0) } else { *count };
                         let e = (s + c).min(len);
                         Ok(Value::Array(a[s as usize..e.max(s) as usize].to_vec()))
