@@ -51,6 +51,28 @@ pub struct CompileRequest {
     pub time_limit: Option<std::time::Duration>,
 }
 
+/// Puppet's `strict` setting: what the compiler does about code that works but is probably a
+/// mistake (an unknown variable, a string coerced to a number, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Strict {
+    /// Say nothing.
+    Off,
+    /// Log a warning (Puppet 7's default).
+    #[default]
+    Warning,
+    /// Fail the compile.
+    Error,
+}
+
+/// The Puppet settings that change how the language is evaluated.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LanguageSettings {
+    /// `strict_variables`: a reference to an unknown variable is an error.
+    pub strict_variables: bool,
+    /// `strict`.
+    pub strict: Strict,
+}
+
 /// One environment: its main manifest(s) and modulepath, with parsed code cached across compiles.
 pub struct Environment {
     name: String,
@@ -61,6 +83,7 @@ pub struct Environment {
     pub(crate) module_types: types::ModuleTypeCache,
     /// The environment's directory (Hiera's environment layer); `None` for a lone manifest.
     root: Option<PathBuf>,
+    settings: LanguageSettings,
 }
 
 impl Environment {
@@ -107,6 +130,7 @@ impl Environment {
             cache: ParseCache::default(),
             module_types: Default::default(),
             root: Some(root),
+            settings: LanguageSettings::default(),
         })
     }
 
@@ -119,7 +143,19 @@ impl Environment {
             cache: ParseCache::default(),
             module_types: Default::default(),
             root: None,
+            settings: LanguageSettings::default(),
         }
+    }
+
+    /// The environment compiled under other settings than Puppet's defaults.
+    pub fn with_settings(mut self, settings: LanguageSettings) -> Environment {
+        self.settings = settings;
+        self
+    }
+
+    /// The settings compiles of this environment use.
+    pub fn settings(&self) -> LanguageSettings {
+        self.settings
     }
 
     /// The environment's directory, holding its `hiera.yaml` and `data/`.

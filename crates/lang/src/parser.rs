@@ -333,7 +333,9 @@ impl<'a> Parser<'a> {
                         Expr::new(ExprKind::MethodCall { receiver: Box::new(lhs), name, args, lambda }, span);
                     continue;
                 }
-                Tok::Question if 25 >= min_bp => {
+                // Puppet's grammar ranks the selector's `?` below the comparisons and above
+                // `and` (`$a < $b ? {…}` selects on the comparison).
+                Tok::Question if 9 >= min_bp => {
                     self.advance();
                     self.expect(&Tok::LBrace)?;
                     let mut options = Vec::new();
@@ -674,8 +676,10 @@ impl<'a> Parser<'a> {
                     }
                     let leading = match &sub.peek().tok {
                         Tok::Name(n) => Some(n.clone()),
-                        // `${type}`, `${class}`: keywords name variables here too.
-                        Tok::Kw(_) => {
+                        // `${type}`, `${class}`: keywords name variables here too, when alone or
+                        // followed by `[` or `.` (Puppet's lexer); otherwise they keep their
+                        // meaning (`${if $x { 1 } else { 2 }}`).
+                        Tok::Kw(_) if matches!(sub.peek_at(1).tok, Tok::Eof | Tok::LBrack | Tok::Dot) => {
                             let t = sub.peek();
                             Some(self.src[t.span.start as usize..t.span.end as usize].to_string())
                         }
@@ -1182,6 +1186,16 @@ mod tests {
         let ExprKind::Assign(_, rhs) = &stmts[0].kind else { panic!() };
         let ExprKind::Binary(BinOp::And, l, _) = &rhs.kind else { panic!("{rhs:?}") };
         assert!(matches!(l.kind, ExprKind::Binary(BinOp::Eq, _, _)));
+    }
+
+    #[test]
+    fn a_selector_binds_below_comparisons_and_above_and() {
+        let stmts = ok("$x = 1 < 2 ? { true => a }\n$y = true and 1 ? { 1 => b }");
+        let ExprKind::Assign(_, rhs) = &stmts[0].kind else { panic!() };
+        let ExprKind::Selector { subject, .. } = &rhs.kind else { panic!("{rhs:?}") };
+        assert!(matches!(subject.kind, ExprKind::Binary(BinOp::Lt, _, _)));
+        let ExprKind::Assign(_, rhs) = &stmts[1].kind else { panic!() };
+        assert!(matches!(rhs.kind, ExprKind::Binary(BinOp::And, _, _)), "{rhs:?}");
     }
 
     #[test]

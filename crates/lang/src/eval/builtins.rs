@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use indexmap::IndexMap;
 
 use super::ops;
-use crate::value::{puppet_eq, RegexValue, Value};
+use crate::value::{puppet_eq, RegexValue, TypeValue, Value};
 
 type Out = Option<Result<Value, String>>;
 
@@ -15,7 +15,42 @@ fn s(v: &str) -> Value {
     Value::Str(v.to_string())
 }
 
+/// Puppet's report for an argument that is none of the plain types `expected` (a Variant of
+/// them when several): "expects a value of type Array or String, got Integer".
+pub(crate) fn param_mismatch(got: &Value, expected: &[&str]) -> String {
+    let types: Vec<Value> =
+        expected.iter().map(|n| Value::Type(TypeValue { name: n.to_string(), params: vec![] })).collect();
+    let t = match types.as_slice() {
+        [Value::Type(one)] => one.clone(),
+        _ => TypeValue { name: "Variant".into(), params: types },
+    };
+    super::mismatch::describe(got, &t).join("\n ")
+}
+
+/// The first parameter of Puppet 7's built-in functions: its name and the types its
+/// signatures take there (from puppet/functions/*.rb). Every signature naming the parameter
+/// alike, Puppet merges their types into one report.
+fn first_parameter(name: &str) -> Option<(&'static str, &'static [&'static str])> {
+    Some(match name {
+        "upcase" | "downcase" => ("arg", &["Numeric", "String", "Array", "Hash"]),
+        "capitalize" | "camelcase" | "strip" | "lstrip" | "rstrip" | "chomp" | "chop" => {
+            ("arg", &["Numeric", "String", "Iterable"])
+        }
+        "abs" | "floor" | "ceiling" => ("val", &["Numeric", "String"]),
+        "round" => ("val", &["Numeric"]),
+        "join" => ("arg", &["Array"]),
+        "keys" | "values" => ("hsh", &["Hash"]),
+        _ => return None,
+    })
+}
+
 fn expects(name: &str, what: &str, got: &Value) -> String {
+    if let Some((param, types)) = first_parameter(name) {
+        let report = param_mismatch(got, types);
+        if !report.is_empty() {
+            return format!("'{name}' parameter '{param}' {report}");
+        }
+    }
     format!("'{name}' parameter 'arg' expects {what} value, got {}", got.type_name())
 }
 
@@ -24,6 +59,14 @@ fn map_str(name: &str, v: &Value, f: &dyn Fn(&str) -> String) -> Result<Value, S
     match v {
         Value::Str(x) => Ok(Value::Str(f(x))),
         Value::Array(a) => a.iter().map(|x| map_str(name, x, f)).collect::<Result<_, _>>().map(Value::Array),
+        // A hash has its keys and values changed alike.
+        Value::Hash(h) => h
+            .iter()
+            .map(|(k, x)| Ok((map_str(name, k, f)?, map_str(name, x, f)?)))
+            .collect::<Result<_, String>>()
+            .map(Value::Hash),
+        // Puppet 7's string functions give numbers back as they are.
+        Value::Int(_) | Value::Float(_) => Ok(v.clone()),
         other => Err(expects(name, "a String or Array", other)),
     }
 }
@@ -67,6 +110,14 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
         "abs" => match first {
             Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(|| "integer overflow".to_string()),
             Value::Float(f) => Ok(Value::Float(f.abs())),
+            // Puppet's abs converts a numeric string (and refuses any other).
+            Value::Str(text) => match numeric_string(&text) {
+                Some(Value::Int(i)) => Ok(Value::Int(i.abs())),
+                Some(Value::Float(f)) => Ok(Value::Float(f.abs())),
+                _ => {
+                    Err("abs(): Requires float or integer to work with - was given non decimal string".into())
+                }
+            },
             other => Err(expects(name, "a Numeric", &other)),
         },
         "min" | "max" => {
@@ -112,14 +163,15 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
                 }
             }
             (Value::Str(x), Some(Value::Regex(re))) => Ok(ruby_split(x, re)),
-            _ => Err("'split' expects a String and a separator".into()),
+            (Value::Str(_), _) => Err("'split' expects a String and a separator".into()),
+            (other, _) => Err(format!("'split' parameter 'str' {}", param_mismatch(other, &["String"]))),
         },
         "join" => match &first {
             Value::Array(arr) => {
                 let sep = a.get(1).map(Value::to_display_string).unwrap_or_default();
                 Ok(Value::Str(arr.iter().map(Value::to_display_string).collect::<Vec<_>>().join(&sep)))
             }
-            other => Err(format!("'join' parameter 'arg' expects an Array value, got {}", other.type_name())),
+            other => Err(format!("'join' parameter 'arg' {}", param_mismatch(other, &["Array"]))),
         },
         "keys" | "values" => match &first {
             Value::Hash(h) => Ok(Value::Array(if name == "keys" {
@@ -127,13 +179,16 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
             } else {
                 h.values().cloned().collect()
             })),
-            other => Err(format!("'{name}' parameter 'hsh' expects a Hash value, got {}", other.type_name())),
+            other => Err(format!("'{name}' parameter 'hsh' {}", param_mismatch(other, &["Hash"]))),
         },
         "size" | "length" => match &first {
             Value::Array(x) => Ok(Value::Int(x.len() as i64)),
             Value::Hash(h) => Ok(Value::Int(h.len() as i64)),
             Value::Str(x) => Ok(Value::Int(x.chars().count() as i64)),
-            other => Err(format!("'{name}' expects a Collection or String value, got {}", other.type_name())),
+            other => Err(format!(
+                "'{name}' parameter 'arg' {}",
+                param_mismatch(other, &["Collection", "String", "Binary"])
+            )),
         },
         "empty" => Ok(Value::Bool(match &first {
             Value::Array(x) => x.is_empty(),
@@ -144,7 +199,36 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
         })),
         "sort" => match &first {
             Value::Array(x) => {
+                // Ruby's sort fails on values it cannot compare: say which, as Ruby does
+                // (the right one by `inspect` when it is a number, boolean or nil).
                 let mut v = x.clone();
+                let comparable = |p: &Value, q: &Value| {
+                    matches!((p, q), (Value::Str(_), Value::Str(_)))
+                        || matches!(
+                            (p, q),
+                            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_))
+                        )
+                };
+                if let Some(q) = v.iter().skip(1).find(|q| !comparable(&v[0], q)) {
+                    let class = |x: &Value| match x {
+                        Value::Int(_) => "Integer",
+                        Value::Float(_) => "Float",
+                        Value::Str(_) => "String",
+                        Value::Array(_) => "Array",
+                        Value::Hash(_) => "Hash",
+                        Value::Bool(true) => "TrueClass",
+                        Value::Bool(false) => "FalseClass",
+                        Value::Undef => "NilClass",
+                        _ => "Object",
+                    };
+                    let right = match q {
+                        Value::Int(_) | Value::Float(_) => q.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Undef => "nil".into(),
+                        other => class(other).into(),
+                    };
+                    return Some(Err(format!("comparison of {} with {right} failed", class(&v[0]))));
+                }
                 v.sort_by(|p, q| match (p, q) {
                     // Ruby's String#<=> is case-sensitive (unlike Puppet's `<`).
                     (Value::Str(p), Value::Str(q)) => p.cmp(q),
@@ -152,7 +236,18 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
                 });
                 Ok(Value::Array(v))
             }
-            other => Err(expects(name, "an Array", other)),
+            Value::Str(x) => {
+                let mut chars: Vec<char> = x.chars().collect();
+                chars.sort();
+                Ok(Value::Str(chars.into_iter().collect()))
+            }
+            other => Err(format!(
+                "The function 'sort' was called with arguments it does not accept. It expects one of:\n  \
+                 (String string_value, Callable[2, 2] block?)\n    rejected: parameter 'string_value' {}\n  \
+                 (Array array_value, Callable[2, 2] block?)\n    rejected: parameter 'array_value' {}",
+                param_mismatch(other, &["String"]),
+                param_mismatch(other, &["Array"])
+            )),
         },
         "unique" => match &first {
             Value::Array(x) => {
@@ -210,6 +305,12 @@ pub(crate) fn call(name: &str, a: &[Value]) -> Out {
             Ok(Value::Hash(out))
         }
         "dig" => {
+            if !matches!(first, Value::Undef | Value::Array(_) | Value::Hash(_)) {
+                return Some(Err(format!(
+                    "'dig' parameter 'data' {}",
+                    param_mismatch(&first, &["Undef", "Collection"])
+                )));
+            }
             let mut cur = first.clone();
             for k in &a[1.min(a.len())..] {
                 cur = match (&cur, k) {
@@ -443,6 +544,36 @@ pub(crate) fn sprintf(fmt: &str, args: &[Value]) -> Result<Value, String> {
                 _ => 0,
             }
         };
+        // Ruby's Integer()/Float() refuse what is not a number.
+        let ruby_class = |v: &Value| match v {
+            Value::Array(_) => "Array",
+            Value::Hash(_) => "Hash",
+            Value::Undef => "nil",
+            Value::Bool(true) => "true",
+            Value::Bool(false) => "false",
+            _ => "Object",
+        };
+        match (conv, &arg) {
+            ('d' | 'i' | 'u' | 'x' | 'X' | 'o' | 'b' | 'c', Value::Str(x)) if numeric_string(x).is_none() => {
+                return Err(format!("invalid value for Integer(): {x:?}"));
+            }
+            ('f' | 'e' | 'E' | 'g' | 'G', Value::Str(x)) if x.trim().parse::<f64>().is_err() => {
+                return Err(format!("invalid value for Float(): {x:?}"));
+            }
+            (
+                'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 'b',
+                Value::Array(_) | Value::Hash(_) | Value::Undef | Value::Bool(_),
+            ) => {
+                return Err(format!("can't convert {} into Integer", ruby_class(&arg)));
+            }
+            (
+                'f' | 'e' | 'E' | 'g' | 'G',
+                Value::Array(_) | Value::Hash(_) | Value::Undef | Value::Bool(_),
+            ) => {
+                return Err(format!("can't convert {} into Float", ruby_class(&arg)));
+            }
+            _ => {}
+        }
         let mut body = match conv {
             's' => {
                 let t = arg.to_display_string();
@@ -637,10 +768,9 @@ fn regsubst(a: &[Value]) -> Result<Value, String> {
         Value::Array(arr) => Ok(Value::Array(
             arr.iter().map(|v| Value::Str(one(&v.to_display_string(), &re, repl, global))).collect(),
         )),
-        other => Err(format!(
-            "'regsubst' parameter 'target' expects a String or Array value, got {}",
-            other.type_name()
-        )),
+        other => {
+            Err(format!("'regsubst' parameter 'target' {}", param_mismatch(other, &["Array", "String"])))
+        }
     }
 }
 
@@ -648,4 +778,13 @@ fn regsubst(a: &[Value]) -> Result<Value, String> {
 #[allow(dead_code)]
 pub(crate) fn same(a: &Value, b: &Value) -> bool {
     puppet_eq(a, b)
+}
+
+/// A string Puppet reads as a number: decimal, float, or `0x` hex.
+fn numeric_string(s: &str) -> Option<Value> {
+    let t = s.trim();
+    if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        return i64::from_str_radix(h, 16).ok().map(Value::Int);
+    }
+    t.parse::<i64>().ok().map(Value::Int).or_else(|| t.parse::<f64>().ok().map(Value::Float))
 }

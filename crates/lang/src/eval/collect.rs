@@ -35,14 +35,24 @@ impl<'e> Compiler<'e> {
         attrs: &[AttributeOp],
         scope: ScopeId,
         span: Span,
-    ) -> Value {
+    ) -> R<Value> {
+        let lower = type_name.trim_start_matches("::").to_lowercase();
+        if lower == "class" {
+            return Err(self.err(span, "Error while evaluating a Virtual Query, Classes cannot be collected"));
+        }
+        if !self.is_resource_type(&lower, span)? {
+            return Err(self.err(
+                span,
+                format!("Error while evaluating a Virtual Query, Resource type {lower} doesn't exist"),
+            ));
+        }
         if exported {
             let (line, col) = self.file.lines.line_col(&self.file.text, span.start as usize);
             tracing::warn!(
                 "You cannot collect exported resources without storeconfigs being set; the collection will be ignored (file: {}, line: {line}, column: {col})",
                 self.file.path.display()
             );
-            return Value::Undef;
+            return Ok(Value::Undef);
         }
         self.collectors.push(PendingCollector {
             type_name: capitalize_type(type_name.trim_start_matches("::")),
@@ -52,7 +62,7 @@ impl<'e> Compiler<'e> {
             file: self.file.clone(),
             done: HashSet::new(),
         });
-        Value::Undef
+        Ok(Value::Undef)
     }
 
     /// The resources collector `i` collected, in the order they were declared.

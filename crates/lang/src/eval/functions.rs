@@ -159,13 +159,19 @@ impl<'e> Compiler<'e> {
         let fcall =
             |c: &Self, msg: String| c.err(span, format!("Error while evaluating a Function Call, {msg}"));
         match fname {
+            "import" => {
+                return Err(self.err(
+                    span,
+                    "Use of 'import' has been discontinued in favor of a manifest directory. See http://links.puppet.com/puppet-import-deprecation",
+                ))
+            }
             "next" => {
-                return Err(self.control(Control::Next(vals.into_iter().next().unwrap_or(Value::Undef))))
+                return Err(self.control(Control::Next(vals.into_iter().next().unwrap_or(Value::Undef)), span))
             }
             "return" => {
-                return Err(self.control(Control::Return(vals.into_iter().next().unwrap_or(Value::Undef))))
+                return Err(self.control(Control::Return(vals.into_iter().next().unwrap_or(Value::Undef)), span))
             }
-            "break" => return Err(self.control(Control::Break)),
+            "break" => return Err(self.control(Control::Break, span)),
             _ => {}
         }
         if let Some(r) = self.iteration(fname, &vals, lambda, scope, span) {
@@ -223,6 +229,30 @@ impl<'e> Compiler<'e> {
                 Ok(Value::Undef)
             }
             "defined" => {
+                // Puppet's signature: `Variant[String, Type[CatalogEntry], Type[Type]]` each.
+                if let Some(bad) = vals
+                    .iter()
+                    .find(|v| !matches!(v, Value::Str(_) | Value::Type(_) | Value::Resource { .. }))
+                {
+                    let ty = |name: &str, inner: Option<&str>| {
+                        Value::Type(TypeValue {
+                            name: name.into(),
+                            params: inner
+                                .map(|i| vec![Value::Type(TypeValue { name: i.into(), params: vec![] })])
+                                .unwrap_or_default(),
+                        })
+                    };
+                    let signature = TypeValue {
+                        name: "Variant".into(),
+                        params: vec![
+                            ty("String", None),
+                            ty("Type", Some("CatalogEntry")),
+                            ty("Type", Some("Type")),
+                        ],
+                    };
+                    let m = super::mismatch::describe(bad, &signature).join("\n ");
+                    return Err(fcall(self, format!("'defined' parameter 'vals' {m}")));
+                }
                 for v in &vals {
                     if self.is_defined(v, scope)? {
                         return Ok(Value::Bool(true));
@@ -252,11 +282,11 @@ impl<'e> Compiler<'e> {
                     let Value::Resource { type_name, title } = &r else { continue };
                     match self.find_resource(type_name, title) {
                         Some(idx) => self.realize(idx),
+                        // Puppet finds out when the catalog is finished: no location.
                         None => {
-                            return Err(fcall(
-                                self,
-                                format!("Failed to realize virtual resources {type_name}[{title}]"),
-                            ))
+                            return Err(Box::new(crate::error::CompileError::new(format!(
+                                "Failed to realize virtual resources {type_name}[{title}]"
+                            ))))
                         }
                     }
                 }
@@ -318,20 +348,18 @@ impl<'e> Compiler<'e> {
         let min = f.params.iter().filter(|p| p.default.is_none() && !p.captures_rest).count();
         let max = if f.params.iter().any(|p| p.captures_rest) { usize::MAX } else { f.params.len() };
         if vals.len() < min || vals.len() > max {
+            // Puppet's CountMismatch: "expects 1 argument, got none".
             let expected = if min == max {
-                format!("{min}")
+                format!("{min} argument{}", if min == 1 { "" } else { "s" })
             } else if max == usize::MAX {
-                format!("at least {min}")
+                format!("at least {min} argument{}", if min == 1 { "" } else { "s" })
             } else {
-                format!("between {min} and {max}")
+                format!("between {min} and {max} arguments")
             };
+            let got = if vals.is_empty() { "none".to_string() } else { vals.len().to_string() };
             return Err(self.err(
                 span,
-                format!(
-                    "Error while evaluating a Function Call, '{}' expects {expected} arguments, got {}",
-                    f.name,
-                    vals.len()
-                ),
+                format!("Error while evaluating a Function Call, '{}' expects {expected}, got {got}", f.name),
             ));
         }
         let mark = self.scope_mark();
@@ -366,17 +394,31 @@ impl<'e> Compiler<'e> {
                 }
                 self.scopes[local].vars.insert(p.name.clone(), v);
             }
-            match self.eval_statements(&f.body, local) {
-                Ok(v) => Ok(v),
+            let returned = match self.eval_statements(&f.body, local) {
+                Ok(v) => v,
                 Err(e) => match self.caught(&e) {
-                    Some(Control::Return(v)) => Ok(v),
+                    Some(Control::Return(v)) => v,
                     Some(o) => {
                         self.pending_control = Some(o);
-                        Err(e)
+                        return Err(e);
                     }
-                    None => Err(e),
+                    None => return Err(e),
                 },
+            };
+            // The declared return type (`>> Integer`), checked as Puppet checks it.
+            if let Some(t) = &f.return_type {
+                if let Value::Type(tv) = self.eval(t, local)? {
+                    if !super::types::is_instance(&returned, &tv) {
+                        let msg = format!(
+                            "Evaluation Error: Error while evaluating a Function Call, value returned from {} has wrong type, {}",
+                            f.name,
+                            super::types::mismatch(&returned, &tv)
+                        );
+                        return Err(Box::new(caller.error(msg, span)));
+                    }
+                }
             }
+            Ok(returned)
         })();
         self.file = caller;
         self.reclaim_scope(mark);

@@ -88,14 +88,25 @@ impl<'a> Items<'a> {
 
 impl<'e> Compiler<'e> {
     /// Signals a non-local exit.
-    pub(crate) fn control(&mut self, c: Control) -> Box<CompileError> {
+    pub(crate) fn control(&mut self, c: Control, span: Span) -> Box<CompileError> {
+        // The message names the exit, the location is the call's: should nothing catch it,
+        // `compile` turns it into Puppet's "break() from context where this is illegal".
+        let name = match c {
+            Control::Break => "break",
+            Control::Next(_) => "next",
+            Control::Return(_) => "return",
+        };
+        // Cheap to make (no copy of the source): loops exit this way.
+        let mut e = CompileError::new(format!("{CONTROL}{name}"));
+        e.file = Some(self.file.path.clone());
+        e.line = Some(self.file.lines.line_col(&self.file.text, span.start as usize).0);
         self.pending_control = Some(c);
-        Box::new(CompileError::new(CONTROL))
+        Box::new(e)
     }
 
     /// Takes the pending exit if `e` carries one.
     pub(crate) fn caught(&mut self, e: &CompileError) -> Option<Control> {
-        if e.message == CONTROL {
+        if e.message.starts_with(CONTROL) {
             self.pending_control.take()
         } else {
             None
@@ -112,6 +123,18 @@ impl<'e> Compiler<'e> {
     }
 
     fn call_lambda_in_new_scope(&mut self, lambda: &Lambda, args: Vec<Value>, scope: usize) -> R<Value> {
+        // closure.rb: a required parameter may not follow an optional one.
+        if let Some(p) = lambda
+            .params
+            .iter()
+            .skip_while(|p| p.default.is_none() && !p.captures_rest)
+            .find(|p| p.default.is_none() && !p.captures_rest)
+        {
+            return Err(self.err(
+                p.name_span,
+                format!("Parameter ${} is required but appears after optional parameters", p.name),
+            ));
+        }
         let local = self.new_scope(ScopeKind::Local, Some(scope), None);
         let mut args = args.into_iter();
         for p in &lambda.params {
@@ -122,10 +145,31 @@ impl<'e> Compiler<'e> {
                     Some(v) => v,
                     None => match &p.default {
                         Some(d) => self.eval(d, local)?,
-                        None => Value::Undef,
+                        None => {
+                            return Err(self.err(
+                                p.name_span,
+                                format!("Parameter ${} is required but no value was given", p.name),
+                            ))
+                        }
                     },
                 }
             };
+            if let (Some(t), false) = (&p.type_expr, p.captures_rest) {
+                if let Value::Type(tv) = self.eval(t, local)? {
+                    if !super::types::is_instance(&v, &tv) {
+                        // Puppet reports it as the calling function's failure, at the call.
+                        let at = self.lambda_call_site.unwrap_or(lambda.span);
+                        let m = super::types::mismatch(&v, &tv);
+                        return Err(self.err(
+                            at,
+                            format!(
+                                "Error while evaluating a Function Call, block parameter '{}' {m}",
+                                p.name
+                            ),
+                        ));
+                    }
+                }
+            }
             self.scopes[local].vars.insert(p.name.clone(), v);
         }
         match self.eval_statements(&lambda.body, local) {
@@ -143,6 +187,20 @@ impl<'e> Compiler<'e> {
 
     /// Runs an iteration function; `None` when `name` is not one.
     pub(crate) fn iteration(
+        &mut self,
+        name: &str,
+        vals: &[Value],
+        lambda: Option<&Lambda>,
+        scope: usize,
+        span: Span,
+    ) -> Option<R<Value>> {
+        let outer = self.lambda_call_site.replace(span);
+        let r = self.iteration_at(name, vals, lambda, scope, span);
+        self.lambda_call_site = outer;
+        r
+    }
+
+    fn iteration_at(
         &mut self,
         name: &str,
         vals: &[Value],
@@ -192,11 +250,37 @@ impl<'e> Compiler<'e> {
             _ => {}
         }
         let Some(items) = Items::of(subject) else {
-            return Err(fcall(
-                self,
-                format!("'{name}' expects an Iterable value, got {}", subject.type_name()),
-            ));
+            // Functions of one signature name the parameter (Puppet's describer); the others
+            // would list every signature they have.
+            let msg = match name {
+                "reverse_each" | "step" => format!(
+                    "'{name}' parameter 'iterable' {}",
+                    super::builtins::param_mismatch(subject, &["Iterable"])
+                ),
+                _ => rejected_signatures(name, subject, vals.len()),
+            };
+            return Err(fcall(self, msg));
         };
+        // The block's parameters against the function's block signature.
+        if let Some(l) = lambda.filter(|l| !l.params.iter().any(|p| p.captures_rest)) {
+            let (min, max) = match name {
+                "each" | "map" | "filter" | "any" | "all" => (1, 2),
+                "reverse_each" => (1, 1),
+                "reduce" => (2, 2),
+                _ => (0, usize::MAX),
+            };
+            let required = l.params.iter().filter(|p| p.default.is_none()).count();
+            // The block must accept a count the function passes: Puppet compares its required
+            // and total parameter counts with the function's block signature.
+            if required > max || l.params.len() < min {
+                let expects = if min == max {
+                    format!("{min} argument{}", if min == 1 { "" } else { "s" })
+                } else {
+                    format!("between {min} and {max} arguments")
+                };
+                return Err(fcall(self, format!("'{name}' block expects {expects}, got {}", l.params.len())));
+            }
+        }
         let is_hash = items.is_hash();
         let arity = lambda.map(|l| l.params.len()).unwrap_or(0);
         let args_for = |k: &Value, v: &Value| -> Vec<Value> {
@@ -236,15 +320,15 @@ impl<'e> Compiler<'e> {
                 let values: Box<dyn Iterator<Item = Value>> = if name == "step" {
                     let n = match vals.get(1) {
                         Some(Value::Int(n)) if *n > 0 => *n as usize,
-                        other => {
+                        Some(other) => {
                             let positive = crate::value::TypeValue {
                                 name: "Integer".into(),
                                 params: vec![Value::Int(1), Value::Default],
                             };
-                            let got = other.cloned().unwrap_or(Value::Undef);
-                            let why = super::types::mismatch(&got, &positive);
+                            let why = super::types::mismatch(other, &positive);
                             return Err(fcall(self, format!("'step' parameter 'step' {why}")));
                         }
+                        None => return Err(fcall(self, "'step' expects 2 arguments, got 1".into())),
                     };
                     Box::new(items.pairs().map(element).step_by(n))
                 } else {
@@ -349,4 +433,44 @@ impl<'e> Compiler<'e> {
         }
         Ok(())
     }
+}
+
+/// Puppet's report when no signature of a function with several accepts its arguments: each
+/// signature with why it was rejected (here, a subject that is neither a Hash nor Iterable).
+fn rejected_signatures(name: &str, subject: &Value, args: usize) -> String {
+    let hash = format!("parameter 'hash' {}", super::builtins::param_mismatch(subject, &["Hash"]));
+    let iterable =
+        format!("parameter 'enumerable' {}", super::builtins::param_mismatch(subject, &["Iterable"]));
+    let signatures: Vec<(&str, String)> = match name {
+        "reduce" => {
+            let count =
+                |n: usize| format!("expects {n} argument{}, got {args}", if n == 1 { "" } else { "s" });
+            vec![
+                (
+                    "Iterable enumerable, Callable[2, 2] block",
+                    if args == 1 { iterable.clone() } else { count(1) },
+                ),
+                (
+                    "Iterable enumerable, Any memo, Callable[2, 2] block",
+                    if args == 2 { iterable } else { count(2) },
+                ),
+            ]
+        }
+        "slice" => vec![
+            ("Hash hash, Integer[1] slice_size, Callable block?", hash),
+            ("Iterable enumerable, Integer[1] slice_size, Callable block?", iterable),
+        ],
+        _ => vec![
+            ("Hash hash, Callable[2, 2] block", hash.clone()),
+            ("Hash hash, Callable[1, 1] block", hash),
+            ("Iterable enumerable, Callable[2, 2] block", iterable.clone()),
+            ("Iterable enumerable, Callable[1, 1] block", iterable),
+        ],
+    };
+    let mut out =
+        format!("The function '{name}' was called with arguments it does not accept. It expects one of:");
+    for (signature, why) in signatures {
+        out.push_str(&format!("\n  ({signature})\n    rejected: {why}"));
+    }
+    out
 }

@@ -6,6 +6,7 @@ pub use builtins::{versioncmp, versioncmp_ignoring_zeroes};
 mod collect;
 mod functions;
 mod iteration;
+mod mismatch;
 mod modules;
 mod ops;
 mod resources;
@@ -85,6 +86,11 @@ pub(crate) struct Compiler<'e> {
     aliases: HashMap<String, (Arc<SourceFile>, Expr)>,
     /// The `break`/`next`/`return` travelling up as an error.
     pending_control: Option<iteration::Control>,
+    /// A definition Puppet refuses when it reads it (a node defined twice), reported once the
+    /// main manifest is read.
+    definition_error: Option<Box<CompileError>>,
+    /// The call of the iteration function whose lambda runs (where its parameter errors are).
+    lambda_call_site: Option<Span>,
     /// Collectors, evaluated during catalog completion.
     collectors: Vec<collect::PendingCollector>,
     /// What stood left of a collector in a chain of arrows, which an empty collector stands for
@@ -150,6 +156,8 @@ impl<'e> Compiler<'e> {
             functions: HashMap::new(),
             aliases: HashMap::new(),
             pending_control: None,
+            definition_error: None,
+            lambda_call_site: None,
             collectors: Vec::new(),
             collector_alternatives: HashMap::new(),
             pending_overrides: Vec::new(),
@@ -163,10 +171,24 @@ impl<'e> Compiler<'e> {
     }
 
     /// Runs the whole compilation.
-    pub fn compile(mut self) -> R<bunraku_model::Catalog> {
+    pub fn compile(self) -> R<bunraku_model::Catalog> {
+        self.compile_catalog().map_err(|mut e| {
+            // A `break`/`next`/`return` that nothing caught: Puppet's error, without a column.
+            if let Some(name) = e.message.strip_prefix(iteration::CONTROL) {
+                e.message = format!("{name}() from context where this is illegal");
+                e.column = None;
+            }
+            e
+        })
+    }
+
+    fn compile_catalog(mut self) -> R<bunraku_model::Catalog> {
         for f in self.main_files.clone() {
             self.loaded.insert(f.path.clone());
             self.register_definitions(&f, &f.statements, "");
+        }
+        if let Some(e) = self.definition_error.take() {
+            return Err(e);
         }
         self.set_top_variables();
 
@@ -268,6 +290,9 @@ impl<'e> Compiler<'e> {
                     self.defines.entry(name).or_insert(Def { def: d.clone(), file: file.clone() });
                 }
                 ExprKind::NodeDef(n) if prefix.is_empty() => {
+                    if self.definition_error.is_none() {
+                        self.definition_error = self.duplicate_node(file, n);
+                    }
                     self.nodes.push(Def { def: n.clone(), file: file.clone() });
                 }
                 ExprKind::FunctionDef(f) => {
@@ -280,6 +305,34 @@ impl<'e> Compiler<'e> {
                 _ => {}
             }
         }
+    }
+
+    /// Puppet's error for a node name (or `default`) that an earlier node statement has.
+    fn duplicate_node(&self, file: &Arc<SourceFile>, n: &NodeDef) -> Option<Box<CompileError>> {
+        let key = |m: &NodeMatcher| match m {
+            NodeMatcher::Name(s) => Some(s.to_lowercase()),
+            NodeMatcher::Default => Some("default".to_string()),
+            NodeMatcher::Regex(_) | NodeMatcher::Interpolated(_) => None,
+        };
+        for m in &n.matchers {
+            let Some(name) = key(m) else { continue };
+            let Some(prev) =
+                self.nodes.iter().find(|p| p.def.matchers.iter().any(|pm| key(pm).as_ref() == Some(&name)))
+            else {
+                continue;
+            };
+            let prev_line = prev.file.lines.line_col(&prev.file.text, prev.def.span.start as usize).0;
+            let mut e = file.error(
+                format!(
+                    "Node '{name}' is already defined (file: {}, line: {prev_line}); cannot redefine",
+                    prev.file.path.display()
+                ),
+                n.span,
+            );
+            e.column = None;
+            return Some(Box::new(e));
+        }
+        None
     }
 
     /// Loads `<module>/manifests/<path>.pp` for a class or define name, once.
@@ -466,8 +519,7 @@ impl<'e> Compiler<'e> {
                     // Anything else names a resource type (a Ruby type or a define).
                     let lower = name.trim_start_matches("::").to_lowercase();
                     let known = matches!(lower.as_str(), "node" | "class" | "resource")
-                        || (!lower.contains("::") && self.resource_type(&lower, e.span)?.is_some())
-                        || self.find_define(&lower)?.is_some();
+                        || self.is_resource_type(&lower, e.span)?;
                     if !known {
                         return Err(self
                             .err(e.span, format!("Resource type not found: {}", canonical_type_name(name))));
@@ -510,14 +562,18 @@ impl<'e> Compiler<'e> {
                 for k in keys {
                     ks.push(self.eval(k, scope)?);
                 }
-                self.access(t, ks, e.span)?
+                let key_spans: Vec<Span> = keys.iter().map(|k| k.span).collect();
+                self.access(t, ks, e.span, &key_spans)?
             }
             ExprKind::Not(inner) => Value::Bool(!self.eval(inner, scope)?.truthy()),
             ExprKind::Neg(inner) => match self.eval(inner, scope)? {
                 Value::Int(i) => Value::Int(-i),
                 Value::Float(f) => Value::Float(-f),
                 other => ops::arithmetic(BinOp::Sub, &Value::Int(0), &other).map_err(|_| {
-                    self.err(inner.span, format!("The value '{other}' cannot be converted to Numeric."))
+                    self.err(
+                        e.span,
+                        format!("The value '{}' cannot be converted to Numeric.", ops::ruby_to_s(&other)),
+                    )
                 })?,
             },
             // A splat outside an argument list makes an array (`2 ** 3` is `2 * *3`).
@@ -542,8 +598,16 @@ impl<'e> Compiler<'e> {
             ExprKind::MethodCall { receiver, name, args, lambda } => {
                 let mut all = vec![(**receiver).clone()];
                 all.extend(args.iter().cloned());
-                self.call(name, &all, lambda.as_deref(), scope, e.span)
-                    .map_err(|err| self.method_call_error(err, receiver, e.span))?
+                // The call is located from its `.`, so that what the receiver's evaluation
+                // raises (located at the receiver) is not taken for the call's own failure.
+                let text = self.file.text.as_bytes();
+                let mut dot = receiver.span.end as usize;
+                while text.get(dot).is_some_and(|b| b.is_ascii_whitespace()) {
+                    dot += 1;
+                }
+                let call_span = Span::new(dot.min(e.span.end as usize), e.span.end as usize);
+                self.call(name, &all, lambda.as_deref(), scope, call_span)
+                    .map_err(|err| self.method_call_error(err, receiver, call_span))?
             }
             ExprKind::If { cond, then, otherwise } => {
                 if self.eval(cond, scope)?.truthy() {
@@ -613,12 +677,36 @@ impl<'e> Compiler<'e> {
                 self.eval_resource(*form, type_name, bodies, scope, e.span)?
             }
             ExprKind::ResourceDefaults { type_name, attrs, .. } => {
+                let lower = type_name.trim_start_matches("::").to_lowercase();
+                if !matches!(lower.as_str(), "class" | "node" | "resource")
+                    && !self.is_resource_type(&lower, e.span)?
+                {
+                    let shown = canonical_type_name(type_name);
+                    return Err(self.err(e.span, format!("Resource type not found: {shown}")));
+                }
+                let key = type_name.to_lowercase();
                 let mut list = Vec::new();
                 for a in attrs {
                     let v = self.eval(&a.value, scope)?;
+                    // A scope sets a type's default for an attribute once.
+                    let set = self.scopes[scope]
+                        .defaults
+                        .get(&key)
+                        .is_some_and(|d| d.iter().any(|(o, _)| o.name == a.name));
+                    if set {
+                        let mut e = self.file.error(
+                            format!(
+                                "Default already defined for {} {{ {} }}; cannot redefine",
+                                canonical_type_name(type_name),
+                                a.name
+                            ),
+                            e.span,
+                        );
+                        e.column = None;
+                        return Err(Box::new(e));
+                    }
                     list.push((a.clone(), v));
                 }
-                let key = type_name.to_lowercase();
                 self.scopes[scope].defaults.entry(key).or_default().extend(list);
                 Value::Undef
             }
@@ -628,7 +716,7 @@ impl<'e> Compiler<'e> {
                 Value::Undef
             }
             ExprKind::Collector { type_name, query, exported, attrs } => {
-                self.add_collector(type_name, query.as_deref(), *exported, attrs, scope, e.span)
+                self.add_collector(type_name, query.as_deref(), *exported, attrs, scope, e.span)?
             }
             ExprKind::ClassDef(_)
             | ExprKind::DefineDef(_)
@@ -638,6 +726,12 @@ impl<'e> Compiler<'e> {
         })
     }
 
+    /// Whether `lower` names a resource type: a Ruby type (Puppet's or a module's) or a define.
+    pub(crate) fn is_resource_type(&mut self, lower: &str, span: Span) -> R<bool> {
+        Ok((!lower.contains("::") && self.resource_type(lower, span)?.is_some())
+            || self.find_define(lower)?.is_some())
+    }
+
     /// Evaluates one side of an arrow. A chain (`a -> b -> c`) is left-associative and yields
     /// its right operand, so a collector in the middle of a chain stays a collector.
     fn relationship_operand(&mut self, e: &Expr, scope: ScopeId) -> R<Operand> {
@@ -645,6 +739,20 @@ impl<'e> Compiler<'e> {
             ExprKind::Relationship(arrow, l, r) => {
                 let left = self.relationship_operand(l, scope)?;
                 let right = self.relationship_operand(r, scope)?;
+                for side in [&left, &right] {
+                    let Operand::Value(v) = side else { continue };
+                    if let Some(bad) = not_catalog_operand(v) {
+                        // ILLEGAL_RELATIONSHIP_OPERAND_TYPE, at the arrow.
+                        let at = self.assign_operator(l);
+                        return Err(self.err(
+                            at,
+                            format!(
+                                "Illegal relationship operand, can not form a relationship with {}. A Catalog type is required.",
+                                crate::value::a_an(bad)
+                            ),
+                        ));
+                    }
+                }
                 self.relationships.push(PendingRelationship {
                     arrow: *arrow,
                     left: left.clone(),
@@ -695,8 +803,13 @@ impl<'e> Compiler<'e> {
         let here = err.file.as_deref() == Some(self.file.path.as_path())
             && err.line == Some(line)
             && err.column == Some(col);
-        let Some(rest) = err.message.strip_prefix(FUNCTION_CALL).filter(|_| here) else { return err };
-        let message = format!("Evaluation Error: Error while evaluating a Method call, {rest}");
+        // An unknown function keeps its words but is located as a method call is.
+        let message = if here && err.message.starts_with("Evaluation Error: Unknown function: ") {
+            err.message.clone()
+        } else {
+            let Some(rest) = err.message.strip_prefix(FUNCTION_CALL).filter(|_| here) else { return err };
+            format!("Evaluation Error: Error while evaluating a Method call, {rest}")
+        };
         let text = self.file.text.as_bytes();
         let skip_ws = |mut at: usize| {
             while text.get(at).is_some_and(|b| b.is_ascii_whitespace()) {
@@ -718,17 +831,31 @@ impl<'e> Compiler<'e> {
     fn lookup_var(&mut self, name: &str, scope: ScopeId, span: Span) -> R<Value> {
         if let Some(rest) = name.strip_prefix("::") {
             if !rest.contains("::") {
-                return Ok(self.scopes[TOP].vars.get(rest).cloned().unwrap_or(Value::Undef));
+                return match self.scopes[TOP].vars.get(rest) {
+                    Some(v) => Ok(v.clone()),
+                    None if self.unknown_variable_fails(rest) => {
+                        Err(self.err(span, format!("Unknown variable: '{name}'.")))
+                    }
+                    None => Ok(Value::Undef),
+                };
             }
         }
         let name = name.trim_start_matches("::");
         if let Some((class, var)) = name.rsplit_once("::") {
             let class = class.to_lowercase();
             return match self.class_scopes.get(&class) {
-                Some(&s) => Ok(lookup(&self.scopes, s, var).cloned().unwrap_or(Value::Undef)),
+                Some(&s) => match lookup(&self.scopes, s, var) {
+                    Some(v) => Ok(v.clone()),
+                    None if self.unknown_variable_fails(name) => {
+                        Err(self.err(span, format!("Unknown variable: '{name}'.")))
+                    }
+                    None => Ok(Value::Undef),
+                },
                 None => {
+                    if self.unknown_variable_fails(name) {
+                        return Err(self.err(span, format!("Unknown variable: '{name}'.")));
+                    }
                     tracing::warn!("Could not look up qualified variable '${name}'; class {class} has not been evaluated");
-                    let _ = span;
                     Ok(Value::Undef)
                 }
             };
@@ -736,6 +863,9 @@ impl<'e> Compiler<'e> {
         match lookup(&self.scopes, scope, name) {
             Some(v) => Ok(v.clone()),
             None => {
+                if self.unknown_variable_fails(name) {
+                    return Err(self.err(span, format!("Unknown variable: '{name}'.")));
+                }
                 let (line, col) = self.file.lines.line_col(&self.file.text, span.start as usize);
                 tracing::warn!(
                     "Unknown variable: '{name}'. (file: {}, line: {line}, column: {col})",
@@ -744,6 +874,16 @@ impl<'e> Compiler<'e> {
                 Ok(Value::Undef)
             }
         }
+    }
+
+    /// Whether a reference to the unknown variable `name` is an error: under `strict_variables`
+    /// or `strict = error` (Puppet's UNKNOWN_VARIABLE), except for match results (`$1`), which
+    /// are undef when nothing matched, and the variables Puppet always knows.
+    fn unknown_variable_fails(&self, name: &str) -> bool {
+        let settings = self.env.settings();
+        let numeric = !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit());
+        let built_in = matches!(name, "module_name" | "caller_module_name");
+        !numeric && !built_in && (settings.strict_variables || settings.strict == crate::Strict::Error)
     }
 
     fn assign(&mut self, target: &Expr, value: Value, scope: ScopeId) -> R<()> {
@@ -759,62 +899,100 @@ impl<'e> Compiler<'e> {
                         format!("Illegal attempt to assign to the numeric match result variable '${name}'"),
                     ));
                 }
-                let builtin = matches!(
-                    name.as_str(),
-                    "name" | "title" | "facts" | "trusted" | "server_facts" | "module_name"
-                );
+                if matches!(name.as_str(), "facts" | "trusted" | "server_facts") {
+                    let at = self.assign_operator(target);
+                    return Err(
+                        self.err(at, format!("Attempt to assign to a reserved variable name: '${name}'"))
+                    );
+                }
+                let builtin = matches!(name.as_str(), "name" | "title" | "module_name");
                 if builtin || self.scopes[scope].vars.contains_key(name) {
-                    // Puppet points at the `=` operator.
-                    let text = &self.file.text;
-                    let mut at = target.span.end as usize;
-                    while text.as_bytes().get(at).is_some_and(|b| b.is_ascii_whitespace()) {
-                        at += 1;
-                    }
                     let what = if builtin { "built in (or already assigned) variable" } else { "variable" };
-                    return Err(self.err(Span::new(at, at + 1), format!("Cannot reassign {what} '${name}'")));
+                    let at = self.assign_operator(target);
+                    return Err(self.err(at, format!("Cannot reassign {what} '${name}'")));
                 }
                 self.scopes[scope].vars.insert(name.clone(), value);
                 Ok(())
             }
-            ExprKind::Array(targets) => match value {
-                Value::Array(vals) => {
-                    if vals.len() != targets.len() {
-                        return Err(self.err(
-                            target.span,
-                            format!(
-                                "Mismatched number of assignable values, expected {}, got {}",
-                                targets.len(),
-                                vals.len()
-                            ),
-                        ));
+            // Puppet's `assign_Array`: errors about the values point at the `=`.
+            ExprKind::Array(targets) => {
+                match value {
+                    Value::Hash(h) => {
+                        for t in targets {
+                            let ExprKind::Var(n) = &t.kind else {
+                                return Err(self.err(t.span, "Illegal assignment target"));
+                            };
+                            let Some(v) = h.get(&Value::Str(n.clone())).cloned() else {
+                                let at = self.assign_operator(target);
+                                return Err(self.err(
+                                at,
+                                format!("No value for required key '{n}' in assignment to variables from hash"),
+                            ));
+                            };
+                            self.assign(t, v, scope)?;
+                        }
+                        Ok(())
                     }
-                    for (t, v) in targets.iter().zip(vals) {
-                        self.assign(t, v, scope)?;
-                    }
-                    Ok(())
-                }
-                Value::Hash(h) => {
-                    for t in targets {
-                        let ExprKind::Var(n) = &t.kind else {
-                            return Err(self.err(t.span, "Illegal assignment target"));
+                    Value::Resource { type_name, title } if type_name == "Class" => {
+                        let class = title.trim_start_matches("::").to_lowercase();
+                        let params = [Value::Str(title.clone())];
+                        let Some(&cs) = self.class_scopes.get(&class) else {
+                            let at = self.assign_operator(target);
+                            let title = params[0].to_display_string();
+                            return Err(self.err(at, format!("Resource not found: Class['{title}']")));
                         };
-                        let v = h.get(&Value::Str(n.clone())).cloned();
-                        let Some(v) = v else {
-                            return Err(
-                                self.err(t.span, format!("No value for required variable '${n}' in hash"))
-                            );
-                        };
-                        self.assign(t, v, scope)?;
+                        for t in targets {
+                            let ExprKind::Var(n) = &t.kind else {
+                                return Err(self.err(t.span, "Illegal assignment target"));
+                            };
+                            let Some(v) = self.scopes[cs].vars.get(n).cloned() else {
+                                return Err(self.err(
+                                t.span,
+                                format!(
+                                    "No value for required variable '${class}::{n}' in assignment to variables from class reference"
+                                ),
+                            ));
+                            };
+                            self.assign(t, v, scope)?;
+                        }
+                        Ok(())
                     }
-                    Ok(())
+                    other => {
+                        let vals = match other {
+                            Value::Array(vals) => vals,
+                            one => vec![one],
+                        };
+                        if vals.len() != targets.len() {
+                            let at = self.assign_operator(target);
+                            return Err(self.err(
+                                at,
+                                format!(
+                                    "Mismatched number of assignable entries and values, expected {}, got {}",
+                                    targets.len(),
+                                    vals.len()
+                                ),
+                            ));
+                        }
+                        for (t, v) in targets.iter().zip(vals) {
+                            self.assign(t, v, scope)?;
+                        }
+                        Ok(())
+                    }
                 }
-                _ => Err(self.err(
-                    target.span,
-                    "Illegal assignment: an array of variables needs an array or hash value",
-                )),
-            },
+            }
             _ => Err(self.err(target.span, "Illegal attempt to assign to a value that is not a variable")),
         }
+    }
+
+    /// The operator after `target` (`=`, `->`), where Puppet locates assignment and relationship
+    /// errors.
+    fn assign_operator(&self, target: &Expr) -> Span {
+        let text = self.file.text.as_bytes();
+        let mut at = target.span.end as usize;
+        while text.get(at).is_some_and(|b| b.is_ascii_whitespace()) {
+            at += 1;
+        }
+        Span::new(at, at + 1)
     }
 
     fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr, scope: ScopeId, span: Span) -> R<Value> {
@@ -882,6 +1060,18 @@ impl<'e> Compiler<'e> {
                 Value::Bool(if op == BinOp::Match { m } else { !m })
             }
             BinOp::In => Value::Bool(ops::in_op(&a, &b)),
+            _ if self.env.settings().strict == crate::Strict::Error
+                && !matches!(a, Value::Array(_) | Value::Hash(_))
+                && ops::coerced(&a, &b).is_some() =>
+            {
+                // Puppet's NUMERIC_COERCION, an error under `strict = error`.
+                let (which, before, after) = ops::coerced(&a, &b).expect("checked");
+                let at = if which == 0 { l.span } else { r.span };
+                return Err(self.err(
+                    at,
+                    format!("The string '{before}' was automatically coerced to the numerical value {after}"),
+                ));
+            }
             _ => ops::arithmetic(op, &a, &b).map_err(|e| match e {
                 ops::ArithError::Left(m) => self.err(l.span, m),
                 ops::ArithError::Right(m) => self.err(r.span, m),
@@ -918,11 +1108,22 @@ impl<'e> Compiler<'e> {
                 Ok(self.regex_match(&re, s, scope))
             }
             Value::Type(_) | Value::Resource { .. } => Ok(types::is_instance_of(a, b)),
+            // Ruby's words for a right operand that is not a pattern.
             other => Err(self.err(
                 span,
                 format!(
-                    "Left operand of =~ must be matched against a Regexp, String or Type, got {}",
-                    other.type_name()
+                    "Can not convert right match operand to a regular expression. Caused by 'no implicit conversion of {} into String'.",
+                    match other {
+                        Value::Int(_) => "Integer",
+                        Value::Float(_) => "Float",
+                        Value::Bool(true) => "true",
+                        Value::Bool(false) => "false",
+                        Value::Undef => "nil",
+                        Value::Default => "Symbol",
+                        Value::Array(_) => "Array",
+                        Value::Hash(_) => "Hash",
+                        _ => other.type_name(),
+                    }
                 ),
             )),
         }
@@ -959,9 +1160,31 @@ impl<'e> Compiler<'e> {
         }
     }
 
-    fn access(&mut self, target: Value, keys: Vec<Value>, span: Span) -> R<Value> {
+    /// `target[keys]`; Puppet points at the whole expression for a wrong number of keys and at
+    /// the key for a wrong kind of key.
+    fn access(&mut self, target: Value, keys: Vec<Value>, span: Span, key_spans: &[Span]) -> R<Value> {
+        let key_at = |i: usize| key_spans.get(i).copied().unwrap_or(span);
+        // Puppet flattens the keys of a string or array access (`'abc'[[1, 2]]` is `'abc'[1, 2]`).
+        let keys = match target {
+            Value::Str(_) | Value::Array(_) if keys.iter().any(|k| matches!(k, Value::Array(_))) => {
+                resources::flatten_values(keys)
+            }
+            _ => keys,
+        };
         match target {
             Value::Array(a) => {
+                if keys.is_empty() || keys.len() > 2 {
+                    let n = keys.len();
+                    return Err(
+                        self.err(span, format!("Array supports [] with one or two arguments. Got {n}"))
+                    );
+                }
+                if let Some((i, k)) = keys.iter().enumerate().find(|(_, k)| !matches!(k, Value::Int(_))) {
+                    let shown = ops::ruby_to_s(k);
+                    return Err(
+                        self.err(key_at(i), format!("The value '{shown}' cannot be converted to Numeric."))
+                    );
+                }
                 let len = a.len() as i64;
                 match keys.as_slice() {
                     [Value::Int(i)] => {
@@ -969,7 +1192,11 @@ impl<'e> Compiler<'e> {
                         Ok(if idx >= 0 && idx < len { a[idx as usize].clone() } else { Value::Undef })
                     }
                     [Value::Int(start), Value::Int(count)] => {
-                        let s = if *start < 0 { (len + start).max(0) } else { (*start).min(len) };
+                        // Ruby's `a[start, n]` is nil (Puppet's `[]`) for a start before the array.
+                        if *start < 0 && len + start < 0 {
+                            return Ok(Value::Array(Vec::new()));
+                        }
+                        let s = if *start < 0 { len + start } else { (*start).min(len) };
                         let c = if *count < 0 { (len + count + 1 - s).max(0) } else { *count };
                         let e = (s + c).min(len);
                         Ok(Value::Array(a[s as usize..e.max(s) as usize].to_vec()))
@@ -985,6 +1212,27 @@ impl<'e> Compiler<'e> {
                 }
             }
             Value::Str(s) => {
+                if keys.is_empty() || keys.len() > 2 {
+                    let n = keys.len();
+                    return Err(
+                        self.err(span, format!("String supports [] with one or two arguments. Got {n}"))
+                    );
+                }
+                if let Some((i, k)) = keys.iter().enumerate().find(|(_, k)| !matches!(k, Value::Int(_))) {
+                    return Err(self.err(
+                        key_at(i),
+                        format!(
+                            "A substring operation does not accept {} as a character index. Expected an Integer",
+                            match k {
+                                Value::Type(t) => format!("a Type[{}]", Value::Type(t.clone())),
+                                Value::Regex(r) => format!("a Regexp[/{}/]", r.source),
+                                Value::Undef => "an Undef".into(),
+                                Value::Default => "a Default".into(),
+                                other => crate::value::a_an(other),
+                            }
+                        ),
+                    ));
+                }
                 let chars: Vec<char> = s.chars().collect();
                 let len = chars.len() as i64;
                 let (start, count) = match keys.as_slice() {
@@ -992,23 +1240,58 @@ impl<'e> Compiler<'e> {
                     [Value::Int(i), Value::Int(c)] => (*i, *c),
                     _ => return Err(self.err(span, "String access requires an Integer index")),
                 };
+                // Out of range is the empty string (access_operator.rb).
                 let st = if start < 0 { len + start } else { start };
                 if st < 0 || st > len {
-                    return Ok(Value::Undef);
+                    return Ok(Value::Str(String::new()));
                 }
                 let c = if count < 0 { (len + count + 1 - st).max(0) } else { count };
                 let e = (st + c).min(len);
                 Ok(Value::Str(chars[st as usize..e as usize].iter().collect()))
             }
             Value::Undef => Err(self.err(span, "Operator '[]' is not applicable to an Undef Value.")),
-            Value::Type(t) => self.type_access(t, keys, span),
+            Value::Type(t) => {
+                if let Some((message, at)) = types_check_params(&t.name, &keys) {
+                    let at = at.map_or(span, key_at);
+                    return Err(self.err(at, message));
+                }
+                self.type_access(t, keys, span, key_spans)
+            }
+            Value::Resource { type_name, title } => self.resource_attribute(&type_name, &title, &keys, span),
             other => {
-                Err(self.err(span, format!("Operator '[]' is not applicable to {} value", other.type_name())))
+                Err(self
+                    .err(span, format!("Operator '[]' is not applicable to {}.", crate::value::a_an(&other))))
             }
         }
     }
 
-    fn type_access(&mut self, t: TypeValue, keys: Vec<Value>, span: Span) -> R<Value> {
+    /// `Notify['a']['message']`: a parameter of a declared resource.
+    fn resource_attribute(&mut self, type_name: &str, title: &str, keys: &[Value], span: Span) -> R<Value> {
+        let shown = format!("{type_name}['{title}']");
+        let Some(&idx) = self.index.get(&(type_name.to_string(), title.to_string())) else {
+            return Err(self.err(span, format!("Resource not found: {shown}")));
+        };
+        let [Value::Str(name)] = keys else {
+            return Err(self.err(span, format!("Operator '[]' is not applicable to a {type_name}-Type.")));
+        };
+        let r = &self.resources[idx];
+        if let Some(v) = r.params.get(name) {
+            return Ok(v.clone());
+        }
+        let known = match (&r.rtype, &r.define) {
+            (Some(rt), _) => rt.valid_attribute(name),
+            (None, Some(d)) => d.def.params.iter().any(|p| &p.name == name),
+            _ => true,
+        };
+        if known || resources::is_metaparam(name) {
+            Ok(Value::Undef)
+        } else {
+            Err(self.err(span, format!("The resource {shown} does not have a parameter called '{name}'")))
+        }
+    }
+
+    fn type_access(&mut self, t: TypeValue, keys: Vec<Value>, span: Span, key_spans: &[Span]) -> R<Value> {
+        let key_at = |i: usize| key_spans.get(i).copied().unwrap_or(span);
         if types::is_data_type(&t.name) {
             // Enum[$list], Pattern[$list] and Variant[$list] take the list's entries (Puppet
             // flattens them).
@@ -1017,29 +1300,76 @@ impl<'e> Compiler<'e> {
             } else {
                 keys
             };
-            if !t.params.is_empty() {
-                return Err(self.err(
-                    span,
-                    format!("Operator '[]' is not applicable to {}.", crate::value::a_an(&Value::Type(t))),
-                ));
-            }
+            // A parameterised type takes new parameters in place of its own (`Integer[1][2]` is
+            // `Integer[2]`, as Puppet 7 answers).
             return types::access(&t.name, &keys).map_err(|m| self.err(span, m));
         }
         // `Resource[File]` is the type File.
         if t.name == "Resource" && keys.len() == 1 {
+            if let Some(Value::Str(s)) = keys.first() {
+                let name = bunraku_model::reference::capitalize_type(s);
+                if !is_type_name(&name) {
+                    return Err(self.err(
+                        key_at(0),
+                        format!("Illegal type reference. The given name '{name}' does not conform to the naming rule"),
+                    ));
+                }
+            }
             if let Some(Value::Str(_) | Value::Type(_)) = keys.first() {
                 return types::access("Resource", &keys).map_err(|m| self.err(span, m));
             }
         }
         let type_name = if t.name == "Resource" {
             match keys.first() {
-                Some(Value::Str(s)) => bunraku_model::reference::capitalize_type(s),
+                Some(Value::Str(s)) => {
+                    let name = bunraku_model::reference::capitalize_type(s);
+                    if !is_type_name(&name) {
+                        return Err(self.err(
+                            key_at(0),
+                            format!("Illegal type reference. The given name '{name}' does not conform to the naming rule"),
+                        ));
+                    }
+                    name
+                }
                 Some(Value::Type(tt)) => tt.name.clone(),
-                _ => return Err(self.err(span, "Resource[] requires a type name")),
+                Some(other) => {
+                    return Err(self.err(
+                        key_at(0),
+                        format!(
+                            "First argument to Resource[] must be a resource type or a String. Got {}.",
+                            other.type_name()
+                        ),
+                    ))
+                }
+                None => return Err(self.err(span, "Resource[] requires a type name")),
             }
         } else {
             t.name.clone()
         };
+        // A class reference names a class (access_operator.rb: ILLEGAL_HOSTCLASS_NAME, ILLEGAL_NAME).
+        if type_name == "Class" {
+            let at = if t.name == "Resource" { 1 } else { 0 };
+            for (i, k) in keys.iter().enumerate().skip(at) {
+                match k {
+                    Value::Str(s) if !is_class_name(&s.to_lowercase()) => {
+                        return Err(self.err(
+                            key_at(i),
+                            format!("Illegal name. The given name '{s}' does not conform to the naming rule /^((::)?[a-z_]\\w*)(::[a-z]\\w*)*$/"),
+                        ))
+                    }
+                    Value::Str(_) | Value::Undef | Value::Array(_) | Value::Resource { .. } | Value::Type(_) => {}
+                    other => {
+                        return Err(self.err(
+                            key_at(i),
+                            format!(
+                                "Illegal Class name in class reference. {} cannot be used where a String is expected",
+                                a_an_uc(other)
+                            ),
+                        ))
+                    }
+                }
+            }
+        }
         let titles: Vec<Value> = if t.name == "Resource" { keys.into_iter().skip(1).collect() } else { keys };
         // An array of titles gives an array of references, even of one (`File[[$d]]`).
         let many = titles.len() > 1 || titles.iter().any(|k| matches!(k, Value::Array(_)));
@@ -1247,5 +1577,171 @@ pub(crate) fn from_json(v: &serde_json::Value) -> Value {
         serde_json::Value::Object(o) => {
             Value::Hash(o.iter().map(|(k, v)| (Value::Str(k.clone()), from_json(v))).collect())
         }
+    }
+}
+
+/// Puppet's checks of a parameterized type's arguments (access_operator.rb): the error and the
+/// index of the offending argument (`None`: the whole expression).
+fn types_check_params(name: &str, keys: &[Value]) -> Option<(String, Option<usize>)> {
+    let int_or_default = |k: &Value| matches!(k, Value::Int(_) | Value::Default);
+    let num_or_default = |k: &Value| matches!(k, Value::Int(_) | Value::Float(_) | Value::Default);
+    // How Puppet names an argument's type here: `Integer`, `Type[Float]`.
+    let label = |k: &Value| match k {
+        Value::Type(t) => format!("Type[{}]", Value::Type(t.clone())),
+        other => other.type_name().to_string(),
+    };
+    match name {
+        "Any" | "Data" | "Scalar" | "ScalarData" | "Undef" | "Default" => {
+            Some((format!("Operator '[]' is not applicable to {} {name}-Type.", if name == "Any" || name == "Undef" { "an" } else { "a" }), None))
+        }
+        "Boolean" => keys.iter().position(|k| !matches!(k, Value::Bool(_))).map(|i| {
+            (
+                format!(
+                    "Error creating type specialization of a Boolean-Type, Cannot use {} where TrueClass or FalseClass is expected",
+                    label(&keys[i])
+                ),
+                Some(i),
+            )
+        }),
+        "Regexp" => keys.iter().position(|k| !matches!(k, Value::Str(_) | Value::Regex(_))).map(|i| {
+            (
+                format!(
+                    "Error creating type specialization of a Regexp-Type, Cannot use {} where String or Regexp is expected",
+                    label(&keys[i])
+                ),
+                Some(i),
+            )
+        }),
+        "Integer" | "Float" => {
+            let what = if name == "Integer" { "Integer-Type" } else { "Float-Type" };
+            if keys.is_empty() || keys.len() > 2 {
+                return Some((
+                    format!("{what} supports [] with one or two arguments (from, to). Got {}", keys.len()),
+                    None,
+                ));
+            }
+            let ok: &dyn Fn(&Value) -> bool = if name == "Integer" { &int_or_default } else { &num_or_default };
+            if let Some((i, k)) = keys.iter().enumerate().find(|(_, k)| !ok(k)) {
+                let need = if name == "Integer" { "integers" } else { "floats, or integers" };
+                return Some((
+                    format!("{what} [] requires all arguments to be {need} (or default). Got {}", ruby_class(k)),
+                    Some(i),
+                ));
+            }
+            let num = |k: &Value| match k {
+                Value::Int(i) => Some(*i as f64),
+                Value::Float(f) => Some(*f),
+                _ => None,
+            };
+            if let (Some(from), Some(to)) = (keys.first().and_then(num), keys.get(1).and_then(num)) {
+                if from > to {
+                    return Some((
+                        format!(
+                            "Error while evaluating a '[]' expression, 'from' must be less or equal to 'to'. Got ({}, {}",
+                            keys[0], keys[1]
+                        ),
+                        None,
+                    ));
+                }
+            }
+            None
+        }
+        "Optional" | "NotUndef" | "Sensitive" | "Type" if keys.len() > 1 => {
+            Some((format!("{name}-Type[] accepts 1 argument. Got {}", keys.len()), None))
+        }
+        "NotUndef" | "Optional" => match keys.first() {
+            Some(Value::Type(_) | Value::Str(_)) | None => None,
+            Some(k) => Some((
+                format!("{name}-Type[] argument must be a Type or a String. Got {}", k.type_name()),
+                Some(0),
+            )),
+        },
+        "Type" => match keys.first() {
+            Some(Value::Type(_)) | None => None,
+            Some(k) => Some((format!("Type-Type[] arguments must be types. Got {}", k.type_name()), Some(0))),
+        },
+        "Array" | "Hash" => {
+            // The element type (key and value types): types, unless the size comes first.
+            let typed = if name == "Array" { 1 } else { 2 };
+            if !matches!(keys.first(), Some(Value::Int(_)) | None) {
+                if let Some((i, k)) = keys.iter().enumerate().take(typed).find(|(_, k)| !matches!(k, Value::Type(_))) {
+                    return Some((format!("{name}-Type[] arguments must be types. Got {}", ruby_class(k)), Some(i)));
+                }
+            }
+            // The size constraint: the arguments after the element (or key and value) types.
+            let types = keys.iter().take_while(|k| matches!(k, Value::Type(_))).count();
+            let rest = &keys[types..];
+            rest.iter().position(|k| !int_or_default(k)).map(|i| {
+                (
+                    format!(
+                        "A Type's size constraint arguments must be a single Integer type, or 1-2 integers (or default). Got {}",
+                        crate::value::a_an(&rest[i])
+                    ),
+                    Some(types + i),
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Puppet's rule for a class name (`Patterns::NAME`), of the lower-cased name.
+fn is_class_name(name: &str) -> bool {
+    let name = name.strip_prefix("::").unwrap_or(name);
+    name.split("::").enumerate().all(|(i, seg)| {
+        let mut chars = seg.chars();
+        match chars.next() {
+            Some(c) if c.is_ascii_lowercase() || (i == 0 && c == '_') => {
+                chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            }
+            _ => false,
+        }
+    })
+}
+
+/// Puppet's rule for a type reference (`Patterns::CLASSREF_EXT`): capitalised segments.
+fn is_type_name(name: &str) -> bool {
+    let name = name.strip_prefix("::").unwrap_or(name);
+    name.split("::").all(|seg| {
+        let mut chars = seg.chars();
+        matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// [`crate::value::a_an`] capitalised: "An Integer".
+fn a_an_uc(v: &Value) -> String {
+    let s = crate::value::a_an(v);
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => s,
+    }
+}
+
+/// The first value of a relationship operand that cannot be in a relationship (a number, a
+/// boolean, a hash, …): only references, types, strings and undef can.
+fn not_catalog_operand(v: &Value) -> Option<&Value> {
+    match v {
+        Value::Array(items) => items.iter().find_map(not_catalog_operand),
+        Value::Int(_)
+        | Value::Float(_)
+        | Value::Bool(_)
+        | Value::Hash(_)
+        | Value::Regex(_)
+        | Value::Default => Some(v),
+        _ => None,
+    }
+}
+
+/// The Ruby class of a value's Puppet representation, as some of Puppet's messages name it.
+fn ruby_class(v: &Value) -> String {
+    match v {
+        Value::Undef => "NilClass".into(),
+        Value::Default => "Symbol".into(),
+        Value::Bool(true) => "TrueClass".into(),
+        Value::Bool(false) => "FalseClass".into(),
+        Value::Type(t) => format!("Puppet::Pops::Types::P{}Type", t.name),
+        other => other.type_name().into(),
     }
 }

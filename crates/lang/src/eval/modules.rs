@@ -171,10 +171,10 @@ impl<'e> Compiler<'e> {
                     Ok(Some(v)) => Ok(v),
                     Ok(None) => match vals.get(1) {
                         Some(d) => Ok(d.clone()),
-                        None => Err(fcall(
-                            self,
-                            format!("Function lookup() did not find a value for the name '{key}'"),
-                        )),
+                        // Puppet's LookupError reaches the user as it is, with no location.
+                        None => Err(Box::new(crate::error::CompileError::new(format!(
+                            "Function lookup() did not find a value for the name '{key}'"
+                        )))),
                     },
                 }
             }
@@ -257,10 +257,10 @@ impl<'e> Compiler<'e> {
         }
         match default {
             Some(d) => Ok(d),
-            None => Err(fcall(
-                self,
-                format!("Function lookup() did not find a value for the name '{}'", names[0]),
-            )),
+            None => Err(Box::new(crate::error::CompileError::new(format!(
+                "Function lookup() did not find a value for the name '{}'",
+                names[0]
+            )))),
         }
     }
 
@@ -356,6 +356,8 @@ impl<'e> Compiler<'e> {
         span: Span,
     ) -> R<Value> {
         let parent = if inline && args.is_none() { scope } else { TOP };
+        // How Puppet names the template in argument errors: an inline one is a lambda.
+        let who = if inline { "lambda:".to_string() } else { template_name(&t.file.path) };
         let mark = self.scope_mark();
         let local = self.new_scope(ScopeKind::Local, Some(parent), None);
         let args = args.unwrap_or_default();
@@ -367,7 +369,7 @@ impl<'e> Compiler<'e> {
                         let k = k.to_display_string();
                         if !params.iter().any(|p| p.name == k) {
                             return Err(Box::new(caller.error(
-                                format!("Evaluation Error: Error while evaluating a Function Call, {} has no parameter named '{k}'", template_name(&t.file.path)),
+                                format!("Evaluation Error: Error while evaluating a Function Call, {} has no parameter named '{k}'", who.clone()),
                                 span,
                             )));
                         }
@@ -379,7 +381,7 @@ impl<'e> Compiler<'e> {
                                 Some(d) => self.eval(d, local)?,
                                 None => {
                                     return Err(Box::new(caller.error(
-                                        format!("Evaluation Error: Error while evaluating a Function Call, {} expects a value for parameter '{}'", template_name(&t.file.path), p.name),
+                                        format!("Evaluation Error: Error while evaluating a Function Call, {} expects a value for parameter '{}'", who.clone(), p.name),
                                         span,
                                     )))
                                 }
@@ -391,7 +393,7 @@ impl<'e> Compiler<'e> {
                                     return Err(Box::new(caller.error(
                                         format!(
                                             "Evaluation Error: Error while evaluating a Function Call, {} parameter '{}' {}",
-                                            template_name(&t.file.path),
+                                            who.clone(),
                                             p.name,
                                             super::types::mismatch(&v, &tv)
                                         ),

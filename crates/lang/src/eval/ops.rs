@@ -24,8 +24,51 @@ fn numeric(v: &Value) -> Result<Value, String> {
                 .map(Value::Float)
                 .map_err(|_| format!("The value '{s}' cannot be converted to Numeric."))
         }
-        other => Err(format!("The value '{other}' cannot be converted to Numeric.")),
+        other => Err(format!("The value '{}' cannot be converted to Numeric.", ruby_to_s(other))),
     }
+}
+
+/// How Ruby's `to_s` shows a value in Puppet's messages (NOT_NUMERIC): undef as nothing, a
+/// regexp as `(?-mix:…)`, collections as Ruby's `inspect` (`["a", nil, /x/]`, `{"k"=>1}`).
+pub fn ruby_to_s(v: &Value) -> String {
+    match v {
+        Value::Undef => String::new(),
+        Value::Default => "default".into(),
+        Value::Str(s) => s.clone(),
+        Value::Regex(r) => format!("(?-mix:{})", r.source),
+        other => ruby_inspect(other),
+    }
+}
+
+fn ruby_inspect(v: &Value) -> String {
+    match v {
+        Value::Undef => "nil".into(),
+        Value::Default => ":default".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => crate::value::format_float(*f),
+        Value::Str(s) => format!("{s:?}"),
+        Value::Regex(r) => format!("/{}/", r.source),
+        Value::Array(a) => format!("[{}]", a.iter().map(ruby_inspect).collect::<Vec<_>>().join(", ")),
+        Value::Hash(h) => format!(
+            "{{{}}}",
+            h.iter()
+                .map(|(k, x)| format!("{}=>{}", ruby_inspect(k), ruby_inspect(x)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Sensitive(_) => "Sensitive [value redacted]".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The first operand (0 left, 1 right) that arithmetic would convert from a string to a number,
+/// with the string and the number it becomes (Puppet's NUMERIC_COERCION).
+pub fn coerced(l: &Value, r: &Value) -> Option<(usize, String, Value)> {
+    [l, r].iter().enumerate().find_map(|(i, v)| match v {
+        Value::Str(s) => numeric(v).ok().map(|n| (i, s.clone(), n)),
+        _ => None,
+    })
 }
 
 /// Evaluates an arithmetic or collection operator (`+ - * / % << >>`).
@@ -107,6 +150,9 @@ pub fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Result<Value, ArithError> 
             out.push(other.clone());
             return Ok(Value::Array(out));
         }
+        (BinOp::Shl, Value::Hash(_), _) => {
+            return Err(ArithError::Other("Operator '<<' is not applicable to a Hash.".into()));
+        }
         _ => {}
     }
     let a = numeric(l).map_err(ArithError::Left)?;
@@ -168,21 +214,32 @@ pub fn arithmetic(op: BinOp, l: &Value, r: &Value) -> Result<Value, ArithError> 
         (x, y) => {
             let fx = as_f64(&x);
             let fy = as_f64(&y);
-            Value::Float(match op {
-                BinOp::Add => fx + fy,
-                BinOp::Sub => fx - fy,
-                BinOp::Mul => fx * fy,
-                BinOp::Div => {
-                    if fy == 0.0 {
-                        return Err(ArithError::Right("Division by 0".into()));
-                    }
-                    fx / fy
+            let (result, sym) = match op {
+                BinOp::Add => (fx + fy, "+"),
+                BinOp::Sub => (fx - fy, "-"),
+                BinOp::Mul => (fx * fy, "*"),
+                BinOp::Div => (fx / fy, "/"),
+                // Puppet refuses `%` on floats, naming the side that is one.
+                BinOp::Mod if matches!(x, Value::Float(_)) => {
+                    return Err(ArithError::Other("Operator '%' is not applicable to a Float.".into()));
                 }
                 BinOp::Mod => {
-                    return Err(ArithError::Other("Operator '%' is not applicable to a Float".into()));
+                    return Err(ArithError::Other(format!(
+                        "Operator '%' is not applicable to {} when right side is a Float.",
+                        crate::value::a_an(&x)
+                    )));
+                }
+                BinOp::Shl | BinOp::Shr if matches!(x, Value::Float(_)) => {
+                    let sym = if op == BinOp::Shl { "<<" } else { ">>" };
+                    return Err(ArithError::Other(format!("Operator '{sym}' is not applicable to a Float.")));
                 }
                 _ => return Err(ArithError::Other("Operator is not applicable to a Float".into())),
-            })
+            };
+            // Ruby divides a float by zero into Infinity, which Puppet then refuses.
+            if result.is_infinite() {
+                return Err(ArithError::Other(format!("The result of the {sym} expression is Infinity")));
+            }
+            Value::Float(result)
         }
     })
 }
@@ -216,6 +273,8 @@ pub fn compare(l: &Value, r: &Value) -> Result<Ordering, String> {
         }
         (Value::Str(_), _) => Err("A String is not comparable to a non String".into()),
         (Value::Int(_) | Value::Float(_), _) => Err("A Numeric is not comparable to non Numeric".into()),
+        // `default` is a Ruby Symbol in Puppet.
+        (Value::Default, _) => Err("Symbol not comparable to non Symbol".into()),
         _ => Err("Only Strings, Numbers, Timespans, Timestamps, and Versions are comparable".into()),
     }
 }

@@ -136,23 +136,57 @@ impl<'e> Compiler<'e> {
                 }
             }
         }
-        let mut refs = Vec::new();
+        // Every body's titles are evaluated and checked before any attribute, as in Puppet.
+        let mut body_titles = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for body in bodies {
+            if matches!(body.title.kind, ExprKind::Default) {
+                body_titles.push(Vec::new());
+                continue;
+            }
+            let titles = match self.eval(&body.title, scope)? {
+                Value::Undef => {
+                    return Err(
+                        self.err(body.title.span, "Missing title. The title expression resulted in undef")
+                    )
+                }
+                Value::Array(a) => flatten(a),
+                other => vec![other],
+            };
+            for (index, t) in titles.iter().enumerate() {
+                let problem = match t {
+                    Value::Undef => {
+                        format!(
+                            "Missing title at index {index}. The title expression resulted in an undef title"
+                        )
+                    }
+                    Value::Str(s) if s.is_empty() => format!(
+                        "Empty string title at {index}. Title strings must have a length greater than zero."
+                    ),
+                    Value::Str(s) if !seen.insert(s.clone()) => {
+                        return Err(self.err(
+                            span,
+                            format!("The title '{s}' has already been used in this resource expression"),
+                        ))
+                    }
+                    Value::Str(_) | Value::Default => continue,
+                    other => format!(
+                        "Illegal title type at index {index}. Expected String, got {}",
+                        generalized_type(other)
+                    ),
+                };
+                return Err(self.err(body.title.span, problem));
+            }
+            body_titles.push(titles);
+        }
+        let mut refs = Vec::new();
+        for (body, titles) in bodies.iter().zip(body_titles) {
             if matches!(body.title.kind, ExprKind::Default) {
                 continue;
             }
-            let title_v = self.eval(&body.title, scope)?;
-            let titles = match title_v {
-                Value::Array(a) => a,
-                other => vec![other],
-            };
-            // Titles are checked before the attributes are evaluated, as in Puppet.
-            if titles.iter().any(|t| matches!(t, Value::Undef)) {
-                return Err(
-                    self.err(body.title.span, "Missing title. The title expression resulted in undef")
-                );
-            }
             let mut attrs: Vec<(AttributeOp, Value)> = expr_defaults.clone();
+            // An attribute given both by name and by `*` is Puppet's DUPLICATE_ATTRIBUTE.
+            let named: Vec<&str> = body.attrs.iter().map(|a| a.name.as_str()).filter(|n| *n != "*").collect();
             for a in &body.attrs {
                 let v = self.eval(&a.value, scope)?;
                 if a.name == "*" {
@@ -161,6 +195,13 @@ impl<'e> Compiler<'e> {
                             for (k, v) in h {
                                 let mut op = a.clone();
                                 op.name = k.to_display_string();
+                                if named.contains(&op.name.as_str()) {
+                                    return Err(self.err(
+                                        span,
+                                        format!("The attribute '{}' has already been set", op.name),
+                                    ));
+                                }
+                                attrs.retain(|(o, _)| o.name != op.name);
                                 attrs.push((op, v));
                             }
                         }
@@ -168,7 +209,7 @@ impl<'e> Compiler<'e> {
                         other => {
                             return Err(self.err(
                                 a.value.span,
-                                format!("Splat of attributes requires a Hash, got {}", other.type_name()),
+                                format!("Expected value of type Hash, got {}", generalized_type(&other)),
                             ))
                         }
                     }
@@ -380,7 +421,19 @@ impl<'e> Compiler<'e> {
         };
         let source = if collector { None } else { Some(self.source_of(scope)) };
         for r in refs {
-            let Value::Resource { type_name, title } = r else { continue };
+            let (type_name, title) = match r {
+                Value::Resource { type_name, title } => (type_name, title),
+                Value::Undef => continue,
+                other => {
+                    return Err(self.err(
+                        span,
+                        format!(
+                            "Resource Override can only operate on resources, got: {}",
+                            crate::value::label(&other)
+                        ),
+                    ))
+                }
+            };
             let mut values = Vec::with_capacity(attrs.len());
             for a in attrs {
                 values.push((a.clone(), self.eval(&a.value, scope)?));
@@ -556,13 +609,17 @@ impl<'e> Compiler<'e> {
             let ptitle = capitalize_type(parent);
             if !self.index.contains_key(&("Class".to_string(), ptitle)) {
                 let Some(pdef) = self.find_class(parent)? else {
-                    return Err(Box::new(def.file.error(
+                    // Puppet names the parent absolutely and gives the line only.
+                    let mut e = def.file.error(
                         format!(
-                            "Could not find parent resource type '{parent}' of type hostclass in {}",
+                            "Could not find parent resource type '::{}' of type hostclass in {}",
+                            parent.trim_start_matches("::"),
                             self.env.name
                         ),
                         def.def.span,
-                    )));
+                    );
+                    e.column = None;
+                    return Err(Box::new(e));
                 };
                 let pname = parent.trim_start_matches("::").to_lowercase();
                 self.instantiate_class(&pdef, &pname, scope, None)?;
@@ -769,11 +826,9 @@ impl<'e> Compiler<'e> {
             if let Some(t) = &p.type_expr {
                 if let Value::Type(tv) = self.eval(t, scope)? {
                     if !super::types::is_instance(&value, &tv) {
-                        problems.push(format!(
-                            "parameter '{}' {}",
-                            p.name,
-                            self.type_mismatch(&value, t, &tv)
-                        ));
+                        for m in self.type_mismatches(&value, t, &tv) {
+                            problems.push(format!("parameter '{}' {m}", p.name));
+                        }
                     }
                 }
             }
@@ -789,13 +844,13 @@ impl<'e> Compiler<'e> {
         }
     }
 
-    /// Puppet's mismatch text; a type written as an alias is shown as `Alias = Type`.
-    pub(crate) fn type_mismatch(&self, value: &Value, type_expr: &Expr, t: &TypeValue) -> String {
+    /// Puppet's mismatch report, one line each; a type written as an alias is shown as `Alias = Type`.
+    pub(crate) fn type_mismatches(&self, value: &Value, type_expr: &Expr, t: &TypeValue) -> Vec<String> {
         match &type_expr.kind {
             ExprKind::TypeRef(name) if self.aliases.contains_key(&name.to_lowercase()) => {
-                super::types::mismatch_named(value, name, t)
+                vec![super::types::mismatch_named(value, name, t)]
             }
-            _ => super::types::mismatch(value, t),
+            _ => super::mismatch::describe(value, t),
         }
     }
 
@@ -1278,7 +1333,7 @@ fn to_model(r: &Res) -> Resource {
     }
 }
 
-fn is_metaparam(name: &str) -> bool {
+pub(crate) fn is_metaparam(name: &str) -> bool {
     matches!(
         name,
         "noop"
@@ -1349,4 +1404,43 @@ fn flatten_refs(v: &Value) -> Vec<(String, String)> {
             _ => None,
         })
         .collect()
+}
+
+/// An array of titles flattened, as Puppet flattens them (`[['a'], 'b']` is two titles).
+pub(crate) fn flatten_values(items: Vec<Value>) -> Vec<Value> {
+    flatten(items)
+}
+
+fn flatten(items: Vec<Value>) -> Vec<Value> {
+    let mut out = Vec::new();
+    for v in items {
+        match v {
+            Value::Array(inner) => out.extend(flatten(inner)),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The generalized type Puppet names for a value in a title error: `Integer`, `Hash[String, Integer]`.
+pub(crate) fn generalized_type(v: &Value) -> String {
+    fn common(mut items: impl Iterator<Item = String>) -> Option<String> {
+        let first = items.next()?;
+        items.all(|x| x == first).then_some(first)
+    }
+    match v {
+        Value::Hash(h) if !h.is_empty() => {
+            match (common(h.keys().map(generalized_type)), common(h.values().map(generalized_type))) {
+                (Some(k), Some(x)) => format!("Hash[{k}, {x}]"),
+                _ => "Hash".into(),
+            }
+        }
+        Value::Array(a) if !a.is_empty() => match common(a.iter().map(generalized_type)) {
+            Some(e) => format!("Array[{e}]"),
+            None => "Array".into(),
+        },
+        Value::Type(t) => format!("Type[{}]", t.name),
+        Value::Regex(r) => format!("Regexp[/{}/]", r.source),
+        other => other.type_name().into(),
+    }
 }

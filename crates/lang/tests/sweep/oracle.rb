@@ -7,6 +7,9 @@
 # original stdout {"id", "catalog"} or {"id", "error"}, with "templates" (the .erb/.epp files
 # Puppet rendered, as found on the modulepath) and "seconds".
 #
+# A request may carry "settings" ({"strict_variables": true, "strict": "error"}): set for that
+# case only, the defaults restored after it.
+#
 # Each case writes ENVPATH/production/manifests/site.pp, drops every cached environment and
 # compiles in a new one, so each compile starts afresh (loaders, known types, 3.x functions).
 # Facts are read by Puppet's yaml terminus from WORKDIR/var/client_yaml/facts/NODE.yaml (written
@@ -82,6 +85,9 @@ $stdin.each_line do |line|
   RENDERED.clear
   app.arguments[0] = req['node']
   answer = { 'id' => req['id'] }
+  settings = req['settings'] || {}
+  saved = settings.keys.to_h { |k| [k, Puppet[k.to_sym]] }
+  settings.each { |k, v| Puppet[k.to_sym] = v }
   started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
   begin
     catalog = Puppet.override({ current_environment: env }, 'sweep case') do
@@ -98,6 +104,7 @@ $stdin.each_line do |line|
     text = first ? console_line(first) : "#{e.class}: #{e.message}"
     answer['error'] = text.gsub("#{envdir}/", '')
   end
+  saved.each { |k, v| Puppet[k.to_sym] = v }
   answer['seconds'] = (Process.clock_gettime(Process::CLOCK_MONOTONIC) - started).round(3)
   answer['templates'] = RENDERED.uniq.map { |t| strip.call(t) }
   proto.puts(JSON.generate(answer))

@@ -1,0 +1,1 @@
+$x = NotUndef[1]

@@ -1,0 +1,2 @@
+$x = 1
+Integer[1] { message => 'x' }

@@ -1,0 +1,4 @@
+class c {
+  $name = 'x'
+}
+include c

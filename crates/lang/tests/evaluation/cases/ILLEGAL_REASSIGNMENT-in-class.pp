@@ -1,0 +1,5 @@
+class c {
+  $x = 1
+  $x = 2
+}
+include c

@@ -1,0 +1,2 @@
+function f($a, $b) { $a }
+$x = f(1)

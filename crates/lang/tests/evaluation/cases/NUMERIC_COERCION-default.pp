@@ -1,0 +1,2 @@
+$x = '1' + 1
+notify { 'r': message => $x }

@@ -1,0 +1,2 @@
+# settings: strict=error
+$x = '1' + 1

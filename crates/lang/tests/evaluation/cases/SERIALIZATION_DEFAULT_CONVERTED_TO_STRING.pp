@@ -1,0 +1,2 @@
+# settings: strict=error
+notify { 'a': message => { 'k' => default } }

@@ -1,0 +1,1 @@
+$x = Notify['nope']['message']

@@ -1,0 +1,2 @@
+Nosuchtype { x => 1 }
+notify { 'r': }

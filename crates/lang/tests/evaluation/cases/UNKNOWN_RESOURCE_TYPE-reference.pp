@@ -1,0 +1,2 @@
+$x = Nosuchtype['a']
+notify { 'r': require => $x }

@@ -1,0 +1,2 @@
+# settings: strict=error
+notify { 'r': message => $nope }

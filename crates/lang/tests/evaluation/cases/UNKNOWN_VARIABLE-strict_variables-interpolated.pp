@@ -1,0 +1,2 @@
+# settings: strict_variables=true
+notify { 'r': message => "x${nope}y" }

@@ -1,0 +1,2 @@
+case 3 { 1: { fail('x') } }
+notify { 'r': }

@@ -1,0 +1,2 @@
+class c(Array[Integer, 2] $x) { }
+class { 'c': x => [1] }

@@ -1,0 +1,2 @@
+class c(Enum['a', 'b'] $x) { }
+class { 'c': x => 'z' }

@@ -1,0 +1,2 @@
+class c { contain nope }
+include c

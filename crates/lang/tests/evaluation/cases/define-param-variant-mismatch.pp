@@ -1,0 +1,2 @@
+define d(Variant[Integer, Array[Integer]] $x) { }
+d { 'a': x => ['b'] }

@@ -1,0 +1,1 @@
+$x = assert_type(Array[Integer], [1, 'b'])

@@ -1,0 +1,1 @@
+$x = assert_type(Hash[String, Integer], { 'a' => 'b' })

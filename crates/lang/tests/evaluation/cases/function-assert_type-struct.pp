@@ -1,0 +1,1 @@
+$x = assert_type(Struct[{ 'a' => Integer }], { 'a' => 'x' })

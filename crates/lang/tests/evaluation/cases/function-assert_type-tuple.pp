@@ -1,0 +1,1 @@
+$x = assert_type(Tuple[Integer, String], [1, 2])

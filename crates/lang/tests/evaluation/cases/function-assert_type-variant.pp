@@ -1,0 +1,1 @@
+$x = assert_type(Variant[Integer, Boolean], 'x')

@@ -1,0 +1,1 @@
+$x = epp('nope/x.epp')

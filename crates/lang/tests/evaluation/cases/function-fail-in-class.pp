@@ -1,0 +1,4 @@
+class c {
+  fail("class ${title} failed")
+}
+include c

@@ -1,0 +1,1 @@
+$x = inline_epp('<%- | Integer $a | -%><%= $a %>', { 'a' => 'x' })

@@ -1,0 +1,1 @@
+$x = Nosuchtype.new(1)

@@ -1,0 +1,1 @@
+$x = 1.5.reverse_each |$v| { $v }

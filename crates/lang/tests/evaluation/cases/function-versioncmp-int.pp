@@ -1,0 +1,1 @@
+$x = versioncmp(1, 2)

@@ -1,0 +1,3 @@
+class c { notify { 'a': } }
+notify { 'a': }
+include c

@@ -1,0 +1,2 @@
+file { 'a': path => '/tmp/x' }
+file { 'b': path => '/tmp/x' }

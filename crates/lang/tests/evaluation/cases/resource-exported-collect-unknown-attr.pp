@@ -1,0 +1,2 @@
+Notify <| nope == 'x' |>
+notify { 'a': }

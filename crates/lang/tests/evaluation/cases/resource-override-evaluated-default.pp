@@ -1,0 +1,5 @@
+class c {
+  notify { 'a': }
+}
+include c
+Notify['a'] { message => 'x' }

@@ -1,0 +1,6 @@
+# settings: strict=error
+class c {
+  notify { 'a': }
+}
+include c
+Notify['a'] { message => 'x' }

@@ -1,0 +1,2 @@
+type A = Nosuchtype
+$x = 1 =~ A

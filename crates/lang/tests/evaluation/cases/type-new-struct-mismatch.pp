@@ -1,0 +1,1 @@
+$x = Struct[{ 'a' => Integer }].new({ 'a' => 'x' })

@@ -1,0 +1,2 @@
+define d(Enum['b', 'abc', 'a'] $x) { }
+d { 'n': x => 'z' }

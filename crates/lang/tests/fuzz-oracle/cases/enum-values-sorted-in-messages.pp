@@ -1,0 +1,2 @@
+class c(Enum['b', 'a'] $p) { }
+class { 'c': p => 'x' }

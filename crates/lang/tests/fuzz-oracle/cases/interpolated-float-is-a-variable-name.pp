@@ -1,0 +1,1 @@
+notify { 'a': message => "x${2.25}" }

@@ -1,0 +1,1 @@
+$x = keys(Tuple[Integer, String])

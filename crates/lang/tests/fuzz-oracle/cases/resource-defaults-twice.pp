@@ -1,0 +1,2 @@
+Notify { tag => 'a' }
+Notify { tag => 'b' }

@@ -1,0 +1,1 @@
+$x = 'v=100' < false ? { true => 'a', default => 'b' }

@@ -1,0 +1,1 @@
+notify { 'a': message => ('0x1F' == true ? { true => 'yes', default => 'no' }) }

@@ -1,0 +1,1 @@
+notify { 'a': message => ['x y'[5], 'abc'[-5], 'abc'[3], 'abc'[1, 5]] }

@@ -1,0 +1,2 @@
+class c(Struct[{ 'a' => Integer }] $p = {}) { }
+include c

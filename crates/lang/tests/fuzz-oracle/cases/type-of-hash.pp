@@ -1,0 +1,1 @@
+notify { 'a': message => String(type({ 'a' => 1 })) }

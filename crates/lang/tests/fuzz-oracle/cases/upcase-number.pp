@@ -1,0 +1,1 @@
+notify { 'a': message => [upcase(1), downcase(2.5), capitalize(3)] }
