@@ -24,7 +24,7 @@ pub(crate) fn param_mismatch(got: &Value, expected: &[&str]) -> String {
         [Value::Type(one)] => one.clone(),
         _ => TypeValue { name: "Variant".into(), params: types },
     };
-    super::mismatch::describe(got, &t).join("\n ")
+    super::types::mismatch(got, &t)
 }
 
 /// The first parameter of Puppet 7's built-in functions: its name and the types its

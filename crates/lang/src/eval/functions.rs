@@ -250,7 +250,7 @@ impl<'e> Compiler<'e> {
                             ty("Type", Some("Type")),
                         ],
                     };
-                    let m = super::mismatch::describe(bad, &signature).join("\n ");
+                    let m = super::types::mismatch(bad, &signature);
                     return Err(fcall(self, format!("'defined' parameter 'vals' {m}")));
                 }
                 for v in &vals {

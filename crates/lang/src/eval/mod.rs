@@ -6,7 +6,6 @@ pub use builtins::{versioncmp, versioncmp_ignoring_zeroes};
 mod collect;
 mod functions;
 mod iteration;
-mod mismatch;
 mod modules;
 mod ops;
 mod resources;

@@ -850,7 +850,7 @@ impl<'e> Compiler<'e> {
             ExprKind::TypeRef(name) if self.aliases.contains_key(&name.to_lowercase()) => {
                 vec![super::types::mismatch_named(value, name, t)]
             }
-            _ => super::mismatch::describe(value, t),
+            _ => super::types::mismatch(value, t).split("\n ").map(str::to_string).collect(),
         }
     }
 

@@ -26,6 +26,31 @@ impl Mismatch {
         }
     }
 
+    fn path_mut(&mut self) -> &mut Vec<String> {
+        match self {
+            Mismatch::Type(p, ..)
+            | Mismatch::Pattern(p, ..)
+            | Mismatch::Size(p, ..)
+            | Mismatch::MissingKey(p, _)
+            | Mismatch::ExtraKey(p, _) => p,
+        }
+    }
+
+    /// The path without its Variant alternatives (Puppet's `canonical_path`): mismatches of
+    /// several alternatives at the same place merge into one.
+    fn canonical_path(&self) -> Vec<&String> {
+        self.path().iter().filter(|e| !e.starts_with("variant ")).collect()
+    }
+
+    /// Without the Variant alternative at `at` (Puppet's `chop_path`), once one description is left.
+    fn chopped(mut self, at: usize) -> Mismatch {
+        let p = self.path_mut();
+        if p.get(at).is_some_and(|e| e.starts_with("variant ")) {
+            p.remove(at);
+        }
+        self
+    }
+
     fn message(&self) -> String {
         let position = self.path().join(" ");
         let text = match self {
@@ -243,8 +268,8 @@ fn describe(expected: &Ty, original: &Ty, actual: &Ty, path: &[String]) -> Vec<M
     match expected {
         Ty::Variant(ts) => {
             let mut all = Vec::new();
-            for t in ts {
-                let d = describe_fresh(t, actual, path);
+            for (i, t) in ts.iter().enumerate() {
+                let d = describe_fresh(t, actual, &with(path, format!("variant {i}")));
                 if d.is_empty() {
                     return vec![];
                 }
@@ -419,7 +444,8 @@ fn merge(all: Vec<Vec<Mismatch>>, original: &Ty, path: &[String]) -> Vec<Mismatc
     let n = all.len();
     let flat: Vec<Mismatch> = all.into_iter().flatten().collect();
     let sizes: Vec<&Mismatch> = flat.iter().filter(|m| matches!(m, Mismatch::Size(..))).collect();
-    if sizes.len() == n && sizes.iter().all(|m| m.path() == sizes[0].path()) {
+    let at = path.len();
+    if sizes.len() == n && sizes.iter().all(|m| m.canonical_path() == sizes[0].canonical_path()) {
         let (mut lo, mut hi) = (i128::MAX, i128::MIN);
         let mut actual = Range::ANY;
         for m in &sizes {
@@ -430,12 +456,13 @@ fn merge(all: Vec<Vec<Mismatch>>, original: &Ty, path: &[String]) -> Vec<Mismatc
             }
         }
         let to = if hi == i128::MAX { None } else { Some(hi as i64) };
-        return vec![Mismatch::Size(sizes[0].path().to_vec(), Range::new(Some(lo as i64), to), actual)];
+        let merged = Mismatch::Size(sizes[0].path().to_vec(), Range::new(Some(lo as i64), to), actual);
+        return vec![merged.chopped(at)];
     }
     // A PatternMismatch is a kind of TypeMismatch: they merge, as the first one's kind.
     let types: Vec<&Mismatch> =
         flat.iter().filter(|m| matches!(m, Mismatch::Type(..) | Mismatch::Pattern(..))).collect();
-    if types.len() == n && types.iter().all(|m| m.path() == types[0].path()) {
+    if types.len() == n && types.iter().all(|m| m.canonical_path() == types[0].canonical_path()) {
         let mut expected: Vec<Ty> = Vec::new();
         let mut actual = None;
         for m in &types {
@@ -452,7 +479,10 @@ fn merge(all: Vec<Vec<Mismatch>>, original: &Ty, path: &[String]) -> Vec<Mismatc
             actual.get_or_insert_with(|| a.clone());
         }
         let actual = actual.unwrap_or(Ty::Any);
-        let p = types[0].path().to_vec();
+        let mut p = types[0].path().to_vec();
+        if p.get(at).is_some_and(|e| e.starts_with("variant ")) {
+            p.remove(at);
+        }
         // The whole Variant failed at its own level: describe it as the type written.
         if p == path && !matches!(original, Ty::Variant(_)) {
             return vec![Mismatch::Type(p, vec![original.clone()], actual)];
@@ -467,6 +497,9 @@ fn merge(all: Vec<Vec<Mismatch>>, original: &Ty, path: &[String]) -> Vec<Mismatc
         if !out.contains(&m) {
             out.push(m);
         }
+    }
+    if out.len() == 1 {
+        return out.into_iter().map(|m| m.chopped(at)).collect();
     }
     out
 }
