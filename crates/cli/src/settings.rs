@@ -107,6 +107,9 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("pluginsync", "true"),
     ("certificate_revocation", "chain"),
     ("strict_environment_mode", "false"),
+    // How the language treats mistakes (Puppet's settings and defaults).
+    ("strict_variables", "false"),
+    ("strict", "warning"),
     ("use_last_environment", "true"),
     ("listen", "false"),
     ("puppetport", "8139"),
@@ -277,6 +280,22 @@ impl Settings {
 
     pub fn path(&self, name: &str) -> PathBuf {
         PathBuf::from(self.get(name))
+    }
+
+    /// `strict_variables` and `strict` (off, warning or error), as the compiler takes them.
+    pub fn language(&self) -> Result<bunraku_lang::LanguageSettings, SettingsError> {
+        let strict = match self.get("strict") {
+            "off" => bunraku_lang::Strict::Off,
+            "warning" => bunraku_lang::Strict::Warning,
+            "error" => bunraku_lang::Strict::Error,
+            other => {
+                return Err(SettingsError::Value {
+                    name: "strict".into(),
+                    message: format!("'{other}' is not one of off, warning, error"),
+                })
+            }
+        };
+        Ok(bunraku_lang::LanguageSettings { strict_variables: self.bool("strict_variables")?, strict })
     }
 
     pub fn bool(&self, name: &str) -> Result<bool, SettingsError> {

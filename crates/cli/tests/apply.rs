@@ -188,3 +188,37 @@ fn temporary_files_of_a_killed_apply_are_removed_by_the_next() {
     assert_eq!(leftovers(), 0, "the next apply removes what the killed one left");
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 400);
 }
+
+/// `strict_variables` and `strict` in puppet.conf reach the compiler, as Puppet's do: the same
+/// manifest applies by default and fails, naming the variable and its place, under each setting.
+#[test]
+fn strict_settings_from_puppet_conf_reach_the_compiler() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = dir.path().join("site.pp");
+    std::fs::write(&manifest, "$known = 1\nnotify { 'x': message => \"${nope}\" }\n").unwrap();
+    let run = |conf: &str| -> common::Ran {
+        let confdir = dir.path().join(format!("conf-{}", conf.len()));
+        std::fs::create_dir_all(&confdir).unwrap();
+        std::fs::write(confdir.join("puppet.conf"), conf).unwrap();
+        Command::new(common::BUNRAKU)
+            .args(["apply", "--noop", "--confdir"])
+            .arg(&confdir)
+            .arg("--vardir")
+            .arg(dir.path().join("var"))
+            .arg(&manifest)
+            .output()
+            .unwrap()
+            .into()
+    };
+    let lenient = run("[main]\n");
+    assert_eq!(lenient.code, 0, "{}", lenient.text);
+    for conf in ["[main]\nstrict_variables = true\n", "[main]\nstrict = error\n"] {
+        let strict = run(conf);
+        assert_eq!(strict.code, 1, "{conf}: {}", strict.text);
+        assert!(strict.text.contains("Unknown variable: 'nope'."), "{conf}: {}", strict.text);
+        // Where Puppet 7.23 puts it too (`puppet apply --strict_variables` here).
+        assert!(strict.text.contains("line: 2, column: 29"), "{conf}: {}", strict.text);
+    }
+    let bad = run("[main]\nstrict = sometimes\n");
+    assert!(bad.text.contains("'sometimes' is not one of off, warning, error"), "{}", bad.text);
+}

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use bunraku_lang::Environment;
+use bunraku_lang::{Environment, LanguageSettings};
 
 /// Why an environment could not be had.
 #[derive(Debug, thiserror::Error)]
@@ -30,13 +30,25 @@ pub fn valid_name(name: &str) -> bool {
 pub struct Environments {
     environmentpath: PathBuf,
     basemodulepath: Vec<PathBuf>,
+    language: LanguageSettings,
     cache: Mutex<HashMap<String, Arc<Environment>>>,
 }
 
 impl Environments {
     /// Environments found under `environmentpath`, with `basemodulepath` after each one's `modules/`.
     pub fn new(environmentpath: PathBuf, basemodulepath: Vec<PathBuf>) -> Self {
-        Environments { environmentpath, basemodulepath, cache: Mutex::new(HashMap::new()) }
+        Environments {
+            environmentpath,
+            basemodulepath,
+            language: LanguageSettings::default(),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Every environment compiles with these settings (`strict_variables`, `strict`).
+    pub fn with_language(mut self, language: LanguageSettings) -> Self {
+        self.language = language;
+        self
     }
 
     /// The directory environments live in.
@@ -65,7 +77,8 @@ impl Environments {
             return Ok(env.clone());
         }
         let env = Environment::open(&self.environmentpath, name, &self.basemodulepath)
-            .map_err(|e| EnvironmentError::Open { name: name.to_string(), message: e.to_string() })?;
+            .map_err(|e| EnvironmentError::Open { name: name.to_string(), message: e.to_string() })?
+            .with_settings(self.language);
         let env = Arc::new(env);
         cache.insert(name.to_string(), env.clone());
         tracing::debug!("Opened environment {name}");

@@ -51,6 +51,8 @@ pub struct MasterConfig {
     pub ca: bool,
     /// Timeouts, body sizes and connection caps that keep one client from harming the others.
     pub limits: Limits,
+    /// `strict_variables` and `strict`, for every environment's compiles.
+    pub language: bunraku_lang::LanguageSettings,
 }
 
 /// The limits that keep one client, one manifest or one request from stopping service for the
@@ -172,7 +174,8 @@ impl Master {
         let local_addr = listener
             .local_addr()
             .map_err(|source| MasterError::Io { context: "reading the bound address".into(), source })?;
-        let environments = Environments::new(config.environmentpath.clone(), config.basemodulepath.clone());
+        let environments = Environments::new(config.environmentpath.clone(), config.basemodulepath.clone())
+            .with_language(config.language);
         let state = Arc::new(AppState::new(config, ca, environments, reports, Arc::new(tls)));
         Ok(Master { listener, local_addr, state })
     }

@@ -73,6 +73,7 @@ impl TestMaster {
             ca_ttl: Duration::from_secs(86400),
             ca: true,
             limits,
+            language: Default::default(),
         };
         let (addr_tx, addr_rx) = mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();

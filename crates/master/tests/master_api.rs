@@ -81,6 +81,7 @@ fn config(root: &Path, bind: SocketAddr) -> MasterConfig {
         ca_ttl: Duration::from_secs(5 * 365 * 86400),
         ca: true,
         limits: Default::default(),
+        language: Default::default(),
     }
 }
 

@@ -66,6 +66,7 @@ fn puppet_agent_completes_runs() {
         ca_ttl: Duration::from_secs(5 * 365 * 86400),
         ca: true,
         limits: Default::default(),
+        language: Default::default(),
     };
     let (addr_tx, addr_rx) = mpsc::channel::<SocketAddr>();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();

@@ -83,7 +83,12 @@ pub fn run(args: ApplyArgs) -> u8 {
             return fail("Could not run: apply needs a manifest file or --catalog");
         };
         let started = Instant::now();
-        let env = Environment::from_manifest(&args.environment, manifest, modulepath.clone());
+        let language = match settings.language() {
+            Ok(l) => l,
+            Err(e) => return fail(e),
+        };
+        let env = Environment::from_manifest(&args.environment, manifest, modulepath.clone())
+            .with_settings(language);
         let mut facts = bunraku_facts::resolve();
         facts.insert("clientcert".into(), Value::from(certname.clone()));
         facts.insert("clientnoop".into(), Value::from(args.noop));

@@ -56,6 +56,7 @@ pub fn config(s: &Settings, bind: IpAddr) -> Result<MasterConfig, SettingsError>
         ca_ttl: s.duration("ca_ttl")?,
         ca: true,
         limits: limits(s)?,
+        language: s.language()?,
     })
 }
 
