@@ -7,8 +7,9 @@
 
 mod common;
 
+use std::io::Write;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 fn log_lines(text: &str) -> Vec<String> {
     text.lines()
@@ -27,16 +28,25 @@ fn several_files_validate_as_puppet_validates_them() {
     let mut differ = Vec::new();
     for case in &cases {
         let dir = case.canonicalize().unwrap();
-        let args = std::fs::read_to_string(dir.join("args")).unwrap();
+        let stdin = std::fs::read(dir.join("stdin")).ok();
+        let args = std::fs::read_to_string(dir.join("args")).unwrap_or_default();
         let expected = std::fs::read_to_string(dir.join("expected")).unwrap();
         let (status, output) = expected.split_once('\n').unwrap();
         let output = output.replace("@DIR@", &dir.display().to_string());
-        let ran = Command::new(common::BUNRAKU)
+        let mut child = Command::new(common::BUNRAKU)
             .args(["parser", "validate"])
             .args(args.split_whitespace())
             .current_dir(&dir)
-            .output()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .unwrap();
+        // Without files the code comes on standard input (closed at once when there is none).
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.as_deref().unwrap_or_default()).unwrap();
+        drop(input);
+        let ran = child.wait_with_output().unwrap();
         let ours =
             format!("{}{}", String::from_utf8_lossy(&ran.stdout), String::from_utf8_lossy(&ran.stderr));
         let got = (ran.status.code().map(|c| c.to_string()), log_lines(&ours));

@@ -53,7 +53,7 @@ pub struct Definitions {
 
 /// The definitions of a parsed, valid file. A defined type or function defined twice within it is
 /// the loader's error instead (the caller's, as across files), which Puppet meets first.
-pub fn definitions(path: &Path, text: &str, statements: &[Expr]) -> Definitions {
+pub fn definitions(path: Option<&Path>, text: &str, statements: &[Expr]) -> Definitions {
     let lines = LineIndex::new(text);
     let mut entities = Vec::new();
     collect(statements, "", text, &lines, &mut entities);
@@ -114,7 +114,7 @@ impl KnownTypes {
         &mut self,
         statements: &[Expr],
         namespace: &str,
-        src: (&Path, &LineIndex, &str),
+        src: (Option<&Path>, &LineIndex, &str),
     ) -> Result<(), String> {
         let (path, lines, text) = src;
         for statement in statements {
@@ -199,9 +199,13 @@ impl KnownTypes {
     }
 }
 
-/// ` (file: F, line: L)`, as Puppet's error_context prints a location.
-fn at(path: &Path, line: u32) -> String {
-    format!(" (file: {}, line: {line})", path.display())
+/// ` (file: F, line: L)`, as Puppet's error_context prints a location (` (line: L)` for code
+/// that came from no file).
+fn at(path: Option<&Path>, line: u32) -> String {
+    match path {
+        Some(path) => format!(" (file: {}, line: {line})", path.display()),
+        None => format!(" (line: {line})"),
+    }
 }
 
 fn qualify(namespace: &str, name: &str) -> String {

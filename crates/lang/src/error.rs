@@ -78,7 +78,14 @@ impl CompileError {
     }
 
     fn location_suffix(&self) -> Option<String> {
-        let file = self.file.as_ref()?;
+        let Some(file) = self.file.as_ref() else {
+            // Code that came from no file (standard input): Puppet gives the line and column alone.
+            return match (self.line, self.column) {
+                (Some(l), Some(c)) => Some(format!("(line: {l}, column: {c})")),
+                (Some(l), None) => Some(format!("(line: {l})")),
+                _ => None,
+            };
+        };
         let mut s = format!("(file: {}", file.display());
         if let Some(l) = self.line {
             s.push_str(&format!(", line: {l}"));

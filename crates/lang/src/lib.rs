@@ -372,10 +372,20 @@ pub fn check_file_in(path: &Path, modulepath: &[PathBuf]) -> Validation {
         Err(e) => return failed(format!("Could not read file {}: {e}", path.display())),
     };
     let module = module_file(path, modulepath);
-    let mut checked = parser::check_in_module(&text, module.as_ref());
+    check_source(&text, Some(path), module.as_ref())
+}
+
+/// [`check_file`] of code read from elsewhere (`puppet parser validate` reads standard input when
+/// given no file): locations name no file.
+pub fn check_text(text: &str) -> Validation {
+    check_source(text, None, None)
+}
+
+fn check_source(text: &str, path: Option<&Path>, module: Option<&validate::ModuleFile>) -> Validation {
+    let mut checked = parser::check_in_module(text, module);
     let statements = std::mem::take(&mut checked.statements);
     let found = if checked.errors.is_empty() && checked.logged.is_empty() {
-        definitions::definitions(path, &text, &statements)
+        definitions::definitions(path, text, &statements)
     } else {
         definitions::Definitions::default()
     };
@@ -393,11 +403,11 @@ pub fn check_file_in(path: &Path, modulepath: &[PathBuf]) -> Validation {
         }
         return validation;
     }
-    let lines = span::LineIndex::new(&text);
+    let lines = span::LineIndex::new(text);
     let internal = checked.errors.iter().any(|e| e.internal);
     let locate = |e: parser::ParseError| {
         let at = e.offset.map(|o| span::Span::new(o, o));
-        CompileError::located(e.message, Some(path), &text, &lines, at)
+        CompileError::located(e.message, path, text, &lines, at)
     };
     let mut validation = Validation {
         warnings: checked.warnings.into_iter().map(locate).collect(),

@@ -45,6 +45,9 @@ pub fn print_diagnostic(e: &CompileError) {
         (Some(f), Some(l), Some(c)) => format!(" (file: {}, line: {l}, column: {c})", f.display()),
         (Some(f), Some(l), None) => format!(" (file: {}, line: {l})", f.display()),
         (Some(f), None, _) => format!(" (file: {})", f.display()),
+        // Code that came from no file (standard input).
+        (None, Some(l), Some(c)) => format!(" (line: {l}, column: {c})"),
+        (None, Some(l), None) => format!(" (line: {l})"),
         _ => String::new(),
     };
     let message =

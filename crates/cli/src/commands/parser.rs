@@ -17,16 +17,65 @@ pub struct ParserArgs {
 
 #[derive(Subcommand, Debug)]
 enum ParserAction {
-    /// Validate the syntax of manifests.
-    Validate { files: Vec<PathBuf> },
+    /// Validate the syntax of manifests: the files given, else standard input when it is not a
+    /// terminal, else the environment's default manifest (as Puppet does).
+    Validate {
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        common: crate::Common,
+    },
 }
 
 pub fn run(args: ParserArgs) -> u8 {
     logging::init(Verbosity::Notice);
-    let ParserAction::Validate { files } = args.action;
+    let ParserAction::Validate { files, common } = args.action;
+    if files.is_empty() {
+        use std::io::{IsTerminal, Read};
+        if !std::io::stdin().is_terminal() {
+            let mut text = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+                tracing::error!("Could not read standard input: {e}");
+                return 1;
+            }
+            return report(&[PathBuf::from("STDIN")], vec![bunraku_lang::check_text(&text)]);
+        }
+        let settings = match super::load_settings(&common, crate::settings::RunMode::User, Vec::new()) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let manifest = settings.path("environmentpath").join(settings.get("environment")).join("manifests");
+        tracing::info!("No manifest specified. Validating the default manifest {}", manifest.display());
+        let files = manifest_files(&manifest);
+        let results = check_all(&files);
+        return report(&files, results);
+    }
     // Puppet names files by their absolute path in every message.
     let files: Vec<PathBuf> = files.iter().map(|f| absolute(f)).collect();
     let results = check_all(&files);
+    report(&files, results)
+}
+
+/// A manifest setting's files: a file, or a directory's `.pp` files in sorted order, recursively.
+fn manifest_files(manifest: &Path) -> Vec<PathBuf> {
+    if !manifest.is_dir() {
+        return vec![manifest.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(manifest).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            out.extend(manifest_files(&path));
+        } else if path.extension().is_some_and(|e| e == "pp") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Logs what the files' checks found as Puppet logs it; the exit status.
+fn report(files: &[PathBuf], results: Vec<Validation>) -> u8 {
     // Puppet logs warnings, and each error of a file with several, as it meets them; the error a
     // file fails with (the only one, or "Language validation logged N errors") at the end of the
     // run. It registers each valid file's defined types, functions and type aliases in one loader,
@@ -43,7 +92,8 @@ pub fn run(args: ParserArgs) -> u8 {
         }
         for (level, e) in log {
             match level {
-                Level::Warning if e.file.is_none() && !warned_once.insert(e.message.clone()) => {}
+                Level::Warning
+                    if e.file.is_none() && e.line.is_none() && !warned_once.insert(e.message.clone()) => {}
                 Level::Warning => tracing::warn!("{}", e.puppet_text()),
                 Level::Error => super::catalog::print_diagnostic(&e),
             }
