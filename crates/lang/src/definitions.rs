@@ -53,16 +53,15 @@ pub struct Definitions {
 
 /// The definitions of a parsed, valid file. A defined type or function defined twice within it is
 /// the loader's error instead (the caller's, as across files), which Puppet meets first.
-pub fn definitions(path: Option<&Path>, text: &str, statements: &[Expr]) -> Definitions {
-    let lines = LineIndex::new(text);
+pub fn definitions(path: Option<&Path>, text: &str, lines: &LineIndex, statements: &[Expr]) -> Definitions {
     let mut entities = Vec::new();
-    collect(statements, "", text, &lines, &mut entities);
+    collect(statements, "", text, lines, &mut entities);
     let mut names = std::collections::HashSet::new();
     if !entities.iter().all(|e| names.insert((e.kind, e.name.as_str()))) {
         return Definitions { entities, ..Default::default() };
     }
     let mut known = KnownTypes::default();
-    let error = known.add(statements, "", (path, &lines, text)).err();
+    let error = known.add(statements, "", (path, lines, text)).err();
     Definitions { entities, error, warnings: known.warnings }
 }
 

@@ -1303,21 +1303,6 @@ impl<'e> Compiler<'e> {
             // `Integer[2]`, as Puppet 7 answers).
             return types::access(&t.name, &keys).map_err(|m| self.err(span, m));
         }
-        // `Resource[File]` is the type File.
-        if t.name == "Resource" && keys.len() == 1 {
-            if let Some(Value::Str(s)) = keys.first() {
-                let name = bunraku_model::reference::capitalize_type(s);
-                if !is_type_name(&name) {
-                    return Err(self.err(
-                        key_at(0),
-                        format!("Illegal type reference. The given name '{name}' does not conform to the naming rule"),
-                    ));
-                }
-            }
-            if let Some(Value::Str(_) | Value::Type(_)) = keys.first() {
-                return types::access("Resource", &keys).map_err(|m| self.err(span, m));
-            }
-        }
         let type_name = if t.name == "Resource" {
             match keys.first() {
                 Some(Value::Str(s)) => {
@@ -1345,6 +1330,10 @@ impl<'e> Compiler<'e> {
         } else {
             t.name.clone()
         };
+        // `Resource[File]` is the type File (its name checked above).
+        if t.name == "Resource" && keys.len() == 1 {
+            return types::access("Resource", &keys).map_err(|m| self.err(span, m));
+        }
         // A class reference names a class (access_operator.rb: ILLEGAL_HOSTCLASS_NAME, ILLEGAL_NAME).
         if type_name == "Class" {
             let at = if t.name == "Resource" { 1 } else { 0 };
