@@ -72,7 +72,12 @@ impl Common {
 }
 
 fn abs(p: &std::path::Path) -> String {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()).display().to_string()
+    absolute(p).display().to_string()
+}
+
+/// `p` made absolute against the working directory (as given when that fails).
+fn absolute(p: &std::path::Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 #[derive(Subcommand)]

@@ -210,15 +210,21 @@ impl Environment {
 
     /// The parsed main manifest files, in the order Puppet reads them.
     fn main_manifest_files(&self) -> Result<Vec<Arc<SourceFile>>, CompileError> {
-        let mut paths = Vec::new();
-        if self.manifest.is_dir() {
-            collect_pp(&self.manifest, &mut paths);
-            paths.sort();
-        } else if self.manifest.is_file() {
-            paths.push(self.manifest.clone());
-        }
-        paths.iter().map(|p| self.cache.get(p)).collect()
+        manifest_files(&self.manifest).iter().map(|p| self.cache.get(p)).collect()
     }
+}
+
+/// The files a `manifest` setting names, in the order Puppet reads them: the file itself, or a
+/// directory's `.pp` files at any depth sorted by path (none when it does not exist).
+pub fn manifest_files(manifest: &Path) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    if manifest.is_dir() {
+        collect_pp(manifest, &mut paths);
+        paths.sort();
+    } else if manifest.is_file() {
+        paths.push(manifest.to_path_buf());
+    }
+    paths
 }
 
 fn collect_pp(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -286,14 +292,26 @@ pub enum Level {
     Error,
 }
 
+/// One line `puppet parser validate` logs.
+pub type LogLine = (Level, CompileError);
+
 impl Validation {
     /// The lines `puppet parser validate` logs, in order: the warnings; then a single error
     /// prefixed "Could not parse for environment production: ", or every error followed by
     /// "Language validation logged N errors[, and M warnings]. Giving up" (not located).
-    pub fn log(&self) -> Vec<(Level, CompileError)> {
-        let mut out: Vec<(Level, CompileError)> =
-            self.warnings.iter().map(|w| (Level::Warning, w.clone())).collect();
-        out.extend(self.logged.iter().map(|e| (Level::Error, e.clone())));
+    pub fn log(&self) -> Vec<LogLine> {
+        let (mut out, failure) = self.log_parts();
+        out.extend(failure);
+        out
+    }
+
+    /// [`Validation::log`] in its two parts: what Puppet logs as it meets it (warnings, and each
+    /// error of a file with several), and the error the file fails with, which Puppet's
+    /// `parser validate` logs at the end of a run over several files (empty when it is valid).
+    pub fn log_parts(&self) -> (Vec<LogLine>, Vec<LogLine>) {
+        let mut met: Vec<LogLine> = self.warnings.iter().map(|w| (Level::Warning, w.clone())).collect();
+        met.extend(self.logged.iter().map(|e| (Level::Error, e.clone())));
+        let mut failure = Vec::new();
         match self.errors.as_slice() {
             [] => {}
             [only] => {
@@ -301,24 +319,24 @@ impl Validation {
                 if !e.message.starts_with("Could not ") && !self.duplicate {
                     e.message = format!("Could not parse for environment production: {}", e.message);
                 }
-                out.push((Level::Error, e));
+                failure.push((Level::Error, e));
                 if self.internal {
                     let hint = CompileError::new("Try 'puppet help parser validate' for usage");
-                    out.push((Level::Error, hint));
+                    failure.push((Level::Error, hint));
                 }
             }
             all => {
-                out.extend(all.iter().map(|e| (Level::Error, e.clone())));
+                met.extend(all.iter().map(|e| (Level::Error, e.clone())));
                 let mut summary = format!("Language validation logged {} errors", all.len());
                 if self.validator_warnings > 0 {
                     summary.push_str(&format!(", and {} warnings", self.validator_warnings));
                 }
                 summary.push_str(". Giving up");
                 // Puppet prints this line without a location.
-                out.push((Level::Error, CompileError::new(summary)));
+                failure.push((Level::Error, CompileError::new(summary)));
             }
         }
-        out
+        (met, failure)
     }
 }
 
@@ -384,8 +402,10 @@ pub fn check_text(text: &str) -> Validation {
 fn check_source(text: &str, path: Option<&Path>, module: Option<&validate::ModuleFile>) -> Validation {
     let mut checked = parser::check_in_module(text, module);
     let statements = std::mem::take(&mut checked.statements);
+    // One line index for the definitions' and the diagnostics' locations (memchr: cheap).
+    let lines = span::LineIndex::new(text);
     let found = if checked.errors.is_empty() && checked.logged.is_empty() {
-        definitions::definitions(path, text, &statements)
+        definitions::definitions(path, text, &lines, &statements)
     } else {
         definitions::Definitions::default()
     };
@@ -393,7 +413,6 @@ fn check_source(text: &str, path: Option<&Path>, module: Option<&validate::Modul
     // The known types' warnings follow the file's others; their error is the file's one error.
     let known_warnings: Vec<CompileError> = found.warnings.into_iter().map(CompileError::new).collect();
     let duplicate = found.error.map(CompileError::new);
-    // The line index is only built when there is something to locate.
     if checked.errors.is_empty() && checked.warnings.is_empty() && checked.logged.is_empty() {
         let mut validation = Validation { warnings: known_warnings, entities, ..Default::default() };
         if let Some(err) = duplicate {
@@ -403,7 +422,6 @@ fn check_source(text: &str, path: Option<&Path>, module: Option<&validate::Modul
         }
         return validation;
     }
-    let lines = span::LineIndex::new(text);
     let internal = checked.errors.iter().any(|e| e.internal);
     let locate = |e: parser::ParseError| {
         let at = e.offset.map(|o| span::Span::new(o, o));

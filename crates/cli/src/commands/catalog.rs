@@ -41,17 +41,8 @@ enum CatalogAction {
 
 /// Prints a compile error with its location and, when the source is at hand, the line and a caret.
 pub fn print_diagnostic(e: &CompileError) {
-    let location = match (&e.file, e.line, e.column) {
-        (Some(f), Some(l), Some(c)) => format!(" (file: {}, line: {l}, column: {c})", f.display()),
-        (Some(f), Some(l), None) => format!(" (file: {}, line: {l})", f.display()),
-        (Some(f), None, _) => format!(" (file: {})", f.display()),
-        // Code that came from no file (standard input).
-        (None, Some(l), Some(c)) => format!(" (line: {l}, column: {c})"),
-        (None, Some(l), None) => format!(" (line: {l})"),
-        _ => String::new(),
-    };
-    let message =
-        if e.message.contains("(file: ") { e.message.clone() } else { format!("{}{location}", e.message) };
+    // A message that names its own place (Puppet's duplicate-definition errors) is printed as is.
+    let message = if e.message.contains("(file: ") { e.message.clone() } else { e.puppet_text() };
     tracing::error!("{message}");
     if let (Some(f), Some(l)) = (&e.file, e.line) {
         if let Some(text) =

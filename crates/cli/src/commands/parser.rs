@@ -1,7 +1,7 @@
 //! `bunraku parser validate FILE…`: syntax checks with Puppet's exit codes (0 valid, 1 errors).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use bunraku_lang::definitions::{Entity, EntityKind};
 use bunraku_lang::{Level, Validation};
@@ -45,33 +45,16 @@ pub fn run(args: ParserArgs) -> u8 {
         };
         let manifest = settings.path("environmentpath").join(settings.get("environment")).join("manifests");
         tracing::info!("No manifest specified. Validating the default manifest {}", manifest.display());
-        let files = manifest_files(&manifest);
+        // A missing manifest is checked as the file it names, and so reported.
+        let files =
+            if manifest.exists() { bunraku_lang::manifest_files(&manifest) } else { vec![manifest.clone()] };
         let results = check_all(&files);
         return report(&files, results);
     }
     // Puppet names files by their absolute path in every message.
-    let files: Vec<PathBuf> = files.iter().map(|f| absolute(f)).collect();
+    let files: Vec<PathBuf> = files.iter().map(|f| crate::absolute(f)).collect();
     let results = check_all(&files);
     report(&files, results)
-}
-
-/// A manifest setting's files: a file, or a directory's `.pp` files in sorted order, recursively.
-fn manifest_files(manifest: &Path) -> Vec<PathBuf> {
-    if !manifest.is_dir() {
-        return vec![manifest.to_path_buf()];
-    }
-    let mut out = Vec::new();
-    let mut entries: Vec<PathBuf> =
-        std::fs::read_dir(manifest).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            out.extend(manifest_files(&path));
-        } else if path.extension().is_some_and(|e| e == "pp") {
-            out.push(path);
-        }
-    }
-    out
 }
 
 /// Logs what the files' checks found as Puppet logs it; the exit status.
@@ -85,12 +68,9 @@ fn report(files: &[PathBuf], results: Vec<Validation>) -> u8 {
     let mut warned_once = std::collections::HashSet::new();
     let mut deferred = Vec::new();
     for (file, found) in files.iter().zip(&results) {
-        let mut log = found.log();
-        let last = log.iter().rposition(|(level, e)| *level == Level::Error && !is_hint(e));
-        if let Some(at) = last.filter(|_| !found.errors.is_empty()) {
-            deferred.extend(log.drain(at..));
-        }
-        for (level, e) in log {
+        let (met, failure) = found.log_parts();
+        deferred.extend(failure);
+        for (level, e) in met {
             match level {
                 Level::Warning
                     if e.file.is_none() && e.line.is_none() && !warned_once.insert(e.message.clone()) => {}
@@ -117,15 +97,6 @@ fn report(files: &[PathBuf], results: Vec<Validation>) -> u8 {
         super::catalog::print_diagnostic(e);
     }
     u8::from(results.iter().any(|found| !found.errors.is_empty()))
-}
-
-/// The hint Puppet prints after an internal failure.
-fn is_hint(e: &bunraku_lang::CompileError) -> bool {
-    e.message.starts_with("Try '") && e.message.ends_with("for usage")
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Checks the files on every core (a module tree is thousands of small files, each independent),
