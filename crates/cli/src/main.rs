@@ -105,6 +105,10 @@ enum Command {
     Dashboard(commands::dashboard::DashboardArgs),
     /// Run the seed scenario end to end on loopback: a master, two agents, certificates, catalogs, reports.
     Demo(commands::demo::DemoArgs),
+    /// Orchestration client (MCollective's `mco`): discover nodes and act on them at once.
+    Mco(commands::mco::McoArgs),
+    /// An orchestration server on its own (`bunraku agent`'s daemon runs one too).
+    Orchestrator(commands::mco::OrchestratorArgs),
 }
 
 fn main() -> ExitCode {
@@ -123,6 +127,8 @@ fn main() -> ExitCode {
         Command::Kick(args) => commands::kick::run(args),
         Command::Dashboard(args) => commands::dashboard::run(args),
         Command::Demo(args) => commands::demo::run(args),
+        Command::Mco(args) => commands::mco::run_mco(args),
+        Command::Orchestrator(args) => commands::mco::run_orchestrator(args),
     };
     ExitCode::from(code)
 }

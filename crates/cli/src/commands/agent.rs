@@ -60,7 +60,7 @@ pub struct AgentArgs {
     enable: bool,
 }
 
-fn config(s: &Settings) -> Result<AgentConfig, SettingsError> {
+pub(crate) fn config(s: &Settings) -> Result<AgentConfig, SettingsError> {
     let port = |name: &str| -> Result<u16, SettingsError> {
         s.get(name)
             .parse()
@@ -222,7 +222,7 @@ const FACT_SETTINGS: &[&str] = &[
 /// Where the agent's facts come from, as Puppet's agent sets facter up: facter's external
 /// directories plus `$pluginfactdest` (the modules' `facts.d` after pluginsync), and as custom
 /// directories `$libdir/facter` (the modules' `lib/facter`), `FACTERLIB` and `factpath`.
-fn fact_sources(s: &Settings, cfg: &AgentConfig) -> bunraku_facts::Sources {
+pub(crate) fn fact_sources(s: &Settings, cfg: &AgentConfig) -> bunraku_facts::Sources {
     let mut external_dirs = bunraku_facts::external::default_dirs();
     external_dirs.push(cfg.pluginfactdest.clone());
     bunraku_facts::Sources {

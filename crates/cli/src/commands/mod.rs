@@ -9,6 +9,7 @@ pub mod demo;
 pub mod facts;
 pub mod kick;
 pub mod master;
+pub mod mco;
 pub mod module;
 pub mod parser;
 

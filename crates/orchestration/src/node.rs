@@ -1,0 +1,158 @@
+//! What a server knows about the node it runs on: identity, facts (reloaded after
+//! `fact_cache_time`), classes (from the last catalog the agent applied), the Puppet agent's files,
+//! and counters for `daemon_stats`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::filter::{flatten_facts, NodeView};
+
+/// How to start a Puppet run and where the agent keeps its state.
+#[derive(Clone)]
+pub struct PuppetHooks {
+    /// `agent_catalog_run_lockfile`.
+    pub lockfile: PathBuf,
+    /// `agent_disabled_lockfile`.
+    pub disabled_lockfile: PathBuf,
+    /// `lastrunfile` (`last_run_summary.yaml`).
+    pub lastrunfile: PathBuf,
+    /// The agent daemon's pidfile.
+    pub pidfile: Option<PathBuf>,
+    /// This server runs inside the agent daemon (so the daemon is present).
+    pub in_daemon: bool,
+    /// The cached catalog, whose `classes` are the node's classes.
+    pub catalog: Option<PathBuf>,
+    /// Starts a run with these options in the background; says what it did or why not.
+    pub runner: Arc<dyn Fn(RunOptions) -> Result<String, String> + Send + Sync>,
+}
+
+/// `puppet runonce`'s options.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunOptions {
+    pub noop: Option<bool>,
+    pub tags: Vec<String>,
+    pub environment: Option<String>,
+    /// Seconds to wait at random before the run, at most.
+    pub splaylimit: Option<u64>,
+    pub requester: String,
+}
+
+type FactLoader = Arc<dyn Fn() -> serde_json::Map<String, serde_json::Value> + Send + Sync>;
+
+/// Counters as MCollective's `RunnerStats`.
+#[derive(Default)]
+pub struct Stats {
+    pub total: AtomicU64,
+    pub validated: AtomicU64,
+    pub unvalidated: AtomicU64,
+    pub filtered: AtomicU64,
+    pub passed: AtomicU64,
+    pub replies: AtomicU64,
+    pub ttlexpired: AtomicU64,
+    pub denied: AtomicU64,
+}
+
+impl Stats {
+    pub fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+pub struct NodeContext {
+    pub identity: String,
+    pub main_collective: String,
+    pub collectives: Vec<String>,
+    pub configfile: String,
+    pub agents: Vec<String>,
+    pub puppet: Option<PuppetHooks>,
+    pub stats: Stats,
+    pub started: i64,
+    fact_cache_time: Duration,
+    loader: FactLoader,
+    facts: Mutex<Option<(Instant, Arc<serde_json::Map<String, serde_json::Value>>, Arc<BTreeMap<String, serde_json::Value>>)>>,
+}
+
+impl NodeContext {
+    pub fn new(identity: &str, collectives: Vec<String>, loader: FactLoader) -> NodeContext {
+        NodeContext {
+            identity: identity.to_string(),
+            main_collective: collectives.first().cloned().unwrap_or_else(|| "mcollective".into()),
+            collectives,
+            configfile: String::new(),
+            agents: Vec::new(),
+            puppet: None,
+            stats: Stats::default(),
+            started: chrono::Utc::now().timestamp(),
+            fact_cache_time: Duration::from_secs(300),
+            loader,
+            facts: Mutex::new(None),
+        }
+    }
+
+    pub fn with_fact_cache_time(mut self, t: Duration) -> Self {
+        self.fact_cache_time = t;
+        self
+    }
+
+    fn load(&self) -> (Arc<serde_json::Map<String, serde_json::Value>>, Arc<BTreeMap<String, serde_json::Value>>) {
+        let mut guard = self.facts.lock().expect("facts lock");
+        if let Some((at, top, flat)) = guard.as_ref() {
+            if at.elapsed() < self.fact_cache_time {
+                return (top.clone(), flat.clone());
+            }
+        }
+        let top = (self.loader)();
+        let flat = Arc::new(flatten_facts(&top));
+        let top = Arc::new(top);
+        *guard = Some((Instant::now(), top.clone(), flat.clone()));
+        (top, flat)
+    }
+
+    /// The node's facts, top level (structured as facter gives them).
+    pub fn facts(&self) -> Arc<serde_json::Map<String, serde_json::Value>> {
+        self.load().0
+    }
+
+    /// A fact by name, dotted names reaching into structured facts.
+    pub fn fact(&self, name: &str) -> Option<serde_json::Value> {
+        self.load().1.get(name).cloned()
+    }
+
+    /// The classes of the last catalog the agent applied.
+    pub fn classes(&self) -> Vec<String> {
+        let Some(path) = self.puppet.as_ref().and_then(|p| p.catalog.clone()) else { return Vec::new() };
+        let Ok(text) = std::fs::read(&path) else { return Vec::new() };
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&text) else { return Vec::new() };
+        let mut classes: Vec<String> = v
+            .get("classes")
+            .and_then(|c| c.as_array())
+            .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        if classes.is_empty() {
+            // A catalog without its `classes` list: the Class resources say the same.
+            if let Some(resources) = v.get("resources").and_then(|r| r.as_array()) {
+                for r in resources {
+                    if r.get("type").and_then(|t| t.as_str()) == Some("Class") {
+                        if let Some(t) = r.get("title").and_then(|t| t.as_str()) {
+                            classes.push(t.to_lowercase());
+                        }
+                    }
+                }
+            }
+        }
+        classes
+    }
+
+    /// What filters are matched against.
+    pub fn view(&self) -> NodeView {
+        NodeView {
+            identity: self.identity.clone(),
+            facts: (*self.load().1).clone(),
+            classes: self.classes(),
+            agents: self.agents.clone(),
+        }
+    }
+}
