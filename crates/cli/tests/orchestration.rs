@@ -1,0 +1,394 @@
+//! Orchestration end to end on loopback with the machine's real brokers: three `bunraku
+//! orchestrator` servers (each a node with its own certificate from a real `bunraku master`'s CA,
+//! facts and last catalog), driven by Debian's `mco` over RabbitMQ and by `bunraku mco` over
+//! RabbitMQ and NATS.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Ran, Site, BUNRAKU};
+
+const NODES: [(&str, &str, &str); 3] = [
+    ("alpha.example.com", "role::web", "web"),
+    ("beta.example.com", "role::web", "web"),
+    ("gamma.example.com", "role::db", "db"),
+];
+const ADMIN: &str = "admin.example.com";
+
+struct Orchestra {
+    site: Site,
+    collective: String,
+    servers: Vec<(String, Child)>,
+    legacy_private: PathBuf,
+    legacy_public: PathBuf,
+}
+
+impl Drop for Orchestra {
+    fn drop(&mut self) {
+        for (_, c) in &mut self.servers {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn sh(cmd: &str) -> Ran {
+    Command::new("sh").arg("-c").arg(cmd).output().unwrap().into()
+}
+
+/// RabbitMQ's STOMP plugin and this collective's two exchanges, as MCollective's rabbitmq
+/// connector expects them (tests/wire/setup.sh does the same for the default collective).
+fn rabbit_exchanges(collective: &str) {
+    let r = sh("rabbitmq-plugins enable rabbitmq_stomp");
+    assert_eq!(r.code, 0, "{}", r.text);
+    let eval = format!(
+        "[rabbit_exchange:declare(rabbit_misc:r(<<\"/\">>, exchange, N), T, false, true, false, [], <<\"bunraku-tests\">>) || {{N,T}} <- [{{<<\"{c}_broadcast\">>, topic}}, {{<<\"{c}_directed\">>, direct}}]], ok.",
+        c = collective
+    );
+    let r = Command::new("rabbitmqctl").arg("eval").arg(eval).output().unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let start = Instant::now();
+    while std::net::TcpStream::connect("127.0.0.1:61613").is_err() {
+        assert!(start.elapsed() < Duration::from_secs(30), "RabbitMQ's STOMP port does not listen");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+impl Orchestra {
+    fn new() -> Orchestra {
+        let mut site = Site::new("*\n");
+        let env = site.root().join("code/environments/production");
+        std::fs::create_dir_all(env.join("modules/role/manifests")).unwrap();
+        std::fs::write(env.join("modules/role/manifests/web.pp"), "class role::web { notify { 'web role': } }\n").unwrap();
+        std::fs::write(env.join("modules/role/manifests/db.pp"), "class role::db { notify { 'db role': } }\n").unwrap();
+        let mut pp = std::fs::read_to_string(site.site_pp()).unwrap();
+        for (node, class, _) in NODES {
+            pp.push_str(&format!("node '{node}' {{ include {class} }}\n"));
+        }
+        std::fs::write(site.site_pp(), pp).unwrap();
+        site.start_master();
+        for node in NODES.iter().map(|n| n.0).chain([ADMIN]) {
+            let r = site.agent(node, &["--onetime", "--detailed-exitcodes"]);
+            assert!(r.code == 0 || r.code == 2, "{node}: {}", r.text);
+        }
+        let collective = format!("bk{}x{}", std::process::id(), site.port);
+        rabbit_exchanges(&collective);
+        // MCollective's `ssl` plugin checks every reply against one shared server key.
+        let legacy_private = site.root().join("legacy-server-private.pem");
+        let legacy_public = site.root().join("legacy-server-public.pem");
+        let r = sh(&format!(
+            "openssl genrsa -out {p} 2048 2>/dev/null && openssl rsa -in {p} -pubout -out {q} 2>/dev/null",
+            p = legacy_private.display(),
+            q = legacy_public.display()
+        ));
+        assert_eq!(r.code, 0, "{}", r.text);
+        let mut o = Orchestra { site, collective, servers: Vec::new(), legacy_private, legacy_public };
+        for (i, (node, _, role)) in NODES.iter().enumerate() {
+            o.write_conf(node, "stomp://guest:guest@127.0.0.1:61613/");
+            let facts = o.site.node_confdir(node).join("facts.json");
+            std::fs::write(&facts, serde_json::json!({"role": role, "rack": i + 1, "os": {"family": "Debian"}}).to_string()).unwrap();
+            let callers = o.site.node_confdir(node).join("orchestration/callers");
+            std::fs::create_dir_all(&callers).unwrap();
+            std::fs::copy(o.cert_path(ADMIN), callers.join(format!("{ADMIN}.pem"))).unwrap();
+            o.start_server(node, None);
+        }
+        o.write_conf(ADMIN, "stomp://guest:guest@127.0.0.1:61613/");
+        o.wait_for(3, None);
+        o
+    }
+
+    fn ssl(&self, node: &str) -> PathBuf {
+        self.site.node_confdir(node).join("ssl")
+    }
+
+    fn cert_path(&self, node: &str) -> PathBuf {
+        self.ssl(node).join("certs").join(format!("{node}.pem"))
+    }
+
+    fn write_conf(&self, node: &str, middleware: &str) {
+        let conf = format!(
+            "middleware = {middleware}\ncollectives = {c}\nlegacy_server_private = {p}\nlegacy_server_public = {q}\nfact_cache_time = 0\ndiscovery_timeout = 2\n",
+            c = self.collective,
+            p = self.legacy_private.display(),
+            q = self.legacy_public.display()
+        );
+        std::fs::write(self.site.node_confdir(node).join("orchestration.conf"), conf).unwrap();
+    }
+
+    fn start_server(&mut self, node: &str, middleware: Option<&str>) {
+        let confdir = self.site.node_confdir(node);
+        let log = std::fs::File::create(self.site.root().join(format!("orch-{node}-{}.log", self.servers.len()))).unwrap();
+        let mut cmd = Command::new(BUNRAKU);
+        cmd.args(["orchestrator", "--verbose", "--confdir"]).arg(&confdir).arg("--facts").arg(confdir.join("facts.json"));
+        if let Some(m) = middleware {
+            cmd.arg("--middleware").arg(m);
+        }
+        let child = cmd.stdout(Stdio::from(log.try_clone().unwrap())).stderr(Stdio::from(log)).spawn().unwrap();
+        self.servers.push((node.to_string(), child));
+    }
+
+    fn logs(&self) -> String {
+        let mut out = String::new();
+        for e in std::fs::read_dir(self.site.root()).unwrap().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("orch-") {
+                out.push_str(&format!("--- {name}\n{}", std::fs::read_to_string(e.path()).unwrap_or_default()));
+            }
+        }
+        out
+    }
+
+    fn mco(&self, who: &str, args: &[&str]) -> Ran {
+        Command::new(BUNRAKU).args(["mco", "--confdir"]).arg(self.site.node_confdir(who)).args(args).output().unwrap().into()
+    }
+
+    /// Waits until `n` servers answer a ping.
+    fn wait_for(&self, n: usize, middleware: Option<&str>) {
+        let start = Instant::now();
+        loop {
+            let mut args = vec!["ping", "--dt", "1"];
+            if let Some(m) = middleware {
+                args.extend(["--middleware", m]);
+            }
+            let r = self.mco(ADMIN, &args);
+            if r.text.contains(&format!("{n} replies")) {
+                return;
+            }
+            assert!(start.elapsed() < Duration::from_secs(60), "{n} servers never answered:\n{}\n{}", r.text, self.logs());
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    /// A client.cfg for Debian's mco: the admin's Puppet key signs, its certificate (which the
+    /// servers hold) is named by the public key file's name.
+    fn debian_mco_config(&self) -> PathBuf {
+        let dir = self.site.root().join("mco");
+        std::fs::create_dir_all(dir.join("clients")).unwrap();
+        let ssl = self.ssl(ADMIN);
+        std::fs::copy(ssl.join("public_keys").join(format!("{ADMIN}.pem")), dir.join("clients").join(format!("{ADMIN}.pem"))).unwrap();
+        let cfg = format!(
+            "main_collective = {c}\ncollectives = {c}\nlibdir = /usr/share/mcollective/plugins\nlogger_type = file\nlogfile = {d}/client.log\nloglevel = info\n\
+             identity = {ADMIN}\nconnector = rabbitmq\nplugin.rabbitmq.vhost = /\nplugin.rabbitmq.pool.size = 1\nplugin.rabbitmq.pool.1.host = 127.0.0.1\n\
+             plugin.rabbitmq.pool.1.port = 61613\nplugin.rabbitmq.pool.1.user = guest\nplugin.rabbitmq.pool.1.password = guest\nsecurityprovider = ssl\n\
+             plugin.ssl_serializer = yaml\nplugin.ssl_client_private = {k}\nplugin.ssl_client_public = {d}/clients/{ADMIN}.pem\nplugin.ssl_server_public = {q}\n",
+            c = self.collective,
+            d = dir.display(),
+            k = ssl.join("private_keys").join(format!("{ADMIN}.pem")).display(),
+            q = self.legacy_public.display()
+        );
+        let path = dir.join("client.cfg");
+        std::fs::write(&path, cfg).unwrap();
+        path
+    }
+}
+
+/// Debian's mco on Ruby 3.1 needs Psych's positional `safe_load` back (tests/wire/NOTES.md): a
+/// Debian packaging bug, not a protocol difference.
+fn debian_mco(cfg: &Path, args: &[&str]) -> Ran {
+    let shim = Path::new(env!("CARGO_MANIFEST_DIR")).join("../orchestration/tests/wire/psych_positional_shim.rb");
+    let mut r: Ran = Command::new("mco").args(args).arg("--config").arg(cfg).env("RUBYOPT", format!("-r{}", shim.display())).output().expect("mco (Debian's mcollective-client) is installed by .ci/run").into();
+    // Its colours, off: the assertions read the text.
+    let mut plain = String::new();
+    let mut chars = r.text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    r.text = plain;
+    r
+}
+
+/// mco prints nodes in the order their replies came.
+fn sorted_words(text: &str) -> Vec<&str> {
+    let mut w: Vec<&str> = text.split_whitespace().collect();
+    w.sort();
+    w
+}
+
+fn lines_with(text: &str, needle: &str) -> Vec<String> {
+    text.lines().filter(|l| l.contains(needle)).map(str::to_string).collect()
+}
+
+#[test]
+fn orchestration_end_to_end() {
+    let mut o = Orchestra::new();
+
+    // ---- Debian's mco against Bunraku servers, over RabbitMQ.
+    let cfg = o.debian_mco_config();
+    let r = debian_mco(&cfg, &["ping"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.text, o.logs());
+    for (node, _, _) in NODES {
+        assert!(r.text.contains(node), "mco ping misses {node}:\n{}", r.text);
+    }
+    assert!(r.text.contains("3 replies"), "{}", r.text);
+    let r = debian_mco(&cfg, &["find", "-F", "role=web"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    assert_eq!(sorted_words(&r.text), vec!["alpha.example.com", "beta.example.com"], "{}", r.text);
+    let r = debian_mco(&cfg, &["find", "-C", "role::db"]);
+    assert_eq!(sorted_words(&r.text), vec!["gamma.example.com"], "{}", r.text);
+    let r = debian_mco(&cfg, &["find", "-I", "/^(alpha|gamma)/"]);
+    assert_eq!(sorted_words(&r.text), vec!["alpha.example.com", "gamma.example.com"], "{}", r.text);
+    let r = debian_mco(&cfg, &["facts", "role"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    assert!(r.text.contains("Report for fact: role"), "{}", r.text);
+    assert!(lines_with(&r.text, "web").iter().any(|l| l.contains("found 2 times")), "{}", r.text);
+    assert!(lines_with(&r.text, "db").iter().any(|l| l.contains("found 1 times")), "{}", r.text);
+    let r = debian_mco(&cfg, &["inventory", "beta.example.com"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    for needle in ["Inventory for beta.example.com", "rpcutil", "puppet", "role::web", "role => web"] {
+        assert!(r.text.contains(needle), "inventory lacks {needle:?}:\n{}", r.text);
+    }
+    let r = debian_mco(&cfg, &["rpc", "rpcutil", "get_fact", "fact=rack", "-I", "gamma.example.com"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    assert!(r.text.contains("gamma.example.com") && r.text.contains("3"), "{}", r.text);
+    let r = debian_mco(&cfg, &["rpc", "rpcutil", "collective_info"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    assert!(r.text.contains("Finished processing 3 / 3 hosts"), "{}", r.text);
+
+    // ---- bunraku mco over RabbitMQ: filters select exactly the right nodes.
+    let find = |args: &[&str]| -> Vec<String> {
+        let mut a = vec!["find"];
+        a.extend(args);
+        let r = o.mco(ADMIN, &a);
+        r.text.lines().filter(|l| l.ends_with(".example.com")).map(str::to_string).collect()
+    };
+    assert_eq!(find(&[]), ["alpha.example.com", "beta.example.com", "gamma.example.com"]);
+    assert_eq!(find(&["-F", "role=web"]), ["alpha.example.com", "beta.example.com"]);
+    assert_eq!(find(&["-F", "rack>=2"]), ["beta.example.com", "gamma.example.com"]);
+    assert_eq!(find(&["-F", "os.family=/^Deb/", "-C", "role::db"]), ["gamma.example.com"]);
+    assert_eq!(find(&["-I", "/^b/"]), ["beta.example.com"]);
+    assert_eq!(find(&["-S", "role::web and not rack=1"]), ["beta.example.com"]);
+    assert_eq!(find(&["-W", "role::web rack=1"]), ["alpha.example.com"]);
+    assert!(find(&["-A", "nosuchagent"]).is_empty());
+    let r = o.mco(ADMIN, &["rpc", "rpcutil", "get_fact", "fact=role", "-F", "role=db", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    let replies: serde_json::Value = serde_json::from_str(r.text.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.text));
+    assert_eq!(replies.as_array().unwrap().len(), 1);
+    assert_eq!(replies[0]["sender"], "gamma.example.com");
+    assert_eq!(replies[0]["data"]["value"], "db");
+
+    // ---- puppet: runonce makes the agent run against the master; status and summary see it.
+    let summary = o.site.node_confdir("alpha.example.com").join("var/public/last_run_summary.yaml");
+    let before = std::fs::metadata(&summary).and_then(|m| m.modified()).ok();
+    let r = o.mco(ADMIN, &["puppet", "runonce", "-I", "alpha.example.com", "--force"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.text, o.logs());
+    let start = Instant::now();
+    while std::fs::metadata(&summary).and_then(|m| m.modified()).ok() == before {
+        assert!(start.elapsed() < Duration::from_secs(60), "the run never happened:\n{}", o.logs());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let r = o.mco(ADMIN, &["puppet", "status", "-I", "alpha.example.com", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    let st: serde_json::Value = serde_json::from_str(r.text.trim()).unwrap();
+    assert_eq!(st[0]["data"]["enabled"], true);
+    assert!(st[0]["data"]["since_lastrun"].as_i64().unwrap() < 60, "{st}");
+    let r = o.mco(ADMIN, &["puppet", "summary"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    assert!(r.text.contains("Summary statistics for 3 nodes") && r.text.contains("Total resources"), "{}", r.text);
+    let r = o.mco(ADMIN, &["puppet", "disable", "maintenance window", "-I", "beta.example.com"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    let r = o.mco(ADMIN, &["puppet", "count"]);
+    assert!(r.text.contains("Nodes currently disabled: 1"), "{}", r.text);
+    let r = o.mco(ADMIN, &["puppet", "runonce", "-I", "beta.example.com"]);
+    assert_eq!(r.code, 2, "a disabled agent refuses to run:\n{}", r.text);
+    assert!(r.text.contains("maintenance window"), "{}", r.text);
+    let r = o.mco(ADMIN, &["puppet", "enable", "-I", "beta.example.com"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+
+    // ---- service and package on a throwaway init script and .deb.
+    {
+        let _dpkg = common::dpkg_lock();
+        let name = format!("bunraku-orch-{}", o.site.port);
+        let script = format!("/etc/init.d/{name}");
+        let pidfile = o.site.root().join("svc.pid");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\ncase \"$1\" in\n start) nohup sleep 3600 >/dev/null 2>&1 & echo $! > {p} ;;\n stop) [ -f {p} ] && kill $(cat {p}); rm -f {p} ;;\n status) [ -f {p} ] && kill -0 $(cat {p}) 2>/dev/null ;;\n restart) $0 stop; $0 start ;;\nesac\n",
+                p = pidfile.display()
+            ),
+        )
+        .unwrap();
+        sh(&format!("chmod 755 {script}"));
+        let svc = |action: &str| o.mco(ADMIN, &["service", &name, action, "-I", "gamma.example.com", "--json"]);
+        let status_of = |r: &Ran| -> String {
+            let v: serde_json::Value = serde_json::from_str(r.text.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.text));
+            v[0]["data"]["status"].as_str().unwrap_or("").to_string()
+        };
+        assert_eq!(status_of(&svc("status")), "stopped");
+        assert_eq!(status_of(&svc("start")), "running");
+        let first = std::fs::read_to_string(&pidfile).unwrap();
+        assert_eq!(status_of(&svc("restart")), "running");
+        assert_ne!(std::fs::read_to_string(&pidfile).unwrap(), first, "restart started a new process");
+        assert_eq!(status_of(&svc("stop")), "stopped");
+        let _ = std::fs::remove_file(&script);
+
+        let pkg = o.site.build_deb("orch");
+        let deb = o.site.root().join("debs").join(format!("{pkg}.deb"));
+        let p = |action: &str| {
+            let r = o.mco(ADMIN, &["package", &pkg, action, "--source", deb.to_str().unwrap(), "-I", "alpha.example.com", "--json"]);
+            let v: serde_json::Value = serde_json::from_str(r.text.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.text));
+            v[0]["data"]["ensure"].as_str().unwrap_or("").to_string()
+        };
+        assert_eq!(p("status"), "purged");
+        assert_eq!(p("install"), "1.0");
+        assert!(common::package_installed(&pkg));
+        assert_eq!(p("purge"), "purged");
+        assert!(!common::package_installed(&pkg));
+    }
+
+    // ---- a revoked client is refused by every server, and each says why in its audit log.
+    let r = o.site.agent("eve.example.com", &["--onetime"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    o.write_conf("eve.example.com", "stomp://guest:guest@127.0.0.1:61613/");
+    let r = o.mco("eve.example.com", &["ping"]);
+    assert!(r.text.contains("3 replies"), "{}", r.text);
+    assert_eq!(o.site.cert(&["revoke", "eve.example.com"]).code, 0);
+    let crl = o.site.master_confdir().join("ssl/ca/ca_crl.pem");
+    for (node, _, _) in NODES {
+        // What the node's next agent run fetches; the server rereads the file when it changes.
+        std::fs::copy(&crl, o.ssl(node).join("crl.pem")).unwrap();
+    }
+    let r = o.mco("eve.example.com", &["ping"]);
+    assert_eq!(r.code, 4, "{}", r.text);
+    assert!(r.text.contains("No responses received"), "{}", r.text);
+    for (node, _, _) in NODES {
+        let audit = std::fs::read_to_string(o.site.node_confdir(node).join("var/log/orchestration-audit.log")).unwrap();
+        assert!(audit.contains("caller=cert=eve.example.com") && audit.contains("is revoked"), "{node}:\n{audit}");
+    }
+
+    // ---- the same servers over NATS.
+    let nats = "nats://127.0.0.1:4222";
+    for (node, _, _) in NODES {
+        o.start_server(node, Some(nats));
+    }
+    o.wait_for(3, Some(nats));
+    let r = o.mco(ADMIN, &["find", "-F", "role=web", "--middleware", nats]);
+    assert_eq!(lines_with(&r.text, ".example.com"), ["alpha.example.com", "beta.example.com"], "{}", r.text);
+    let r = o.mco(ADMIN, &["rpc", "rpcutil", "ping", "-C", "role::db", "--middleware", nats]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    assert!(r.text.contains("gamma.example.com") && r.text.contains("Finished processing 1 / 1 hosts"), "{}", r.text);
+
+    // ---- a server killed mid-run shows up as "no response", and the client exits non-zero.
+    let idx = o.servers.iter().rposition(|(n, _)| n == "beta.example.com").unwrap();
+    let (_, mut victim) = o.servers.remove(idx);
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(victim.id() as i32), nix::sys::signal::Signal::SIGKILL).unwrap();
+    let _ = victim.wait();
+    let nodes = o.site.root().join("nodes.txt");
+    std::fs::write(&nodes, NODES.iter().map(|n| format!("{}\n", n.0)).collect::<String>()).unwrap();
+    let r = o.mco(ADMIN, &["rpc", "rpcutil", "ping", "--nodes", nodes.to_str().unwrap(), "--middleware", nats, "-t", "2"]);
+    assert_eq!(r.code, 4, "{}", r.text);
+    assert!(r.text.contains("No response from:") && lines_with(&r.text, "beta.example.com").len() == 1, "{}", r.text);
+    assert!(r.text.contains("Finished processing 2 / 3 hosts"), "{}", r.text);
+}
