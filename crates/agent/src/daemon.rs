@@ -76,6 +76,7 @@ pub fn splay_delay(limit: Duration) -> Duration {
 pub fn run(
     load: &dyn Fn() -> Result<Settings, String>,
     resolve_facts: &dyn Fn() -> IndexMap<String, Value>,
+    services: Option<&dyn Fn(&tokio::runtime::Handle, listener::RunTrigger)>,
 ) -> u8 {
     let mut settings = match load() {
         Ok(s) => s,
@@ -113,31 +114,40 @@ pub fn run(
 
     // A pending or running run answers kicks with "running".
     let busy = Arc::new(AtomicBool::new(false));
+    let trigger_tx = std::sync::Mutex::new(tx.clone());
+    let trigger_busy = busy.clone();
+    let trigger: listener::RunTrigger = Arc::new(move |req: KickRequest| {
+        if trigger_busy.swap(true, Ordering::SeqCst) {
+            return KickAnswer::Running;
+        }
+        info!("Run triggered by {}", req.requester);
+        if let Ok(tx) = trigger_tx.lock() {
+            let _ = tx.send(Wake::Run(Some(req)));
+        }
+        KickAnswer::Success
+    });
     if let Some(lcfg) = settings.daemon.listener.clone() {
         // The listener serves with the node's certificate, so the node needs one first.
         if let Err(e) = run::ensure_certificate(&settings.agent) {
             error!("{e}");
             return 1;
         }
-        let trigger_tx = std::sync::Mutex::new(tx.clone());
-        let trigger_busy = busy.clone();
-        let trigger: listener::RunTrigger = Arc::new(move |req: KickRequest| {
-            if trigger_busy.swap(true, Ordering::SeqCst) {
-                return KickAnswer::Running;
-            }
-            info!("Run triggered by {}", req.requester);
-            if let Ok(tx) = trigger_tx.lock() {
-                let _ = tx.send(Wake::Run(Some(req)));
-            }
-            KickAnswer::Success
-        });
-        match runtime.block_on(listener::start(&lcfg, trigger)) {
+        match runtime.block_on(listener::start(&lcfg, trigger.clone())) {
             Ok(addr) => info!("Starting Puppet run listener on {addr}"),
             Err(e) => {
                 error!("{e}");
                 return 1;
             }
         }
+    }
+    // Services that live in the daemon (the orchestration server) start once the node has its
+    // certificate; they may start runs through the same trigger as the listener.
+    if let Some(start) = services {
+        if let Err(e) = run::ensure_certificate(&settings.agent) {
+            error!("{e}");
+            return 1;
+        }
+        start(runtime.handle(), trigger.clone());
     }
 
     let mut next = Instant::now();
@@ -179,6 +189,12 @@ pub fn run(
         if let Some(k) = &kick {
             if !k.tags.is_empty() {
                 cfg.tags = k.tags.clone();
+            }
+            if let Some(noop) = k.noop {
+                cfg.noop = noop;
+            }
+            if let Some(env) = &k.environment {
+                cfg.environment = env.clone();
             }
         }
         match run::run_guarded(&cfg, resolve_facts) {

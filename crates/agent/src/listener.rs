@@ -42,6 +42,10 @@ pub struct KickRequest {
     pub ignoreschedules: bool,
     /// The requester's certname, for the log.
     pub requester: String,
+    /// `--noop` (or `--no-noop`) for this run only (orchestration's `puppet runonce noop=…`).
+    pub noop: Option<bool>,
+    /// Another environment for this run only.
+    pub environment: Option<String>,
 }
 
 /// What the agent answered: a run was triggered, or one is already in progress.
@@ -173,7 +177,7 @@ pub fn parse_run_body(body: &[u8]) -> Result<KickRequest, String> {
         _ => Vec::new(),
     };
     let ignoreschedules = opts.get("ignoreschedules").and_then(|b| b.as_bool()).unwrap_or(false);
-    Ok(KickRequest { tags, ignoreschedules, requester: String::new() })
+    Ok(KickRequest { tags, ignoreschedules, requester: String::new(), ..KickRequest::default() })
 }
 
 async fn handle(

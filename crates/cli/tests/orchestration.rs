@@ -391,4 +391,57 @@ fn orchestration_end_to_end() {
     assert_eq!(r.code, 4, "{}", r.text);
     assert!(r.text.contains("No response from:") && lines_with(&r.text, "beta.example.com").len() == 1, "{}", r.text);
     assert!(r.text.contains("Finished processing 2 / 3 hosts"), "{}", r.text);
+
+    // ---- the server inside `bunraku agent`'s daemon: `puppet runonce` starts a run in-process.
+    let delta = "delta.example.com";
+    let r = o.site.agent(delta, &["--onetime"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    o.write_conf(delta, "stomp://guest:guest@127.0.0.1:61613/");
+    let conf = o.site.node_confdir(delta).join("puppet.conf");
+    let text = std::fs::read_to_string(&conf).unwrap();
+    std::fs::write(&conf, format!("{text}runinterval = 3600\n")).unwrap();
+    let mut daemon = DaemonGuard(o.site.spawn_agent(delta, &[]));
+    let start = Instant::now();
+    let status = loop {
+        let r = o.mco(ADMIN, &["puppet", "status", "-I", delta, "--json"]);
+        if r.code == 0 {
+            break serde_json::from_str::<serde_json::Value>(r.text.trim()).unwrap();
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "the daemon's server never answered:\n{}\n{}", r.text, std::fs::read_to_string(o.site.agent_log_path(delta)).unwrap_or_default());
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert_eq!(status[0]["data"]["daemon_present"], true, "{status}");
+    // The daemon's first run (at start) must be over before another can start.
+    let summary = o.site.node_confdir(delta).join("var/public/last_run_summary.yaml");
+    let start = Instant::now();
+    let before = loop {
+        let r = o.mco(ADMIN, &["puppet", "status", "-I", delta, "--json"]);
+        let v: serde_json::Value = serde_json::from_str(r.text.trim()).unwrap_or_default();
+        if v[0]["data"]["applying"] == false {
+            break std::fs::metadata(&summary).and_then(|m| m.modified()).ok();
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "the daemon's first run never ended");
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    std::thread::sleep(Duration::from_millis(1100));
+    let r = o.mco(ADMIN, &["puppet", "runonce", "-I", delta, "--force", "--noop"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    assert!(r.text.contains("Started a Puppet run in the agent daemon"), "{}", r.text);
+    let start = Instant::now();
+    while std::fs::metadata(&summary).and_then(|m| m.modified()).ok() == before {
+        assert!(start.elapsed() < Duration::from_secs(60), "the in-process run never happened:\n{}", std::fs::read_to_string(o.site.agent_log_path(delta)).unwrap_or_default());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let log = std::fs::read_to_string(o.site.agent_log_path(delta)).unwrap_or_default();
+    assert!(log.contains("Run triggered by cert=admin.example.com"), "{log}");
+    let _ = daemon.0.kill();
+}
+
+struct DaemonGuard(Child);
+
+impl Drop for DaemonGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }

@@ -199,7 +199,11 @@ pub fn run(args: AgentArgs) -> u8 {
         let daemon = daemon_config(&settings, &agent).map_err(|e| e.to_string())?;
         Ok(daemon::Settings { agent, daemon })
     };
-    daemon::run(&load, &|| bunraku_facts::resolve_with(&sources))
+    // The orchestration server lives in the daemon when `orchestration.conf` exists (and does not
+    // say `in_agent = false`), so `mco puppet runonce` starts a run in this process.
+    let orchestration = super::mco::daemon_service(&settings, &cfg, &sources);
+    let services = orchestration.as_ref().map(|f| f.as_ref() as &dyn Fn(&tokio::runtime::Handle, bunraku_agent::listener::RunTrigger));
+    daemon::run(&load, &|| bunraku_facts::resolve_with(&sources), services)
 }
 
 /// The Puppet settings an agent's custom facts may read (`Puppet[:vardir]`: stdlib's

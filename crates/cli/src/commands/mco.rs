@@ -259,6 +259,68 @@ pub fn run_orchestrator(args: OrchestratorArgs) -> u8 {
     0
 }
 
+/// The orchestration server of `bunraku agent`'s daemon, when this node has an
+/// `orchestration.conf` that does not say `in_agent = false`: started on the daemon's runtime,
+/// starting runs through the daemon's own trigger (as a kick does).
+#[allow(clippy::type_complexity)]
+pub(crate) fn daemon_service(
+    settings: &Settings,
+    agent_cfg: &bunraku_agent::run::AgentConfig,
+    sources: &bunraku_facts::Sources,
+) -> Option<Box<dyn Fn(&tokio::runtime::Handle, bunraku_agent::listener::RunTrigger)>> {
+    let path = settings.path("confdir").join("orchestration.conf");
+    if !path.exists() {
+        return None;
+    }
+    let cfg = match Config::load(&path) {
+        Ok(c) if c.in_agent => c,
+        Ok(_) => return None,
+        Err(e) => {
+            tracing::error!("the orchestration server does not start: {e}");
+            return None;
+        }
+    };
+    let settings = settings.clone();
+    let sources = sources.clone();
+    let _ = agent_cfg;
+    Some(Box::new(move |handle: &tokio::runtime::Handle, trigger: bunraku_agent::listener::RunTrigger| {
+        let src = sources.clone();
+        let facts: Arc<dyn Fn() -> serde_json::Map<String, serde_json::Value> + Send + Sync> =
+            Arc::new(move || bunraku_facts::resolve_with(&src).into_iter().collect());
+        let runner: Arc<dyn Fn(RunOptions) -> Result<String, String> + Send + Sync> = Arc::new(move |opts: RunOptions| {
+            let kick = bunraku_agent::listener::KickRequest {
+                tags: opts.tags.clone(),
+                ignoreschedules: false,
+                requester: opts.requester.clone(),
+                noop: opts.noop,
+                environment: opts.environment.clone(),
+            };
+            let splay = opts.splaylimit.unwrap_or(0);
+            let delay = if splay > 0 { uuid::Uuid::new_v4().as_u128() as u64 % splay } else { 0 };
+            if delay == 0 {
+                return match trigger(kick) {
+                    bunraku_agent::listener::KickAnswer::Success => Ok("Started a Puppet run in the agent daemon".into()),
+                    bunraku_agent::listener::KickAnswer::Running => Err("Puppet is currently applying a catalog, cannot run now".into()),
+                };
+            }
+            let trigger = trigger.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_secs(delay));
+                trigger(kick);
+            });
+            Ok(format!("Started a Puppet run in the agent daemon in {delay} seconds (splay)"))
+        });
+        match build_server(&settings, &cfg, facts, runner, true) {
+            Ok(server) => {
+                let server = Arc::new(server);
+                tracing::info!("orchestration server {} starting on {}", server.node.identity, cfg.middleware.describe());
+                handle.spawn(server.run(cfg.middleware.clone(), std::future::pending::<()>()));
+            }
+            Err(e) => tracing::error!("the orchestration server does not start: {e}"),
+        }
+    }))
+}
+
 /// A server on its own starts runs as `bunraku agent --onetime` in the background, as
 /// MCollective's puppet agent ran `puppet agent --onetime`.
 fn spawn_runner(common: &Common) -> Arc<dyn Fn(RunOptions) -> Result<String, String> + Send + Sync> {
@@ -382,6 +444,16 @@ impl Session {
             return Ok(nodes);
         }
         self.client.discover(&self.filter, self.discovery_timeout, args.limit_nodes).await.map_err(|e| e.to_string())
+    }
+
+    /// The nodes for an action: as [`Session::targets`], but none is an error (MCollective sends
+    /// nothing then).
+    async fn action_targets(&mut self, args: &McoArgs) -> Result<BTreeSet<String>, String> {
+        let nodes = self.targets(args).await?;
+        if nodes.is_empty() {
+            return Err("No request sent, we did not discover any nodes.".into());
+        }
+        Ok(nodes)
     }
 
     /// Calls `agent.action` on `nodes` (in batches when asked), showing progress.
@@ -598,7 +670,7 @@ async fn command(s: &mut Session, args: &McoArgs) -> Result<u8, String> {
         }
         McoCommand::Facts { fact } => {
             s.filter.agent.push("rpcutil".into());
-            let nodes = s.targets(args).await?;
+            let nodes = s.action_targets(args).await?;
             let body = rpc_data(&[format!("fact={fact}")])?;
             let replies = s.rpc(args, "rpcutil", "get_fact", body, &nodes, timeout("rpcutil")).await?;
             if args.json {
@@ -651,7 +723,7 @@ async fn command(s: &mut Session, args: &McoArgs) -> Result<u8, String> {
         }
         McoCommand::Rpc { agent, action, args: kv } => {
             s.filter.agent.push(agent.clone());
-            let nodes = s.targets(args).await?;
+            let nodes = s.action_targets(args).await?;
             let replies = s.rpc(args, agent, action, rpc_data(kv)?, &nodes, timeout(agent)).await?;
             if args.json {
                 print_json(agent, action, &replies);
@@ -691,7 +763,7 @@ async fn command(s: &mut Session, args: &McoArgs) -> Result<u8, String> {
                     // Keep N runs going at once: start runs on idle nodes as others finish.
                     let n: usize = rest.first().and_then(|x| x.parse().ok()).ok_or("runall needs a concurrency: runall N")?;
                     s.filter.agent.push("puppet".into());
-                    let nodes: Vec<String> = s.targets(args).await?.into_iter().collect();
+                    let nodes: Vec<String> = s.action_targets(args).await?.into_iter().collect();
                     let mut started = 0usize;
                     for chunk in nodes.chunks(n.max(1)) {
                         let set: BTreeSet<String> = chunk.iter().cloned().collect();
@@ -725,7 +797,7 @@ async fn command(s: &mut Session, args: &McoArgs) -> Result<u8, String> {
                 }
                 "count" | "summary" => {
                     s.filter.agent.push("puppet".into());
-                    let nodes = s.targets(args).await?;
+                    let nodes = s.action_targets(args).await?;
                     let act = if action == "count" { "status" } else { "last_run_summary" };
                     let replies = s.rpc(args, "puppet", act, rpc_data(&[])?, &nodes, timeout("puppet")).await?;
                     if args.json {
@@ -766,7 +838,7 @@ async fn command(s: &mut Session, args: &McoArgs) -> Result<u8, String> {
 /// outputs the DDL summarises.
 async fn simple(s: &mut Session, args: &McoArgs, registry: &Registry, agent: &str, action: &str, kv: Vec<String>, timeout: Duration) -> Result<u8, String> {
     s.filter.agent.push(agent.to_string());
-    let nodes = s.targets(args).await?;
+    let nodes = s.action_targets(args).await?;
     let replies = s.rpc(args, agent, action, rpc_data(&kv)?, &nodes, timeout).await?;
     if args.json {
         print_json(agent, action, &replies);
