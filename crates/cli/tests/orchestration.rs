@@ -445,3 +445,94 @@ impl Drop for DaemonGuard {
         let _ = self.0.wait();
     }
 }
+
+/// Our client against the reference server, Debian's `mcollectived`, for `rpcutil` and
+/// `discovery`: it verifies our requests' MCollective signature with the caller's key, we verify
+/// its replies with the shared server key.
+#[test]
+fn bunraku_mco_against_debian_mcollectived() {
+    let mut site = Site::new("*\n");
+    site.start_master();
+    let r = site.agent(ADMIN, &["--onetime"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    let collective = format!("bkref{}x{}", std::process::id(), site.port);
+    rabbit_exchanges(&collective);
+    let root = site.root().to_path_buf();
+    let dir = root.join("mcollectived");
+    std::fs::create_dir_all(dir.join("clients")).unwrap();
+    let ssl = site.node_confdir(ADMIN).join("ssl");
+    std::fs::copy(ssl.join("public_keys").join(format!("{ADMIN}.pem")), dir.join("clients").join(format!("{ADMIN}.pem"))).unwrap();
+    let (p, q) = (dir.join("server-private.pem"), dir.join("server-public.pem"));
+    let r = sh(&format!("openssl genrsa -out {p} 2048 2>/dev/null && openssl rsa -in {p} -pubout -out {q} 2>/dev/null", p = p.display(), q = q.display()));
+    assert_eq!(r.code, 0, "{}", r.text);
+    std::fs::write(dir.join("facts.yaml"), "---\nrole: reference\nrack: '7'\n").unwrap();
+    std::fs::write(dir.join("classes.txt"), "settings\nrole::reference\n").unwrap();
+    let cfg = format!(
+        "main_collective = {c}\ncollectives = {c}\nlibdir = /usr/share/mcollective/plugins\nlogfile = {d}/server.log\nloglevel = info\ndaemonize = 0\n\
+         identity = ref1.example.com\nconnector = rabbitmq\nplugin.rabbitmq.vhost = /\nplugin.rabbitmq.pool.size = 1\nplugin.rabbitmq.pool.1.host = 127.0.0.1\n\
+         plugin.rabbitmq.pool.1.port = 61613\nplugin.rabbitmq.pool.1.user = guest\nplugin.rabbitmq.pool.1.password = guest\nsecurityprovider = ssl\n\
+         plugin.ssl_serializer = yaml\nplugin.ssl_server_private = {p}\nplugin.ssl_server_public = {q}\nplugin.ssl_client_cert_dir = {d}/clients\n\
+         factsource = yaml\nplugin.yaml = {d}/facts.yaml\nclassesfile = {d}/classes.txt\nregisterinterval = 0\n",
+        c = collective,
+        d = dir.display(),
+        p = p.display(),
+        q = q.display()
+    );
+    std::fs::write(dir.join("server.cfg"), cfg).unwrap();
+    let shim = Path::new(env!("CARGO_MANIFEST_DIR")).join("../orchestration/tests/wire/psych_positional_shim.rb");
+    let log = std::fs::File::create(dir.join("stdout.log")).unwrap();
+    let child = Command::new("mcollectived")
+        .arg("--config")
+        .arg(dir.join("server.cfg"))
+        .arg("--pidfile")
+        .arg(dir.join("mcollectived.pid"))
+        .env("RUBYOPT", format!("-r{}", shim.display()))
+        .stdout(Stdio::from(log.try_clone().unwrap()))
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("mcollectived (Debian's mcollective) is installed by .ci/run");
+    let _guard = DaemonGuard(child);
+    let confdir = site.node_confdir(ADMIN);
+    std::fs::write(
+        confdir.join("orchestration.conf"),
+        format!("middleware = stomp://guest:guest@127.0.0.1:61613/\ncollectives = {collective}\nlegacy_server_public = {}\ndiscovery_timeout = 2\n", q.display()),
+    )
+    .unwrap();
+    let mco = |args: &[&str]| -> Ran { Command::new(BUNRAKU).args(["mco", "--confdir"]).arg(&confdir).args(args).output().unwrap().into() };
+    let start = Instant::now();
+    loop {
+        let r = mco(&["ping"]);
+        if r.text.contains("ref1.example.com") {
+            assert!(r.text.contains("1 replies"), "{}", r.text);
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "mcollectived never answered:\n{}\n{}", r.text, std::fs::read_to_string(dir.join("server.log")).unwrap_or_default());
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let r = mco(&["find", "-F", "role=reference", "-C", "role::reference"]);
+    assert_eq!(r.text.trim(), "ref1.example.com", "{}", r.text);
+    let r = mco(&["find", "-F", "role=web"]);
+    assert_eq!(r.text.trim(), "", "{}", r.text);
+    let r = mco(&["rpc", "rpcutil", "get_fact", "fact=rack", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    let v: serde_json::Value = serde_json::from_str(r.text.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.text));
+    assert_eq!(v[0]["sender"], "ref1.example.com");
+    assert_eq!(v[0]["data"]["value"], "7");
+    let r = mco(&["inventory", "ref1.example.com"]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    assert!(r.text.contains("role::reference") && r.text.contains("rpcutil") && r.text.contains("role => reference"), "{}", r.text);
+    let r = mco(&["rpc", "rpcutil", "collective_info"]);
+    assert!(r.text.contains("Finished processing 1 / 1 hosts"), "{}", r.text);
+    // A reply signed with another key than the shared server key is dropped, not believed.
+    let other = dir.join("other-public.pem");
+    let r = sh(&format!("openssl genrsa 2048 2>/dev/null | openssl rsa -pubout -out {} 2>/dev/null", other.display()));
+    assert_eq!(r.code, 0);
+    std::fs::write(
+        confdir.join("orchestration.conf"),
+        format!("middleware = stomp://guest:guest@127.0.0.1:61613/\ncollectives = {collective}\nlegacy_server_public = {}\ndiscovery_timeout = 1\n", other.display()),
+    )
+    .unwrap();
+    let r = mco(&["ping"]);
+    assert_eq!(r.code, 4, "{}", r.text);
+    assert!(r.text.contains("invalid signature"), "{}", r.text);
+}
