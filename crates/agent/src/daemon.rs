@@ -40,6 +40,10 @@ pub struct Settings {
     pub daemon: DaemonConfig,
 }
 
+/// Starts services that live in the daemon (the orchestration server) on its runtime, with the
+/// trigger that starts runs.
+pub type StartServices = dyn Fn(&tokio::runtime::Handle, listener::RunTrigger);
+
 /// Why the daemon woke up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Wake {
@@ -76,7 +80,7 @@ pub fn splay_delay(limit: Duration) -> Duration {
 pub fn run(
     load: &dyn Fn() -> Result<Settings, String>,
     resolve_facts: &dyn Fn() -> IndexMap<String, Value>,
-    services: Option<&dyn Fn(&tokio::runtime::Handle, listener::RunTrigger)>,
+    services: Option<&StartServices>,
 ) -> u8 {
     let mut settings = match load() {
         Ok(s) => s,

@@ -28,25 +28,25 @@ struct Cli {
 #[derive(Args, Debug, Clone, Default)]
 pub struct Common {
     /// Directory holding puppet.conf (and, by default, ssl/ and autosign.conf).
-    #[arg(long)]
+    #[arg(long, global = true)]
     confdir: Option<PathBuf>,
     /// Directory for Puppet's cached and generated data.
-    #[arg(long)]
+    #[arg(long, global = true)]
     vardir: Option<PathBuf>,
     /// Directory holding this node's keys and certificates.
-    #[arg(long)]
+    #[arg(long, global = true)]
     ssldir: Option<PathBuf>,
     /// The master's port (Puppet's `masterport`; `--serverport` is an alias).
-    #[arg(long, alias = "serverport")]
+    #[arg(long, alias = "serverport", global = true)]
     masterport: Option<u16>,
     /// This node's certificate name.
-    #[arg(long)]
+    #[arg(long, global = true)]
     certname: Option<String>,
     /// Print Puppet's info-level messages.
-    #[arg(long, short = 'v')]
+    #[arg(long, short = 'v', global = true)]
     verbose: bool,
     /// Print debug messages.
-    #[arg(long, short = 'd')]
+    #[arg(long, short = 'd', global = true)]
     debug: bool,
 }
 
@@ -106,7 +106,7 @@ enum Command {
     /// Run the seed scenario end to end on loopback: a master, two agents, certificates, catalogs, reports.
     Demo(commands::demo::DemoArgs),
     /// Orchestration client (MCollective's `mco`): discover nodes and act on them at once.
-    Mco(commands::mco::McoArgs),
+    Mco(Box<commands::mco::McoArgs>),
     /// An orchestration server on its own (`bunraku agent`'s daemon runs one too).
     Orchestrator(commands::mco::OrchestratorArgs),
 }
@@ -127,7 +127,7 @@ fn main() -> ExitCode {
         Command::Kick(args) => commands::kick::run(args),
         Command::Dashboard(args) => commands::dashboard::run(args),
         Command::Demo(args) => commands::demo::run(args),
-        Command::Mco(args) => commands::mco::run_mco(args),
+        Command::Mco(args) => commands::mco::run_mco(*args),
         Command::Orchestrator(args) => commands::mco::run_orchestrator(args),
     };
     ExitCode::from(code)

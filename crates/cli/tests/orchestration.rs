@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Ran, Site, BUNRAKU};
+use common::{mco, Ran, Site, BUNRAKU};
 
 const NODES: [(&str, &str, &str); 3] = [
     ("alpha.example.com", "role::web", "web"),
@@ -39,31 +39,21 @@ fn sh(cmd: &str) -> Ran {
     Command::new("sh").arg("-c").arg(cmd).output().unwrap().into()
 }
 
-/// RabbitMQ's STOMP plugin and this collective's two exchanges, as MCollective's rabbitmq
-/// connector expects them (tests/wire/setup.sh does the same for the default collective).
-fn rabbit_exchanges(collective: &str) {
-    let r = sh("rabbitmq-plugins enable rabbitmq_stomp");
-    assert_eq!(r.code, 0, "{}", r.text);
-    let eval = format!(
-        "[rabbit_exchange:declare(rabbit_misc:r(<<\"/\">>, exchange, N), T, false, true, false, [], <<\"bunraku-tests\">>) || {{N,T}} <- [{{<<\"{c}_broadcast\">>, topic}}, {{<<\"{c}_directed\">>, direct}}]], ok.",
-        c = collective
-    );
-    let r = Command::new("rabbitmqctl").arg("eval").arg(eval).output().unwrap();
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    let start = Instant::now();
-    while std::net::TcpStream::connect("127.0.0.1:61613").is_err() {
-        assert!(start.elapsed() < Duration::from_secs(30), "RabbitMQ's STOMP port does not listen");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
 impl Orchestra {
     fn new() -> Orchestra {
         let mut site = Site::new("*\n");
         let env = site.root().join("code/environments/production");
         std::fs::create_dir_all(env.join("modules/role/manifests")).unwrap();
-        std::fs::write(env.join("modules/role/manifests/web.pp"), "class role::web { notify { 'web role': } }\n").unwrap();
-        std::fs::write(env.join("modules/role/manifests/db.pp"), "class role::db { notify { 'db role': } }\n").unwrap();
+        std::fs::write(
+            env.join("modules/role/manifests/web.pp"),
+            "class role::web { notify { 'web role': } }\n",
+        )
+        .unwrap();
+        std::fs::write(
+            env.join("modules/role/manifests/db.pp"),
+            "class role::db { notify { 'db role': } }\n",
+        )
+        .unwrap();
         let mut pp = std::fs::read_to_string(site.site_pp()).unwrap();
         for (node, class, _) in NODES {
             pp.push_str(&format!("node '{node}' {{ include {class} }}\n"));
@@ -75,7 +65,7 @@ impl Orchestra {
             assert!(r.code == 0 || r.code == 2, "{node}: {}", r.text);
         }
         let collective = format!("bk{}x{}", std::process::id(), site.port);
-        rabbit_exchanges(&collective);
+        mco::rabbit_exchanges(&collective);
         // MCollective's `ssl` plugin checks every reply against one shared server key.
         let legacy_private = site.root().join("legacy-server-private.pem");
         let legacy_public = site.root().join("legacy-server-public.pem");
@@ -89,7 +79,11 @@ impl Orchestra {
         for (i, (node, _, role)) in NODES.iter().enumerate() {
             o.write_conf(node, "stomp://guest:guest@127.0.0.1:61613/");
             let facts = o.site.node_confdir(node).join("facts.json");
-            std::fs::write(&facts, serde_json::json!({"role": role, "rack": i + 1, "os": {"family": "Debian"}}).to_string()).unwrap();
+            std::fs::write(
+                &facts,
+                serde_json::json!({"role": role, "rack": i + 1, "os": {"family": "Debian"}}).to_string(),
+            )
+            .unwrap();
             let callers = o.site.node_confdir(node).join("orchestration/callers");
             std::fs::create_dir_all(&callers).unwrap();
             std::fs::copy(o.cert_path(ADMIN), callers.join(format!("{ADMIN}.pem"))).unwrap();
@@ -120,13 +114,19 @@ impl Orchestra {
 
     fn start_server(&mut self, node: &str, middleware: Option<&str>) {
         let confdir = self.site.node_confdir(node);
-        let log = std::fs::File::create(self.site.root().join(format!("orch-{node}-{}.log", self.servers.len()))).unwrap();
+        let log =
+            std::fs::File::create(self.site.root().join(format!("orch-{node}-{}.log", self.servers.len())))
+                .unwrap();
         let mut cmd = Command::new(BUNRAKU);
-        cmd.args(["orchestrator", "--verbose", "--confdir"]).arg(&confdir).arg("--facts").arg(confdir.join("facts.json"));
+        cmd.args(["orchestrator", "--verbose", "--confdir"])
+            .arg(&confdir)
+            .arg("--facts")
+            .arg(confdir.join("facts.json"));
         if let Some(m) = middleware {
             cmd.arg("--middleware").arg(m);
         }
-        let child = cmd.stdout(Stdio::from(log.try_clone().unwrap())).stderr(Stdio::from(log)).spawn().unwrap();
+        let child =
+            cmd.stdout(Stdio::from(log.try_clone().unwrap())).stderr(Stdio::from(log)).spawn().unwrap();
         self.servers.push((node.to_string(), child));
     }
 
@@ -135,14 +135,23 @@ impl Orchestra {
         for e in std::fs::read_dir(self.site.root()).unwrap().flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if name.starts_with("orch-") {
-                out.push_str(&format!("--- {name}\n{}", std::fs::read_to_string(e.path()).unwrap_or_default()));
+                out.push_str(&format!(
+                    "--- {name}\n{}",
+                    std::fs::read_to_string(e.path()).unwrap_or_default()
+                ));
             }
         }
         out
     }
 
     fn mco(&self, who: &str, args: &[&str]) -> Ran {
-        Command::new(BUNRAKU).args(["mco", "--confdir"]).arg(self.site.node_confdir(who)).args(args).output().unwrap().into()
+        Command::new(BUNRAKU)
+            .args(["mco", "--confdir"])
+            .arg(self.site.node_confdir(who))
+            .args(args)
+            .output()
+            .unwrap()
+            .into()
     }
 
     /// Waits until `n` servers answer a ping.
@@ -157,7 +166,12 @@ impl Orchestra {
             if r.text.contains(&format!("{n} replies")) {
                 return;
             }
-            assert!(start.elapsed() < Duration::from_secs(60), "{n} servers never answered:\n{}\n{}", r.text, self.logs());
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "{n} servers never answered:\n{}\n{}",
+                r.text,
+                self.logs()
+            );
             std::thread::sleep(Duration::from_millis(300));
         }
     }
@@ -165,47 +179,21 @@ impl Orchestra {
     /// A client.cfg for Debian's mco: the admin's Puppet key signs, its certificate (which the
     /// servers hold) is named by the public key file's name.
     fn debian_mco_config(&self) -> PathBuf {
-        let dir = self.site.root().join("mco");
-        std::fs::create_dir_all(dir.join("clients")).unwrap();
         let ssl = self.ssl(ADMIN);
-        std::fs::copy(ssl.join("public_keys").join(format!("{ADMIN}.pem")), dir.join("clients").join(format!("{ADMIN}.pem"))).unwrap();
-        let cfg = format!(
-            "main_collective = {c}\ncollectives = {c}\nlibdir = /usr/share/mcollective/plugins\nlogger_type = file\nlogfile = {d}/client.log\nloglevel = info\n\
-             identity = {ADMIN}\nconnector = rabbitmq\nplugin.rabbitmq.vhost = /\nplugin.rabbitmq.pool.size = 1\nplugin.rabbitmq.pool.1.host = 127.0.0.1\n\
-             plugin.rabbitmq.pool.1.port = 61613\nplugin.rabbitmq.pool.1.user = guest\nplugin.rabbitmq.pool.1.password = guest\nsecurityprovider = ssl\n\
-             plugin.ssl_serializer = yaml\nplugin.ssl_client_private = {k}\nplugin.ssl_client_public = {d}/clients/{ADMIN}.pem\nplugin.ssl_server_public = {q}\n",
-            c = self.collective,
-            d = dir.display(),
-            k = ssl.join("private_keys").join(format!("{ADMIN}.pem")).display(),
-            q = self.legacy_public.display()
-        );
-        let path = dir.join("client.cfg");
-        std::fs::write(&path, cfg).unwrap();
-        path
+        mco::debian_client_cfg(
+            &self.site.root().join("mco"),
+            &self.collective,
+            ADMIN,
+            &ssl.join("private_keys").join(format!("{ADMIN}.pem")),
+            &ssl.join("public_keys").join(format!("{ADMIN}.pem")),
+            &self.legacy_public,
+        )
     }
 }
 
-/// Debian's mco on Ruby 3.1 needs Psych's positional `safe_load` back (tests/wire/NOTES.md): a
-/// Debian packaging bug, not a protocol difference.
 fn debian_mco(cfg: &Path, args: &[&str]) -> Ran {
-    let shim = Path::new(env!("CARGO_MANIFEST_DIR")).join("../orchestration/tests/wire/psych_positional_shim.rb");
-    let mut r: Ran = Command::new("mco").args(args).arg("--config").arg(cfg).env("RUBYOPT", format!("-r{}", shim.display())).output().expect("mco (Debian's mcollective-client) is installed by .ci/run").into();
-    // Its colours, off: the assertions read the text.
-    let mut plain = String::new();
-    let mut chars = r.text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for d in chars.by_ref() {
-                if d.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            plain.push(c);
-        }
-    }
-    r.text = plain;
-    r
+    let (code, text) = mco::debian_mco(cfg, args);
+    Ran { code, text }
 }
 
 /// mco prints nodes in the order their replies came.
@@ -272,7 +260,8 @@ fn orchestration_end_to_end() {
     assert!(find(&["-A", "nosuchagent"]).is_empty());
     let r = o.mco(ADMIN, &["rpc", "rpcutil", "get_fact", "fact=role", "-F", "role=db", "--json"]);
     assert_eq!(r.code, 0, "{}", r.text);
-    let replies: serde_json::Value = serde_json::from_str(r.text.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.text));
+    let replies: serde_json::Value =
+        serde_json::from_str(r.text.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.text));
     assert_eq!(replies.as_array().unwrap().len(), 1);
     assert_eq!(replies[0]["sender"], "gamma.example.com");
     assert_eq!(replies[0]["data"]["value"], "db");
@@ -295,7 +284,11 @@ fn orchestration_end_to_end() {
     assert!(st[0]["data"]["since_lastrun"].as_i64().unwrap() < 60, "{st}");
     let r = o.mco(ADMIN, &["puppet", "summary"]);
     assert_eq!(r.code, 0, "{}", r.text);
-    assert!(r.text.contains("Summary statistics for 3 nodes") && r.text.contains("Total resources"), "{}", r.text);
+    assert!(
+        r.text.contains("Summary statistics for 3 nodes") && r.text.contains("Total resources"),
+        "{}",
+        r.text
+    );
     let r = o.mco(ADMIN, &["puppet", "disable", "maintenance window", "-I", "beta.example.com"]);
     assert_eq!(r.code, 0, "{}", r.text);
     let r = o.mco(ADMIN, &["puppet", "count"]);
@@ -321,9 +314,11 @@ fn orchestration_end_to_end() {
         )
         .unwrap();
         sh(&format!("chmod 755 {script}"));
-        let svc = |action: &str| o.mco(ADMIN, &["service", &name, action, "-I", "gamma.example.com", "--json"]);
+        let svc =
+            |action: &str| o.mco(ADMIN, &["service", &name, action, "-I", "gamma.example.com", "--json"]);
         let status_of = |r: &Ran| -> String {
-            let v: serde_json::Value = serde_json::from_str(r.text.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.text));
+            let v: serde_json::Value =
+                serde_json::from_str(r.text.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.text));
             v[0]["data"]["status"].as_str().unwrap_or("").to_string()
         };
         assert_eq!(status_of(&svc("status")), "stopped");
@@ -337,8 +332,21 @@ fn orchestration_end_to_end() {
         let pkg = o.site.build_deb("orch");
         let deb = o.site.root().join("debs").join(format!("{pkg}.deb"));
         let p = |action: &str| {
-            let r = o.mco(ADMIN, &["package", &pkg, action, "--source", deb.to_str().unwrap(), "-I", "alpha.example.com", "--json"]);
-            let v: serde_json::Value = serde_json::from_str(r.text.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.text));
+            let r = o.mco(
+                ADMIN,
+                &[
+                    "package",
+                    &pkg,
+                    action,
+                    "--source",
+                    deb.to_str().unwrap(),
+                    "-I",
+                    "alpha.example.com",
+                    "--json",
+                ],
+            );
+            let v: serde_json::Value =
+                serde_json::from_str(r.text.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.text));
             v[0]["data"]["ensure"].as_str().unwrap_or("").to_string()
         };
         assert_eq!(p("status"), "purged");
@@ -364,8 +372,13 @@ fn orchestration_end_to_end() {
     assert_eq!(r.code, 4, "{}", r.text);
     assert!(r.text.contains("No responses received"), "{}", r.text);
     for (node, _, _) in NODES {
-        let audit = std::fs::read_to_string(o.site.node_confdir(node).join("var/log/orchestration-audit.log")).unwrap();
-        assert!(audit.contains("caller=cert=eve.example.com") && audit.contains("is revoked"), "{node}:\n{audit}");
+        let audit =
+            std::fs::read_to_string(o.site.node_confdir(node).join("var/log/orchestration-audit.log"))
+                .unwrap();
+        assert!(
+            audit.contains("caller=cert=eve.example.com") && audit.contains("is revoked"),
+            "{node}:\n{audit}"
+        );
     }
 
     // ---- the same servers over NATS.
@@ -378,18 +391,30 @@ fn orchestration_end_to_end() {
     assert_eq!(lines_with(&r.text, ".example.com"), ["alpha.example.com", "beta.example.com"], "{}", r.text);
     let r = o.mco(ADMIN, &["rpc", "rpcutil", "ping", "-C", "role::db", "--middleware", nats]);
     assert_eq!(r.code, 0, "{}", r.text);
-    assert!(r.text.contains("gamma.example.com") && r.text.contains("Finished processing 1 / 1 hosts"), "{}", r.text);
+    assert!(
+        r.text.contains("gamma.example.com") && r.text.contains("Finished processing 1 / 1 hosts"),
+        "{}",
+        r.text
+    );
 
     // ---- a server killed mid-run shows up as "no response", and the client exits non-zero.
     let idx = o.servers.iter().rposition(|(n, _)| n == "beta.example.com").unwrap();
     let (_, mut victim) = o.servers.remove(idx);
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(victim.id() as i32), nix::sys::signal::Signal::SIGKILL).unwrap();
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(victim.id() as i32), nix::sys::signal::Signal::SIGKILL)
+        .unwrap();
     let _ = victim.wait();
     let nodes = o.site.root().join("nodes.txt");
     std::fs::write(&nodes, NODES.iter().map(|n| format!("{}\n", n.0)).collect::<String>()).unwrap();
-    let r = o.mco(ADMIN, &["rpc", "rpcutil", "ping", "--nodes", nodes.to_str().unwrap(), "--middleware", nats, "-t", "2"]);
+    let r = o.mco(
+        ADMIN,
+        &["rpc", "rpcutil", "ping", "--nodes", nodes.to_str().unwrap(), "--middleware", nats, "-t", "2"],
+    );
     assert_eq!(r.code, 4, "{}", r.text);
-    assert!(r.text.contains("No response from:") && lines_with(&r.text, "beta.example.com").len() == 1, "{}", r.text);
+    assert!(
+        r.text.contains("No response from:") && lines_with(&r.text, "beta.example.com").len() == 1,
+        "{}",
+        r.text
+    );
     assert!(r.text.contains("Finished processing 2 / 3 hosts"), "{}", r.text);
 
     // ---- the server inside `bunraku agent`'s daemon: `puppet runonce` starts a run in-process.
@@ -407,7 +432,12 @@ fn orchestration_end_to_end() {
         if r.code == 0 {
             break serde_json::from_str::<serde_json::Value>(r.text.trim()).unwrap();
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "the daemon's server never answered:\n{}\n{}", r.text, std::fs::read_to_string(o.site.agent_log_path(delta)).unwrap_or_default());
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the daemon's server never answered:\n{}\n{}",
+            r.text,
+            std::fs::read_to_string(o.site.agent_log_path(delta)).unwrap_or_default()
+        );
         std::thread::sleep(Duration::from_millis(500));
     };
     assert_eq!(status[0]["data"]["daemon_present"], true, "{status}");
@@ -429,7 +459,11 @@ fn orchestration_end_to_end() {
     assert!(r.text.contains("Started a Puppet run in the agent daemon"), "{}", r.text);
     let start = Instant::now();
     while std::fs::metadata(&summary).and_then(|m| m.modified()).ok() == before {
-        assert!(start.elapsed() < Duration::from_secs(60), "the in-process run never happened:\n{}", std::fs::read_to_string(o.site.agent_log_path(delta)).unwrap_or_default());
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the in-process run never happened:\n{}",
+            std::fs::read_to_string(o.site.agent_log_path(delta)).unwrap_or_default()
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     let log = std::fs::read_to_string(o.site.agent_log_path(delta)).unwrap_or_default();
@@ -456,14 +490,22 @@ fn bunraku_mco_against_debian_mcollectived() {
     let r = site.agent(ADMIN, &["--onetime"]);
     assert_eq!(r.code, 0, "{}", r.text);
     let collective = format!("bkref{}x{}", std::process::id(), site.port);
-    rabbit_exchanges(&collective);
+    mco::rabbit_exchanges(&collective);
     let root = site.root().to_path_buf();
     let dir = root.join("mcollectived");
     std::fs::create_dir_all(dir.join("clients")).unwrap();
     let ssl = site.node_confdir(ADMIN).join("ssl");
-    std::fs::copy(ssl.join("public_keys").join(format!("{ADMIN}.pem")), dir.join("clients").join(format!("{ADMIN}.pem"))).unwrap();
+    std::fs::copy(
+        ssl.join("public_keys").join(format!("{ADMIN}.pem")),
+        dir.join("clients").join(format!("{ADMIN}.pem")),
+    )
+    .unwrap();
     let (p, q) = (dir.join("server-private.pem"), dir.join("server-public.pem"));
-    let r = sh(&format!("openssl genrsa -out {p} 2048 2>/dev/null && openssl rsa -in {p} -pubout -out {q} 2>/dev/null", p = p.display(), q = q.display()));
+    let r = sh(&format!(
+        "openssl genrsa -out {p} 2048 2>/dev/null && openssl rsa -in {p} -pubout -out {q} 2>/dev/null",
+        p = p.display(),
+        q = q.display()
+    ));
     assert_eq!(r.code, 0, "{}", r.text);
     std::fs::write(dir.join("facts.yaml"), "---\nrole: reference\nrack: '7'\n").unwrap();
     std::fs::write(dir.join("classes.txt"), "settings\nrole::reference\n").unwrap();
@@ -479,14 +521,14 @@ fn bunraku_mco_against_debian_mcollectived() {
         q = q.display()
     );
     std::fs::write(dir.join("server.cfg"), cfg).unwrap();
-    let shim = Path::new(env!("CARGO_MANIFEST_DIR")).join("../orchestration/tests/wire/psych_positional_shim.rb");
+
     let log = std::fs::File::create(dir.join("stdout.log")).unwrap();
     let child = Command::new("mcollectived")
         .arg("--config")
         .arg(dir.join("server.cfg"))
         .arg("--pidfile")
         .arg(dir.join("mcollectived.pid"))
-        .env("RUBYOPT", format!("-r{}", shim.display()))
+        .env("RUBYOPT", mco::rubyopt())
         .stdout(Stdio::from(log.try_clone().unwrap()))
         .stderr(Stdio::from(log))
         .spawn()
@@ -498,7 +540,9 @@ fn bunraku_mco_against_debian_mcollectived() {
         format!("middleware = stomp://guest:guest@127.0.0.1:61613/\ncollectives = {collective}\nlegacy_server_public = {}\ndiscovery_timeout = 2\n", q.display()),
     )
     .unwrap();
-    let mco = |args: &[&str]| -> Ran { Command::new(BUNRAKU).args(["mco", "--confdir"]).arg(&confdir).args(args).output().unwrap().into() };
+    let mco = |args: &[&str]| -> Ran {
+        Command::new(BUNRAKU).args(["mco", "--confdir"]).arg(&confdir).args(args).output().unwrap().into()
+    };
     let start = Instant::now();
     loop {
         let r = mco(&["ping"]);
@@ -506,7 +550,12 @@ fn bunraku_mco_against_debian_mcollectived() {
             assert!(r.text.contains("1 replies"), "{}", r.text);
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "mcollectived never answered:\n{}\n{}", r.text, std::fs::read_to_string(dir.join("server.log")).unwrap_or_default());
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "mcollectived never answered:\n{}\n{}",
+            r.text,
+            std::fs::read_to_string(dir.join("server.log")).unwrap_or_default()
+        );
         std::thread::sleep(Duration::from_millis(500));
     }
     let r = mco(&["find", "-F", "role=reference", "-C", "role::reference"]);
@@ -515,17 +564,27 @@ fn bunraku_mco_against_debian_mcollectived() {
     assert_eq!(r.text.trim(), "", "{}", r.text);
     let r = mco(&["rpc", "rpcutil", "get_fact", "fact=rack", "--json"]);
     assert_eq!(r.code, 0, "{}", r.text);
-    let v: serde_json::Value = serde_json::from_str(r.text.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.text));
+    let v: serde_json::Value =
+        serde_json::from_str(r.text.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.text));
     assert_eq!(v[0]["sender"], "ref1.example.com");
     assert_eq!(v[0]["data"]["value"], "7");
     let r = mco(&["inventory", "ref1.example.com"]);
     assert_eq!(r.code, 0, "{}", r.text);
-    assert!(r.text.contains("role::reference") && r.text.contains("rpcutil") && r.text.contains("role => reference"), "{}", r.text);
+    assert!(
+        r.text.contains("role::reference")
+            && r.text.contains("rpcutil")
+            && r.text.contains("role => reference"),
+        "{}",
+        r.text
+    );
     let r = mco(&["rpc", "rpcutil", "collective_info"]);
     assert!(r.text.contains("Finished processing 1 / 1 hosts"), "{}", r.text);
     // A reply signed with another key than the shared server key is dropped, not believed.
     let other = dir.join("other-public.pem");
-    let r = sh(&format!("openssl genrsa 2048 2>/dev/null | openssl rsa -pubout -out {} 2>/dev/null", other.display()));
+    let r = sh(&format!(
+        "openssl genrsa 2048 2>/dev/null | openssl rsa -pubout -out {} 2>/dev/null",
+        other.display()
+    ));
     assert_eq!(r.code, 0);
     std::fs::write(
         confdir.join("orchestration.conf"),

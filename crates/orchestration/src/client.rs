@@ -8,7 +8,9 @@ use crate::filter::Filter;
 use crate::message::{new_requestid, rpc_payload, Reply, Request};
 use crate::rvalue::RValue;
 use crate::security::{PublicKey, SecurityError, Signer, Trust};
-use crate::transport::{self, ConnectOptions, Connection, Middleware, Outgoing, Subscription, Target, TransportError};
+use crate::transport::{
+    self, ConnectOptions, Connection, Middleware, Outgoing, Subscription, Target, TransportError,
+};
 
 pub struct ClientConfig {
     pub certname: String,
@@ -56,7 +58,11 @@ pub enum Addressing {
 
 impl Client {
     pub async fn connect(cfg: ClientConfig, agent: &str) -> Result<Client, ClientError> {
-        let opts = ConnectOptions { identity: cfg.certname.clone(), subscriptions: vec![Subscription::Replies], reply_agent: agent.to_string() };
+        let opts = ConnectOptions {
+            identity: cfg.certname.clone(),
+            subscriptions: vec![Subscription::Replies],
+            reply_agent: agent.to_string(),
+        };
         let conn = transport::connect(&cfg.middleware, opts).await?;
         Ok(Client { cfg, conn })
     }
@@ -67,7 +73,16 @@ impl Client {
 
     /// Builds and signs a request.
     pub fn request(&self, agent: &str, payload: RValue, filter: &Filter) -> (Request, String) {
-        seal_request(&self.cfg.signer, &self.cfg.cert_pem, &self.cfg.certname, agent, &self.cfg.collective, self.cfg.ttl, payload, filter)
+        seal_request(
+            &self.cfg.signer,
+            &self.cfg.cert_pem,
+            &self.cfg.certname,
+            agent,
+            &self.cfg.collective,
+            self.cfg.ttl,
+            payload,
+            filter,
+        )
     }
 
     /// Checks a reply: our CA's certificate and signature, or the shared server key.
@@ -94,12 +109,14 @@ impl Client {
         };
         match addressing {
             Addressing::Broadcast(_) => {
-                let target = Target::Broadcast { collective: self.cfg.collective.clone(), agent: agent.to_string() };
+                let target =
+                    Target::Broadcast { collective: self.cfg.collective.clone(), agent: agent.to_string() };
                 self.send(target, text.into_bytes()).await?;
             }
             Addressing::Direct(nodes) => {
                 for node in nodes {
-                    let target = Target::Directed { collective: self.cfg.collective.clone(), identity: node.clone() };
+                    let target =
+                        Target::Directed { collective: self.cfg.collective.clone(), identity: node.clone() };
                     self.send(target, text.clone().into_bytes()).await?;
                 }
             }
@@ -107,42 +124,88 @@ impl Client {
         let mut responses: Vec<Response> = Vec::new();
         let mut seen = BTreeSet::new();
         let deadline = tokio::time::Instant::now() + timeout;
+        let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
         loop {
             if let Some(exp) = &expected {
                 if !exp.is_empty() && exp.iter().all(|n| seen.contains(n)) {
                     break;
                 }
             }
-            let msg = match tokio::time::timeout_at(deadline, self.conn.rx.recv()).await {
+            let first = match tokio::time::timeout_at(deadline, self.conn.rx.recv()).await {
                 Err(_) => break,
                 Ok(None) => return Err(ClientError::Closed),
                 Ok(Some(m)) => m,
             };
-            let text = String::from_utf8_lossy(&msg.body);
-            match self.verify(&text, &req.requestid) {
-                Ok(reply) => {
-                    if !seen.insert(reply.senderid.clone()) {
-                        tracing::warn!("dropping a second reply from {}", reply.senderid);
-                        continue;
-                    }
-                    let r = Response { sender: reply.senderid, payload: reply.payload, elapsed: started.elapsed().as_secs_f64() };
-                    on_reply(&r);
-                    responses.push(r);
+            // Whatever else has arrived is checked with it, on every core: a reply costs a
+            // certificate and a signature check, and thousands arrive at once.
+            let mut batch = vec![first];
+            while batch.len() < 1024 {
+                match self.conn.rx.try_recv() {
+                    Ok(m) => batch.push(m),
+                    Err(_) => break,
                 }
-                Err(e) => tracing::warn!("dropping a reply: {e}"),
+            }
+            let elapsed = started.elapsed().as_secs_f64();
+            let checked = self.verify_batch(&batch, &req.requestid, workers);
+            for result in checked {
+                match result {
+                    Ok(reply) => {
+                        if !seen.insert(reply.senderid.clone()) {
+                            tracing::warn!("dropping a second reply from {}", reply.senderid);
+                            continue;
+                        }
+                        let r = Response { sender: reply.senderid, payload: reply.payload, elapsed };
+                        on_reply(&r);
+                        responses.push(r);
+                    }
+                    Err(e) => tracing::warn!("dropping a reply: {e}"),
+                }
             }
         }
         Ok(responses)
     }
 
+    fn verify_batch(
+        &self,
+        batch: &[crate::transport::Incoming],
+        requestid: &str,
+        workers: usize,
+    ) -> Vec<Result<Reply, String>> {
+        let check =
+            |m: &crate::transport::Incoming| self.verify(&String::from_utf8_lossy(&m.body), requestid);
+        if batch.len() < 16 || workers < 2 {
+            return batch.iter().map(check).collect();
+        }
+        let chunk = batch.len().div_ceil(workers);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(check).collect::<Vec<_>>()))
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        })
+    }
+
     async fn send(&self, target: Target, body: Vec<u8>) -> Result<(), ClientError> {
-        self.conn.tx.send(Outgoing { target, body, ttl: Some(self.cfg.ttl), reply_to: None }).await.map_err(|_| ClientError::Closed)
+        self.conn
+            .tx
+            .send(Outgoing { target, body, ttl: Some(self.cfg.ttl), reply_to: None })
+            .await
+            .map_err(|_| ClientError::Closed)
     }
 
     /// Discovery by broadcast: who answers the `discovery` agent's ping within `timeout`.
-    pub async fn discover(&mut self, filter: &Filter, timeout: Duration, limit: Option<usize>) -> Result<BTreeSet<String>, ClientError> {
-        let replies = self.call("discovery", RValue::str("ping"), filter, &Addressing::Broadcast(None), timeout, |_| {}).await?;
-        let mut nodes: BTreeSet<String> = replies.into_iter().filter(|r| r.payload == RValue::str("pong")).map(|r| r.sender).collect();
+    pub async fn discover(
+        &mut self,
+        filter: &Filter,
+        timeout: Duration,
+        limit: Option<usize>,
+    ) -> Result<BTreeSet<String>, ClientError> {
+        let replies = self
+            .call("discovery", RValue::str("ping"), filter, &Addressing::Broadcast(None), timeout, |_| {})
+            .await?;
+        let mut nodes: BTreeSet<String> =
+            replies.into_iter().filter(|r| r.payload == RValue::str("pong")).map(|r| r.sender).collect();
         if let Some(limit) = limit {
             nodes = nodes.into_iter().take(limit).collect();
         }
@@ -190,7 +253,12 @@ pub fn seal_request(
 
 /// Checks a reply to `requestid`: a certificate from our CA naming the sender and its signature
 /// over every field, or else MCollective's `:hash` under the shared server key.
-pub fn verify_reply(trust: &Trust, legacy_server_key: Option<&PublicKey>, text: &str, requestid: &str) -> Result<Reply, String> {
+pub fn verify_reply(
+    trust: &Trust,
+    legacy_server_key: Option<&PublicKey>,
+    text: &str,
+    requestid: &str,
+) -> Result<Reply, String> {
     let (reply, sealed) = Reply::open(text).map_err(|e| e.to_string())?;
     if reply.requestid != requestid {
         return Err(format!("a reply to another request ({})", reply.requestid));
@@ -198,7 +266,11 @@ pub fn verify_reply(trust: &Trust, legacy_server_key: Option<&PublicKey>, text: 
     if let Some(cert) = &sealed.cert {
         let v = trust.verify_cert(cert).map_err(|e| e.to_string())?;
         if v.certname != reply.senderid {
-            return Err(SecurityError::CallerMismatch { callerid: reply.senderid.clone(), certname: v.certname }.to_string());
+            return Err(SecurityError::CallerMismatch {
+                callerid: reply.senderid.clone(),
+                certname: v.certname,
+            }
+            .to_string());
         }
         let sig = sealed.signature.as_deref().ok_or_else(|| SecurityError::Unsigned.to_string())?;
         if !v.key.verify(&reply.signed_text(&sealed.body), sig) {
@@ -206,7 +278,9 @@ pub fn verify_reply(trust: &Trust, legacy_server_key: Option<&PublicKey>, text: 
         }
         return Ok(reply);
     }
-    let key = legacy_server_key.ok_or_else(|| format!("reply from {} has no certificate and no legacy server key is configured", reply.senderid))?;
+    let key = legacy_server_key.ok_or_else(|| {
+        format!("reply from {} has no certificate and no legacy server key is configured", reply.senderid)
+    })?;
     let hash = sealed.hash.as_deref().ok_or_else(|| SecurityError::Unsigned.to_string())?;
     if !key.verify_legacy(&sealed.body, hash) {
         return Err(SecurityError::BadSignature(reply.senderid.clone()).to_string());

@@ -110,8 +110,11 @@ impl Config {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let err = |message: String| ConfigError { path: path.display().to_string(), line: n + 1, message };
-            let Some((k, v)) = line.split_once('=') else { return Err(err(format!("expected key = value, found {line:?}"))) };
+            let err =
+                |message: String| ConfigError { path: path.display().to_string(), line: n + 1, message };
+            let Some((k, v)) = line.split_once('=') else {
+                return Err(err(format!("expected key = value, found {line:?}")));
+            };
             let k = k.trim();
             if !KEYS.contains(&k) {
                 return Err(err(format!("unknown setting {k:?} (known: {})", KEYS.join(", "))));
@@ -121,7 +124,11 @@ impl Config {
         let mut c = Config { path: Some(path.to_path_buf()), ..Config::default() };
         for (k, (line, v)) in map {
             let err = |message: String| ConfigError { path: path.display().to_string(), line, message };
-            let secs = |v: &str| v.parse::<f64>().map(Duration::from_secs_f64).map_err(|_| err(format!("{k}: expected seconds, found {v:?}")));
+            let secs = |v: &str| {
+                v.parse::<f64>()
+                    .map(Duration::from_secs_f64)
+                    .map_err(|_| err(format!("{k}: expected seconds, found {v:?}")))
+            };
             match k.as_str() {
                 "middleware" => c.middleware = Middleware::parse(&v).map_err(|e| err(e.to_string()))?,
                 "collectives" => c.collectives = list(&v),
@@ -164,7 +171,11 @@ mod tests {
 
     #[test]
     fn reads_settings_and_refuses_unknown_ones() {
-        let c = Config::parse("middleware = nats://127.0.0.1:4222\ncollectives = a, b\nmain_collective = b\n", Path::new("o.conf")).unwrap();
+        let c = Config::parse(
+            "middleware = nats://127.0.0.1:4222\ncollectives = a, b\nmain_collective = b\n",
+            Path::new("o.conf"),
+        )
+        .unwrap();
         assert_eq!(c.collectives, vec!["b", "a"]);
         assert!(matches!(c.middleware, Middleware::Nats { .. }));
         let e = Config::parse("\nbogus = 1\n", Path::new("o.conf")).unwrap_err();

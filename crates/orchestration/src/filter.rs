@@ -45,7 +45,7 @@ pub struct Filter {
 pub struct NodeView {
     pub identity: String,
     /// Facts by name; structured facts also appear flattened under dotted names.
-    pub facts: BTreeMap<String, serde_json::Value>,
+    pub facts: std::sync::Arc<BTreeMap<String, serde_json::Value>>,
     pub classes: Vec<String>,
     pub agents: Vec<String>,
 }
@@ -177,7 +177,7 @@ impl Filter {
 
     /// The filter as MCollective's hash: string keys, fact entries with symbol keys.
     pub fn to_rvalue(&self) -> RValue {
-        let strings = |v: &[String]| RValue::Array(v.iter().map(|s| RValue::str(s)).collect());
+        let strings = |v: &[String]| RValue::Array(v.iter().map(RValue::str).collect());
         let facts = RValue::Array(
             self.fact
                 .iter()
@@ -229,7 +229,9 @@ impl Filter {
         let strings = |v: &RValue, what: &str| -> Result<Vec<String>, FilterError> {
             match v {
                 RValue::Nil => Ok(Vec::new()),
-                RValue::Array(a) => a.iter().map(|x| x.as_str().map(str::to_string).ok_or_else(|| bad(what))).collect(),
+                RValue::Array(a) => {
+                    a.iter().map(|x| x.as_str().map(str::to_string).ok_or_else(|| bad(what))).collect()
+                }
                 _ => Err(bad(what)),
             }
         };
@@ -238,7 +240,11 @@ impl Filter {
                 "fact" => {
                     for item in val.as_array().unwrap_or(&[]) {
                         let get = |n: &str| item.field(n).map(|x| x.display()).ok_or_else(|| bad("fact"));
-                        f.fact.push(FactFilter { fact: get("fact")?, value: get("value")?, operator: get("operator")? });
+                        f.fact.push(FactFilter {
+                            fact: get("fact")?,
+                            value: get("value")?,
+                            operator: get("operator")?,
+                        });
                     }
                 }
                 "cf_class" | "puppet_class" => f.cf_class.extend(strings(val, "cf_class")?),
@@ -315,7 +321,11 @@ pub fn has_fact(node: &NodeView, fact: &str, value: &str, operator: &str) -> boo
 fn test_value(fact: &str, value: &str, operator: &str) -> bool {
     match operator {
         "=~" => {
-            let pattern = value.strip_prefix('/').and_then(|v| v.strip_suffix('/')).filter(|p| !p.is_empty()).unwrap_or(value);
+            let pattern = value
+                .strip_prefix('/')
+                .and_then(|v| v.strip_suffix('/'))
+                .filter(|p| !p.is_empty())
+                .unwrap_or(value);
             regex::Regex::new(pattern).map(|re| re.is_match(fact)).unwrap_or(false)
         }
         "==" => fact == value,
@@ -426,8 +436,15 @@ fn eval_not(t: &[Token], pos: &mut usize, node: &NodeView) -> Result<bool, Strin
 
 /// Flattens structured facts into dotted names beside the top-level ones (`os.family`), so a
 /// filter can reach into facter 4's structured facts.
-pub fn flatten_facts(facts: &serde_json::Map<String, serde_json::Value>) -> BTreeMap<String, serde_json::Value> {
-    fn walk(prefix: &str, v: &serde_json::Value, out: &mut BTreeMap<String, serde_json::Value>, depth: usize) {
+pub fn flatten_facts(
+    facts: &serde_json::Map<String, serde_json::Value>,
+) -> BTreeMap<String, serde_json::Value> {
+    fn walk(
+        prefix: &str,
+        v: &serde_json::Value,
+        out: &mut BTreeMap<String, serde_json::Value>,
+        depth: usize,
+    ) {
         out.insert(prefix.to_string(), v.clone());
         if depth > 8 {
             return;
@@ -455,7 +472,7 @@ mod tests {
             "processorcount": 8, "memsize": "7.5", "roles": ["web", "db"]});
         NodeView {
             identity: "web1.example.com".into(),
-            facts: flatten_facts(facts.as_object().unwrap()),
+            facts: std::sync::Arc::new(flatten_facts(facts.as_object().unwrap())),
             classes: vec!["apache".into(), "apache::mod::ssl".into(), "settings".into()],
             agents: vec!["rpcutil".into(), "puppet".into()],
         }
@@ -467,7 +484,10 @@ mod tests {
         assert_eq!(parse_fact("kernel=/lin/").unwrap().operator, "=~");
         assert_eq!(parse_fact("x=>3").unwrap().operator, ">=");
         assert_eq!(parse_fact("x=<3").unwrap().operator, "<=");
-        assert_eq!(parse_fact("x != 3").unwrap(), FactFilter { fact: "x".into(), value: "3".into(), operator: "!=".into() });
+        assert_eq!(
+            parse_fact("x != 3").unwrap(),
+            FactFilter { fact: "x".into(), value: "3".into(), operator: "!=".into() }
+        );
         assert!(parse_fact("nothing").is_err());
     }
 
@@ -483,7 +503,11 @@ mod tests {
         assert!(f.matches(&n));
         f.fact.push(parse_fact("processorcount>10").unwrap());
         assert!(!f.matches(&n));
-        let mut f = Filter { cf_class: vec!["/mod::ssl/".into()], identity: vec!["nope".into(), "/^web/".into()], ..Filter::default() };
+        let mut f = Filter {
+            cf_class: vec!["/mod::ssl/".into()],
+            identity: vec!["nope".into(), "/^web/".into()],
+            ..Filter::default()
+        };
         assert!(f.matches(&n));
         f.agent.push("service".into());
         assert!(!f.matches(&n));
@@ -492,7 +516,8 @@ mod tests {
     #[test]
     fn compound_expressions() {
         let n = node();
-        let ok = |s: &str| Filter { compound: vec![parse_compound(s).unwrap()], ..Filter::default() }.matches(&n);
+        let ok =
+            |s: &str| Filter { compound: vec![parse_compound(s).unwrap()], ..Filter::default() }.matches(&n);
         assert!(ok("apache and kernel=Linux"));
         assert!(ok("not nginx and (os.family=RedHat or os.family=Debian)"));
         assert!(!ok("apache and !settings"));

@@ -216,7 +216,10 @@ impl Reply {
             requestid: s("requestid")?,
             senderid: s("senderid")?,
             senderagent: s("senderagent")?,
-            msgtime: outer.field("msgtime").and_then(RValue::as_i64).ok_or(MessageError::Missing("msgtime"))?,
+            msgtime: outer
+                .field("msgtime")
+                .and_then(RValue::as_i64)
+                .ok_or(MessageError::Missing("msgtime"))?,
             payload,
             cert: cert.clone(),
         };

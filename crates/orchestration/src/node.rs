@@ -40,6 +40,9 @@ pub struct RunOptions {
     pub requester: String,
 }
 
+/// Facts as loaded: top level, and flattened for filters.
+type Loaded = (Arc<serde_json::Map<String, serde_json::Value>>, Arc<BTreeMap<String, serde_json::Value>>);
+
 type FactLoader = Arc<dyn Fn() -> serde_json::Map<String, serde_json::Value> + Send + Sync>;
 
 /// Counters as MCollective's `RunnerStats`.
@@ -72,7 +75,7 @@ pub struct NodeContext {
     pub started: i64,
     fact_cache_time: Duration,
     loader: FactLoader,
-    facts: Mutex<Option<(Instant, Arc<serde_json::Map<String, serde_json::Value>>, Arc<BTreeMap<String, serde_json::Value>>)>>,
+    facts: Mutex<Option<(Instant, Loaded)>>,
 }
 
 impl NodeContext {
@@ -97,17 +100,17 @@ impl NodeContext {
         self
     }
 
-    fn load(&self) -> (Arc<serde_json::Map<String, serde_json::Value>>, Arc<BTreeMap<String, serde_json::Value>>) {
+    fn load(&self) -> Loaded {
         let mut guard = self.facts.lock().expect("facts lock");
-        if let Some((at, top, flat)) = guard.as_ref() {
+        if let Some((at, loaded)) = guard.as_ref() {
             if at.elapsed() < self.fact_cache_time {
-                return (top.clone(), flat.clone());
+                return loaded.clone();
             }
         }
         let top = (self.loader)();
         let flat = Arc::new(flatten_facts(&top));
         let top = Arc::new(top);
-        *guard = Some((Instant::now(), top.clone(), flat.clone()));
+        *guard = Some((Instant::now(), (top.clone(), flat.clone())));
         (top, flat)
     }
 
@@ -150,7 +153,7 @@ impl NodeContext {
     pub fn view(&self) -> NodeView {
         NodeView {
             identity: self.identity.clone(),
-            facts: (*self.load().1).clone(),
+            facts: self.load().1,
             classes: self.classes(),
             agents: self.agents.clone(),
         }

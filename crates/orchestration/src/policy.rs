@@ -63,7 +63,10 @@ impl Policy {
                 line.split_whitespace().collect()
             };
             if cols.len() != 5 {
-                return Err(err(format!("expected 5 columns (allow|deny, callers, actions, facts, classes), found {}", cols.len())));
+                return Err(err(format!(
+                    "expected 5 columns (allow|deny, callers, actions, facts, classes), found {}",
+                    cols.len()
+                )));
             }
             let allow = match cols[0] {
                 "allow" => true,
@@ -76,7 +79,13 @@ impl Policy {
                     parse_fact(&f).map_err(|e| err(e.to_string()))?;
                 }
             }
-            policy.rules.push(Rule { allow, callers: list(cols[1]), actions: list(cols[2]), facts: list(cols[3]), classes: list(cols[4]) });
+            policy.rules.push(Rule {
+                allow,
+                callers: list(cols[1]),
+                actions: list(cols[2]),
+                facts: list(cols[3]),
+                classes: list(cols[4]),
+            });
         }
         Ok(policy)
     }
@@ -88,8 +97,11 @@ impl Policy {
             let caller_ok = any(&rule.callers) || rule.callers.iter().any(|c| c == callerid);
             let action_ok = any(&rule.actions) || rule.actions.iter().any(|a| a == action);
             let facts_ok = any(&rule.facts)
-                || rule.facts.iter().all(|f| parse_fact(f).map(|ff| has_fact(node, &ff.fact, &ff.value, &ff.operator)).unwrap_or(false));
-            let classes_ok = any(&rule.classes) || rule.classes.iter().all(|c| node.classes.iter().any(|k| k == c));
+                || rule.facts.iter().all(|f| {
+                    parse_fact(f).map(|ff| has_fact(node, &ff.fact, &ff.value, &ff.operator)).unwrap_or(false)
+                });
+            let classes_ok =
+                any(&rule.classes) || rule.classes.iter().all(|c| node.classes.iter().any(|k| k == c));
             if caller_ok && action_ok && facts_ok && classes_ok {
                 return rule.allow;
             }
@@ -123,7 +135,13 @@ impl Policies {
     }
 
     /// Decides one call. `Err` carries why a broken policy file denies everything.
-    pub fn check(&self, agent: &str, callerid: &str, action: &str, node: &NodeView) -> Result<bool, PolicyError> {
+    pub fn check(
+        &self,
+        agent: &str,
+        callerid: &str,
+        action: &str,
+        node: &NodeView,
+    ) -> Result<bool, PolicyError> {
         let Some(dir) = &self.dir else { return Ok(true) };
         for file in [format!("{agent}.policy"), "default.policy".to_string()] {
             let path: PathBuf = dir.join(&file);
@@ -149,7 +167,7 @@ mod tests {
         let text = "policy default deny\nallow\tcert=admin\t*\t*\t*\nallow\tcert=ops\tstatus restart\tos.family=Debian\tapache\ndeny\t*\tstop\t*\t*\n";
         let p = Policy::parse(text, "service.policy").unwrap();
         let mut node = NodeView::default();
-        node.facts.insert("os.family".into(), serde_json::json!("Debian"));
+        std::sync::Arc::make_mut(&mut node.facts).insert("os.family".into(), serde_json::json!("Debian"));
         node.classes = vec!["apache".into()];
         assert!(p.allows("cert=admin", "stop", &node));
         assert!(p.allows("cert=ops", "restart", &node));

@@ -141,10 +141,14 @@ impl RValue {
         match v {
             J::Null => RValue::Nil,
             J::Bool(b) => RValue::Bool(*b),
-            J::Number(n) => n.as_i64().map(RValue::Int).unwrap_or_else(|| RValue::Float(n.as_f64().unwrap_or(0.0))),
+            J::Number(n) => {
+                n.as_i64().map(RValue::Int).unwrap_or_else(|| RValue::Float(n.as_f64().unwrap_or(0.0)))
+            }
             J::String(s) => RValue::Str(s.clone()),
             J::Array(a) => RValue::Array(a.iter().map(RValue::from_json).collect()),
-            J::Object(o) => RValue::Hash(o.iter().map(|(k, v)| (RValue::Str(k.clone()), RValue::from_json(v))).collect()),
+            J::Object(o) => {
+                RValue::Hash(o.iter().map(|(k, v)| (RValue::Str(k.clone()), RValue::from_json(v))).collect())
+            }
         }
     }
 
@@ -492,7 +496,9 @@ fn scalar(text: &str, style: TScalarStyle, tag: Option<&Tag>) -> Result<RValue, 
                     .map_err(|e| format!("bad !binary: {e}"))?;
                 Ok(RValue::Str(String::from_utf8_lossy(&bytes).into_owned()))
             }
-            "tag:yaml.org,2002:int" | "!!int" => text.trim().parse().map(RValue::Int).map_err(|e| e.to_string()),
+            "tag:yaml.org,2002:int" | "!!int" => {
+                text.trim().parse().map(RValue::Int).map_err(|e| e.to_string())
+            }
             "tag:yaml.org,2002:float" | "!!float" => {
                 text.trim().parse().map(RValue::Float).map_err(|e| e.to_string())
             }
@@ -510,14 +516,19 @@ fn plain(text: &str) -> RValue {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return RValue::Nil,
         "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return RValue::Bool(true),
-        "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => return RValue::Bool(false),
+        "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
+            return RValue::Bool(false)
+        }
         ".inf" | ".Inf" | ".INF" | "+.inf" => return RValue::Float(f64::INFINITY),
         "-.inf" | "-.Inf" | "-.INF" => return RValue::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return RValue::Float(f64::NAN),
         _ => {}
     }
     if let Some(rest) = text.strip_prefix(':') {
-        if rest.len() > 1 && ((rest.starts_with('"') && rest.ends_with('"')) || (rest.starts_with('\'') && rest.ends_with('\''))) {
+        if rest.len() > 1
+            && ((rest.starts_with('"') && rest.ends_with('"'))
+                || (rest.starts_with('\'') && rest.ends_with('\'')))
+        {
             let inner = &rest[1..rest.len() - 1];
             return RValue::Sym(unescape_double(inner));
         }
@@ -543,7 +554,9 @@ fn plain(text: &str) -> RValue {
         }
     }
     let float_like = body.contains('.')
-        && body.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'E' || b == b'-' || b == b'+')
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'E' || b == b'-' || b == b'+')
         && body.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.');
     if float_like {
         if let Ok(f) = digits.parse::<f64>() {
@@ -585,12 +598,18 @@ mod tests {
             .with(
                 RValue::sym("list"),
                 RValue::Array(vec![
-                    RValue::hash().with(RValue::sym("fact"), RValue::str("os")).with(RValue::sym("value"), RValue::str("x")),
+                    RValue::hash()
+                        .with(RValue::sym("fact"), RValue::str("os"))
+                        .with(RValue::sym("value"), RValue::str("x")),
                     RValue::Nil,
                     RValue::Bool(true),
                 ]),
             )
-            .with(RValue::sym("nested"), RValue::hash().with(RValue::sym("a"), RValue::hash().with(RValue::sym("b"), RValue::Float(1.5))));
+            .with(
+                RValue::sym("nested"),
+                RValue::hash()
+                    .with(RValue::sym("a"), RValue::hash().with(RValue::sym("b"), RValue::Float(1.5))),
+            );
         let text = dump(&v);
         assert_eq!(load(&text).unwrap(), v, "{text}");
     }

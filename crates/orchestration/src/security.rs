@@ -80,29 +80,34 @@ impl Signer {
         match block.tag() {
             "RSA PRIVATE KEY" => {
                 use rsa::pkcs1::DecodeRsaPrivateKey;
-                let legacy = rsa::RsaPrivateKey::from_pkcs1_der(der).map_err(|e| SecurityError::Key(e.to_string()))?;
+                let legacy =
+                    rsa::RsaPrivateKey::from_pkcs1_der(der).map_err(|e| SecurityError::Key(e.to_string()))?;
                 let fast = RsaKeyPair::from_der(der).map_err(|e| SecurityError::Key(e.to_string()))?;
                 Ok(Signer::Rsa { fast, legacy: Box::new(legacy) })
             }
             "PRIVATE KEY" => {
                 if let Ok(fast) = RsaKeyPair::from_pkcs8(der) {
                     use rsa::pkcs8::DecodePrivateKey;
-                    let legacy = rsa::RsaPrivateKey::from_pkcs8_der(der).map_err(|e| SecurityError::Key(e.to_string()))?;
+                    let legacy = rsa::RsaPrivateKey::from_pkcs8_der(der)
+                        .map_err(|e| SecurityError::Key(e.to_string()))?;
                     return Ok(Signer::Rsa { fast, legacy: Box::new(legacy) });
                 }
                 EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, der)
                     .map(Signer::Ecdsa)
                     .map_err(|e| SecurityError::Key(format!("neither an RSA nor a P-256 key: {e}")))
             }
-            "EC PRIVATE KEY" => EcdsaKeyPair::from_private_key_der(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, der)
-                .map(Signer::Ecdsa)
-                .map_err(|e| SecurityError::Key(e.to_string())),
+            "EC PRIVATE KEY" => {
+                EcdsaKeyPair::from_private_key_der(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, der)
+                    .map(Signer::Ecdsa)
+                    .map_err(|e| SecurityError::Key(e.to_string()))
+            }
             other => Err(SecurityError::Key(format!("unsupported PEM block {other}"))),
         }
     }
 
     pub fn from_file(path: &Path) -> Result<Signer, SecurityError> {
-        let text = std::fs::read_to_string(path).map_err(|e| SecurityError::Key(format!("{}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| SecurityError::Key(format!("{}: {e}", path.display())))?;
         Self::from_pem(&text)
     }
 
@@ -112,7 +117,8 @@ impl Signer {
         let sig = match self {
             Signer::Rsa { fast, .. } => {
                 let mut sig = vec![0; fast.public_modulus_len()];
-                fast.sign(&signature::RSA_PKCS1_SHA256, &rng, text.as_bytes(), &mut sig).expect("RSA signing");
+                fast.sign(&signature::RSA_PKCS1_SHA256, &rng, text.as_bytes(), &mut sig)
+                    .expect("RSA signing");
                 sig
             }
             Signer::Ecdsa(k) => k.sign(&rng, text.as_bytes()).expect("ECDSA signing").as_ref().to_vec(),
@@ -167,12 +173,14 @@ impl PublicKey {
         let block = ::pem::parse(text).map_err(|e| SecurityError::Key(e.to_string()))?;
         match block.tag() {
             "PUBLIC KEY" => {
-                let (_, spki) = SubjectPublicKeyInfo::from_der(block.contents()).map_err(|e| SecurityError::Key(e.to_string()))?;
+                let (_, spki) = SubjectPublicKeyInfo::from_der(block.contents())
+                    .map_err(|e| SecurityError::Key(e.to_string()))?;
                 Self::from_spki(&spki)
             }
             "RSA PUBLIC KEY" => Ok(PublicKey::Rsa(block.contents().to_vec())),
             "CERTIFICATE" => {
-                let (_, cert) = X509Certificate::from_der(block.contents()).map_err(|e| SecurityError::BadCertificate(e.to_string()))?;
+                let (_, cert) = X509Certificate::from_der(block.contents())
+                    .map_err(|e| SecurityError::BadCertificate(e.to_string()))?;
                 Self::from_spki(cert.public_key())
             }
             other => Err(SecurityError::Key(format!("unsupported PEM block {other}"))),
@@ -183,8 +191,12 @@ impl PublicKey {
     pub fn verify(&self, text: &str, sig_b64: &str) -> bool {
         let Some(sig) = decode64(sig_b64) else { return false };
         match self {
-            PublicKey::Rsa(k) => UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, k).verify(text.as_bytes(), &sig).is_ok(),
-            PublicKey::EcP256(k) => UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_ASN1, k).verify(text.as_bytes(), &sig).is_ok(),
+            PublicKey::Rsa(k) => UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, k)
+                .verify(text.as_bytes(), &sig)
+                .is_ok(),
+            PublicKey::EcP256(k) => UnparsedPublicKey::new(&signature::ECDSA_P256_SHA256_ASN1, k)
+                .verify(text.as_bytes(), &sig)
+                .is_ok(),
         }
     }
 
@@ -192,9 +204,11 @@ impl PublicKey {
     pub fn verify_legacy(&self, text: &str, sig_b64: &str) -> bool {
         let Some(sig) = decode64(sig_b64) else { return false };
         match self {
-            PublicKey::Rsa(k) => UnparsedPublicKey::new(&signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY, k)
-                .verify(text.as_bytes(), &sig)
-                .is_ok(),
+            PublicKey::Rsa(k) => {
+                UnparsedPublicKey::new(&signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY, k)
+                    .verify(text.as_bytes(), &sig)
+                    .is_ok()
+            }
             PublicKey::EcP256(_) => false,
         }
     }
@@ -234,13 +248,22 @@ fn strip_zeros(b: &[u8]) -> Vec<u8> {
 impl Trust {
     /// `ca_pem` is our CA's certificate; `crl_path` the CRL file to follow (reloaded when it
     /// changes, so the CRL an agent run fetches takes effect at once).
-    pub fn new(ca_pem: &str, crl_path: Option<&Path>, callers_dir: Option<&Path>) -> Result<Trust, SecurityError> {
+    pub fn new(
+        ca_pem: &str,
+        crl_path: Option<&Path>,
+        callers_dir: Option<&Path>,
+    ) -> Result<Trust, SecurityError> {
         let der = ::pem::parse(ca_pem).map_err(|e| SecurityError::BadCertificate(e.to_string()))?;
-        let (_, ca) = X509Certificate::from_der(der.contents()).map_err(|e| SecurityError::BadCertificate(e.to_string()))?;
+        let (_, ca) = X509Certificate::from_der(der.contents())
+            .map_err(|e| SecurityError::BadCertificate(e.to_string()))?;
         let trust = Trust {
             ca_key: ca.public_key().raw.to_vec(),
             ca_subject: ca.subject().to_string(),
-            crl: Mutex::new(CrlState { path: crl_path.map(Path::to_path_buf), modified: None, revoked: Vec::new() }),
+            crl: Mutex::new(CrlState {
+                path: crl_path.map(Path::to_path_buf),
+                modified: None,
+                revoked: Vec::new(),
+            }),
             cache: Mutex::new(HashMap::new()),
             callers_dir: callers_dir.map(Path::to_path_buf),
         };
@@ -275,7 +298,8 @@ impl Trust {
             if block.tag() != "X509 CRL" {
                 continue;
             }
-            let (_, crl) = CertificateRevocationList::from_der(block.contents()).map_err(|e| e.to_string())?;
+            let (_, crl) =
+                CertificateRevocationList::from_der(block.contents()).map_err(|e| e.to_string())?;
             let (_, ca_spki) = SubjectPublicKeyInfo::from_der(&self.ca_key).map_err(|e| e.to_string())?;
             if crl.verify_signature(&ca_spki).is_err() {
                 // A chain's other CRLs (an intermediate's) are not ours to apply.
@@ -299,7 +323,8 @@ impl Trust {
         let verified = match cached {
             Some(v) => v,
             None => {
-                let (_, cert) = X509Certificate::from_der(der).map_err(|e| SecurityError::BadCertificate(e.to_string()))?;
+                let (_, cert) = X509Certificate::from_der(der)
+                    .map_err(|e| SecurityError::BadCertificate(e.to_string()))?;
                 let certname = cert
                     .subject()
                     .iter_common_name()
@@ -307,8 +332,11 @@ impl Trust {
                     .and_then(|cn| cn.as_str().ok())
                     .unwrap_or("")
                     .to_string();
-                let (_, ca_spki) = SubjectPublicKeyInfo::from_der(&self.ca_key).map_err(|e| SecurityError::BadCertificate(e.to_string()))?;
-                if cert.issuer().to_string() != self.ca_subject || cert.verify_signature(Some(&ca_spki)).is_err() {
+                let (_, ca_spki) = SubjectPublicKeyInfo::from_der(&self.ca_key)
+                    .map_err(|e| SecurityError::BadCertificate(e.to_string()))?;
+                if cert.issuer().to_string() != self.ca_subject
+                    || cert.verify_signature(Some(&ca_spki)).is_err()
+                {
                     return Err(SecurityError::UnknownIssuer(certname));
                 }
                 let v = Verified {
@@ -340,15 +368,22 @@ impl Trust {
 
     /// The certificate of a caller that sent none, from the callers directory.
     pub fn caller_cert(&self, certname: &str) -> Result<Verified, SecurityError> {
-        if certname.is_empty() || !certname.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) || certname.starts_with('.') {
+        if certname.is_empty()
+            || !certname.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            || certname.starts_with('.')
+        {
             return Err(SecurityError::UnknownCaller(certname.to_string()));
         }
-        let dir = self.callers_dir.as_ref().ok_or_else(|| SecurityError::UnknownCaller(certname.to_string()))?;
+        let dir =
+            self.callers_dir.as_ref().ok_or_else(|| SecurityError::UnknownCaller(certname.to_string()))?;
         let text = std::fs::read_to_string(dir.join(format!("{certname}.pem")))
             .map_err(|_| SecurityError::UnknownCaller(certname.to_string()))?;
         let v = self.verify_cert(&text)?;
         if v.certname != certname {
-            return Err(SecurityError::CallerMismatch { callerid: format!("cert={certname}"), certname: v.certname });
+            return Err(SecurityError::CallerMismatch {
+                callerid: format!("cert={certname}"),
+                certname: v.certname,
+            });
         }
         Ok(v)
     }

@@ -47,13 +47,22 @@ impl Server {
             Ok(r) => r,
             Err(e) => {
                 let reason = format!("malformed message: {e}");
-                self.audit.refused(&Entry { requestid: "-", callerid: "-", senderid: "-", agent: "-", action: "" }, &reason);
+                self.audit.refused(
+                    &Entry { requestid: "-", callerid: "-", senderid: "-", agent: "-", action: "" },
+                    &reason,
+                );
                 return Outcome::Refused(reason);
             }
         };
         let rpc = RpcPayload::of(&req.payload);
         let action = rpc.as_ref().map(|r| r.action.clone()).unwrap_or_default();
-        let entry = Entry { requestid: &req.requestid, callerid: &req.callerid, senderid: &req.senderid, agent: &req.agent, action: &action };
+        let entry = Entry {
+            requestid: &req.requestid,
+            callerid: &req.callerid,
+            senderid: &req.senderid,
+            agent: &req.agent,
+            action: &action,
+        };
         let refuse = |reason: String| {
             self.audit.refused(&entry, &reason);
             Outcome::Refused(reason)
@@ -70,7 +79,8 @@ impl Server {
         };
         Stats::bump(&self.node.stats.validated);
         // 2. Fresh and not seen before.
-        if let Err(e) = self.guard.check(&req.requestid, req.msgtime, req.ttl, chrono::Utc::now().timestamp()) {
+        if let Err(e) = self.guard.check(&req.requestid, req.msgtime, req.ttl, chrono::Utc::now().timestamp())
+        {
             if matches!(e, SecurityError::Expired2 { .. }) {
                 Stats::bump(&self.node.stats.ttlexpired);
             }
@@ -120,7 +130,10 @@ impl Server {
                         };
                         let mut r = agent.call(&self.node, &call);
                         if req.agent == "rpcutil" && rpc.action == "agent_inventory" {
-                            r.set("agents", RValue::Array(self.registry.all().iter().map(|a| a.ddl().meta()).collect()));
+                            r.set(
+                                "agents",
+                                RValue::Array(self.registry.all().iter().map(|a| a.ddl().meta()).collect()),
+                            );
                         }
                         r
                     }
@@ -133,7 +146,10 @@ impl Server {
                 Err(e) => {
                     Stats::bump(&self.node.stats.denied);
                     self.audit.refused(&entry, &format!("broken policy: {e}"));
-                    RpcReply::failed(format!("You are not authorized to call this agent or action: {e}"), status::ABORTED)
+                    RpcReply::failed(
+                        format!("You are not authorized to call this agent or action: {e}"),
+                        status::ABORTED,
+                    )
                 }
             };
             if !rpc.process_results {
@@ -152,7 +168,10 @@ impl Server {
         if let Some(cert) = &sealed.cert {
             let v = self.trust.verify_cert(cert)?;
             if v.certname != certname {
-                return Err(SecurityError::CallerMismatch { callerid: req.callerid.clone(), certname: v.certname });
+                return Err(SecurityError::CallerMismatch {
+                    callerid: req.callerid.clone(),
+                    certname: v.certname,
+                });
             }
             let sig = sealed.signature.as_deref().ok_or(SecurityError::Unsigned)?;
             if !v.key.verify(&req.signed_text(&sealed.body), sig) {
@@ -209,7 +228,11 @@ impl Server {
         tokio::pin!(stop);
         let mut delay = Duration::from_millis(200);
         loop {
-            let opts = ConnectOptions { identity: self.node.identity.clone(), subscriptions: self.subscriptions(), reply_agent: "server".into() };
+            let opts = ConnectOptions {
+                identity: self.node.identity.clone(),
+                subscriptions: self.subscriptions(),
+                reply_agent: "server".into(),
+            };
             let conn = tokio::select! {
                 _ = &mut stop => return,
                 c = transport::connect(&mw, opts) => c,
@@ -248,7 +271,9 @@ impl Server {
                         }
                     };
                     if let (Outcome::Reply(body), Some(to)) = (outcome, reply_to) {
-                        let _ = tx.send(Outgoing { target: Target::Reply(to), body, ttl: None, reply_to: None }).await;
+                        let _ = tx
+                            .send(Outgoing { target: Target::Reply(to), body, ttl: None, reply_to: None })
+                            .await;
                     }
                 });
             }

@@ -61,11 +61,16 @@ fn fixture() -> Fixture {
     std::fs::write(callers.join("admin.example.com.pem"), &admin.cert).unwrap();
     let policies = root.join("policies");
     std::fs::create_dir_all(&policies).unwrap();
-    std::fs::write(policies.join("service.policy"), "policy default deny\nallow\tcert=admin.example.com\tstatus\t*\t*\n").unwrap();
+    std::fs::write(
+        policies.join("service.policy"),
+        "policy default deny\nallow\tcert=admin.example.com\tstatus\t*\t*\n",
+    )
+    .unwrap();
     let crl = root.join("srv-crl.pem");
     std::fs::write(&crl, ours.crl_pem().unwrap()).unwrap();
     let facts = serde_json::json!({"role": "web", "os": {"family": "Debian"}}).as_object().unwrap().clone();
-    let mut node = NodeContext::new("srv.example.com", vec!["mcollective".into()], Arc::new(move || facts.clone()));
+    let mut node =
+        NodeContext::new("srv.example.com", vec!["mcollective".into()], Arc::new(move || facts.clone()));
     let registry = Registry::standard();
     node.agents = registry.names();
     let audit = root.join("audit.log");
@@ -73,7 +78,11 @@ fn fixture() -> Fixture {
         node: Arc::new(node),
         registry,
         trust: Trust::new(&ours.ca_cert_pem().unwrap(), Some(&crl), Some(&callers)).unwrap(),
-        signer: Signer::from_pem(&std::fs::read_to_string(SslDir::new(root.join("srv.example.com")).key_path("srv.example.com")).unwrap()).unwrap(),
+        signer: Signer::from_pem(
+            &std::fs::read_to_string(SslDir::new(root.join("srv.example.com")).key_path("srv.example.com"))
+                .unwrap(),
+        )
+        .unwrap(),
         cert_pem: srv.cert.clone(),
         legacy_signer: None,
         guard: ReplayGuard::default(),
@@ -84,7 +93,16 @@ fn fixture() -> Fixture {
 }
 
 fn ping(who: &Identity) -> (Request, String) {
-    seal_request(&who.signer, &who.cert, &who.certname, "rpcutil", "mcollective", 60, rpc_payload("rpcutil", "ping", &format!("cert={}", who.certname), RValue::hash()), &Filter::default())
+    seal_request(
+        &who.signer,
+        &who.cert,
+        &who.certname,
+        "rpcutil",
+        "mcollective",
+        60,
+        rpc_payload("rpcutil", "ping", &format!("cert={}", who.certname), RValue::hash()),
+        &Filter::default(),
+    )
 }
 
 fn refused(f: &Fixture, text: &str, why: &str) {
@@ -197,16 +215,30 @@ fn the_policy_decides_per_action_and_says_so() {
             "service",
             "mcollective",
             60,
-            rpc_payload("service", action, "cert=admin.example.com", RValue::hash().with(RValue::sym("service"), RValue::str("bunraku-no-such-service"))),
+            rpc_payload(
+                "service",
+                action,
+                "cert=admin.example.com",
+                RValue::hash().with(RValue::sym("service"), RValue::str("bunraku-no-such-service")),
+            ),
             &Filter::default(),
         )
         .1
     };
     let payload = reply_of(&f, &call("stop"));
     assert_eq!(payload.field("statuscode"), Some(&RValue::Int(1)));
-    assert_eq!(payload.field("statusmsg").unwrap().as_str(), Some("You are not authorized to call this agent or action."));
+    assert_eq!(
+        payload.field("statusmsg").unwrap().as_str(),
+        Some("You are not authorized to call this agent or action.")
+    );
     let log = std::fs::read_to_string(&f.audit).unwrap();
-    assert!(log.lines().last().unwrap().contains("agent=service action=stop result=refused reason=\"denied by policy\""), "{log}");
+    assert!(
+        log.lines()
+            .last()
+            .unwrap()
+            .contains("agent=service action=stop result=refused reason=\"denied by policy\""),
+        "{log}"
+    );
     // The DDL refuses bad input before anything runs.
     let bad = seal_request(
         &f.admin.signer,
@@ -215,7 +247,12 @@ fn the_policy_decides_per_action_and_says_so() {
         "service",
         "mcollective",
         60,
-        rpc_payload("service", "status", "cert=admin.example.com", RValue::hash().with(RValue::sym("service"), RValue::str("x; rm -rf /"))),
+        rpc_payload(
+            "service",
+            "status",
+            "cert=admin.example.com",
+            RValue::hash().with(RValue::sym("service"), RValue::str("x; rm -rf /")),
+        ),
         &Filter::default(),
     )
     .1;
@@ -226,13 +263,23 @@ fn the_policy_decides_per_action_and_says_so() {
 #[test]
 fn filters_decide_who_answers() {
     let f = fixture();
-    let mut filter = Filter::default();
-    filter.fact.push(parse_fact("role=db").unwrap());
-    let (_, text) = seal_request(&f.admin.signer, &f.admin.cert, &f.admin.certname, "discovery", "mcollective", 60, RValue::str("ping"), &filter);
-    assert_eq!(f.server.handle(text.as_bytes()), Outcome::Ignored);
-    filter.fact[0] = parse_fact("os.family=/^Deb/").unwrap();
-    let (_, text) = seal_request(&f.admin.signer, &f.admin.cert, &f.admin.certname, "discovery", "mcollective", 60, RValue::str("ping"), &filter);
-    assert_eq!(reply_of(&f, &text), RValue::str("pong"));
+    let discover = |fact: &str| {
+        let filter = Filter { fact: vec![parse_fact(fact).unwrap()], ..Filter::default() };
+        let a = &f.admin;
+        seal_request(
+            &a.signer,
+            &a.cert,
+            &a.certname,
+            "discovery",
+            "mcollective",
+            60,
+            RValue::str("ping"),
+            &filter,
+        )
+        .1
+    };
+    assert_eq!(f.server.handle(discover("role=db").as_bytes()), Outcome::Ignored);
+    assert_eq!(reply_of(&f, &discover("os.family=/^Deb/")), RValue::str("pong"));
 }
 
 #[test]
@@ -257,7 +304,9 @@ fn mcollective_style_requests_use_the_callers_certificate_and_the_shared_reply_k
     };
     let body = req.inner_body();
     let hash = f.admin.signer.sign_legacy(&body).unwrap();
-    let Outcome::Reply(reply) = f.server.handle(req.outer(&body, Some(&hash), None).as_bytes()) else { panic!("no reply") };
+    let Outcome::Reply(reply) = f.server.handle(req.outer(&body, Some(&hash), None).as_bytes()) else {
+        panic!("no reply")
+    };
     let trust = Trust::new(&f.ours.ca_cert_pem().unwrap(), None, None).unwrap();
     let key = PublicKey::from_pem(&legacy.cert).unwrap();
     let reply = verify_reply(&trust, Some(&key), &String::from_utf8(reply).unwrap(), &req.requestid).unwrap();
@@ -266,7 +315,11 @@ fn mcollective_style_requests_use_the_callers_certificate_and_the_shared_reply_k
     let mut other = req.clone();
     other.requestid = "3123456789abcdef0123456789abcdef".into();
     other.callerid = "cert=nobody.example.com".into();
-    refused(&f, &other.outer(&body, Some(&hash), None), "no certificate is known for caller nobody.example.com");
+    refused(
+        &f,
+        &other.outer(&body, Some(&hash), None),
+        "no certificate is known for caller nobody.example.com",
+    );
     // A caller id that is not a plain name never reaches the file system.
     other.callerid = "cert=../../etc/passwd".into();
     other.requestid = "4123456789abcdef0123456789abcdef".into();

@@ -15,7 +15,12 @@ fn dir() -> &'static Path {
 /// The bodies of the SEND and MESSAGE frames of every capture.
 fn bodies() -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut files: Vec<_> = std::fs::read_dir(dir()).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "frames")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "frames"))
+        .collect();
     files.sort();
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
@@ -39,8 +44,10 @@ fn bodies() -> Vec<(String, String)> {
 fn every_recorded_message_decodes_and_verifies() {
     let keys = dir().join("keys");
     let client = PublicKey::from_pem(&std::fs::read_to_string(keys.join("alice.pem")).unwrap()).unwrap();
-    let server = PublicKey::from_pem(&std::fs::read_to_string(keys.join("server-public.pem")).unwrap()).unwrap();
-    let rogue = PublicKey::from_pem(&std::fs::read_to_string(keys.join("rogue-public.pem")).unwrap()).unwrap();
+    let server =
+        PublicKey::from_pem(&std::fs::read_to_string(keys.join("server-public.pem")).unwrap()).unwrap();
+    let rogue =
+        PublicKey::from_pem(&std::fs::read_to_string(keys.join("rogue-public.pem")).unwrap()).unwrap();
     let alice = Signer::from_file(&keys.join("alice-private.pem")).unwrap();
     let server_key = Signer::from_file(&keys.join("server-private.pem")).unwrap();
     let (mut requests, mut replies, mut forged) = (0, 0, 0);
@@ -53,7 +60,11 @@ fn every_recorded_message_decodes_and_verifies() {
                 continue;
             }
             assert!(by_client, "{file}: request {} does not verify", req.requestid);
-            assert_eq!(alice.sign_legacy(&sealed.body).as_deref(), Some(hash), "{file}: our signature differs");
+            assert_eq!(
+                alice.sign_legacy(&sealed.body).as_deref(),
+                Some(hash),
+                "{file}: our signature differs"
+            );
             assert!(!req.agent.is_empty() && req.callerid == "cert=alice", "{file}: {req:?}");
             if req.agent == "discovery" {
                 assert_eq!(req.payload, RValue::str("ping"));
@@ -65,10 +76,18 @@ fn every_recorded_message_decodes_and_verifies() {
             let (reply, sealed) = Reply::open(&body).unwrap_or_else(|e| panic!("{file}: {e}\n{body}"));
             let hash = sealed.hash.as_deref().expect("a signed reply");
             if server.verify_legacy(&sealed.body, hash) {
-                assert_eq!(server_key.sign_legacy(&sealed.body).as_deref(), Some(hash), "{file}: our signature differs");
+                assert_eq!(
+                    server_key.sign_legacy(&sealed.body).as_deref(),
+                    Some(hash),
+                    "{file}: our signature differs"
+                );
                 replies += 1;
             } else {
-                assert!(rogue.verify_legacy(&sealed.body, hash), "{file}: reply from {} verifies under no recorded key", reply.senderid);
+                assert!(
+                    rogue.verify_legacy(&sealed.body, hash),
+                    "{file}: reply from {} verifies under no recorded key",
+                    reply.senderid
+                );
                 forged += 1;
             }
         }

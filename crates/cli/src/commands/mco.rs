@@ -138,13 +138,35 @@ pub struct OrchestratorArgs {
     facts: Option<PathBuf>,
 }
 
-fn orchestration_config(common_config: &Option<PathBuf>, middleware: &Option<String>, settings: &Settings) -> Result<Config, String> {
+fn orchestration_config(
+    common_config: &Option<PathBuf>,
+    middleware: &Option<String>,
+    settings: &Settings,
+) -> Result<Config, String> {
     let path = common_config.clone().unwrap_or_else(|| settings.path("confdir").join("orchestration.conf"));
     let mut cfg = Config::load(&path).map_err(|e| e.to_string())?;
     if let Some(m) = middleware {
         cfg.middleware = Middleware::parse(m).map_err(|e| e.to_string())?;
     }
+    cfg.middleware = with_identity(cfg.middleware, settings);
     Ok(cfg)
+}
+
+/// NATS over TLS (`tls://`) presents the node's Puppet certificate and trusts only our CA.
+fn with_identity(mw: Middleware, settings: &Settings) -> Middleware {
+    match mw {
+        Middleware::Nats { url, tls: None } if url.starts_with("tls://") => {
+            let certname = settings.get("certname").to_string();
+            let ssldir = SslDir::new(settings.path("ssldir"));
+            let tls = bunraku_orchestration::transport::NatsTls {
+                ca: ssldir.ca_cert_path(),
+                cert: ssldir.cert_path(&certname),
+                key: ssldir.key_path(&certname),
+            };
+            Middleware::Nats { url, tls: Some(tls) }
+        }
+        other => other,
+    }
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -152,6 +174,27 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 // ---------------------------------------------------------------- server
+
+/// This node's Puppet identity: what servers and the client sign with and trust.
+struct NodeIdentity {
+    certname: String,
+    ssldir: SslDir,
+    signer: Signer,
+    cert_pem: String,
+    ca_pem: String,
+}
+
+fn node_identity(settings: &Settings) -> Result<NodeIdentity, String> {
+    let certname = settings.get("certname").to_string();
+    let ssldir = SslDir::new(settings.path("ssldir"));
+    let read = |p: PathBuf| std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()));
+    let signer = Signer::from_file(&ssldir.key_path(&certname)).map_err(|e| {
+        format!("{e} (orchestration signs with this node's Puppet key: run `bunraku agent -t` first)")
+    })?;
+    let cert_pem = read(ssldir.cert_path(&certname))?;
+    let ca_pem = read(ssldir.ca_cert_path())?;
+    Ok(NodeIdentity { certname, ssldir, signer, cert_pem, ca_pem })
+}
 
 /// Builds the server of this node from Puppet's settings and the orchestration settings.
 pub(crate) fn build_server(
@@ -161,12 +204,8 @@ pub(crate) fn build_server(
     runner: Arc<dyn Fn(RunOptions) -> Result<String, String> + Send + Sync>,
     in_daemon: bool,
 ) -> Result<Server, String> {
-    let certname = settings.get("certname").to_string();
+    let NodeIdentity { certname, ssldir, signer: key, cert_pem, ca_pem } = node_identity(settings)?;
     let identity = cfg.identity.clone().unwrap_or_else(|| certname.clone());
-    let ssldir = SslDir::new(settings.path("ssldir"));
-    let key = Signer::from_file(&ssldir.key_path(&certname)).map_err(|e| format!("{e} (does this node have a certificate? run `bunraku agent -t` first)"))?;
-    let cert_pem = std::fs::read_to_string(ssldir.cert_path(&certname)).map_err(|e| format!("{}: {e}", ssldir.cert_path(&certname).display()))?;
-    let ca_pem = std::fs::read_to_string(ssldir.ca_cert_path()).map_err(|e| format!("{}: {e}", ssldir.ca_cert_path().display()))?;
     let confdir = settings.path("confdir");
     let callers = cfg.callers_dir.clone().unwrap_or_else(|| confdir.join("orchestration").join("callers"));
     let trust = Trust::new(&ca_pem, Some(&ssldir.crl_path()), Some(&callers)).map_err(|e| e.to_string())?;
@@ -175,7 +214,8 @@ pub(crate) fn build_server(
         None => None,
     };
     let registry = Registry::standard();
-    let mut node = NodeContext::new(&identity, cfg.collectives.clone(), facts).with_fact_cache_time(cfg.fact_cache_time);
+    let mut node =
+        NodeContext::new(&identity, cfg.collectives.clone(), facts).with_fact_cache_time(cfg.fact_cache_time);
     node.configfile = cfg.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
     node.agents = registry.names();
     node.puppet = Some(PuppetHooks {
@@ -187,8 +227,10 @@ pub(crate) fn build_server(
         catalog: Some(bunraku_agent::state::cached_catalog_path(&settings.path("client_datadir"), &certname)),
         runner,
     });
-    let audit_path = cfg.audit_log.clone().unwrap_or_else(|| settings.path("logdir").join("orchestration-audit.log"));
-    let audit = AuditLog::open(Some(audit_path.clone())).map_err(|e| format!("{}: {e}", audit_path.display()))?;
+    let audit_path =
+        cfg.audit_log.clone().unwrap_or_else(|| settings.path("logdir").join("orchestration-audit.log"));
+    let audit =
+        AuditLog::open(Some(audit_path.clone())).map_err(|e| format!("{}: {e}", audit_path.display()))?;
     Ok(Server {
         node: Arc::new(node),
         registry,
@@ -197,7 +239,12 @@ pub(crate) fn build_server(
         cert_pem,
         legacy_signer,
         guard: ReplayGuard::default(),
-        policies: Policies { dir: Some(cfg.policy_dir.clone().unwrap_or_else(|| confdir.join("orchestration").join("policies"))), allowed_callers: cfg.allowed_callers.clone() },
+        policies: Policies {
+            dir: Some(
+                cfg.policy_dir.clone().unwrap_or_else(|| confdir.join("orchestration").join("policies")),
+            ),
+            allowed_callers: cfg.allowed_callers.clone(),
+        },
         audit,
     })
 }
@@ -205,7 +252,9 @@ pub(crate) fn build_server(
 /// Reads a facts file (JSON or YAML): what `--facts` layers over the resolved facts.
 fn read_facts_file(path: &std::path::Path) -> Result<serde_json::Map<String, serde_json::Value>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let v: serde_json::Value = serde_json::from_str(&text).or_else(|_| serde_yaml_ng::from_str(&text)).map_err(|e| format!("{}: {e}", path.display()))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .or_else(|_| serde_yaml_ng::from_str(&text))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     match v {
         serde_json::Value::Object(m) => Ok(m.get("values").and_then(|v| v.as_object()).cloned().unwrap_or(m)),
         _ => Err(format!("{}: not a hash of facts", path.display())),
@@ -231,13 +280,15 @@ pub fn run_orchestrator(args: OrchestratorArgs) -> u8 {
         Err(e) => return fail(e),
     };
     let sources = super::agent::fact_sources(&settings, &agent_cfg);
-    let facts: Arc<dyn Fn() -> serde_json::Map<String, serde_json::Value> + Send + Sync> = Arc::new(move || {
-        let mut m: serde_json::Map<String, serde_json::Value> = bunraku_facts::resolve_with(&sources).into_iter().collect();
-        if let Some(extra) = &extra {
-            m.extend(extra.clone());
-        }
-        m
-    });
+    let facts: Arc<dyn Fn() -> serde_json::Map<String, serde_json::Value> + Send + Sync> =
+        Arc::new(move || {
+            let mut m: serde_json::Map<String, serde_json::Value> =
+                bunraku_facts::resolve_with(&sources).into_iter().collect();
+            if let Some(extra) = &extra {
+                m.extend(extra.clone());
+            }
+            m
+        });
     let runner = spawn_runner(&args.common);
     let server = match build_server(&settings, &cfg, facts, runner, false) {
         Ok(s) => Arc::new(s),
@@ -262,18 +313,20 @@ pub fn run_orchestrator(args: OrchestratorArgs) -> u8 {
 /// The orchestration server of `bunraku agent`'s daemon, when this node has an
 /// `orchestration.conf` that does not say `in_agent = false`: started on the daemon's runtime,
 /// starting runs through the daemon's own trigger (as a kick does).
-#[allow(clippy::type_complexity)]
 pub(crate) fn daemon_service(
     settings: &Settings,
     agent_cfg: &bunraku_agent::run::AgentConfig,
     sources: &bunraku_facts::Sources,
-) -> Option<Box<dyn Fn(&tokio::runtime::Handle, bunraku_agent::listener::RunTrigger)>> {
+) -> Option<Box<bunraku_agent::daemon::StartServices>> {
     let path = settings.path("confdir").join("orchestration.conf");
     if !path.exists() {
         return None;
     }
     let cfg = match Config::load(&path) {
-        Ok(c) if c.in_agent => c,
+        Ok(mut c) if c.in_agent => {
+            c.middleware = with_identity(c.middleware, settings);
+            c
+        }
         Ok(_) => return None,
         Err(e) => {
             tracing::error!("the orchestration server does not start: {e}");
@@ -287,33 +340,42 @@ pub(crate) fn daemon_service(
         let src = sources.clone();
         let facts: Arc<dyn Fn() -> serde_json::Map<String, serde_json::Value> + Send + Sync> =
             Arc::new(move || bunraku_facts::resolve_with(&src).into_iter().collect());
-        let runner: Arc<dyn Fn(RunOptions) -> Result<String, String> + Send + Sync> = Arc::new(move |opts: RunOptions| {
-            let kick = bunraku_agent::listener::KickRequest {
-                tags: opts.tags.clone(),
-                ignoreschedules: false,
-                requester: opts.requester.clone(),
-                noop: opts.noop,
-                environment: opts.environment.clone(),
-            };
-            let splay = opts.splaylimit.unwrap_or(0);
-            let delay = if splay > 0 { uuid::Uuid::new_v4().as_u128() as u64 % splay } else { 0 };
-            if delay == 0 {
-                return match trigger(kick) {
-                    bunraku_agent::listener::KickAnswer::Success => Ok("Started a Puppet run in the agent daemon".into()),
-                    bunraku_agent::listener::KickAnswer::Running => Err("Puppet is currently applying a catalog, cannot run now".into()),
+        let runner: Arc<dyn Fn(RunOptions) -> Result<String, String> + Send + Sync> =
+            Arc::new(move |opts: RunOptions| {
+                let kick = bunraku_agent::listener::KickRequest {
+                    tags: opts.tags.clone(),
+                    ignoreschedules: false,
+                    requester: opts.requester.clone(),
+                    noop: opts.noop,
+                    environment: opts.environment.clone(),
                 };
-            }
-            let trigger = trigger.clone();
-            std::thread::spawn(move || {
-                std::thread::sleep(Duration::from_secs(delay));
-                trigger(kick);
+                let splay = opts.splaylimit.unwrap_or(0);
+                let delay = if splay > 0 { uuid::Uuid::new_v4().as_u128() as u64 % splay } else { 0 };
+                if delay == 0 {
+                    return match trigger(kick) {
+                        bunraku_agent::listener::KickAnswer::Success => {
+                            Ok("Started a Puppet run in the agent daemon".into())
+                        }
+                        bunraku_agent::listener::KickAnswer::Running => {
+                            Err("Puppet is currently applying a catalog, cannot run now".into())
+                        }
+                    };
+                }
+                let trigger = trigger.clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_secs(delay));
+                    trigger(kick);
+                });
+                Ok(format!("Started a Puppet run in the agent daemon in {delay} seconds (splay)"))
             });
-            Ok(format!("Started a Puppet run in the agent daemon in {delay} seconds (splay)"))
-        });
         match build_server(&settings, &cfg, facts, runner, true) {
             Ok(server) => {
                 let server = Arc::new(server);
-                tracing::info!("orchestration server {} starting on {}", server.node.identity, cfg.middleware.describe());
+                tracing::info!(
+                    "orchestration server {} starting on {}",
+                    server.node.identity,
+                    cfg.middleware.describe()
+                );
                 handle.spawn(server.run(cfg.middleware.clone(), std::future::pending::<()>()));
             }
             Err(e) => tracing::error!("the orchestration server does not start: {e}"),
@@ -329,7 +391,9 @@ fn spawn_runner(common: &Common) -> Arc<dyn Fn(RunOptions) -> Result<String, Str
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
         let mut cmd = std::process::Command::new(exe);
         cmd.arg("agent").arg("--onetime").arg("--no-daemonize");
-        for (flag, v) in [("--confdir", &common.confdir), ("--vardir", &common.vardir), ("--ssldir", &common.ssldir)] {
+        for (flag, v) in
+            [("--confdir", &common.confdir), ("--vardir", &common.vardir), ("--ssldir", &common.ssldir)]
+        {
             if let Some(v) = v {
                 cmd.arg(flag).arg(v);
             }
@@ -349,7 +413,9 @@ fn spawn_runner(common: &Common) -> Arc<dyn Fn(RunOptions) -> Result<String, Str
         for t in &opts.tags {
             cmd.arg("--tags").arg(t);
         }
-        cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+        cmd.stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
         let splay = opts.splaylimit.unwrap_or(0);
         let delay = if splay > 0 { uuid::Uuid::new_v4().as_u128() as u64 % splay } else { 0 };
         std::thread::spawn(move || {
@@ -361,7 +427,11 @@ fn spawn_runner(common: &Common) -> Arc<dyn Fn(RunOptions) -> Result<String, Str
                 Err(e) => tracing::error!("could not start a Puppet run: {e}"),
             }
         });
-        Ok(if delay > 0 { format!("Started a Puppet run in {delay} seconds (splay)") } else { "Started a Puppet run using the 'bunraku agent --onetime' command".into() })
+        Ok(if delay > 0 {
+            format!("Started a Puppet run in {delay} seconds (splay)")
+        } else {
+            "Started a Puppet run using the 'bunraku agent --onetime' command".into()
+        })
     })
 }
 
@@ -385,14 +455,13 @@ fn filter_of(args: &McoArgs) -> Result<Filter, String> {
 }
 
 fn client_config(args: &McoArgs, settings: &Settings, cfg: &Config) -> Result<ClientConfig, String> {
-    let certname = settings.get("certname").to_string();
-    let ssldir = SslDir::new(settings.path("ssldir"));
-    let signer = Signer::from_file(&ssldir.key_path(&certname)).map_err(|e| format!("{e} (the client signs with this node's Puppet key)"))?;
-    let cert_pem = std::fs::read_to_string(ssldir.cert_path(&certname)).map_err(|e| format!("{}: {e}", ssldir.cert_path(&certname).display()))?;
-    let ca_pem = std::fs::read_to_string(ssldir.ca_cert_path()).map_err(|e| format!("{}: {e}", ssldir.ca_cert_path().display()))?;
+    let NodeIdentity { certname, ssldir, signer, cert_pem, ca_pem } = node_identity(settings)?;
     let trust = Trust::new(&ca_pem, Some(&ssldir.crl_path()), None).map_err(|e| e.to_string())?;
     let legacy_server_key = match &cfg.legacy_server_public {
-        Some(p) => Some(PublicKey::from_pem(&std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?).map_err(|e| e.to_string())?),
+        Some(p) => Some(
+            PublicKey::from_pem(&std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?)
+                .map_err(|e| e.to_string())?,
+        ),
         None => None,
     };
     Ok(ClientConfig {
@@ -425,6 +494,9 @@ fn rpc_data(args: &[String]) -> Result<RValue, String> {
     Ok(data)
 }
 
+/// MCollective's `direct_addressing_threshold`.
+const DIRECT_ADDRESSING_THRESHOLD: usize = 10;
+
 struct Session {
     client: Client,
     filter: Filter,
@@ -437,13 +509,21 @@ impl Session {
     async fn targets(&mut self, args: &McoArgs) -> Result<BTreeSet<String>, String> {
         if let Some(path) = &args.nodes {
             let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let mut nodes: BTreeSet<String> = text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect();
+            let mut nodes: BTreeSet<String> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string)
+                .collect();
             if let Some(l) = args.limit_nodes {
                 nodes = nodes.into_iter().take(l).collect();
             }
             return Ok(nodes);
         }
-        self.client.discover(&self.filter, self.discovery_timeout, args.limit_nodes).await.map_err(|e| e.to_string())
+        self.client
+            .discover(&self.filter, self.discovery_timeout, args.limit_nodes)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// The nodes for an action: as [`Session::targets`], but none is an error (MCollective sends
@@ -457,14 +537,32 @@ impl Session {
     }
 
     /// Calls `agent.action` on `nodes` (in batches when asked), showing progress.
-    async fn rpc(&mut self, args: &McoArgs, agent: &str, action: &str, data: RValue, nodes: &BTreeSet<String>, timeout: Duration) -> Result<Vec<Response>, String> {
+    async fn rpc(
+        &mut self,
+        args: &McoArgs,
+        agent: &str,
+        action: &str,
+        data: RValue,
+        nodes: &BTreeSet<String>,
+        timeout: Duration,
+    ) -> Result<Vec<Response>, String> {
         let bar = (std::io::stderr().is_terminal() && !args.json).then(|| {
             let b = indicatif::ProgressBar::new(nodes.len() as u64);
-            b.set_style(indicatif::ProgressStyle::with_template(" * [ {bar:60} ] {pos} / {len}").expect("template").progress_chars("=> "));
+            b.set_style(
+                indicatif::ProgressStyle::with_template(" * [ {bar:60} ] {pos} / {len}")
+                    .expect("template")
+                    .progress_chars("=> "),
+            );
             b
         });
         let batches: Vec<BTreeSet<String>> = match args.batch {
-            Some(n) if n > 0 => nodes.iter().cloned().collect::<Vec<_>>().chunks(n).map(|c| c.iter().cloned().collect()).collect(),
+            Some(n) if n > 0 => nodes
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .chunks(n)
+                .map(|c| c.iter().cloned().collect())
+                .collect(),
             _ => vec![nodes.clone()],
         };
         let mut all = Vec::new();
@@ -473,19 +571,31 @@ impl Session {
                 tokio::time::sleep(Duration::from_secs_f64(args.batch_sleep)).await;
             }
             let body = self.client.rpc_body(agent, action, data.clone());
-            let mut filter = self.filter.clone();
-            filter.agent.push(agent.to_string());
-            let addressing = Addressing::Direct(batch.clone());
+            // As MCollective: a few nodes (or a list given, or a batch) are addressed one by one;
+            // many get one broadcast with the filter, and the discovered ones are waited for.
+            let direct =
+                args.nodes.is_some() || args.batch.is_some() || batch.len() <= DIRECT_ADDRESSING_THRESHOLD;
+            let (filter, addressing) = if direct {
+                (
+                    Filter { agent: vec![agent.to_string()], ..Filter::default() },
+                    Addressing::Direct(batch.clone()),
+                )
+            } else {
+                let mut f = self.filter.clone();
+                if !f.agent.iter().any(|a| a == agent) {
+                    f.agent.push(agent.to_string());
+                }
+                (f, Addressing::Broadcast(Some(batch.clone())))
+            };
             let replies = self
                 .client
-                .call(agent, body, &Filter { agent: vec![agent.to_string()], ..Filter::default() }, &addressing, timeout, |_| {
+                .call(agent, body, &filter, &addressing, timeout, |_| {
                     if let Some(b) = &bar {
                         b.inc(1);
                     }
                 })
                 .await
                 .map_err(|e| e.to_string())?;
-            let _ = filter;
             all.extend(replies);
         }
         if let Some(b) = bar {
@@ -519,7 +629,12 @@ fn finish(nodes: &BTreeSet<String>, replies: &[Response], started: Instant, json
                 println!("    {}", chunk.iter().map(|n| format!("{n:<30}")).collect::<String>().trim_end());
             }
         }
-        println!("\nFinished processing {} / {} hosts in {:.2} ms", replies.len(), nodes.len(), started.elapsed().as_secs_f64() * 1000.0);
+        println!(
+            "\nFinished processing {} / {} hosts in {:.2} ms",
+            replies.len(),
+            nodes.len(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
     }
     if !missing.is_empty() {
         4
@@ -541,7 +656,11 @@ fn print_json(agent: &str, action: &str, replies: &[Response]) {
     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
 }
 
-fn print_replies(client_ddl: Option<&bunraku_orchestration::agents::Ddl>, action: &str, replies: &[Response]) {
+fn print_replies(
+    client_ddl: Option<&bunraku_orchestration::agents::Ddl>,
+    action: &str,
+    replies: &[Response],
+) {
     let mut sorted: Vec<&Response> = replies.iter().collect();
     sorted.sort_by(|a, b| a.sender.cmp(&b.sender));
     let outputs = client_ddl.and_then(|d| d.action(action)).map(|a| a.outputs.clone()).unwrap_or_default();
@@ -553,7 +672,8 @@ fn print_replies(client_ddl: Option<&bunraku_orchestration::agents::Ddl>, action
             continue;
         }
         let d = data(r);
-        let width = d.entries().iter().map(|(k, _)| label(&outputs, &k.display_key()).len()).max().unwrap_or(0);
+        let width =
+            d.entries().iter().map(|(k, _)| label(&outputs, &k.display_key()).len()).max().unwrap_or(0);
         for (k, v) in d.entries() {
             println!("   {:>width$}: {}", label(&outputs, &k.display_key()), v.display());
         }
@@ -572,7 +692,11 @@ impl KeyText for RValue {
 }
 
 fn label(outputs: &[bunraku_orchestration::agents::Output], key: &str) -> String {
-    outputs.iter().find(|o| o.name == key).map(|o| o.display_as.to_string()).unwrap_or_else(|| key.to_string())
+    outputs
+        .iter()
+        .find(|o| o.name == key)
+        .map(|o| o.display_as.to_string())
+        .unwrap_or_else(|| key.to_string())
 }
 
 pub fn run_mco(args: McoArgs) -> u8 {
@@ -610,7 +734,10 @@ pub fn run_mco(args: McoArgs) -> u8 {
         let mut s = Session {
             client,
             filter,
-            discovery_timeout: args.discovery_timeout.map(Duration::from_secs_f64).unwrap_or(cfg.discovery_timeout),
+            discovery_timeout: args
+                .discovery_timeout
+                .map(Duration::from_secs_f64)
+                .unwrap_or(cfg.discovery_timeout),
             started: Instant::now(),
         };
         match command(&mut s, &args).await {
@@ -623,7 +750,8 @@ pub fn run_mco(args: McoArgs) -> u8 {
 async fn command(s: &mut Session, args: &McoArgs) -> Result<u8, String> {
     let registry = Registry::standard();
     let ddl_timeout = |agent: &str| registry.get(agent).map(|a| a.ddl().timeout).unwrap_or(10) as f64;
-    let timeout = |agent: &str| Duration::from_secs_f64(args.timeout.unwrap_or_else(|| ddl_timeout(agent)) + 2.0);
+    let timeout =
+        |agent: &str| Duration::from_secs_f64(args.timeout.unwrap_or_else(|| ddl_timeout(agent)) + 2.0);
     match &args.command {
         McoCommand::Ping => {
             let started = Instant::now();
@@ -631,18 +759,28 @@ async fn command(s: &mut Session, args: &McoArgs) -> Result<u8, String> {
             let json = args.json;
             let replies = s
                 .client
-                .call("discovery", RValue::str("ping"), &s.filter, &Addressing::Broadcast(None), args.timeout.map(Duration::from_secs_f64).unwrap_or(s.discovery_timeout), |r| {
-                    if !json {
-                        println!("{:<40} time={:.2} ms", r.sender, r.elapsed * 1000.0);
-                    }
-                })
+                .call(
+                    "discovery",
+                    RValue::str("ping"),
+                    &s.filter,
+                    &Addressing::Broadcast(None),
+                    args.timeout.map(Duration::from_secs_f64).unwrap_or(s.discovery_timeout),
+                    |r| {
+                        if !json {
+                            println!("{:<40} time={:.2} ms", r.sender, r.elapsed * 1000.0);
+                        }
+                    },
+                )
                 .await
                 .map_err(|e| e.to_string())?;
             for r in &replies {
                 times.push(r.elapsed * 1000.0);
             }
             if json {
-                let v: Vec<_> = replies.iter().map(|r| serde_json::json!({"sender": r.sender, "time_ms": r.elapsed * 1000.0})).collect();
+                let v: Vec<_> = replies
+                    .iter()
+                    .map(|r| serde_json::json!({"sender": r.sender, "time_ms": r.elapsed * 1000.0}))
+                    .collect();
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else if times.is_empty() {
                 println!("No responses received");
@@ -690,24 +828,38 @@ async fn command(s: &mut Session, args: &McoArgs) -> Result<u8, String> {
         }
         McoCommand::Inventory { node } => {
             let nodes: BTreeSet<String> = [node.clone()].into();
-            let replies = s.rpc(args, "rpcutil", "inventory", rpc_data(&[])?, &nodes, timeout("rpcutil")).await?;
+            let replies =
+                s.rpc(args, "rpcutil", "inventory", rpc_data(&[])?, &nodes, timeout("rpcutil")).await?;
             if args.json {
                 print_json("rpcutil", "inventory", &replies);
                 return Ok(finish(&nodes, &replies, s.started, true));
             }
             for r in &replies {
                 let d = data(r);
-                let list = |k: &str| d.field(k).and_then(|v| v.as_array().map(|a| a.iter().map(RValue::display).collect::<Vec<_>>())).unwrap_or_default();
+                let list = |k: &str| {
+                    d.field(k)
+                        .and_then(|v| v.as_array().map(|a| a.iter().map(RValue::display).collect::<Vec<_>>()))
+                        .unwrap_or_default()
+                };
                 println!("Inventory for {}:\n", r.sender);
                 println!("   Server Statistics:");
-                println!("                      Version: {}", d.field("version").map(RValue::display).unwrap_or_default());
+                println!(
+                    "                      Version: {}",
+                    d.field("version").map(RValue::display).unwrap_or_default()
+                );
                 println!("\n   Agents:");
                 for chunk in list("agents").chunks(3) {
-                    println!("      {}", chunk.iter().map(|a| format!("{a:<15}")).collect::<String>().trim_end());
+                    println!(
+                        "      {}",
+                        chunk.iter().map(|a| format!("{a:<15}")).collect::<String>().trim_end()
+                    );
                 }
                 println!("\n   Configuration Management Classes:");
                 for chunk in list("classes").chunks(2) {
-                    println!("      {}", chunk.iter().map(|a| format!("{a:<30}")).collect::<String>().trim_end());
+                    println!(
+                        "      {}",
+                        chunk.iter().map(|a| format!("{a:<30}")).collect::<String>().trim_end()
+                    );
                 }
                 println!("\n   Facts:");
                 if let Some(RValue::Hash(facts)) = d.field("facts") {
@@ -732,7 +884,10 @@ async fn command(s: &mut Session, args: &McoArgs) -> Result<u8, String> {
             }
             Ok(finish(&nodes, &replies, s.started, args.json))
         }
-        McoCommand::Service { name, action } => simple(s, args, &registry, "service", action, vec![format!("service={name}")], timeout("service")).await,
+        McoCommand::Service { name, action } => {
+            simple(s, args, &registry, "service", action, vec![format!("service={name}")], timeout("service"))
+                .await
+        }
         McoCommand::Package { name, action, source } => {
             let mut kv = vec![format!("package={name}")];
             if let Some(src) = source {
@@ -836,7 +991,15 @@ async fn command(s: &mut Session, args: &McoArgs) -> Result<u8, String> {
 
 /// Discovers the nodes with `agent`, calls `action`, prints the replies and a summary of the
 /// outputs the DDL summarises.
-async fn simple(s: &mut Session, args: &McoArgs, registry: &Registry, agent: &str, action: &str, kv: Vec<String>, timeout: Duration) -> Result<u8, String> {
+async fn simple(
+    s: &mut Session,
+    args: &McoArgs,
+    registry: &Registry,
+    agent: &str,
+    action: &str,
+    kv: Vec<String>,
+    timeout: Duration,
+) -> Result<u8, String> {
     s.filter.agent.push(agent.to_string());
     let nodes = s.action_targets(args).await?;
     let replies = s.rpc(args, agent, action, rpc_data(&kv)?, &nodes, timeout).await?;

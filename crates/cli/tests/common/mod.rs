@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod mco;
+
 use std::fs::File;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

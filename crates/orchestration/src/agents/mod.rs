@@ -3,8 +3,8 @@
 //! refuses bad input the same way.
 
 pub mod package;
-pub mod ral;
 pub mod puppet;
+pub mod ral;
 pub mod rpcutil;
 pub mod service;
 
@@ -49,14 +49,43 @@ pub struct Input {
 }
 
 impl Input {
-    pub const fn string(name: &'static str, description: &'static str, validation: &'static str, optional: bool) -> Input {
-        Input { name, description, kind: InputType::String, validation: Some(validation), optional, maxlength: 256, list: &[] }
+    pub const fn string(
+        name: &'static str,
+        description: &'static str,
+        validation: &'static str,
+        optional: bool,
+    ) -> Input {
+        Input {
+            name,
+            description,
+            kind: InputType::String,
+            validation: Some(validation),
+            optional,
+            maxlength: 256,
+            list: &[],
+        }
     }
     pub const fn boolean(name: &'static str, description: &'static str) -> Input {
-        Input { name, description, kind: InputType::Boolean, validation: None, optional: true, maxlength: 0, list: &[] }
+        Input {
+            name,
+            description,
+            kind: InputType::Boolean,
+            validation: None,
+            optional: true,
+            maxlength: 0,
+            list: &[],
+        }
     }
     pub const fn integer(name: &'static str, description: &'static str) -> Input {
-        Input { name, description, kind: InputType::Integer, validation: None, optional: true, maxlength: 0, list: &[] }
+        Input {
+            name,
+            description,
+            kind: InputType::Integer,
+            validation: None,
+            optional: true,
+            maxlength: 0,
+            list: &[],
+        }
     }
 }
 
@@ -103,7 +132,10 @@ impl Ddl {
     /// validation. Returns the status code and message MCollective would.
     pub fn validate(&self, action: &str, data: &RValue) -> Result<(), (i64, String)> {
         let Some(act) = self.action(action) else {
-            return Err((status::UNKNOWN_ACTION, format!("Unknown action '{action}' for agent '{}'", self.name)));
+            return Err((
+                status::UNKNOWN_ACTION,
+                format!("Unknown action '{action}' for agent '{}'", self.name),
+            ));
         };
         for input in &act.inputs {
             let value = data.field(input.name);
@@ -111,14 +143,22 @@ impl Ddl {
                 if input.optional {
                     continue;
                 }
-                return Err((status::MISSING_DATA, format!("Action {action} needs a {} argument", input.name)));
+                return Err((
+                    status::MISSING_DATA,
+                    format!("Action {action} needs a {} argument", input.name),
+                ));
             };
-            let invalid = |why: String| Err((status::INVALID_DATA, format!("Cannot validate input {}: {why}", input.name)));
+            let invalid = |why: String| {
+                Err((status::INVALID_DATA, format!("Cannot validate input {}: {why}", input.name)))
+            };
             match input.kind {
                 InputType::String => {
                     let Some(s) = value.as_str() else { return invalid("value should be a string".into()) };
                     if input.maxlength > 0 && s.chars().count() > input.maxlength {
-                        return invalid(format!("Input string is longer than {} character(s)", input.maxlength));
+                        return invalid(format!(
+                            "Input string is longer than {} character(s)",
+                            input.maxlength
+                        ));
                     }
                     match input.validation {
                         Some("shellsafe") => {
@@ -126,27 +166,31 @@ impl Ddl {
                                 return invalid(format!("value should not have {c} in it"));
                             }
                         }
-                        Some(re) => {
-                            if !regex::Regex::new(re).map(|r| r.is_match(s)).unwrap_or(false) {
-                                return invalid(format!("value should match {re}"));
-                            }
+                        Some(re) if !regex::Regex::new(re).map(|r| r.is_match(s)).unwrap_or(false) => {
+                            return invalid(format!("value should match {re}"));
                         }
-                        None => {}
+                        _ => {}
                     }
                 }
                 InputType::Integer => {
-                    if !matches!(value, RValue::Int(_)) && value.as_str().and_then(|s| s.parse::<i64>().ok()).is_none() {
+                    if !matches!(value, RValue::Int(_))
+                        && value.as_str().and_then(|s| s.parse::<i64>().ok()).is_none()
+                    {
                         return invalid("value should be an integer".into());
                     }
                 }
                 InputType::Number => {
-                    if !matches!(value, RValue::Int(_) | RValue::Float(_)) && value.as_str().and_then(|s| s.parse::<f64>().ok()).is_none() {
+                    if !matches!(value, RValue::Int(_) | RValue::Float(_))
+                        && value.as_str().and_then(|s| s.parse::<f64>().ok()).is_none()
+                    {
                         return invalid("value should be a number".into());
                     }
                 }
                 InputType::Boolean => {
                     let ok = matches!(value, RValue::Bool(_))
-                        || value.as_str().is_some_and(|s| matches!(s, "true" | "false" | "yes" | "no" | "1" | "0"));
+                        || value
+                            .as_str()
+                            .is_some_and(|s| matches!(s, "true" | "false" | "yes" | "no" | "1" | "0"));
                     if !ok {
                         return invalid("value should be a boolean".into());
                     }

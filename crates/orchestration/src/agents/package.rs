@@ -18,7 +18,12 @@ impl Package {
             inputs: vec![
                 Input::string("package", "Package name", NAME, false),
                 Input::string("version", "Version to install", r"^[\w\.\-:\+~]+$", true),
-                Input::string("source", "A package file to install from (dpkg, rpm)", r"^/[\w\.\-/\+~]+$", true),
+                Input::string(
+                    "source",
+                    "A package file to install from (dpkg, rpm)",
+                    r"^/[\w\.\-/\+~]+$",
+                    true,
+                ),
                 Input::string("provider", "The package provider", r"^\w+$", true),
             ],
             outputs: vec![
@@ -100,10 +105,13 @@ impl Agent for Package {
             }
         }
         // The state now: a no-op purge would change it from what it is.
-        let status_extra: Vec<(&str, &str)> = extra.iter().filter(|(k, _)| *k == "provider").copied().collect();
+        let status_extra: Vec<(&str, &str)> =
+            extra.iter().filter(|(k, _)| *k == "provider").copied().collect();
         match ral::current("Package", &name, "ensure", "purged", &status_extra) {
             Ok(state) => r.set("ensure", state.as_str()),
-            Err(e) if r.statuscode == status::OK => r.fail(format!("Could not get the status of package '{name}': {e}"), status::ABORTED),
+            Err(e) if r.statuscode == status::OK => {
+                r.fail(format!("Could not get the status of package '{name}': {e}"), status::ABORTED)
+            }
             Err(_) => {}
         }
         r.set("name", name.as_str());

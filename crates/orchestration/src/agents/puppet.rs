@@ -36,7 +36,11 @@ impl Puppet {
             out("enabled", "Is the agent currently locked", "Enabled"),
             out("daemon_present", "Is the Puppet agent daemon running on this system", "Daemon Running"),
             out("lastrun", "When the Agent last applied a catalog in local time", "Last Run"),
-            out("since_lastrun", "How long ago did the Agent last apply a catalog in local time", "Since Last Run"),
+            out(
+                "since_lastrun",
+                "How long ago did the Agent last apply a catalog in local time",
+                "Since Last Run",
+            ),
             out("status", "Current status of the Puppet agent", "Status"),
             out("disable_message", "Message supplied when agent was disabled", "Lock Message"),
             out("message", "Descriptive message defining the overall agent status", "Message"),
@@ -56,16 +60,41 @@ impl Puppet {
                         name: "runonce",
                         description: "Invoke a single Puppet run",
                         inputs: vec![
-                            Input::boolean("force", "Will force a run immediately else is subject to default splay time"),
+                            Input::boolean(
+                                "force",
+                                "Will force a run immediately else is subject to default splay time",
+                            ),
                             Input::boolean("noop", "Do a Puppet dry run"),
                             Input::boolean("splay", "Sleep for a period before initiating the run"),
                             Input::integer("splaylimit", "Maximum amount of time to sleep before run"),
-                            Input::string("environment", "Which Puppet environment to run", r"^[a-z][a-z0-9_]*$", true),
-                            Input::string("tags", "Restrict the Puppet run to a comma list of tags", r"^([\w:\-]+,?)+$", true),
-                            Input::string("server", "Address and port of the Puppet Master in server:port format", word, true),
+                            Input::string(
+                                "environment",
+                                "Which Puppet environment to run",
+                                r"^[a-z][a-z0-9_]*$",
+                                true,
+                            ),
+                            Input::string(
+                                "tags",
+                                "Restrict the Puppet run to a comma list of tags",
+                                r"^([\w:\-]+,?)+$",
+                                true,
+                            ),
+                            Input::string(
+                                "server",
+                                "Address and port of the Puppet Master in server:port format",
+                                word,
+                                true,
+                            ),
                             Input::boolean("ignoreschedules", "Disable schedule processing"),
                         ],
-                        outputs: vec![out("summary", "Summary of command run", "Summary"), out("initiated_at", "Timestamp of when the runonce command was issued", "Initiated at")],
+                        outputs: vec![
+                            out("summary", "Summary of command run", "Summary"),
+                            out(
+                                "initiated_at",
+                                "Timestamp of when the runonce command was issued",
+                                "Initiated at",
+                            ),
+                        ],
                         summarize: &[],
                     },
                     Action {
@@ -78,7 +107,15 @@ impl Puppet {
                     Action {
                         name: "last_run_summary",
                         description: "Get the summary of the last Puppet run",
-                        inputs: vec![Input { name: "parse_log_level", description: "unused", kind: InputType::Any, validation: None, optional: true, maxlength: 0, list: &[] }],
+                        inputs: vec![Input {
+                            name: "parse_log_level",
+                            description: "unused",
+                            kind: InputType::Any,
+                            validation: None,
+                            optional: true,
+                            maxlength: 0,
+                            list: &[],
+                        }],
                         outputs: SUMMARY_OUTPUTS.iter().map(|(n, d)| out(n, d, n)).collect(),
                         summarize: &["config_version"],
                     },
@@ -86,14 +123,25 @@ impl Puppet {
                         name: "enable",
                         description: "Enable the Puppet agent",
                         inputs: vec![],
-                        outputs: vec![out("status", "Summary of the command", "Status"), out("enabled", "Is the agent enabled", "Enabled")],
+                        outputs: vec![
+                            out("status", "Summary of the command", "Status"),
+                            out("enabled", "Is the agent enabled", "Enabled"),
+                        ],
                         summarize: &[],
                     },
                     Action {
                         name: "disable",
                         description: "Disable the Puppet agent",
-                        inputs: vec![Input::string("message", "Supply a reason for disabling the Puppet agent", r"^.+$", true)],
-                        outputs: vec![out("status", "Summary of the command", "Status"), out("enabled", "Is the agent enabled", "Enabled")],
+                        inputs: vec![Input::string(
+                            "message",
+                            "Supply a reason for disabling the Puppet agent",
+                            r"^.+$",
+                            true,
+                        )],
+                        outputs: vec![
+                            out("status", "Summary of the command", "Status"),
+                            out("enabled", "Is the agent enabled", "Enabled"),
+                        ],
                         summarize: &[],
                     },
                 ],
@@ -145,9 +193,16 @@ impl Agent for Puppet {
                 let splay = req.boolean("splay").unwrap_or(!force);
                 let opts = RunOptions {
                     noop: req.boolean("noop"),
-                    tags: req.string("tags").map(|t| t.split(',').map(str::to_string).collect()).unwrap_or_default(),
+                    tags: req
+                        .string("tags")
+                        .map(|t| t.split(',').map(str::to_string).collect())
+                        .unwrap_or_default(),
                     environment: req.string("environment"),
-                    splaylimit: if splay && !force { req.integer("splaylimit").map(|s| s.max(0) as u64) } else { None },
+                    splaylimit: if splay && !force {
+                        req.integer("splaylimit").map(|s| s.max(0) as u64)
+                    } else {
+                        None
+                    },
                     requester: req.caller.clone(),
                 };
                 match (hooks.runner)(opts) {
@@ -159,7 +214,8 @@ impl Agent for Puppet {
                 }
             }
             "status" => {
-                let daemon_present = hooks.in_daemon || hooks.pidfile.as_deref().and_then(lock::holder).is_some();
+                let daemon_present =
+                    hooks.in_daemon || hooks.pidfile.as_deref().and_then(lock::holder).is_some();
                 let status_word = if disabled.is_some() {
                     "disabled"
                 } else if applying {
@@ -197,15 +253,30 @@ impl Agent for Puppet {
                 r.set("lastrun", lastrun);
                 r.set("since_lastrun", if lastrun > 0 { now - lastrun } else { 0 });
                 let version = summary.pointer("/version/config").cloned().unwrap_or(serde_json::Value::Null);
-                r.set("config_version", match version {
-                    serde_json::Value::Null => RValue::Nil,
-                    serde_json::Value::String(s) => RValue::Str(s),
-                    other => RValue::Str(other.to_string()),
-                });
+                r.set(
+                    "config_version",
+                    match version {
+                        serde_json::Value::Null => RValue::Nil,
+                        serde_json::Value::String(s) => RValue::Str(s),
+                        other => RValue::Str(other.to_string()),
+                    },
+                );
                 let mut types = RValue::hash();
                 if let Some(t) = summary.get("time").and_then(|t| t.as_object()) {
                     for k in t.keys() {
-                        if !matches!(k.as_str(), "total" | "last_run" | "config_retrieval" | "catalog_application" | "convert_catalog" | "fact_generation" | "node_retrieval" | "plugin_sync" | "transaction_evaluation" | "startup_time") {
+                        if !matches!(
+                            k.as_str(),
+                            "total"
+                                | "last_run"
+                                | "config_retrieval"
+                                | "catalog_application"
+                                | "convert_catalog"
+                                | "fact_generation"
+                                | "node_retrieval"
+                                | "plugin_sync"
+                                | "transaction_evaluation"
+                                | "startup_time"
+                        ) {
                             types.set(RValue::str(k), RValue::Int(0));
                         }
                     }
@@ -231,7 +302,13 @@ impl Agent for Puppet {
                     r.fail(format!("Could not disable Puppet: Already disabled: {reason}"), status::ABORTED);
                     return r;
                 }
-                let message = req.string("message").unwrap_or_else(|| format!("Disabled via MCollective by {} at {}", req.caller, chrono::Utc::now().format("%F %R")));
+                let message = req.string("message").unwrap_or_else(|| {
+                    format!(
+                        "Disabled via MCollective by {} at {}",
+                        req.caller,
+                        chrono::Utc::now().format("%F %R")
+                    )
+                });
                 if let Some(dir) = hooks.disabled_lockfile.parent() {
                     let _ = std::fs::create_dir_all(dir);
                 }
@@ -248,4 +325,3 @@ impl Agent for Puppet {
         r
     }
 }
-

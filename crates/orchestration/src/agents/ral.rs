@@ -21,7 +21,12 @@ impl bunraku_agent::FileSource for NoSources {
 }
 
 /// Applies `Type[title]` with `params`; the changes made (or, with `noop`, that would be made).
-pub fn apply(type_name: &str, title: &str, params: &[(&str, &str)], noop: bool) -> Result<Vec<Change>, String> {
+pub fn apply(
+    type_name: &str,
+    title: &str,
+    params: &[(&str, &str)],
+    noop: bool,
+) -> Result<Vec<Change>, String> {
     let kind = Kind::of(type_name)?;
     let res = resource(type_name, title, params);
     let sources = NoSources;
@@ -67,7 +72,13 @@ fn failed(changes: &[Change]) -> Result<(), String> {
 
 /// The value a property has now: the `previous` of the change a no-op apply towards `opposite`
 /// would make, or `opposite` itself when nothing would change.
-pub fn current(type_name: &str, title: &str, property: &str, opposite: &str, extra: &[(&str, &str)]) -> Result<String, String> {
+pub fn current(
+    type_name: &str,
+    title: &str,
+    property: &str,
+    opposite: &str,
+    extra: &[(&str, &str)],
+) -> Result<String, String> {
     let mut params = vec![(property, opposite)];
     params.extend_from_slice(extra);
     let changes = apply(type_name, title, &params, true)?;

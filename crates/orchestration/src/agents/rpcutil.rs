@@ -13,7 +13,13 @@ pub struct Rpcutil {
 
 impl Rpcutil {
     pub fn new() -> Rpcutil {
-        let a = |name, description, inputs, outputs| Action { name, description, inputs, outputs, summarize: &[] };
+        let a = |name, description, inputs, outputs| Action {
+            name,
+            description,
+            inputs,
+            outputs,
+            summarize: &[],
+        };
         Rpcutil {
             ddl: Ddl {
                 name: "rpcutil",
@@ -42,36 +48,75 @@ impl Rpcutil {
                         "get_fact",
                         "Retrieve a single fact from the fact store",
                         vec![Input::string("fact", "The fact to retrieve", r"^[\w\-\.]+$", false)],
-                        vec![out("fact", "The name of the fact being returned", "Fact"), out("value", "The value of the fact", "Value")],
+                        vec![
+                            out("fact", "The name of the fact being returned", "Fact"),
+                            out("value", "The value of the fact", "Value"),
+                        ],
                     ),
                     a(
                         "get_facts",
                         "Retrieve multiple facts from the fact store",
-                        vec![Input::string("facts", "Facts to retrieve", r"^\s*[\w\.\-]+(\s*,\s*[\w\.\-]+)*$", false)],
+                        vec![Input::string(
+                            "facts",
+                            "Facts to retrieve",
+                            r"^\s*[\w\.\-]+(\s*,\s*[\w\.\-]+)*$",
+                            false,
+                        )],
                         vec![out("values", "List of values of the facts", "Values")],
                     ),
                     a(
                         "daemon_stats",
                         "Get statistics from the running daemon",
                         vec![],
-                        ["threads", "agents", "pid", "times", "configfile", "version", "starttime", "total", "validated", "unvalidated", "filtered", "passed", "replies", "ttlexpired"]
-                            .into_iter()
-                            .map(|n| out(n, n, n))
-                            .collect(),
+                        [
+                            "threads",
+                            "agents",
+                            "pid",
+                            "times",
+                            "configfile",
+                            "version",
+                            "starttime",
+                            "total",
+                            "validated",
+                            "unvalidated",
+                            "filtered",
+                            "passed",
+                            "replies",
+                            "ttlexpired",
+                        ]
+                        .into_iter()
+                        .map(|n| out(n, n, n))
+                        .collect(),
                     ),
-                    a("agent_inventory", "Inventory of all agents on the server", vec![], vec![out("agents", "List of agents on the server", "Agents")]),
+                    a(
+                        "agent_inventory",
+                        "Inventory of all agents on the server",
+                        vec![],
+                        vec![out("agents", "List of agents on the server", "Agents")],
+                    ),
                     a(
                         "get_config_item",
                         "Get the active value of a specific config property",
                         vec![Input::string("item", "The item to retrieve from the server", r"^.+$", false)],
-                        vec![out("item", "The config property being retrieved", "Property"), out("value", "The value that is in use", "Value")],
+                        vec![
+                            out("item", "The config property being retrieved", "Property"),
+                            out("value", "The value that is in use", "Value"),
+                        ],
                     ),
-                    a("ping", "Responds to requests for PING with PONG", vec![], vec![out("pong", "The local timestamp", "Timestamp")]),
+                    a(
+                        "ping",
+                        "Responds to requests for PING with PONG",
+                        vec![],
+                        vec![out("pong", "The local timestamp", "Timestamp")],
+                    ),
                     a(
                         "collective_info",
                         "Info about the main and sub collectives",
                         vec![],
-                        vec![out("main_collective", "The main Collective", "Main Collective"), out("collectives", "All Collectives", "All Collectives")],
+                        vec![
+                            out("main_collective", "The main Collective", "Main Collective"),
+                            out("collectives", "All Collectives", "All Collectives"),
+                        ],
                     ),
                 ],
             },
@@ -86,7 +131,7 @@ impl Default for Rpcutil {
 }
 
 fn strings(v: &[String]) -> RValue {
-    RValue::Array(v.iter().map(|s| RValue::str(s)).collect())
+    RValue::Array(v.iter().map(RValue::str).collect())
 }
 
 impl Agent for Rpcutil {
@@ -121,7 +166,9 @@ impl Agent for Rpcutil {
                     .split(',')
                     .map(str::trim)
                     .filter(|n| !n.is_empty())
-                    .map(|n| (RValue::str(n), node.fact(n).map(|v| RValue::from_json(&v)).unwrap_or(RValue::Nil)))
+                    .map(|n| {
+                        (RValue::str(n), node.fact(n).map(|v| RValue::from_json(&v)).unwrap_or(RValue::Nil))
+                    })
                     .collect();
                 r.set("values", RValue::Hash(values));
             }
@@ -170,7 +217,9 @@ impl Agent for Rpcutil {
                 r.set("main_collective", node.main_collective.as_str());
                 r.set("collectives", strings(&node.collectives));
             }
-            other => r.fail(format!("Unknown action '{other}' for agent 'rpcutil'"), super::status::UNKNOWN_ACTION),
+            other => {
+                r.fail(format!("Unknown action '{other}' for agent 'rpcutil'"), super::status::UNKNOWN_ACTION)
+            }
         }
         r
     }

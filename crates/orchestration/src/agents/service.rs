@@ -14,7 +14,10 @@ impl Service {
         let action = |name, description| Action {
             name,
             description,
-            inputs: vec![Input::string("service", "The service name", NAME, false), Input::string("provider", "The service provider", r"^\w+$", true)],
+            inputs: vec![
+                Input::string("service", "The service name", NAME, false),
+                Input::string("provider", "The service provider", r"^\w+$", true),
+            ],
             outputs: vec![out("status", "The status of the service after the action", "Service Status")],
             summarize: &["status"],
         };
@@ -92,7 +95,9 @@ impl Agent for Service {
         }
         match state(&name, &extra) {
             Ok(s) => r.set("status", s.as_str()),
-            Err(e) if r.statuscode == status::OK => r.fail(format!("Could not get the status of service '{name}': {e}"), status::ABORTED),
+            Err(e) if r.statuscode == status::OK => {
+                r.fail(format!("Could not get the status of service '{name}': {e}"), status::ABORTED)
+            }
             Err(_) => {}
         }
         r

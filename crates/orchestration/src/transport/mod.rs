@@ -67,7 +67,9 @@ impl Middleware {
 
     pub fn describe(&self) -> String {
         match self {
-            Middleware::Stomp { host, port, user, vhost, .. } => format!("stomp://{user}@{host}:{port}{vhost}"),
+            Middleware::Stomp { host, port, user, vhost, .. } => {
+                format!("stomp://{user}@{host}:{port}{vhost}")
+            }
             Middleware::Nats { url, .. } => url.clone(),
         }
     }
@@ -110,8 +112,14 @@ pub struct Outgoing {
 /// What to subscribe to.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Subscription {
-    Broadcast { collective: String, agent: String },
-    Directed { collective: String, identity: String },
+    Broadcast {
+        collective: String,
+        agent: String,
+    },
+    Directed {
+        collective: String,
+        identity: String,
+    },
     /// The client's replies (NATS: its inbox; STOMP: nothing to subscribe, RabbitMQ's temp queues
     /// deliver replies on the connection that asked).
     Replies,
@@ -162,11 +170,23 @@ mod tests {
     fn urls() {
         assert_eq!(
             Middleware::parse("stomp://u:p%40ss@rabbit:61614/mc").unwrap(),
-            Middleware::Stomp { host: "rabbit".into(), port: 61614, user: "u".into(), password: "p@ss".into(), vhost: "mc".into() }
+            Middleware::Stomp {
+                host: "rabbit".into(),
+                port: 61614,
+                user: "u".into(),
+                password: "p@ss".into(),
+                vhost: "mc".into()
+            }
         );
         assert_eq!(
             Middleware::parse("stomp://127.0.0.1").unwrap(),
-            Middleware::Stomp { host: "127.0.0.1".into(), port: 61613, user: "guest".into(), password: "guest".into(), vhost: "/".into() }
+            Middleware::Stomp {
+                host: "127.0.0.1".into(),
+                port: 61613,
+                user: "guest".into(),
+                password: "guest".into(),
+                vhost: "/".into()
+            }
         );
         assert!(matches!(Middleware::parse("nats://127.0.0.1:4222").unwrap(), Middleware::Nats { .. }));
         assert!(Middleware::parse("http://x").is_err());

@@ -4,7 +4,9 @@
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
-use super::{ConnectOptions, Connection, Incoming, Middleware, Outgoing, Subscription, Target, TransportError};
+use super::{
+    ConnectOptions, Connection, Incoming, Middleware, Outgoing, Subscription, Target, TransportError,
+};
 
 pub fn subject(target: &Target) -> String {
     match target {
@@ -17,7 +19,9 @@ pub fn subject(target: &Target) -> String {
 pub async fn connect(mw: &Middleware, opts: ConnectOptions) -> Result<Connection, TransportError> {
     let Middleware::Nats { url, tls } = mw else { unreachable!("a NATS middleware") };
     let describe = mw.describe();
-    let mut options = async_nats::ConnectOptions::new().name(format!("bunraku {}", opts.identity)).retry_on_initial_connect();
+    let mut options = async_nats::ConnectOptions::new()
+        .name(format!("bunraku {}", opts.identity))
+        .retry_on_initial_connect();
     if let Some(tls) = tls {
         options = options
             .require_tls(true)
@@ -32,15 +36,23 @@ pub async fn connect(mw: &Middleware, opts: ConnectOptions) -> Result<Connection
     let (in_tx, in_rx) = mpsc::channel::<Incoming>(4096);
     for sub in &opts.subscriptions {
         let subject = match sub {
-            Subscription::Broadcast { collective, agent } => subject(&Target::Broadcast { collective: collective.clone(), agent: agent.clone() }),
-            Subscription::Directed { collective, identity } => subject(&Target::Directed { collective: collective.clone(), identity: identity.clone() }),
+            Subscription::Broadcast { collective, agent } => {
+                subject(&Target::Broadcast { collective: collective.clone(), agent: agent.clone() })
+            }
+            Subscription::Directed { collective, identity } => {
+                subject(&Target::Directed { collective: collective.clone(), identity: identity.clone() })
+            }
             Subscription::Replies => inbox.clone(),
         };
-        let mut s = client.subscribe(subject).await.map_err(|e| TransportError::Io(describe.clone(), e.to_string()))?;
+        let mut s = client
+            .subscribe(subject)
+            .await
+            .map_err(|e| TransportError::Io(describe.clone(), e.to_string()))?;
         let tx = in_tx.clone();
         tokio::spawn(async move {
             while let Some(m) = s.next().await {
-                let incoming = Incoming { body: m.payload.to_vec(), reply_to: m.reply.map(|r| r.to_string()) };
+                let incoming =
+                    Incoming { body: m.payload.to_vec(), reply_to: m.reply.map(|r| r.to_string()) };
                 if tx.send(incoming).await.is_err() {
                     break;
                 }

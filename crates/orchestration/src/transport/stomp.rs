@@ -9,7 +9,9 @@ use async_stomp::{FromServer, Message, ToServer};
 use futures::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 
-use super::{ConnectOptions, Connection, Incoming, Middleware, Outgoing, Subscription, Target, TransportError};
+use super::{
+    ConnectOptions, Connection, Incoming, Middleware, Outgoing, Subscription, Target, TransportError,
+};
 
 pub fn destination(target: &Target) -> String {
     match target {
@@ -20,7 +22,9 @@ pub fn destination(target: &Target) -> String {
 }
 
 pub async fn connect(mw: &Middleware, opts: ConnectOptions) -> Result<Connection, TransportError> {
-    let Middleware::Stomp { host, port, user, password, vhost } = mw else { unreachable!("a STOMP middleware") };
+    let Middleware::Stomp { host, port, user, password, vhost } = mw else {
+        unreachable!("a STOMP middleware")
+    };
     let describe = mw.describe();
     let mut conn = Connector::builder()
         .server(format!("{host}:{port}"))
@@ -61,10 +65,18 @@ pub async fn connect(mw: &Middleware, opts: ConnectOptions) -> Result<Connection
                 headers.push(("expiration".to_string(), ((ttl + 10) * 1000).to_string()));
             }
             if !matches!(msg.target, Target::Reply(_)) {
-                headers.push(("reply-to".to_string(), msg.reply_to.clone().unwrap_or_else(|| default_reply.clone())));
+                headers.push((
+                    "reply-to".to_string(),
+                    msg.reply_to.clone().unwrap_or_else(|| default_reply.clone()),
+                ));
             }
-            let frame: Message<ToServer> =
-                ToServer::Send { destination: destination(&msg.target), transaction: None, headers: Some(headers), body: Some(msg.body) }.into();
+            let frame: Message<ToServer> = ToServer::Send {
+                destination: destination(&msg.target),
+                transaction: None,
+                headers: Some(headers),
+                body: Some(msg.body),
+            }
+            .into();
             if let Err(e) = sink.send(frame).await {
                 tracing::warn!("sending to {d2} failed: {e}");
                 break;
