@@ -417,6 +417,34 @@ fn orchestration_end_to_end() {
     );
     assert!(r.text.contains("Finished processing 2 / 3 hosts"), "{}", r.text);
 
+    // ---- NATS over TLS: the broker requires a client certificate from our CA, and servers and
+    // client present their Puppet certificates (the master's own certificate serves the broker).
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mssl = o.site.master_confdir().join("ssl");
+    let nats_log = std::fs::File::create(o.site.root().join("nats-tls.log")).unwrap();
+    let broker = Command::new("nats-server")
+        .args(["-a", "127.0.0.1", "-p", &port.to_string(), "--tls", "--tlsverify"])
+        .arg("--tlscert")
+        .arg(mssl.join("certs/node1.example.com.pem"))
+        .arg("--tlskey")
+        .arg(mssl.join("private_keys/node1.example.com.pem"))
+        .arg("--tlscacert")
+        .arg(mssl.join("certs/ca.pem"))
+        .stdout(Stdio::from(nats_log.try_clone().unwrap()))
+        .stderr(Stdio::from(nats_log))
+        .spawn()
+        .expect("nats-server (Debian's nats-server, on the machine)");
+    let _broker = DaemonGuard(broker);
+    let tls = format!("tls://localhost:{port}");
+    for (node, _, _) in NODES {
+        o.start_server(node, Some(&tls));
+    }
+    o.wait_for(3, Some(&tls));
+    let r =
+        o.mco(ADMIN, &["rpc", "rpcutil", "get_fact", "fact=role", "-F", "role=web", "--middleware", &tls]);
+    assert_eq!(r.code, 0, "{}", r.text);
+    assert!(r.text.contains("Finished processing 2 / 2 hosts"), "{}", r.text);
+
     // ---- the server inside `bunraku agent`'s daemon: `puppet runonce` starts a run in-process.
     let delta = "delta.example.com";
     let r = o.site.agent(delta, &["--onetime"]);

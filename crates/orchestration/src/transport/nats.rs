@@ -23,6 +23,9 @@ pub async fn connect(mw: &Middleware, opts: ConnectOptions) -> Result<Connection
         .name(format!("bunraku {}", opts.identity))
         .retry_on_initial_connect();
     if let Some(tls) = tls {
+        // async-nats builds its TLS configuration with the process's default provider; with more
+        // than one provider compiled in (ours is aws-lc-rs) there is none until one is chosen.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         options = options
             .require_tls(true)
             .add_root_certificates(tls.ca.clone())
