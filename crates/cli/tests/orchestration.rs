@@ -59,6 +59,16 @@ impl Orchestra {
             pp.push_str(&format!("node '{node}' {{ include {class} }}\n"));
         }
         std::fs::write(site.site_pp(), pp).unwrap();
+        // Reports also go to the dashboard's store, which `--dm store` discovers from.
+        let conf = site.master_confdir().join("puppet.conf");
+        let text = std::fs::read_to_string(&conf).unwrap().replace(
+            "reports = store\n",
+            &format!(
+                "reports = store, database\ndashboard_database = sqlite://{}/store.sqlite3\n",
+                site.root().display()
+            ),
+        );
+        std::fs::write(&conf, text).unwrap();
         site.start_master();
         for node in NODES.iter().map(|n| n.0).chain([ADMIN]) {
             let r = site.agent(node, &["--onetime", "--detailed-exitcodes"]);
@@ -265,6 +275,40 @@ fn orchestration_end_to_end() {
     assert_eq!(replies.as_array().unwrap().len(), 1);
     assert_eq!(replies[0]["sender"], "gamma.example.com");
     assert_eq!(replies[0]["data"]["value"], "db");
+
+    // ---- discovery from the store: the classes of each node's last run, no server asked.
+    let store = format!("sqlite://{}/store.sqlite3", o.site.root().display());
+    let start = Instant::now();
+    loop {
+        let r = o.mco(ADMIN, &["find", "--dm", "store", "--store", &store, "-C", "role::web"]);
+        if lines_with(&r.text, ".example.com") == ["alpha.example.com", "beta.example.com"] {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "the store never had the runs:\n{}", r.text);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let r = o.mco(ADMIN, &["find", "--dm", "store", "--store", &store, "-I", "/^(gamma|admin)/"]);
+    assert_eq!(lines_with(&r.text, ".example.com"), ["admin.example.com", "gamma.example.com"], "{}", r.text);
+    let r = o.mco(
+        ADMIN,
+        &[
+            "rpc",
+            "rpcutil",
+            "get_fact",
+            "fact=role",
+            "--dm",
+            "store",
+            "--store",
+            &store,
+            "-C",
+            "role::db",
+            "--json",
+        ],
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(r.text.trim()).unwrap_or_else(|e| panic!("{e}: {}", r.text));
+    assert_eq!(v[0]["sender"], "gamma.example.com");
+    assert_eq!(v[0]["data"]["value"], "db");
 
     // ---- puppet: runonce makes the agent run against the master; status and summary see it.
     let summary = o.site.node_confdir("alpha.example.com").join("var/public/last_run_summary.yaml");

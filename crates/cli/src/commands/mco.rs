@@ -68,6 +68,13 @@ pub struct McoArgs {
     /// Read the nodes to address from this file (one per line) instead of discovering them.
     #[arg(long = "nodes", global = true)]
     nodes: Option<PathBuf>,
+    /// How to discover: `mc` (ask the servers), `flatfile` (with --nodes), or `store` (the last
+    /// facts and classes the dashboard's store keeps of every node; nothing is sent to find them).
+    #[arg(long = "dm", alias = "discovery-method", global = true, default_value = "mc")]
+    discovery_method: String,
+    /// The store's database for `--dm store` (default: `dashboard_database` from puppet.conf).
+    #[arg(long, global = true)]
+    store: Option<String>,
     /// Address at most this many of the discovered nodes.
     #[arg(long = "limit-nodes", alias = "ln", global = true)]
     limit_nodes: Option<usize>,
@@ -499,6 +506,7 @@ const DIRECT_ADDRESSING_THRESHOLD: usize = 10;
 
 struct Session {
     client: Client,
+    store: String,
     filter: Filter,
     discovery_timeout: Duration,
     started: Instant,
@@ -507,6 +515,18 @@ struct Session {
 impl Session {
     /// The nodes to address: from `--nodes`, else by discovery.
     async fn targets(&mut self, args: &McoArgs) -> Result<BTreeSet<String>, String> {
+        if args.discovery_method == "store" {
+            return discover_in_store(&self.store, &self.filter, args.limit_nodes).await;
+        }
+        if !matches!(args.discovery_method.as_str(), "mc" | "flatfile") {
+            return Err(format!(
+                "unknown discovery method {:?} (mc, flatfile, store)",
+                args.discovery_method
+            ));
+        }
+        if args.discovery_method == "flatfile" && args.nodes.is_none() {
+            return Err("the flatfile discovery method needs --nodes FILE".into());
+        }
         if let Some(path) = &args.nodes {
             let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
             let mut nodes: BTreeSet<String> = text
@@ -603,6 +623,40 @@ impl Session {
         }
         Ok(all)
     }
+}
+
+/// Discovery from the store: the filter applied to what the store last saw of each node (its
+/// facts, when the store has them, and the classes of its last run). Agent filters pass: the
+/// store does not know which agents a node runs (MCollective's PuppetDB discovery did the same).
+async fn discover_in_store(
+    url: &str,
+    filter: &Filter,
+    limit: Option<usize>,
+) -> Result<BTreeSet<String>, String> {
+    let store = bunraku_dashboard::store::Store::connect(url)
+        .await
+        .map_err(|e| format!("the store at {url}: {e}"))?;
+    let rows = store.discovery().await.map_err(|e| e.to_string());
+    store.close().await;
+    let mut filter = filter.clone();
+    filter.agent.clear();
+    let mut nodes = BTreeSet::new();
+    for (name, facts, classes) in rows? {
+        let facts = facts.and_then(|f| f.as_object().cloned()).unwrap_or_default();
+        let view = bunraku_orchestration::filter::NodeView {
+            identity: name.clone(),
+            facts: Arc::new(bunraku_orchestration::filter::flatten_facts(&facts)),
+            classes: classes.iter().map(|c| c.to_lowercase()).collect(),
+            agents: Vec::new(),
+        };
+        if filter.matches(&view) {
+            nodes.insert(name);
+        }
+    }
+    if let Some(l) = limit {
+        nodes = nodes.into_iter().take(l).collect();
+    }
+    Ok(nodes)
 }
 
 fn statuscode(r: &Response) -> i64 {
@@ -732,6 +786,7 @@ pub fn run_mco(args: McoArgs) -> u8 {
             Err(e) => return fail(e),
         };
         let mut s = Session {
+            store: args.store.clone().unwrap_or_else(|| settings.get("dashboard_database").to_string()),
             client,
             filter,
             discovery_timeout: args

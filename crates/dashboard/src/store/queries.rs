@@ -567,6 +567,29 @@ impl Store {
         rows.iter().map(|r| r.text(0)).collect::<std::result::Result<_, _>>().ctx("list environments")
     }
 
+    /// What orchestration discovers nodes by: every node's name, its last facts (JSON, when they
+    /// were stored) and the classes of its last run (from the stored catalog summary).
+    pub async fn discovery(&self) -> Result<Vec<(String, Option<serde_json::Value>, Vec<String>)>> {
+        let rows = sqlx::query("SELECT name, last_facts, last_catalog FROM nodes ORDER BY name")
+            .fetch_all(&self.pool)
+            .await
+            .ctx("list nodes for discovery")?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let name = r.text(0).ctx("list nodes for discovery")?;
+            let facts =
+                r.opt_text(1).ctx("list nodes for discovery")?.and_then(|f| serde_json::from_str(&f).ok());
+            let classes = r
+                .opt_text(2)
+                .ctx("list nodes for discovery")?
+                .and_then(|c| serde_json::from_str::<CatalogSummary>(&c).ok())
+                .map(|c| c.classes)
+                .unwrap_or_default();
+            out.push((name, facts, classes));
+        }
+        Ok(out)
+    }
+
     /// The node page; `None` for an unknown node.
     pub async fn node(&self, name: &str, clock: &Clock, history: i64) -> Result<Option<NodeDetail>> {
         let ctx = || format!("load node {name}");
