@@ -107,7 +107,7 @@ fn server(
 }
 
 /// A client node: puppet.conf and orchestration.conf for `bunraku mco`.
-fn client_confdir(root: &Path, middleware: &str, collective: &str, legacy_public: &Path) -> PathBuf {
+fn client_confdir(root: &Path, middleware: &str, collective: &str) -> PathBuf {
     let dir = root.join("admin");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -117,7 +117,7 @@ fn client_confdir(root: &Path, middleware: &str, collective: &str, legacy_public
     .unwrap();
     std::fs::write(
         dir.join("orchestration.conf"),
-        format!("middleware = {middleware}\ncollectives = {collective}\nlegacy_server_public = {}\ndiscovery_timeout = 3\n", legacy_public.display()),
+        format!("middleware = {middleware}\ncollectives = {collective}\ndiscovery_timeout = 3\n"),
     )
     .unwrap();
     dir
@@ -252,6 +252,7 @@ fn main() {
             60,
             bunraku_orchestration::rvalue::RValue::str("ping"),
             &Default::default(),
+            false,
         );
         let sample = n.min(2000);
         let t = Instant::now();
@@ -279,11 +280,38 @@ fn main() {
             .count();
         let verify_us = t.elapsed().as_secs_f64() * 1e6 / sample as f64;
         assert_eq!(ok, sample);
-        println!("  CPU per ping, one core: server {handle_us:.0} µs (first request from this caller), client check of a reply {verify_us:.0} µs");
+        // The same servers again (the caller's certificate now known), and the parts of it.
+        let (_, text2) = bunraku_orchestration::client::seal_request(
+            &admin_signer,
+            &admin_cert,
+            ADMIN,
+            "discovery",
+            &collective,
+            60,
+            bunraku_orchestration::rvalue::RValue::str("ping"),
+            &Default::default(),
+            false,
+        );
+        let t = Instant::now();
+        for s in &servers[..sample] {
+            let _ = s.handle(text2.as_bytes());
+        }
+        let steady_us = t.elapsed().as_secs_f64() * 1e6 / sample as f64;
+        let t = Instant::now();
+        for _ in 0..sample {
+            let _ = bunraku_orchestration::message::Request::open(&text2).unwrap();
+        }
+        let parse_us = t.elapsed().as_secs_f64() * 1e6 / sample as f64;
+        let t = Instant::now();
+        for b in &replies {
+            let _ = bunraku_orchestration::message::Reply::open(std::str::from_utf8(b).unwrap()).unwrap();
+        }
+        let reply_parse_us = t.elapsed().as_secs_f64() * 1e6 / sample as f64;
+        println!("  CPU per ping, one core: server {handle_us:.0} µs on a caller's first request, {steady_us:.0} µs after (parsing {parse_us:.0}); client check of a reply {verify_us:.0} µs (parsing {reply_parse_us:.0})");
     }
     println!("  memory: {:.1} KiB per simulated server (RSS {} MiB for {n})", per_server, rss_kib() / 1024);
     let nats = "nats://127.0.0.1:4222";
-    let confdir = client_confdir(root, nats, &collective, &legacy_pub);
+    let confdir = client_confdir(root, nats, &collective);
     // Warm: every server has seen the caller's certificate once (as a real fleet has).
     let _ = bunraku_ping(&confdir, nats, "4");
     let mut pings = Vec::new();
@@ -332,7 +360,7 @@ fn main() {
             rt.spawn(async move { s.run(mw, async move { stop.notified().await }).await });
         }
         std::thread::sleep(Duration::from_secs(5));
-        let confdir = client_confdir(root, stomp, &collective, &legacy_pub);
+        let confdir = client_confdir(root, stomp, &collective);
         let ours: Vec<Measured> = (0..3).map(|_| bunraku_ping(&confdir, stomp, "4")).collect();
         for p in &ours {
             println!(

@@ -73,15 +73,20 @@ impl Client {
 
     /// Builds and signs a request.
     pub fn request(&self, agent: &str, payload: RValue, filter: &Filter) -> (Request, String) {
+        // MCollective's `:hash` too when this client also talks to MCollective's servers (it has
+        // their shared key): `mcollectived` checks only that; Bunraku servers check ours.
+        let legacy = self.cfg.legacy_server_key.is_some();
+        let cfg = &self.cfg;
         seal_request(
-            &self.cfg.signer,
-            &self.cfg.cert_pem,
-            &self.cfg.certname,
+            &cfg.signer,
+            &cfg.cert_pem,
+            &cfg.certname,
             agent,
-            &self.cfg.collective,
-            self.cfg.ttl,
+            &cfg.collective,
+            cfg.ttl,
             payload,
             filter,
+            legacy,
         )
     }
 
@@ -218,9 +223,8 @@ impl Client {
     }
 }
 
-/// A request from `certname`, signed twice: Bunraku's signature over every field (with the
-/// certificate attached) for Bunraku servers, MCollective's `:hash` of the body for
-/// `mcollectived`.
+/// A request from `certname`, signed with Bunraku's signature over every field (with the
+/// certificate attached) and, when `legacy`, MCollective's `:hash` of the body for `mcollectived`.
 #[allow(clippy::too_many_arguments)]
 pub fn seal_request(
     signer: &Signer,
@@ -231,6 +235,7 @@ pub fn seal_request(
     ttl: i64,
     payload: RValue,
     filter: &Filter,
+    legacy: bool,
 ) -> (Request, String) {
     let req = Request {
         requestid: new_requestid(),
@@ -245,7 +250,7 @@ pub fn seal_request(
         cert: Some(cert_pem.to_string()),
     };
     let body = req.inner_body();
-    let hash = signer.sign_legacy(&body);
+    let hash = if legacy { signer.sign_legacy(&body) } else { None };
     let sig = signer.sign(&req.signed_text(&body));
     let text = req.outer(&body, hash.as_deref(), Some(&sig));
     (req, text)

@@ -102,6 +102,7 @@ fn ping(who: &Identity) -> (Request, String) {
         60,
         rpc_payload("rpcutil", "ping", &format!("cert={}", who.certname), RValue::hash()),
         &Filter::default(),
+        true,
     )
 }
 
@@ -222,6 +223,7 @@ fn the_policy_decides_per_action_and_says_so() {
                 RValue::hash().with(RValue::sym("service"), RValue::str("bunraku-no-such-service")),
             ),
             &Filter::default(),
+            true,
         )
         .1
     };
@@ -254,6 +256,7 @@ fn the_policy_decides_per_action_and_says_so() {
             RValue::hash().with(RValue::sym("service"), RValue::str("x; rm -rf /")),
         ),
         &Filter::default(),
+        true,
     )
     .1;
     let payload = reply_of(&f, &bad);
@@ -275,6 +278,7 @@ fn filters_decide_who_answers() {
             60,
             RValue::str("ping"),
             &filter,
+            true,
         )
         .1
     };
