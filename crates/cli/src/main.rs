@@ -3,6 +3,7 @@
 
 mod commands;
 mod logging;
+mod puppetserver_conf;
 mod settings;
 
 use std::path::PathBuf;
