@@ -20,7 +20,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Configuration management in Puppet's master/agent model, wire-compatible with Puppet 7.
 #[derive(Parser)]
 #[command(name = "bunraku", version, about, propagate_version = true)]
-struct Cli {
+pub(crate) struct Cli {
+    /// Where log lines go, as Puppet's `--logdest`: `console` (the default; the journal when run
+    /// by systemd, each line with its priority), `syslog`, or a file path.
+    #[arg(long, global = true, value_name = "DEST")]
+    logdest: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -110,10 +114,16 @@ enum Command {
     Mco(commands::mco::McoArgs),
     /// An orchestration server on its own (`bunraku agent`'s daemon runs one too).
     Orchestrator(commands::mco::OrchestratorArgs),
+    /// Man pages and shell completions from these definitions (for packaging).
+    #[command(hide = true)]
+    Generate(commands::generate::GenerateArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(dest) = &cli.logdest {
+        logging::set_logdest(dest);
+    }
     // Module Ruby that asks Facter while compiling gets this machine's facts, as on a master.
     bunraku_lang::set_local_facts(bunraku_facts::resolve_core);
     let code = match cli.command {
@@ -130,6 +140,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::demo::run(args),
         Command::Mco(args) => commands::mco::run_mco(args),
         Command::Orchestrator(args) => commands::mco::run_orchestrator(args),
+        Command::Generate(args) => commands::generate::run(args),
     };
     ExitCode::from(code)
 }
