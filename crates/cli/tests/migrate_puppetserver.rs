@@ -87,11 +87,23 @@ fn write_puppetserver_config(site: &Site, port: u16) -> PathBuf {
     ps
 }
 
+/// A running puppetserver; killed if the test fails before it stops it.
+struct PuppetServer(Option<Child>);
+
+impl Drop for PuppetServer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 /// Starts puppetserver in the foreground (as its systemd unit does, with a smaller heap) and waits
 /// until it says it is ready: the JVM and JRuby take a minute or more to start on two cores.
-fn start_puppetserver(ps: &Path, port: u16) -> Child {
+fn start_puppetserver(ps: &Path, port: u16) -> PuppetServer {
     let log = File::create(ps.join("puppetserver.log")).unwrap();
-    let mut child = Command::new("java")
+    let child = Command::new("java")
         .args(["-Xms256m", "-Xmx768m", "-Djruby.lib=/usr/share/jruby/lib", "-XX:+CrashOnOutOfMemoryError"])
         .args(["-jar", "/usr/share/puppetserver/puppetserver.jar", "--config"])
         .arg(ps.join("conf.d"))
@@ -101,6 +113,7 @@ fn start_puppetserver(ps: &Path, port: u16) -> Child {
         .stderr(Stdio::from(log))
         .spawn()
         .expect("Debian's puppetserver (java, /usr/share/puppetserver) is installed by .ci/run");
+    let mut child = PuppetServer(Some(child));
     let start = Instant::now();
     loop {
         let text = std::fs::read_to_string(ps.join("puppetserver.log")).unwrap_or_default();
@@ -109,7 +122,7 @@ fn start_puppetserver(ps: &Path, port: u16) -> Child {
         {
             return child;
         }
-        if let Some(status) = child.try_wait().unwrap() {
+        if let Some(status) = child.0.as_mut().unwrap().try_wait().unwrap() {
             panic!("puppetserver exited ({status}):\n{text}");
         }
         assert!(start.elapsed() < Duration::from_secs(400), "puppetserver did not start:\n{text}");
@@ -118,7 +131,8 @@ fn start_puppetserver(ps: &Path, port: u16) -> Child {
 }
 
 /// Stops puppetserver as systemd does (SIGTERM; it exits 143) and waits until the port is free.
-fn stop_puppetserver(mut child: Child, port: u16) {
+fn stop_puppetserver(mut server: PuppetServer, port: u16) {
+    let mut child = server.0.take().unwrap();
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGTERM)
         .unwrap();
     let start = Instant::now();
