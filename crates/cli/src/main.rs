@@ -3,6 +3,7 @@
 
 mod commands;
 mod logging;
+mod puppetserver_conf;
 mod settings;
 
 use std::path::PathBuf;
@@ -19,7 +20,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Configuration management in Puppet's master/agent model, wire-compatible with Puppet 7.
 #[derive(Parser)]
 #[command(name = "bunraku", version, about, propagate_version = true)]
-struct Cli {
+pub(crate) struct Cli {
+    /// Where log lines go, as Puppet's `--logdest`: `console` (the default; the journal when run
+    /// by systemd, each line with its priority), `syslog`, or a file path.
+    #[arg(long, global = true, value_name = "DEST")]
+    logdest: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -80,6 +85,8 @@ fn absolute(p: &std::path::Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
+// Parsed once at start: the size of the largest command's arguments costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the master: CA, catalog compiler, file server and report processors on port 8140.
@@ -109,10 +116,16 @@ enum Command {
     Mco(Box<commands::mco::McoArgs>),
     /// An orchestration server on its own (`bunraku agent`'s daemon runs one too).
     Orchestrator(commands::mco::OrchestratorArgs),
+    /// Man pages and shell completions from these definitions (for packaging).
+    #[command(hide = true)]
+    Generate(commands::generate::GenerateArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(dest) = &cli.logdest {
+        logging::set_logdest(dest);
+    }
     // Module Ruby that asks Facter while compiling gets this machine's facts, as on a master.
     bunraku_lang::set_local_facts(bunraku_facts::resolve_core);
     let code = match cli.command {
@@ -129,6 +142,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::demo::run(args),
         Command::Mco(args) => commands::mco::run_mco(*args),
         Command::Orchestrator(args) => commands::mco::run_orchestrator(args),
+        Command::Generate(args) => commands::generate::run(args),
     };
     ExitCode::from(code)
 }

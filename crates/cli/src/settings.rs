@@ -158,6 +158,28 @@ fn default_vardir(mode: RunMode) -> PathBuf {
     }
 }
 
+/// Puppet 7's `cadir` when none is set: `$ssldir/ca` where a CA already lives there (followed if it
+/// is a link), else puppetserver's own directory if it holds a CA (Debian's puppetserver uses
+/// `/etc/puppet/puppetserver/ca`, that is `$confdir/puppetserver/ca` for the packaged confdir), else
+/// `$ssldir/ca` for a new CA. So `bunraku master` on an existing puppetserver's confdir finds its CA
+/// instead of creating a second one.
+fn default_cadir(ssldir: &Path, confdir: &Path) -> PathBuf {
+    let old = ssldir.join("ca");
+    if let Ok(meta) = std::fs::symlink_metadata(&old) {
+        if meta.file_type().is_symlink() {
+            if let Ok(target) = std::fs::read_link(&old) {
+                return ssldir.join(target);
+            }
+        }
+        return old;
+    }
+    let puppetserver = confdir.join("puppetserver/ca");
+    if puppetserver.join("ca_crt.pem").exists() {
+        return puppetserver;
+    }
+    old
+}
+
 fn home() -> PathBuf {
     std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/"))
 }
@@ -238,6 +260,7 @@ impl Settings {
         raw.insert("certname".into(), default_certname());
 
         let path = confdir.join("puppet.conf");
+        let mut cadir_set = overrides.iter().any(|(name, _)| *name == "cadir");
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let entries = parse(&path, &text)?;
@@ -250,6 +273,7 @@ impl Settings {
                         if !applies {
                             continue;
                         }
+                        cadir_set |= name == "cadir";
                         if !raw.contains_key(name) {
                             tracing::warn!("{}:{line}: unknown setting '{name}' (ignored)", path.display());
                         }
@@ -269,7 +293,11 @@ impl Settings {
             raw.insert(name.to_string(), value.clone());
         }
         // `serverport` is an alias: a configured `serverport` wins over the default `$masterport`.
-        let values = resolve(&raw)?;
+        let mut values = resolve(&raw)?;
+        if !cadir_set {
+            let cadir = default_cadir(Path::new(&values["ssldir"]), &confdir);
+            values.insert("cadir".into(), cadir.display().to_string());
+        }
         Ok(Settings { values })
     }
 
@@ -462,6 +490,23 @@ mod tests {
         assert_eq!(a.get("server"), "other");
         assert_eq!(a.get("serverport"), "8140");
         assert_eq!(a.duration("runinterval").unwrap(), Duration::from_secs(1800));
+    }
+
+    /// As Puppet 7 on Debian: an existing `$ssldir/ca` wins, then puppetserver's CA, else a new
+    /// `$ssldir/ca`; a `cadir` in puppet.conf always wins.
+    #[test]
+    fn cadir_defaults_to_an_existing_ca() {
+        let dir = tempfile::tempdir().unwrap();
+        let load = || Settings::load(Some(dir.path()), RunMode::Server, &[]).unwrap();
+        assert_eq!(load().path("cadir"), dir.path().join("ssl/ca"));
+        std::fs::create_dir_all(dir.path().join("puppetserver/ca")).unwrap();
+        assert_eq!(load().path("cadir"), dir.path().join("ssl/ca"), "an empty directory is no CA");
+        std::fs::write(dir.path().join("puppetserver/ca/ca_crt.pem"), "").unwrap();
+        assert_eq!(load().path("cadir"), dir.path().join("puppetserver/ca"));
+        std::fs::create_dir_all(dir.path().join("ssl/ca")).unwrap();
+        assert_eq!(load().path("cadir"), dir.path().join("ssl/ca"));
+        std::fs::write(dir.path().join("puppet.conf"), "[server]\ncadir = /srv/ca\n").unwrap();
+        assert_eq!(load().path("cadir"), PathBuf::from("/srv/ca"));
     }
 
     #[test]

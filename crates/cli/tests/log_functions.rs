@@ -93,3 +93,74 @@ fn catalog_compile_keeps_stdout_for_the_catalog() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.lines().any(|l| l == "Notice: Scope(Class[main]): hello"), "{stderr}");
 }
+
+/// Under systemd (stderr is the stream `JOURNAL_STREAM` names) each line carries its syslog
+/// priority for journald; with the variable inherited but the output elsewhere, it does not.
+#[test]
+fn journal_lines_carry_their_syslog_priority() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let site = write_site(dir.path());
+    let run = |journal_is_the_file: bool| -> String {
+        let out_path = dir.path().join("journal.txt");
+        let out = std::fs::File::create(&out_path).unwrap();
+        let meta = out.metadata().unwrap();
+        let stream = if journal_is_the_file {
+            format!("{}:{}", meta.dev(), meta.ino())
+        } else {
+            format!("{}:{}", meta.dev(), meta.ino() + 1)
+        };
+        let status = Command::new(common::BUNRAKU)
+            .args(["apply", "--noop", "--confdir"])
+            .arg(dir.path().join("conf"))
+            .arg("--vardir")
+            .arg(dir.path().join("var"))
+            .arg(&site)
+            .env("JOURNAL_STREAM", stream)
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::fs::read_to_string(out_path).unwrap()
+    };
+    let text = run(true);
+    assert!(text.contains("<5>Notice: Scope(Class[main]): hello\n"), "{text}");
+    assert!(text.contains("<4>Warning: Scope(Class[main]): careful\n"), "{text}");
+    let text = run(false);
+    assert!(
+        text.contains("\nNotice: Scope(Class[main]): hello\n")
+            || text.starts_with("Notice: Scope(Class[main]): hello\n"),
+        "{text}"
+    );
+    assert!(!text.contains("<5>"), "{text}");
+}
+
+/// `--logdest FILE` appends Puppet's file lines: time, source, level, message.
+#[test]
+fn logdest_file_writes_puppets_file_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = write_site(dir.path());
+    let log = dir.path().join("bunraku.log");
+    let out = Command::new(common::BUNRAKU)
+        .args(["apply", "--noop", "--confdir"])
+        .arg(dir.path().join("conf"))
+        .arg("--vardir")
+        .arg(dir.path().join("var"))
+        .arg("--logdest")
+        .arg(&log)
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("hello"), "the console gets nothing");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.ends_with("Scope(Class[main]) (notice): hello"))
+        .unwrap_or_else(|| panic!("{text}"));
+    // `2026-12-07 17:00:00 +0000 Scope(Class[main]) (notice): hello`
+    let time = &line[..25];
+    assert!(chrono::DateTime::parse_from_str(time, "%Y-%m-%d %H:%M:%S %z").is_ok(), "{line}");
+    assert!(text.contains("Scope(Class[main]) (warning): careful"), "{text}");
+}

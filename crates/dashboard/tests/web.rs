@@ -129,6 +129,28 @@ async fn uploads_queue_login_pages_and_api() {
 
     assert!(drain(&store, Duration::from_secs(30)).await.unwrap(), "queue did not drain");
 
+    // /metrics counts what happened: the refused bodies, the runs by status, an empty queue.
+    let resp = http.get(format!("{base}/metrics")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("application/openmetrics-text"));
+    let text = resp.text().await.unwrap();
+    let count = |status: bunraku_model::RunStatus| report_set().iter().filter(|r| r.status == status).count();
+    for line in [
+        "bunraku_dashboard_http_requests_total{code=\"400\"} 3\n".to_string(),
+        format!("bunraku_dashboard_http_requests_total{{code=\"200\"}} {}\n", report_set().len() + 1),
+        format!(
+            "bunraku_dashboard_uploaded_runs_total{{status=\"failed\"}} {}\n",
+            count(bunraku_model::RunStatus::Failed) + 1
+        ),
+        format!(
+            "bunraku_dashboard_uploaded_runs_total{{status=\"changed\"}} {}\n",
+            count(bunraku_model::RunStatus::Changed)
+        ),
+        "bunraku_dashboard_queue_depth 0\n".to_string(),
+    ] {
+        assert!(text.contains(&line), "{line:?} in:\n{text}");
+    }
+
     // Everything but the upload needs a login.
     let resp = http.get(format!("{base}/")).send().await.unwrap();
     assert_eq!(resp.status(), 303);

@@ -71,6 +71,8 @@ pub const DEFAULT_RULES: &[Rule] = &[
     Rule { name: "puppetlabs tasks", path: Prefix("/puppet/v3/tasks"), methods: &["GET"], allow: AnyCertificate },
     Rule { name: "puppetlabs status service - full", path: Prefix("/status/v1/services"), methods: &["GET"], allow: Unauthenticated },
     Rule { name: "puppetlabs status service - simple", path: Prefix("/status/v1/simple"), methods: &["GET"], allow: Unauthenticated },
+    // Bunraku's own: Prometheus scrapes without a client certificate, as the status service allows.
+    Rule { name: "bunraku metrics", path: Regex("^/metrics$"), methods: &["GET"], allow: Unauthenticated },
     Rule { name: "puppetlabs deny all", path: Prefix("/"), methods: &[], allow: Deny },
 ];
 
@@ -196,6 +198,8 @@ GET /puppet/v3/environments a allow
 GET /puppet/v3/environment_classes a deny
 GET /status/v1/simple - allow
 GET /status/v1/services - allow
+GET /metrics - allow
+GET /metrics/v2/read - deny
 GET /anything m+cli deny";
         for line in cases.lines() {
             let f: Vec<&str> = line.split(' ').collect();

@@ -16,6 +16,7 @@ pub mod environments;
 mod error;
 mod fd_limit;
 pub mod fileserver;
+pub mod metrics;
 pub mod reports;
 mod routes;
 pub mod server;

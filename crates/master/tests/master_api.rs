@@ -814,7 +814,14 @@ fn status_and_unknown_paths() {
     assert_eq!(r.text().unwrap(), "running");
     let r = boot.get(s.url("/status/v1/services")).send().unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(r.json::<Value>().unwrap()["server"]["state"], "running");
+    let services = r.json::<Value>().unwrap();
+    for name in ["ca", "master", "server", "status-service"] {
+        assert_eq!(services[name]["state"], "running", "{name}: {services}");
+    }
+    let r = boot.get(s.url("/status/v1/services/master")).send().unwrap();
+    assert_eq!(r.json::<Value>().unwrap()["service_name"], "master");
+    let r = boot.get(s.url("/status/v1/services/nope")).send().unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = boot.get(s.url("/puppet/v3/environment_classes?environment=production")).send().unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(

@@ -30,6 +30,11 @@ pub struct MasterArgs {
     /// Address to listen on.
     #[arg(long, default_value = "0.0.0.0")]
     bindaddress: IpAddr,
+    /// A puppetserver conf.d to report on: each setting Bunraku does not read is named with what to
+    /// do instead (default: the packaged /etc/puppet/puppetserver/conf.d or
+    /// /etc/puppetlabs/puppetserver/conf.d, when present).
+    #[arg(long, value_name = "DIR")]
+    puppetserver_confdir: Option<std::path::PathBuf>,
 }
 
 /// The master's configuration from its settings (the `[server]`/`[master]` section over `[main]`).
@@ -87,6 +92,50 @@ fn limits(s: &Settings) -> Result<Limits, SettingsError> {
 
 pub fn run(args: MasterArgs) -> u8 {
     logging::init(Verbosity::from_flags(args.common.verbose, args.common.debug));
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => return fail(format!("could not start the async runtime: {e}")),
+    };
+    let confdir =
+        crate::absolute(&args.common.confdir.clone().unwrap_or_else(crate::settings::default_confdir));
+    crate::puppetserver_conf::report(args.puppetserver_confdir.as_deref(), &confdir);
+    let _ = args.no_daemonize;
+    // SIGHUP restarts the master in place with puppet.conf read again (puppetserver's reload);
+    // SIGTERM and SIGINT stop it after the requests in flight.
+    loop {
+        let cfg = match settings_for(&args) {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        let outcome = runtime.block_on(async move {
+            use tokio::signal::unix::{signal, SignalKind};
+            let (Ok(mut hup), Ok(mut term)) = (signal(SignalKind::hangup()), signal(SignalKind::terminate()))
+            else {
+                return Err(fail("could not install the signal handlers"));
+            };
+            let master = Master::start(cfg).await.map_err(fail)?;
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let shutdown = async move {
+                let reload = tokio::select! {
+                    _ = hup.recv() => true,
+                    _ = term.recv() => false,
+                    _ = tokio::signal::ctrl_c() => false,
+                };
+                let _ = tx.send(reload);
+            };
+            master.serve(shutdown).await.map_err(fail)?;
+            Ok(rx.await.unwrap_or(false))
+        });
+        match outcome {
+            Ok(true) => tracing::info!("Caught HUP; restarting with puppet.conf read again"),
+            Ok(false) => return 0,
+            Err(code) => return code,
+        }
+    }
+}
+
+/// The master's configuration from puppet.conf and the command line, read at each (re)start.
+fn settings_for(args: &MasterArgs) -> Result<MasterConfig, u8> {
     let mut extra: Vec<(&'static str, String)> = Vec::new();
     if let Some(v) = &args.dns_alt_names {
         extra.push(("dns_alt_names", v.clone()));
@@ -97,32 +146,8 @@ pub fn run(args: MasterArgs) -> u8 {
     if let Some(v) = &args.environmentpath {
         extra.push(("environmentpath", crate::abs(v)));
     }
-    let settings = match load_settings(&args.common, RunMode::Server, extra) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let cfg = match config(&settings, args.bindaddress) {
-        Ok(c) => c,
-        Err(e) => return fail(e),
-    };
-    let _ = args.no_daemonize;
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => return fail(format!("could not start the async runtime: {e}")),
-    };
-    runtime.block_on(async move {
-        let master = match Master::start(cfg).await {
-            Ok(m) => m,
-            Err(e) => return fail(e),
-        };
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        match master.serve(shutdown).await {
-            Ok(()) => 0,
-            Err(e) => fail(e),
-        }
-    })
+    let settings = load_settings(&args.common, RunMode::Server, extra)?;
+    config(&settings, args.bindaddress).map_err(fail)
 }
 
 #[cfg(test)]

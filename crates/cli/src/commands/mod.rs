@@ -7,6 +7,7 @@ pub mod cert;
 pub mod dashboard;
 pub mod demo;
 pub mod facts;
+pub mod generate;
 pub mod kick;
 pub mod master;
 pub mod mco;

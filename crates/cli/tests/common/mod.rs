@@ -151,6 +151,11 @@ impl Site {
 
     /// Starts `bunraku master` and waits until it accepts connections.
     pub fn start_master(&mut self) {
+        self.start_master_with(&[]);
+    }
+
+    /// As [`Site::start_master`], with more arguments for `bunraku master`.
+    pub fn start_master_with(&mut self, args: &[&str]) {
         let log = File::create(self.root().join("master.log")).unwrap();
         let child = Command::new(BUNRAKU)
             .args(["master", "--no-daemonize", "--verbose", "--bindaddress", "127.0.0.1"])
@@ -158,6 +163,7 @@ impl Site {
             .arg(self.master_confdir())
             .arg("--masterport")
             .arg(self.port.to_string())
+            .args(args)
             .stdout(Stdio::from(log.try_clone().unwrap()))
             .stderr(Stdio::from(log))
             .spawn()

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod layout;
 mod listener;
+pub mod metrics;
 pub mod pages;
 pub mod session;
 pub mod tls;
@@ -84,6 +85,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub signal: Arc<QueueSignal>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -116,6 +118,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reports/{id}", get(api::report))
         .route("/api/v1/failures", get(api::failures))
         .route("/status", get(api::status))
+        .route("/metrics", get(metrics::page))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::count))
         .with_state(state)
 }
 
@@ -132,7 +136,12 @@ impl Server {
         let acceptor = config.tls.as_ref().map(tls::acceptor).transpose()?;
         let store = Store::open(&config.database_url).await?;
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
-        let state = AppState { store, config: Arc::new(config), signal: Arc::new(QueueSignal::default()) };
+        let state = AppState {
+            store,
+            config: Arc::new(config),
+            signal: Arc::new(QueueSignal::default()),
+            metrics: Arc::default(),
+        };
         Ok(Server { listener, acceptor, state })
     }
 

@@ -54,6 +54,7 @@ pub async fn upload(
     match state.signal.enqueue(&state.store, &report.host, packed, &peer.ip().to_string()).await {
         Ok(id) => {
             tracing::debug!(host = %report.host, queue_id = id, "report queued");
+            state.metrics.run(report.status);
             let answer = Json(serde_json::json!({ "queued": id, "host": report.host }));
             if !state.signal.hand_over(id, report) {
                 state.signal.wake();

@@ -185,7 +185,11 @@ async fn compile(
 
     // The slot is taken before the facts are decoded (they cost several times their size while
     // decoded), and held until the compile ends or is abandoned (below).
+    let queued = state.metrics.queued();
     let _slot = state.compile_slots.acquire().await.map_err(|_| ApiError::internal("shutting down"))?;
+    drop(queued);
+    let state2 = state.clone();
+    let _running = state2.metrics.compiling();
     let started = Instant::now();
     let node = name.clone();
     let work = blocking(move || {
@@ -212,11 +216,13 @@ async fn compile(
                     limit.as_secs_f64()
                 );
                 tracing::error!("Server Error: {message}; abandoned, though its thread still runs");
+                state.metrics.compiled(started.elapsed(), false);
                 return Err(ApiError::internal(message));
             }
         },
         None => work.await?,
     };
+    state.metrics.compiled(started.elapsed(), result.is_ok());
     let catalog = match result {
         Ok(catalog) => catalog,
         Err(err) => {

@@ -38,6 +38,7 @@ pub(crate) struct AppState {
     pub tls: Arc<TlsState>,
     /// Bounds concurrent compiles (and fact decodes) to the number of cores (they are CPU-bound).
     pub compile_slots: Arc<Semaphore>,
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl AppState {
@@ -49,7 +50,15 @@ impl AppState {
         tls: Arc<TlsState>,
     ) -> Self {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        AppState { config, ca, environments, reports, tls, compile_slots: Arc::new(Semaphore::new(cores)) }
+        AppState {
+            config,
+            ca,
+            environments,
+            reports,
+            tls,
+            compile_slots: Arc::new(Semaphore::new(cores)),
+            metrics: crate::metrics::Metrics::new(),
+        }
     }
 
     /// The environment named by the request's `environment` parameter: 400 when missing or
@@ -158,6 +167,7 @@ async fn authorize(State(state): State<Arc<AppState>>, mut request: Request, nex
             request.extensions_mut().insert(Authenticated(peer));
             let started = std::time::Instant::now();
             let response = next.run(request).await;
+            state.metrics.request(response.status().as_u16());
             tracing::debug!(
                 "{remote} {method} {path} {} ({:.3}s)",
                 response.status().as_u16(),
@@ -171,6 +181,7 @@ async fn authorize(State(state): State<Arc<AppState>>, mut request: Request, nex
                 "Forbidden request: {who}({remote}) access to {path} [{method}] ({reason}; rule: {})",
                 rule.unwrap_or("none")
             );
+            state.metrics.request(StatusCode::FORBIDDEN.as_u16());
             ApiError::text(StatusCode::FORBIDDEN, auth::forbidden_message(&path, &method)).into_response()
         }
     }
@@ -219,7 +230,8 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/status/v1/simple", get(status::simple))
         .route("/status/v1/simple/{*service}", get(status::simple))
         .route("/status/v1/services", get(status::services))
-        .route("/status/v1/services/{*service}", get(status::services))
+        .route("/status/v1/services/{*service}", get(status::service))
+        .route("/metrics", get(status::metrics))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), authorize))
         .layer(DefaultBodyLimit::max(body.other))

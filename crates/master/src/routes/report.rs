@@ -32,6 +32,11 @@ pub(super) async fn report(
             report.host
         )));
     }
+    state.metrics.run(match report.status {
+        bunraku_model::RunStatus::Changed => "changed",
+        bunraku_model::RunStatus::Unchanged => "unchanged",
+        bunraku_model::RunStatus::Failed => "failed",
+    });
     let names = blocking(move || {
         state.reports.process(&report).map_err(|err| match err {
             ReportError::BadHost(_) => ApiError::bad_request(err.to_string()),
