@@ -35,6 +35,21 @@ pub struct MasterClient {
 }
 
 /// Puppet sends these on every request; puppetserver uses `X-Puppet-Version` to pick behaviours.
+/// How many `Retry-After` answers a request waits out (Puppet's `retry_limit`).
+const RETRY_AFTER_LIMIT: u32 = 100;
+/// The longest wait one `Retry-After` gets (Puppet caps it at `runinterval`, 30 min by default).
+const RETRY_AFTER_MAX: Duration = Duration::from_secs(1800);
+
+/// `Retry-After`: seconds, or an HTTP date (how long from now; 0 when past).
+pub fn retry_after_seconds(value: &str) -> Option<u64> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(secs);
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    Some((when.timestamp() - chrono::Utc::now().timestamp()).max(0) as u64)
+}
+
 const USER_AGENT: &str = concat!("Bunraku/", env!("CARGO_PKG_VERSION"), " (Puppet/7.23.0 compatible)");
 
 impl MasterClient {
@@ -78,10 +93,40 @@ impl MasterClient {
     }
 
     fn send(&self, req: RequestBuilder, path: &str) -> Result<Response, ClientError> {
-        let resp = req.send().map_err(|source| match tls_failure(&source) {
-            Some(message) => ClientError::Tls(format!("{}{}: {message}", self.base, path)),
-            None => ClientError::Transport { url: format!("{}{}", self.base, path), source },
-        })?;
+        // A master that is too busy answers 503 (or 429) with `Retry-After`: wait that long (at
+        // most `RETRY_AFTER_MAX`) and ask again, up to 100 times, as Puppet 7's agent does.
+        let mut retries = 0;
+        let mut pending = Some(req);
+        let resp = loop {
+            let current = pending.take().expect("a request to send");
+            let again = current.try_clone();
+            let resp = current.send().map_err(|source| match tls_failure(&source) {
+                Some(message) => ClientError::Tls(format!("{}{}: {message}", self.base, path)),
+                None => ClientError::Transport { url: format!("{}{}", self.base, path), source },
+            })?;
+            let busy = matches!(resp.status().as_u16(), 429 | 503);
+            let delay = resp
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(retry_after_seconds);
+            match (busy, delay, again) {
+                (true, Some(secs), Some(again)) if retries < RETRY_AFTER_LIMIT => {
+                    retries += 1;
+                    let wait = Duration::from_secs(secs).min(RETRY_AFTER_MAX);
+                    tracing::info!(
+                        "{}{} answered {}; retrying in {} seconds",
+                        self.base,
+                        path,
+                        resp.status().as_u16(),
+                        wait.as_secs()
+                    );
+                    std::thread::sleep(wait);
+                    pending = Some(again);
+                }
+                _ => break resp,
+            }
+        };
         if resp.status().is_success() || resp.status() == StatusCode::NOT_MODIFIED {
             return Ok(resp);
         }
@@ -229,4 +274,20 @@ pub fn encode(component: &str) -> String {
 /// Percent-encodes a path keeping its `/` separators.
 pub fn encode_path(path: &str) -> String {
     path.split('/').map(encode).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod retry_after_tests {
+    use super::retry_after_seconds;
+
+    #[test]
+    fn seconds_or_http_dates() {
+        assert_eq!(retry_after_seconds("120"), Some(120));
+        assert_eq!(retry_after_seconds(" 0 "), Some(0));
+        assert_eq!(retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT"), Some(0));
+        let later = (chrono::Utc::now() + chrono::Duration::seconds(90)).to_rfc2822();
+        let secs = retry_after_seconds(&later).unwrap();
+        assert!((88..=90).contains(&secs), "{secs}");
+        assert_eq!(retry_after_seconds("soon"), None);
+    }
 }

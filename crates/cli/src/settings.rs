@@ -91,6 +91,9 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("idle_timeout", "30s"),
     ("max_unauthenticated_connections", "256"),
     ("compile_timeout", "2m"),
+    // puppetserver's admission control (its `max-queued-requests`, `max-retry-delay`).
+    ("max_queued_requests", "0"),
+    ("max_retry_delay", "1800"),
     ("max_facts_size", "32m"),
     ("max_report_size", "64m"),
     ("max_filebucket_size", "256m"),

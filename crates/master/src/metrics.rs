@@ -88,6 +88,11 @@ impl Metrics {
         InGauge(&self.compiles_waiting)
     }
 
+    /// Catalog requests waiting for a compile slot now.
+    pub fn waiting(&self) -> i64 {
+        self.compiles_waiting.get()
+    }
+
     /// A compile starts.
     pub fn compiling(&self) -> InGauge<'_> {
         self.compiles_running.inc();

@@ -72,6 +72,12 @@ pub struct Limits {
     pub max_unauthenticated_connections: usize,
     /// How long one catalog compile may run (`compile_timeout`, 2 min; `None`: no limit).
     pub compile_timeout: Option<Duration>,
+    /// Catalog requests that may wait for a compile slot; past it they are answered 503 with
+    /// `Retry-After` (`max_queued_requests`, puppetserver's setting; 0: no limit, its default).
+    pub max_queued_requests: usize,
+    /// The largest `Retry-After` of those answers: each gets a random delay up to it, so the
+    /// refused agents come back spread out (`max_retry_delay`, puppetserver's, 1800 s).
+    pub max_retry_delay: Duration,
     /// The largest body per endpoint, in bytes.
     pub body: BodyLimits,
 }
@@ -99,6 +105,8 @@ impl Default for Limits {
             idle_timeout: Duration::from_secs(30),
             max_unauthenticated_connections: 256,
             compile_timeout: Some(Duration::from_secs(120)),
+            max_queued_requests: 0,
+            max_retry_delay: Duration::from_secs(1800),
             body: BodyLimits::default(),
         }
     }

@@ -81,6 +81,8 @@ fn limits(s: &Settings) -> Result<Limits, SettingsError> {
         idle_timeout: s.duration("idle_timeout")?,
         max_unauthenticated_connections,
         compile_timeout: s.optional_duration("compile_timeout")?,
+        max_queued_requests: s.u32("max_queued_requests")? as usize,
+        max_retry_delay: s.duration("max_retry_delay")?,
         body: BodyLimits {
             facts: s.size("max_facts_size")?,
             report: s.size("max_report_size")?,

@@ -185,6 +185,11 @@ async fn compile(
 
     // The slot is taken before the facts are decoded (they cost several times their size while
     // decoded), and held until the compile ends or is abandoned (below).
+    if let Some(refused) =
+        admission(&state.config.limits, state.compile_slots.available_permits(), state.metrics.waiting())
+    {
+        return Ok(refused);
+    }
     let queued = state.metrics.queued();
     let _slot = state.compile_slots.acquire().await.map_err(|_| ApiError::internal("shutting down"))?;
     drop(queued);
@@ -326,5 +331,61 @@ mod tests {
         assert_eq!(t["hostname"], "web1");
         assert_eq!(t["domain"], "example.com");
         assert_eq!(t["extensions"]["pp_role"], "web");
+    }
+}
+
+/// Admission control, as puppetserver's `max-queued-requests`: when every compile slot is busy and
+/// `max_queued_requests` requests already wait, the next is answered at once with 503, a random
+/// `Retry-After` up to `max_retry_delay` (so refused agents come back spread out) and
+/// `Connection: close` (so a load balancer may send the retry to another master). Agents retry
+/// after that delay (Puppet 7's RetryAfterHandler; Bunraku's agent too).
+pub(crate) fn admission(limits: &crate::server::Limits, free_slots: usize, waiting: i64) -> Option<Response> {
+    let max = limits.max_queued_requests;
+    if max == 0 || free_slots > 0 || waiting < max as i64 {
+        return None;
+    }
+    let ceiling = limits.max_retry_delay.as_secs().max(1);
+    let delay = (uuid::Uuid::new_v4().as_u128() as u64) % (ceiling + 1);
+    let body = serde_json::json!({
+        "message": "The number of requests waiting for a compile has exceeded the limit allowed by the max_queued_requests setting.",
+        "issue_kind": "RUNTIME_ERROR",
+    });
+    let mut response = axum::response::IntoResponse::into_response((
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        body.to_string(),
+    ));
+    let headers = response.headers_mut();
+    headers.insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(delay));
+    headers.insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(crate::error::JSON_UTF8),
+    );
+    tracing::warn!("compile queue full ({waiting} waiting): answered 503, retry after {delay} s");
+    Some(response)
+}
+
+#[cfg(test)]
+mod admission_tests {
+    use super::*;
+
+    #[test]
+    fn refuses_only_when_slots_and_queue_are_full() {
+        let mut limits = crate::server::Limits::default();
+        assert!(admission(&limits, 0, 1_000).is_none(), "no limit by default");
+        limits.max_queued_requests = 3;
+        limits.max_retry_delay = std::time::Duration::from_secs(10);
+        assert!(admission(&limits, 1, 10).is_none(), "a free slot");
+        assert!(admission(&limits, 0, 2).is_none(), "room in the queue");
+        let mut delays = std::collections::BTreeSet::new();
+        for _ in 0..200 {
+            let r = admission(&limits, 0, 3).expect("refused");
+            assert_eq!(r.status(), axum::http::StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(r.headers()["connection"], "close");
+            let d: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+            assert!(d <= 10);
+            delays.insert(d);
+        }
+        assert!(delays.len() > 5, "the delays are spread: {delays:?}");
     }
 }
