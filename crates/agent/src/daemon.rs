@@ -130,12 +130,15 @@ pub fn run(
         }
         KickAnswer::Success
     });
-    if let Some(lcfg) = settings.daemon.listener.clone() {
-        // The listener serves with the node's certificate, so the node needs one first.
+    // The listener serves with the node's certificate, and the services sign with it: the node
+    // needs one before either starts.
+    if settings.daemon.listener.is_some() || services.is_some() {
         if let Err(e) = run::ensure_certificate(&settings.agent) {
             error!("{e}");
             return 1;
         }
+    }
+    if let Some(lcfg) = settings.daemon.listener.clone() {
         match runtime.block_on(listener::start(&lcfg, trigger.clone())) {
             Ok(addr) => info!("Starting Puppet run listener on {addr}"),
             Err(e) => {
@@ -144,13 +147,9 @@ pub fn run(
             }
         }
     }
-    // Services that live in the daemon (the orchestration server) start once the node has its
-    // certificate; they may start runs through the same trigger as the listener.
+    // Services that live in the daemon (the orchestration server) may start runs through the
+    // same trigger as the listener.
     if let Some(start) = services {
-        if let Err(e) = run::ensure_certificate(&settings.agent) {
-            error!("{e}");
-            return 1;
-        }
         start(runtime.handle(), trigger.clone());
     }
 

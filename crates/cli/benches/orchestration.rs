@@ -243,17 +243,22 @@ fn main() {
     {
         let admin_signer = Signer::from_file(&admin_ssl.key_path(ADMIN)).unwrap();
         let admin_cert = std::fs::read_to_string(admin_ssl.cert_path(ADMIN)).unwrap();
-        let (req, text) = bunraku_orchestration::client::seal_request(
-            &admin_signer,
-            &admin_cert,
-            ADMIN,
-            "discovery",
-            &collective,
-            60,
-            bunraku_orchestration::rvalue::RValue::str("ping"),
-            &Default::default(),
-            false,
-        );
+        let ping = || {
+            let payload = bunraku_orchestration::rvalue::RValue::str("ping");
+            let filter = Default::default();
+            bunraku_orchestration::client::seal_request(
+                &admin_signer,
+                &admin_cert,
+                ADMIN,
+                "discovery",
+                &collective,
+                60,
+                payload,
+                &filter,
+                false,
+            )
+        };
+        let (req, text) = ping();
         let sample = n.min(2000);
         let t = Instant::now();
         let replies: Vec<Vec<u8>> = servers[..sample]
@@ -281,17 +286,7 @@ fn main() {
         let verify_us = t.elapsed().as_secs_f64() * 1e6 / sample as f64;
         assert_eq!(ok, sample);
         // The same servers again (the caller's certificate now known), and the parts of it.
-        let (_, text2) = bunraku_orchestration::client::seal_request(
-            &admin_signer,
-            &admin_cert,
-            ADMIN,
-            "discovery",
-            &collective,
-            60,
-            bunraku_orchestration::rvalue::RValue::str("ping"),
-            &Default::default(),
-            false,
-        );
+        let (_, text2) = ping();
         let t = Instant::now();
         for s in &servers[..sample] {
             let _ = s.handle(text2.as_bytes());

@@ -69,23 +69,31 @@ fn as_regex(text: &str) -> Option<regex::Regex> {
     }
 }
 
+/// A regex of this module's own, compiled once.
+macro_rules! static_regex {
+    ($re:literal) => {{
+        static RE: std::sync::LazyLock<regex::Regex> =
+            std::sync::LazyLock::new(|| regex::Regex::new($re).expect("static regex"));
+        &*RE
+    }};
+}
+
 /// `Util.parse_fact_string`.
 pub fn parse_fact(text: &str) -> Result<FactFilter, FilterError> {
-    let re = |p: &str| regex::Regex::new(p).expect("static regex");
     let ff = |f: &str, v: &str, o: &str| FactFilter { fact: f.into(), value: v.into(), operator: o.into() };
-    if let Some(c) = re(r"^([^ ]+?)[ ]*=>[ ]*(.+)").captures(text) {
+    if let Some(c) = static_regex!(r"^([^ ]+?)[ ]*=>[ ]*(.+)").captures(text) {
         return Ok(ff(&c[1], &c[2], ">="));
     }
-    if let Some(c) = re(r"^([^ ]+?)[ ]*=<[ ]*(.+)").captures(text) {
+    if let Some(c) = static_regex!(r"^([^ ]+?)[ ]*=<[ ]*(.+)").captures(text) {
         return Ok(ff(&c[1], &c[2], "<="));
     }
-    if let Some(c) = re(r"^([^ ]+?)[ ]*(<=|>=|<|>|!=|==|=~)[ ]*(.+)").captures(text) {
+    if let Some(c) = static_regex!(r"^([^ ]+?)[ ]*(<=|>=|<|>|!=|==|=~)[ ]*(.+)").captures(text) {
         return Ok(ff(&c[1], &c[3], &c[2]));
     }
-    if let Some(c) = re(r"^(.+?)[ ]*=[ ]*/(.+)/$").captures(text) {
+    if let Some(c) = static_regex!(r"^(.+?)[ ]*=[ ]*/(.+)/$").captures(text) {
         return Ok(ff(&c[1], &format!("/{}/", &c[2]), "=~"));
     }
-    if let Some(c) = re(r"^([^= ]+?)[ ]*=[ ]*(.+)").captures(text) {
+    if let Some(c) = static_regex!(r"^([^= ]+?)[ ]*=[ ]*(.+)").captures(text) {
         return Ok(ff(&c[1], &c[2], "=="));
     }
     Err(FilterError::Fact(text.to_string()))
@@ -331,7 +339,7 @@ fn test_value(fact: &str, value: &str, operator: &str) -> bool {
         "==" => fact == value,
         "<=" | ">=" | "<" | ">" | "!=" => {
             let int = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-            let float = |s: &str| regex::Regex::new(r"^[0-9]+.[0-9]+$").expect("static").is_match(s);
+            let float = |s: &str| static_regex!(r"^[0-9]+.[0-9]+$").is_match(s);
             let ord = if int(value) && int(fact) {
                 match (fact.parse::<i128>(), value.parse::<i128>()) {
                     (Ok(a), Ok(b)) => a.partial_cmp(&b),
@@ -364,7 +372,7 @@ fn eval_statement(s: &str, node: &NodeView) -> bool {
     if s.starts_with('/') {
         return has_class(node, s);
     }
-    let ops = regex::Regex::new(r">=|<=|=|<|>").expect("static");
+    let ops = static_regex!(r">=|<=|=|<|>");
     if let Some(m) = ops.find(s) {
         let name = &s[..m.start()];
         let value = &s[m.end()..];

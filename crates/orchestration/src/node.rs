@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::filter::{flatten_facts, NodeView};
 
@@ -76,6 +76,7 @@ pub struct NodeContext {
     fact_cache_time: Duration,
     loader: FactLoader,
     facts: Mutex<Option<(Instant, Loaded)>>,
+    catalog: Mutex<Option<(Option<SystemTime>, Arc<CatalogSummary>)>>,
 }
 
 impl NodeContext {
@@ -92,6 +93,7 @@ impl NodeContext {
             fact_cache_time: Duration::from_secs(300),
             loader,
             facts: Mutex::new(None),
+            catalog: Mutex::new(None),
         }
     }
 
@@ -124,29 +126,32 @@ impl NodeContext {
         self.load().1.get(name).cloned()
     }
 
-    /// The classes of the last catalog the agent applied.
-    pub fn classes(&self) -> Vec<String> {
-        let Some(path) = self.puppet.as_ref().and_then(|p| p.catalog.clone()) else { return Vec::new() };
-        let Ok(text) = std::fs::read(&path) else { return Vec::new() };
-        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&text) else { return Vec::new() };
-        let mut classes: Vec<String> = v
-            .get("classes")
-            .and_then(|c| c.as_array())
-            .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect())
-            .unwrap_or_default();
-        if classes.is_empty() {
-            // A catalog without its `classes` list: the Class resources say the same.
-            if let Some(resources) = v.get("resources").and_then(|r| r.as_array()) {
-                for r in resources {
-                    if r.get("type").and_then(|t| t.as_str()) == Some("Class") {
-                        if let Some(t) = r.get("title").and_then(|t| t.as_str()) {
-                            classes.push(t.to_lowercase());
-                        }
-                    }
-                }
+    /// What the last catalog the agent applied says: its classes and resource counts by type.
+    /// Read again only when the cached catalog file changes (a request's filter needs the
+    /// classes, and a catalog can be megabytes).
+    pub fn catalog(&self) -> Arc<CatalogSummary> {
+        let Some(path) = self.puppet.as_ref().and_then(|p| p.catalog.clone()) else { return Arc::default() };
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        let mut cache = self.catalog.lock().expect("catalog lock");
+        if let Some((at, summary)) = cache.as_ref() {
+            if modified.is_some() && *at == modified {
+                return summary.clone();
             }
         }
-        classes
+        let summary = Arc::new(
+            std::fs::read(&path)
+                .ok()
+                .and_then(|text| serde_json::from_slice::<serde_json::Value>(&text).ok())
+                .map(|v| CatalogSummary::of(&v))
+                .unwrap_or_default(),
+        );
+        *cache = Some((modified, summary.clone()));
+        summary
+    }
+
+    /// The classes of the last catalog the agent applied.
+    pub fn classes(&self) -> Vec<String> {
+        self.catalog().classes.clone()
     }
 
     /// What filters are matched against.
@@ -157,5 +162,79 @@ impl NodeContext {
             classes: self.classes(),
             agents: self.agents.clone(),
         }
+    }
+}
+
+/// The parts of a catalog that orchestration reads.
+#[derive(Debug, Default, PartialEq)]
+pub struct CatalogSummary {
+    pub classes: Vec<String>,
+    /// Resources by type (`File` → 12), for `last_run_summary`'s `type_distribution`.
+    pub types: BTreeMap<String, i64>,
+}
+
+impl CatalogSummary {
+    fn of(v: &serde_json::Value) -> CatalogSummary {
+        let resources = v.get("resources").and_then(|r| r.as_array()).map(Vec::as_slice).unwrap_or(&[]);
+        let mut types = BTreeMap::new();
+        for r in resources {
+            if let Some(t) = r.get("type").and_then(|t| t.as_str()) {
+                *types.entry(t.to_string()).or_insert(0) += 1;
+            }
+        }
+        let mut classes: Vec<String> = v
+            .get("classes")
+            .and_then(|c| c.as_array())
+            .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        if classes.is_empty() {
+            // A catalog without its `classes` list: the Class resources say the same.
+            classes = resources
+                .iter()
+                .filter(|r| r.get("type").and_then(|t| t.as_str()) == Some("Class"))
+                .filter_map(|r| r.get("title").and_then(|t| t.as_str()).map(str::to_lowercase))
+                .collect();
+        }
+        CatalogSummary { classes, types }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_summary_counts_types_and_falls_back_to_class_resources() {
+        let with_list = serde_json::json!({"classes": ["settings", "role::web"], "resources": [
+            {"type": "Class", "title": "Role::Web"}, {"type": "File", "title": "/a"}, {"type": "File", "title": "/b"}]});
+        let s = CatalogSummary::of(&with_list);
+        assert_eq!(s.classes, ["settings", "role::web"]);
+        assert_eq!(s.types.get("File"), Some(&2));
+        assert_eq!(s.types.get("Class"), Some(&1));
+        let without = serde_json::json!({"resources": [{"type": "Class", "title": "Role::Db"}, {"type": "Notify", "title": "x"}]});
+        assert_eq!(CatalogSummary::of(&without).classes, ["role::db"]);
+    }
+
+    #[test]
+    fn the_catalog_is_read_again_only_when_it_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("catalog.json");
+        std::fs::write(&path, r#"{"classes": ["a"]}"#).unwrap();
+        let mut node = NodeContext::new("n", vec!["mc".into()], Arc::new(serde_json::Map::new));
+        node.puppet = Some(PuppetHooks {
+            lockfile: dir.path().join("lock"),
+            disabled_lockfile: dir.path().join("disabled"),
+            lastrunfile: dir.path().join("summary.yaml"),
+            pidfile: None,
+            in_daemon: false,
+            catalog: Some(path.clone()),
+            runner: Arc::new(|_| Ok(String::new())),
+        });
+        let first = node.catalog();
+        assert_eq!(first.classes, ["a"]);
+        assert!(Arc::ptr_eq(&first, &node.catalog()), "unchanged file, same summary");
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&path, r#"{"classes": ["b"]}"#).unwrap();
+        assert_eq!(node.classes(), ["b"]);
     }
 }

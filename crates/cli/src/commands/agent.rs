@@ -201,7 +201,7 @@ pub fn run(args: AgentArgs) -> u8 {
     };
     // The orchestration server lives in the daemon when `orchestration.conf` exists (and does not
     // say `in_agent = false`), so `mco puppet runonce` starts a run in this process.
-    let orchestration = super::mco::daemon_service(&settings, &cfg, &sources);
+    let orchestration = super::mco::daemon_service(&settings, &sources);
     let services = orchestration
         .as_ref()
         .map(|f| f.as_ref() as &dyn Fn(&tokio::runtime::Handle, bunraku_agent::listener::RunTrigger));

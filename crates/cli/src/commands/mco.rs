@@ -322,7 +322,6 @@ pub fn run_orchestrator(args: OrchestratorArgs) -> u8 {
 /// starting runs through the daemon's own trigger (as a kick does).
 pub(crate) fn daemon_service(
     settings: &Settings,
-    agent_cfg: &bunraku_agent::run::AgentConfig,
     sources: &bunraku_facts::Sources,
 ) -> Option<Box<bunraku_agent::daemon::StartServices>> {
     let path = settings.path("confdir").join("orchestration.conf");
@@ -342,7 +341,6 @@ pub(crate) fn daemon_service(
     };
     let settings = settings.clone();
     let sources = sources.clone();
-    let _ = agent_cfg;
     Some(Box::new(move |handle: &tokio::runtime::Handle, trigger: bunraku_agent::listener::RunTrigger| {
         let src = sources.clone();
         let facts: Arc<dyn Fn() -> serde_json::Map<String, serde_json::Value> + Send + Sync> =
@@ -809,7 +807,6 @@ async fn command(s: &mut Session, args: &McoArgs) -> Result<u8, String> {
         |agent: &str| Duration::from_secs_f64(args.timeout.unwrap_or_else(|| ddl_timeout(agent)) + 2.0);
     match &args.command {
         McoCommand::Ping => {
-            let started = Instant::now();
             let mut times = Vec::new();
             let json = args.json;
             let replies = s
@@ -847,7 +844,6 @@ async fn command(s: &mut Session, args: &McoArgs) -> Result<u8, String> {
                 println!("\n\n---- ping statistics ----");
                 println!("{} replies max: {max:.2} min: {min:.2} avg: {avg:.2} ", times.len());
             }
-            let _ = started;
             Ok(if replies.is_empty() { 4 } else { 0 })
         }
         McoCommand::Find => {

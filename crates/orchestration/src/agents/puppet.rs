@@ -261,26 +261,10 @@ impl Agent for Puppet {
                         other => RValue::Str(other.to_string()),
                     },
                 );
-                let mut types = RValue::hash();
-                if let Some(t) = summary.get("time").and_then(|t| t.as_object()) {
-                    for k in t.keys() {
-                        if !matches!(
-                            k.as_str(),
-                            "total"
-                                | "last_run"
-                                | "config_retrieval"
-                                | "catalog_application"
-                                | "convert_catalog"
-                                | "fact_generation"
-                                | "node_retrieval"
-                                | "plugin_sync"
-                                | "transaction_evaluation"
-                                | "startup_time"
-                        ) {
-                            types.set(RValue::str(k), RValue::Int(0));
-                        }
-                    }
-                }
+                // Counted from the catalog the agent applied (Puppet's summary has no per-type counts).
+                let types =
+                    node.catalog().types.iter().map(|(t, n)| (RValue::str(t), RValue::Int(*n))).collect();
+                let types = RValue::Hash(types);
                 r.set("type_distribution", types);
                 r.set("summary", RValue::from_json(&summary));
             }
